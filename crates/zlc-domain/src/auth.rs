@@ -1,0 +1,369 @@
+//! Accounts, roles and permissions: the rules of 等保2.0 level 3 that are the
+//! campaign's own (separation of the three administrators, password complexity,
+//! masking of personal data). Storage and sessions live elsewhere.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// 权限 a permission code checked by the server on every data endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Permission {
+    #[serde(rename = "unit:read")]
+    UnitRead,
+    #[serde(rename = "unit:write")]
+    UnitWrite,
+    #[serde(rename = "official:read")]
+    OfficialRead,
+    #[serde(rename = "official:write")]
+    OfficialWrite,
+    /// See personal data (phones) unmasked.
+    #[serde(rename = "official:phone")]
+    OfficialPhone,
+    #[serde(rename = "item:read")]
+    ItemRead,
+    #[serde(rename = "item:write")]
+    ItemWrite,
+    #[serde(rename = "policy:read")]
+    PolicyRead,
+    #[serde(rename = "policy:write")]
+    PolicyWrite,
+    #[serde(rename = "user:manage")]
+    UserManage,
+    #[serde(rename = "token:manage")]
+    TokenManage,
+    #[serde(rename = "role:manage")]
+    RoleManage,
+    #[serde(rename = "session:manage")]
+    SessionManage,
+    #[serde(rename = "loginlog:read")]
+    LoginLogRead,
+    #[serde(rename = "audit:read")]
+    AuditRead,
+}
+
+/// Which of the separated duties (三员分立) a permission belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Duty {
+    /// 系统管理员: accounts and configuration.
+    System,
+    /// 安全管理员: roles, sessions, security policy.
+    Security,
+    /// 审计管理员: the audit log only.
+    Audit,
+    /// Campaign work: no separation rule applies.
+    Business,
+}
+
+impl Duty {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Duty::System => "系统管理员",
+            Duty::Security => "安全管理员",
+            Duty::Audit => "审计管理员",
+            Duty::Business => "业务",
+        }
+    }
+}
+
+impl Permission {
+    pub const ALL: [Permission; 15] = [
+        Permission::UnitRead,
+        Permission::UnitWrite,
+        Permission::OfficialRead,
+        Permission::OfficialWrite,
+        Permission::OfficialPhone,
+        Permission::ItemRead,
+        Permission::ItemWrite,
+        Permission::PolicyRead,
+        Permission::PolicyWrite,
+        Permission::UserManage,
+        Permission::TokenManage,
+        Permission::RoleManage,
+        Permission::SessionManage,
+        Permission::LoginLogRead,
+        Permission::AuditRead,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Permission::UnitRead => "unit:read",
+            Permission::UnitWrite => "unit:write",
+            Permission::OfficialRead => "official:read",
+            Permission::OfficialWrite => "official:write",
+            Permission::OfficialPhone => "official:phone",
+            Permission::ItemRead => "item:read",
+            Permission::ItemWrite => "item:write",
+            Permission::PolicyRead => "policy:read",
+            Permission::PolicyWrite => "policy:write",
+            Permission::UserManage => "user:manage",
+            Permission::TokenManage => "token:manage",
+            Permission::RoleManage => "role:manage",
+            Permission::SessionManage => "session:manage",
+            Permission::LoginLogRead => "loginlog:read",
+            Permission::AuditRead => "audit:read",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Permission::UnitRead => "查看单位",
+            Permission::UnitWrite => "维护单位",
+            Permission::OfficialRead => "查看人员",
+            Permission::OfficialWrite => "维护人员",
+            Permission::OfficialPhone => "查看完整联系电话",
+            Permission::ItemRead => "查看事项",
+            Permission::ItemWrite => "维护事项",
+            Permission::PolicyRead => "查看活动规则",
+            Permission::PolicyWrite => "修改活动规则",
+            Permission::UserManage => "账号管理",
+            Permission::TokenManage => "接口令牌管理",
+            Permission::RoleManage => "角色与授权管理",
+            Permission::SessionManage => "会话管理",
+            Permission::LoginLogRead => "查看登录日志",
+            Permission::AuditRead => "查看审计日志",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Permission> {
+        Self::ALL.into_iter().find(|p| p.code() == code)
+    }
+
+    pub fn duty(self) -> Duty {
+        match self {
+            Permission::UserManage | Permission::TokenManage | Permission::PolicyWrite => {
+                Duty::System
+            }
+            Permission::RoleManage | Permission::SessionManage => Duty::Security,
+            Permission::AuditRead => Duty::Audit,
+            // The login log is read by both the security and the audit administrator.
+            _ => Duty::Business,
+        }
+    }
+}
+
+/// 内置角色 a role shipped with zlc; accounts may also get custom roles.
+pub struct BuiltinRole {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub permissions: &'static [Permission],
+}
+
+use Permission as P;
+
+/// The built-in roles: the three separated administrators and the working roles of domain.md.
+pub const BUILTIN_ROLES: &[BuiltinRole] = &[
+    BuiltinRole {
+        code: "sysadmin",
+        name: "系统管理员",
+        permissions: &[
+            P::UserManage,
+            P::TokenManage,
+            P::PolicyRead,
+            P::PolicyWrite,
+            P::UnitRead,
+            P::UnitWrite,
+        ],
+    },
+    BuiltinRole {
+        code: "secadmin",
+        name: "安全管理员",
+        permissions: &[P::RoleManage, P::SessionManage, P::LoginLogRead],
+    },
+    BuiltinRole {
+        code: "auditadmin",
+        name: "审计管理员",
+        permissions: &[P::AuditRead, P::LoginLogRead],
+    },
+    BuiltinRole {
+        code: "supervisor",
+        name: "牵头单位",
+        permissions: &[
+            P::UnitRead,
+            P::UnitWrite,
+            P::OfficialRead,
+            P::OfficialWrite,
+            P::OfficialPhone,
+            P::ItemRead,
+            P::ItemWrite,
+            P::PolicyRead,
+        ],
+    },
+    BuiltinRole {
+        code: "liaison",
+        name: "联络员",
+        permissions: &[
+            P::UnitRead,
+            P::OfficialRead,
+            P::OfficialWrite,
+            P::ItemRead,
+            P::ItemWrite,
+            P::PolicyRead,
+        ],
+    },
+    BuiltinRole {
+        code: "official",
+        name: "领导干部",
+        permissions: &[P::UnitRead, P::OfficialRead, P::ItemRead, P::PolicyRead],
+    },
+    BuiltinRole {
+        code: "handler",
+        name: "责任科室经办人",
+        permissions: &[P::UnitRead, P::OfficialRead, P::ItemRead, P::PolicyRead],
+    },
+];
+
+pub fn builtin_role(code: &str) -> Option<&'static BuiltinRole> {
+    BUILTIN_ROLES.iter().find(|r| r.code == code)
+}
+
+/// Checks the separation of the three administrators (三员分立): the permissions an
+/// account would hold through all its roles may span at most one of the system,
+/// security and audit duties.
+pub fn check_separation(perms: &BTreeSet<Permission>) -> Result<(), String> {
+    let duties: BTreeSet<Duty> = perms
+        .iter()
+        .map(|p| p.duty())
+        .filter(|d| *d != Duty::Business)
+        .collect();
+    if duties.len() > 1 {
+        let names: Vec<&str> = duties.iter().map(|d| d.label_zh()).collect();
+        return Err(format!(
+            "三员分立：同一账号不能同时拥有{}的权限",
+            names.join("、")
+        ));
+    }
+    Ok(())
+}
+
+/// 口令策略 password complexity, from configuration.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PasswordRules {
+    pub min_length: usize,
+    /// How many of: lower case, upper case, digit, other.
+    pub min_classes: usize,
+}
+
+impl Default for PasswordRules {
+    fn default() -> Self {
+        Self {
+            min_length: 10,
+            min_classes: 3,
+        }
+    }
+}
+
+impl PasswordRules {
+    /// Says in Chinese why a password is too weak for this account, if it is.
+    pub fn check(&self, username: &str, password: &str) -> Result<(), String> {
+        let n = password.chars().count();
+        if n < self.min_length {
+            return Err(format!("口令至少 {} 位，当前 {} 位", self.min_length, n));
+        }
+        if n > 128 {
+            return Err("口令不能超过 128 位".into());
+        }
+        let classes = [
+            password.chars().any(|c| c.is_ascii_lowercase()),
+            password.chars().any(|c| c.is_ascii_uppercase()),
+            password.chars().any(|c| c.is_ascii_digit()),
+            password.chars().any(|c| !c.is_ascii_alphanumeric()),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count();
+        if classes < self.min_classes {
+            return Err(format!(
+                "口令须包含小写字母、大写字母、数字、符号中的至少 {} 类",
+                self.min_classes
+            ));
+        }
+        if !username.is_empty() && password.to_lowercase().contains(&username.to_lowercase()) {
+            return Err("口令不能包含账号名".into());
+        }
+        Ok(())
+    }
+}
+
+/// Masks a phone number for display: `13812341234` → `138****1234`.
+pub fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().collect();
+    let n = chars.len();
+    // Mobile and long landline numbers keep 3 + 4 digits, short local ones 2 + 2.
+    let (keep_head, keep_tail) = match n {
+        11.. => (3, 4),
+        7..=10 => (2, 2),
+        _ => (0, 0),
+    };
+    let head: String = chars[..keep_head].iter().collect();
+    let tail: String = chars[n - keep_tail..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(n - keep_head - keep_tail))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn perms(codes: &[&str]) -> BTreeSet<Permission> {
+        codes.iter().filter_map(|c| Permission::parse(c)).collect()
+    }
+
+    #[test]
+    fn separation_refuses_two_admin_duties_but_allows_business_mix() {
+        assert!(check_separation(&perms(&["user:manage", "unit:read"])).is_ok());
+        let err = check_separation(&perms(&["user:manage", "audit:read"])).unwrap_err();
+        assert!(
+            err.contains("系统管理员") && err.contains("审计管理员"),
+            "{err}"
+        );
+        assert!(check_separation(&perms(&["role:manage", "token:manage"])).is_err());
+    }
+
+    #[test]
+    fn builtin_admin_roles_each_hold_exactly_one_duty() {
+        for code in ["sysadmin", "secadmin", "auditadmin"] {
+            let role = builtin_role(code).expect("built in");
+            let set: BTreeSet<Permission> = role.permissions.iter().copied().collect();
+            check_separation(&set).expect(code);
+        }
+    }
+
+    #[test]
+    fn permission_codes_round_trip() {
+        for p in Permission::ALL {
+            assert_eq!(Permission::parse(p.code()), Some(p));
+            let json = serde_json::to_string(&p).expect("serializes");
+            assert_eq!(json, format!("\"{}\"", p.code()));
+        }
+        assert_eq!(Permission::parse("unit:delete"), None);
+    }
+
+    #[test]
+    fn password_rules() {
+        let r = PasswordRules::default();
+        assert!(
+            r.check("zhangsan", "Short1!")
+                .unwrap_err()
+                .contains("至少 10 位")
+        );
+        assert!(
+            r.check("zhangsan", "alllowercase1")
+                .unwrap_err()
+                .contains("至少 3 类")
+        );
+        assert!(
+            r.check("zhangsan", "Zhangsan-2024x")
+                .unwrap_err()
+                .contains("账号名")
+        );
+        assert!(r.check("zhangsan", "Walk-the-Process-2024").is_ok());
+    }
+
+    #[test]
+    fn phones_are_masked_in_the_middle() {
+        assert_eq!(mask_phone("13812341234"), "138****1234");
+        assert_eq!(mask_phone("0996-2613122"), "099*****3122");
+        assert_eq!(mask_phone("8355066"), "83***66");
+        assert_eq!(mask_phone("12345"), "*****");
+    }
+}

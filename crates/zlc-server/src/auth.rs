@@ -1,0 +1,509 @@
+//! Sign-in, sessions and the `CurrentUser` extractor.
+//!
+//! A browser signs in with a password and gets an HttpOnly, SameSite=Strict
+//! cookie holding a random secret; the server keeps only its SM3 digest. A write
+//! made with that cookie must come from the application's own origin (CSRF).
+//! Scripts send `Authorization: Bearer TOKEN`. Handlers that take a
+//! [`CurrentUser`] are signed in; their first line checks the permission.
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::ApiJson;
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::Json;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use zlc_domain::auth::Permission;
+use zlc_store::crypto::{random_token, sm3_hex};
+use zlc_store::{Actor, Scope, now_ms};
+
+pub const COOKIE: &str = "zlc_session";
+
+/// 当前用户 the signed-in caller of a request.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub unit_id: Option<i64>,
+    pub roles: Vec<String>,
+    pub permissions: BTreeSet<Permission>,
+    pub scope: Scope,
+    pub ip: String,
+    pub session_id: Option<i64>,
+    pub must_change_password: bool,
+}
+
+impl CurrentUser {
+    /// Refuses the request unless the caller holds `p`.
+    pub fn require(&self, p: Permission) -> ApiResult<()> {
+        if self.permissions.contains(&p) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "缺少权限「{}」（{}）",
+                p.label_zh(),
+                p.code()
+            )))
+        }
+    }
+
+    pub fn can(&self, p: Permission) -> bool {
+        self.permissions.contains(&p)
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.id),
+            username: self.username.clone(),
+            ip: self.ip.clone(),
+        }
+    }
+}
+
+/// The caller's address (the socket peer).
+pub fn client_ip(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// A cookie-authenticated write must come from this application's own origin:
+/// the `Origin` header (or, lacking one, the `Referer`) must name the host the
+/// request was sent to.
+fn same_origin(parts: &Parts) -> bool {
+    let Some(host) = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+    else {
+        return false;
+    };
+    let origin = parts
+        .headers
+        .get(header::ORIGIN)
+        .or_else(|| parts.headers.get(header::REFERER))
+        .and_then(|v| v.to_str().ok());
+    let Some(origin) = origin else { return false };
+    let rest = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"));
+    match rest {
+        Some(r) => r.split('/').next() == Some(host),
+        None => false,
+    }
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let ip = client_ip(parts);
+        let now = now_ms();
+        let store = &state.store;
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        let (user_id, session_id) = if let Some(token) = bearer {
+            let t = store
+                .token_by_hash(&sm3_hex(token.as_bytes()))
+                .await?
+                .filter(|t| t.revoked_at.is_none() && t.expires_at.is_none_or(|e| e > now))
+                .ok_or_else(|| ApiError::Unauthorized("接口令牌无效、已过期或已吊销".into()))?;
+            if t.last_used_at.is_none_or(|u| now - u > 60_000) {
+                store.token_used(t.id).await?;
+            }
+            (t.user_id, None)
+        } else {
+            let secret = cookie_value(&parts.headers, COOKIE)
+                .ok_or_else(|| ApiError::Unauthorized("请先登录".into()))?;
+            let s = store
+                .session_by_hash(&sm3_hex(secret.as_bytes()))
+                .await?
+                .filter(|s| s.revoked_at.is_none())
+                .ok_or_else(|| ApiError::Unauthorized("登录已失效，请重新登录".into()))?;
+            let idle_ms = state.security.session_idle_minutes * 60_000;
+            if s.expires_at <= now || now - s.last_seen_at > idle_ms {
+                return Err(ApiError::Unauthorized("登录已超时，请重新登录".into()));
+            }
+            let unsafe_method =
+                !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+            if unsafe_method && !same_origin(parts) {
+                return Err(ApiError::Forbidden(
+                    "跨站请求被拒绝：请求来源与本系统不一致".into(),
+                ));
+            }
+            // Idle expiry needs no write per request: a minute's precision is enough.
+            if now - s.last_seen_at > 60_000 {
+                store.touch_session(s.id, now).await?;
+            }
+            (s.user_id, Some(s.id))
+        };
+        let user = store
+            .user(user_id)
+            .await
+            .map_err(|_| ApiError::Unauthorized("账号不存在".into()))?;
+        if user.disabled {
+            return Err(ApiError::Unauthorized("账号已停用".into()));
+        }
+        let (roles, permissions) = store.user_roles(user.id).await?;
+        let scope = match user.unit_id {
+            Some(u) => Scope::subtree(store.unit(&Scope::all(), u).await?.path),
+            None => Scope::all(),
+        };
+        let me = CurrentUser {
+            id: user.id,
+            username: user.username,
+            display_name: user.display_name,
+            unit_id: user.unit_id,
+            roles,
+            permissions,
+            scope,
+            ip,
+            session_id,
+            must_change_password: user.must_change_password,
+        };
+        // With a one-time password, nothing but changing it (and signing out) is allowed.
+        let path = parts.uri.path();
+        if me.must_change_password
+            && !path.ends_with("/me")
+            && !path.ends_with("/me/password")
+            && !path.ends_with("/auth/logout")
+        {
+            return Err(ApiError::Forbidden("请先修改初始口令".into()));
+        }
+        Ok(me)
+    }
+}
+
+/// Hashes a password with argon2id (off the async runtime: it is slow on purpose).
+pub async fn hash_password(password: String) -> ApiResult<String> {
+    tokio::task::spawn_blocking(move || {
+        let salt_bytes = zlc_store::crypto::random_bytes::<16>().map_err(|e| e.to_string())?;
+        let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| e.to_string())?;
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?
+    .map_err(ApiError::Internal)
+}
+
+/// Checks a password against its stored argon2id hash.
+pub async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A fixed hash to verify against when the account does not exist, so that the
+/// answer takes as long as for a real account.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$J0y7c0mF4xkY2q7c5m0H8Jm3lqkq2Qm0bS3n8r9Yk1A";
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginBody {
+    pub username: String,
+    pub password: String,
+}
+
+/// 当前账号 the caller's own account.
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub unit_id: Option<i64>,
+    pub roles: Vec<String>,
+    pub permissions: Vec<String>,
+    pub must_change_password: bool,
+}
+
+impl From<&CurrentUser> for Me {
+    fn from(u: &CurrentUser) -> Self {
+        Me {
+            id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            unit_id: u.unit_id,
+            roles: u.roles.clone(),
+            permissions: u.permissions.iter().map(|p| p.code().to_string()).collect(),
+            must_change_password: u.must_change_password,
+        }
+    }
+}
+
+/// Sign in with a password; sets the session cookie.
+#[utoipa::path(post, path = "/auth/login", tag = "登录", request_body = LoginBody,
+    responses((status = 200, body = Me), (status = 401, body = crate::error::Problem), (status = 423, body = crate::error::Problem)))]
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> ApiResult<Response> {
+    let ip = addr.ip().to_string();
+    let ua = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.chars().take(200).collect::<String>());
+    let store = &state.store;
+    let sec = &state.security;
+    let username = body.username.trim().to_lowercase();
+    let fail = |msg: String| ApiError::Unauthorized(msg);
+    let Some(user) = store.user_by_name(&username).await? else {
+        verify_password(body.password, DUMMY_HASH.into()).await;
+        store
+            .log_login(&username, None, &ip, ua.as_deref(), false, "账号不存在")
+            .await?;
+        return Err(fail("账号或口令错误".into()));
+    };
+    let now = now_ms();
+    if let Some(until) = user.locked_until.filter(|u| *u > now) {
+        store
+            .log_login(
+                &username,
+                Some(user.id),
+                &ip,
+                ua.as_deref(),
+                false,
+                "账号已锁定",
+            )
+            .await?;
+        let minutes = (until - now + 59_999) / 60_000;
+        return Err(ApiError::Locked(format!(
+            "连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试或联系安全管理员"
+        )));
+    }
+    if user.disabled {
+        store
+            .log_login(
+                &username,
+                Some(user.id),
+                &ip,
+                ua.as_deref(),
+                false,
+                "账号已停用",
+            )
+            .await?;
+        return Err(fail("账号已停用，请联系系统管理员".into()));
+    }
+    if !verify_password(body.password, user.password_hash.clone()).await {
+        let locked = store
+            .login_failed(user.id, sec.max_failed_logins, sec.lockout_minutes * 60_000)
+            .await?;
+        store
+            .log_login(
+                &username,
+                Some(user.id),
+                &ip,
+                ua.as_deref(),
+                false,
+                "口令错误",
+            )
+            .await?;
+        if locked.is_some() {
+            return Err(ApiError::Locked(format!(
+                "连续 {} 次登录失败，账号已锁定 {} 分钟",
+                sec.max_failed_logins, sec.lockout_minutes
+            )));
+        }
+        let left = sec.max_failed_logins - (user.failed_logins + 1);
+        return Err(fail(format!(
+            "账号或口令错误，再失败 {left} 次账号将被锁定"
+        )));
+    }
+    store.login_succeeded(user.id).await?;
+    store
+        .log_login(
+            &username,
+            Some(user.id),
+            &ip,
+            ua.as_deref(),
+            true,
+            "登录成功",
+        )
+        .await?;
+    let secret = random_token().map_err(|e| ApiError::Internal(e.to_string()))?;
+    let max_age_s = sec.session_absolute_hours * 3600;
+    let session = store
+        .create_session(
+            user.id,
+            &sm3_hex(secret.as_bytes()),
+            &ip,
+            ua.as_deref(),
+            now + max_age_s * 1000,
+        )
+        .await?;
+    let (roles, permissions) = store.user_roles(user.id).await?;
+    let me = Me {
+        id: user.id,
+        username: user.username,
+        display_name: user.display_name,
+        unit_id: user.unit_id,
+        roles,
+        permissions: permissions.iter().map(|p| p.code().to_string()).collect(),
+        must_change_password: user.must_change_password,
+    };
+    tracing::info!(user = me.id, session = session.id, "signed in");
+    let secure = if sec.cookie_secure { "; Secure" } else { "" };
+    let cookie = format!(
+        "{COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_s}{secure}"
+    );
+    let mut resp = Json(me).into_response();
+    resp.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).map_err(|e| ApiError::Internal(e.to_string()))?,
+    );
+    Ok(resp)
+}
+
+/// Sign out: the session is revoked on the server and the cookie cleared.
+#[utoipa::path(post, path = "/auth/logout", tag = "登录", responses((status = 204)))]
+async fn logout(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Response> {
+    if let Some(sid) = user.session_id {
+        state.store.revoke_session(&user.actor(), sid).await?;
+    }
+    let mut resp = axum::http::StatusCode::NO_CONTENT.into_response();
+    resp.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("zlc_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+    );
+    Ok(resp)
+}
+
+/// The signed-in account, its roles and permissions.
+#[utoipa::path(get, path = "/me", tag = "登录", responses((status = 200, body = Me)))]
+async fn me(user: CurrentUser) -> Json<Me> {
+    Json(Me::from(&user))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordBody {
+    pub old_password: String,
+    pub new_password: String,
+}
+
+/// Change one's own password (required after a one-time password).
+#[utoipa::path(post, path = "/me/password", tag = "登录", request_body = PasswordBody, responses((status = 204)))]
+async fn change_password(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<PasswordBody>,
+) -> ApiResult<axum::http::StatusCode> {
+    let stored = state.store.user(user.id).await?;
+    if !verify_password(body.old_password.clone(), stored.password_hash).await {
+        return Err(ApiError::field("old_password", "原口令不正确"));
+    }
+    if body.old_password == body.new_password {
+        return Err(ApiError::field("new_password", "新口令不能与原口令相同"));
+    }
+    state
+        .security
+        .password
+        .check(&user.username, &body.new_password)
+        .map_err(|m| ApiError::field("new_password", m))?;
+    let hash = hash_password(body.new_password).await?;
+    state
+        .store
+        .set_password(&user.actor(), user.id, &hash, false)
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(change_password))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn passwords_hash_with_argon2id_and_verify() {
+        let h = hash_password("Walk-the-Process-2024".into())
+            .await
+            .expect("hash");
+        assert!(h.starts_with("$argon2id$"), "{h}");
+        assert!(verify_password("Walk-the-Process-2024".into(), h.clone()).await);
+        assert!(!verify_password("walk-the-process-2024".into(), h).await);
+        assert!(!verify_password("x".into(), DUMMY_HASH.into()).await);
+    }
+
+    fn parts(headers: &[(&str, &str)]) -> Parts {
+        let mut b = axum::http::Request::builder()
+            .method("POST")
+            .uri("/api/v1/units");
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        b.body(()).expect("request").into_parts().0
+    }
+
+    #[test]
+    fn origin_must_be_the_host_itself() {
+        assert!(same_origin(&parts(&[
+            ("host", "127.0.0.1:8080"),
+            ("origin", "http://127.0.0.1:8080")
+        ])));
+        assert!(same_origin(&parts(&[
+            ("host", "zlc.gov.cn"),
+            ("referer", "https://zlc.gov.cn/plans?x=1")
+        ])));
+        assert!(!same_origin(&parts(&[
+            ("host", "zlc.gov.cn"),
+            ("origin", "https://evil.example")
+        ])));
+        assert!(!same_origin(&parts(&[
+            ("host", "zlc.gov.cn"),
+            ("origin", "https://zlc.gov.cn.evil.example")
+        ])));
+        assert!(!same_origin(&parts(&[("host", "zlc.gov.cn")])));
+    }
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let p = parts(&[("cookie", "a=1; zlc_session=abc; b=2")]);
+        assert_eq!(cookie_value(&p.headers, COOKIE).as_deref(), Some("abc"));
+    }
+}

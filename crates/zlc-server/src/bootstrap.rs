@@ -1,0 +1,111 @@
+//! First start and every start: built-in roles, the three administrators and
+//! an active policy, then the shared state of the server.
+
+use crate::AppState;
+use crate::admin::one_time_password;
+use crate::auth::hash_password;
+use crate::settings::Security;
+use std::sync::{Arc, RwLock};
+use zlc_domain::policy::{Policy, preset};
+use zlc_store::accounts::NewUser;
+use zlc_store::{Actor, Store};
+
+/// The preset made active on an empty database.
+pub const DEFAULT_PRESET: &str = "003-beilin";
+
+/// The three separated administrators created on an empty database.
+pub const ADMINS: [(&str, &str, &str); 3] = [
+    ("sysadmin", "系统管理员", "sysadmin"),
+    ("secadmin", "安全管理员", "secadmin"),
+    ("auditadmin", "审计管理员", "auditadmin"),
+];
+
+/// An administrator account made on first start, with the password to hand over.
+pub struct CreatedAdmin {
+    pub username: String,
+    /// `None` when the operator set `ZLC_ADMIN_PASSWORD`.
+    pub one_time_password: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BootstrapError {
+    #[error(transparent)]
+    Store(#[from] zlc_store::StoreError),
+    #[error("ZLC_ADMIN_PASSWORD 不符合口令要求：{0}")]
+    WeakAdminPassword(String),
+    #[error("当前生效的活动规则（版本 {id}）无法读取：{errors}")]
+    BadPolicy { id: i64, errors: String },
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Prepares the database and returns the state the server runs with, plus the
+/// administrators it had to create.
+pub async fn prepare(
+    store: Store,
+    security: Security,
+    admin_password: Option<&str>,
+) -> Result<(AppState, Vec<CreatedAdmin>), BootstrapError> {
+    store.seed_builtin_roles().await?;
+    let mut created = Vec::new();
+    if store.count_users().await? == 0 {
+        let actor = Actor::system("first-start");
+        for (username, name, role) in ADMINS {
+            let (password, must_change) = match admin_password {
+                Some(p) => {
+                    security
+                        .password
+                        .check(username, p)
+                        .map_err(BootstrapError::WeakAdminPassword)?;
+                    (p.to_string(), false)
+                }
+                None => (
+                    one_time_password().map_err(|e| BootstrapError::Other(format!("{e:?}")))?,
+                    true,
+                ),
+            };
+            let hash = hash_password(password.clone())
+                .await
+                .map_err(|e| BootstrapError::Other(format!("{e:?}")))?;
+            store
+                .create_user(
+                    &actor,
+                    NewUser {
+                        username: username.into(),
+                        display_name: name.into(),
+                        password_hash: hash,
+                        must_change_password: must_change,
+                        unit_id: None,
+                        official_id: None,
+                        roles: vec![role.into()],
+                    },
+                )
+                .await?;
+            created.push(CreatedAdmin {
+                username: username.into(),
+                one_time_password: must_change.then_some(password),
+            });
+        }
+    }
+    let policy = match store.active_policy().await? {
+        Some(v) => Policy::from_toml(&v.source).map_err(|e| BootstrapError::BadPolicy {
+            id: v.id,
+            errors: e.to_string(),
+        })?,
+        None => {
+            let p = preset(DEFAULT_PRESET)
+                .ok_or_else(|| BootstrapError::Other("缺少默认预置方案".into()))?;
+            let policy = p.policy();
+            store
+                .activate_policy(&Actor::system("first-start"), p.code, p.name, p.source)
+                .await?;
+            policy
+        }
+    };
+    let state = AppState {
+        store,
+        security: Arc::new(security),
+        policy: Arc::new(RwLock::new(Arc::new(policy))),
+    };
+    Ok((state, created))
+}

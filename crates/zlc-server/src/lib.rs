@@ -1,0 +1,205 @@
+//! zlc-server: the HTTP surface of zlc.
+//!
+//! One module per resource, each with its own `router()`; all of them are
+//! gathered here under `/api/v1`, described by OpenAPI 3 at `/api/openapi.json`
+//! and browsable offline at `/api/docs`.
+
+pub mod admin;
+pub mod auth;
+pub mod bootstrap;
+pub mod error;
+pub mod extract;
+pub mod items;
+pub mod officials;
+pub mod policy;
+pub mod settings;
+pub mod units;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use serde::{Deserialize, Deserializer, Serialize};
+use std::sync::{Arc, RwLock};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+use zlc_domain::policy::Policy;
+use zlc_store::registry::RegistryFilter;
+use zlc_store::{Page, PageRequest, Store};
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub security: Arc<settings::Security>,
+    /// The active policy, parsed once and replaced when a new one is activated.
+    pub policy: Arc<RwLock<Arc<Policy>>>,
+}
+
+impl AppState {
+    pub fn policy(&self) -> Arc<Policy> {
+        match self.policy.read() {
+            Ok(p) => p.clone(),
+            // A writer panicked mid-swap; the Arc inside is still whole.
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    pub fn set_policy(&self, p: Policy) {
+        let mut guard = match self.policy.write() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *guard = Arc::new(p);
+    }
+}
+
+/// A page of a list: `{"items": [...], "next_cursor": "…" | null}`.
+#[derive(Serialize, ToSchema)]
+pub struct ListOf<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+impl<T> From<Page<T>> for ListOf<T> {
+    fn from(p: Page<T>) -> Self {
+        ListOf {
+            items: p.items,
+            next_cursor: p.next_cursor,
+        }
+    }
+}
+
+/// Paging and the common filters of registry lists.
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+    /// Only records in this unit's subtree.
+    pub unit: Option<i64>,
+    /// Units only: the direct children of this unit.
+    pub parent: Option<i64>,
+    /// Unit kind, official rank or item type.
+    pub kind: Option<String>,
+    /// Text contained in the name.
+    pub q: Option<String>,
+}
+
+impl ListQuery {
+    pub fn page(&self) -> Result<PageRequest, zlc_store::StoreError> {
+        PageRequest::new(self.cursor.as_deref(), self.limit)
+    }
+
+    pub fn filter(&self) -> RegistryFilter {
+        RegistryFilter {
+            unit: self.unit,
+            parent: self.parent,
+            kind: self.kind.clone(),
+            q: self.q.clone(),
+        }
+    }
+}
+
+/// Paging only.
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
+}
+
+impl PageQuery {
+    pub fn page(&self) -> Result<PageRequest, zlc_store::StoreError> {
+        PageRequest::new(self.cursor.as_deref(), self.limit)
+    }
+}
+
+/// For PATCH fields where absent means "keep" and `null` means "clear".
+pub fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "zlc 走流程 API",
+        description = "领导干部走流程、坐窗口、跟执法、处投诉 活动管理系统接口。浏览器以会话 Cookie 登录；脚本使用 `Authorization: Bearer` 令牌。错误均为 application/problem+json。"
+    ),
+    components(schemas(error::Problem, error::ProblemField))
+)]
+struct ApiDoc;
+
+/// 200 when the database answers.
+async fn healthz(State(s): State<AppState>) -> impl IntoResponse {
+    match s.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+async fn home() -> Html<&'static str> {
+    Html(include_str!("home.html"))
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    let (api, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(auth::router())
+        .merge(admin::router())
+        .nest("/units", units::router())
+        .nest("/officials", officials::router())
+        .nest("/items", items::router())
+        .merge(policy::router())
+        .split_for_parts();
+    let mut doc = doc;
+    doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/", get(home))
+        .nest(
+            "/api/v1",
+            api.fallback(|| async { error::ApiError::NotFound }),
+        )
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
+        .layer(DefaultBodyLimit::max(2 * 1024 * 1024))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves the application on a bound listener until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

@@ -1,0 +1,203 @@
+//! 单位 units: the tree that scopes every record.
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiQuery, Id};
+use crate::{AppState, ListOf, ListQuery};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use zlc_domain::auth::Permission;
+use zlc_domain::ids::UnitId;
+use zlc_domain::registry::{UnitCategory, UnitInput, UnitKind, categories_zh};
+use zlc_store::registry::Unit;
+
+/// 单位
+#[derive(Serialize, ToSchema)]
+pub struct UnitOut {
+    pub id: i64,
+    pub version: i64,
+    pub parent_id: Option<i64>,
+    pub name: String,
+    /// region | department | enterprise | section | hall
+    pub kind: String,
+    pub kind_label: String,
+    /// Category codes: approval, enforcement, complaints, policy-making, public-enterprise.
+    pub categories: Vec<String>,
+    pub categories_label: String,
+    pub code: Option<String>,
+    pub sort: i64,
+    pub depth: i64,
+    pub path: String,
+}
+
+impl From<Unit> for UnitOut {
+    fn from(u: Unit) -> Self {
+        let cats: Vec<UnitCategory> = u
+            .categories
+            .split(',')
+            .filter_map(UnitCategory::parse)
+            .collect();
+        UnitOut {
+            id: u.id,
+            version: u.version,
+            parent_id: u.parent_id,
+            kind_label: UnitKind::parse(&u.kind)
+                .map(|k| k.label_zh().to_string())
+                .unwrap_or_default(),
+            kind: u.kind,
+            categories: cats.iter().map(|c| c.code().to_string()).collect(),
+            categories_label: categories_zh(&cats),
+            name: u.name,
+            code: u.code,
+            sort: u.sort,
+            depth: u.depth,
+            path: u.path,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnitBody {
+    pub name: String,
+    pub parent_id: Option<i64>,
+    #[schema(value_type = String, example = "department")]
+    pub kind: UnitKind,
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
+    pub categories: Vec<UnitCategory>,
+    pub code: Option<String>,
+    #[serde(default)]
+    pub sort: i64,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnitPatch {
+    pub version: i64,
+    pub name: Option<String>,
+    pub parent_id: Option<i64>,
+    #[schema(value_type = Option<String>)]
+    pub kind: Option<UnitKind>,
+    #[schema(value_type = Option<Vec<String>>)]
+    pub categories: Option<Vec<UnitCategory>>,
+    pub code: Option<String>,
+    pub sort: Option<i64>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VersionBody {
+    pub version: i64,
+}
+
+/// Units in the caller's scope; `parent` lists one level, `unit` a subtree.
+#[utoipa::path(get, path = "", tag = "单位", params(ListQuery), responses((status = 200, body = ListOf<UnitOut>)))]
+async fn list(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<ListOf<UnitOut>>> {
+    user.require(Permission::UnitRead)?;
+    let page = s
+        .store
+        .list_units(&user.scope, &q.filter(), &q.page()?)
+        .await?;
+    Ok(Json(page.map(UnitOut::from).into()))
+}
+
+#[utoipa::path(get, path = "/{id}", tag = "单位", responses((status = 200, body = UnitOut), (status = 404, body = crate::error::Problem)))]
+async fn get_one(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+) -> ApiResult<Json<UnitOut>> {
+    user.require(Permission::UnitRead)?;
+    Ok(Json(s.store.unit(&user.scope, id).await?.into()))
+}
+
+#[utoipa::path(post, path = "", tag = "单位", request_body = UnitBody, responses((status = 201, body = UnitOut), (status = 422, body = crate::error::Problem)))]
+async fn create(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    ApiJson(b): ApiJson<UnitBody>,
+) -> ApiResult<(StatusCode, Json<UnitOut>)> {
+    user.require(Permission::UnitWrite)?;
+    let input = UnitInput::new(
+        &b.name,
+        b.parent_id.map(UnitId),
+        b.kind,
+        b.categories,
+        b.code.as_deref(),
+        b.sort,
+    )?;
+    let unit = s
+        .store
+        .create_unit(&user.actor(), &user.scope, &input)
+        .await?;
+    Ok((StatusCode::CREATED, Json(unit.into())))
+}
+
+/// Change fields of a unit; `version` must be the one read (else 409).
+#[utoipa::path(patch, path = "/{id}", tag = "单位", request_body = UnitPatch,
+    responses((status = 200, body = UnitOut), (status = 409, body = crate::error::Problem)))]
+async fn update(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    ApiJson(b): ApiJson<UnitPatch>,
+) -> ApiResult<Json<UnitOut>> {
+    user.require(Permission::UnitWrite)?;
+    let cur = s.store.unit(&user.scope, id).await?;
+    let cats = match b.categories {
+        Some(c) => c,
+        None => cur
+            .categories
+            .split(',')
+            .filter_map(UnitCategory::parse)
+            .collect(),
+    };
+    let kind = b
+        .kind
+        .or_else(|| UnitKind::parse(&cur.kind))
+        .ok_or_else(|| ApiError::field("kind", "缺少单位类型"))?;
+    let input = UnitInput::new(
+        b.name.as_deref().unwrap_or(&cur.name),
+        b.parent_id.or(cur.parent_id).map(UnitId),
+        kind,
+        cats,
+        b.code.as_deref().or(cur.code.as_deref()),
+        b.sort.unwrap_or(cur.sort),
+    )?;
+    Ok(Json(
+        s.store
+            .update_unit(&user.actor(), &user.scope, id, b.version, &input)
+            .await?
+            .into(),
+    ))
+}
+
+#[utoipa::path(delete, path = "/{id}", tag = "单位", request_body = VersionBody, responses((status = 204), (status = 409, body = crate::error::Problem)))]
+async fn remove(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    ApiJson(b): ApiJson<VersionBody>,
+) -> ApiResult<StatusCode> {
+    user.require(Permission::UnitWrite)?;
+    s.store
+        .delete_unit(&user.actor(), &user.scope, id, b.version)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get_one, update, remove))
+}

@@ -1,0 +1,317 @@
+//! zlc-store: persistence for zlc on SQLite (the embedded default) or PostgreSQL.
+//!
+//! A `postgres://` URL selects PostgreSQL; `sqlite:` (or a bare path) the
+//! embedded database. Each has its own migrations, applied on start. Every
+//! write runs in one transaction together with its audit entry.
+
+pub mod accounts;
+pub mod audit;
+pub mod crypto;
+pub mod db;
+pub mod policy;
+pub mod registry;
+
+mod postgres;
+mod sqlite;
+
+pub use db::{Arg, Db, Kind, Tx};
+
+use crypto::FieldCipher;
+use zlc_domain::error::Errors;
+
+/// Errors of the store, each mapped by the server to one HTTP status.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("记录不存在")]
+    NotFound,
+    /// The record changed since the caller read it (optimistic concurrency).
+    #[error("记录已被他人修改（当前版本 {current}），请刷新后重试")]
+    Stale { current: i64 },
+    #[error("{0}")]
+    Invalid(Errors),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("数据库地址无效：{0}")]
+    BadUrl(String),
+    #[error(transparent)]
+    Crypto(#[from] crypto::CryptoError),
+    #[error("数据库迁移失败：{0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("数据库错误：{0}")]
+    Db(#[from] sqlx::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl StoreError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        StoreError::Invalid(zlc_domain::error::FieldError::new(field, message).into())
+    }
+}
+
+/// Maps a unique-constraint violation to a field error naming `field`.
+pub(crate) fn unique_as(
+    field: &'static str,
+    message: &'static str,
+) -> impl Fn(sqlx::Error) -> StoreError {
+    move |e| match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::invalid(field, message),
+        _ => StoreError::Db(e),
+    }
+}
+
+/// 操作人 who makes a change, from where: recorded in the audit trail.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub username: String,
+    pub ip: String,
+}
+
+impl Actor {
+    /// The command line or start-up itself, acting as the operator of the machine.
+    pub fn system(what: &str) -> Self {
+        Actor {
+            user_id: None,
+            username: format!("system:{what}"),
+            ip: "local".into(),
+        }
+    }
+}
+
+/// 数据范围 the unit subtree a caller may see. `None` means every unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    pub path: Option<String>,
+}
+
+impl Scope {
+    pub fn all() -> Self {
+        Scope { path: None }
+    }
+
+    pub fn subtree(path: impl Into<String>) -> Self {
+        Scope {
+            path: Some(path.into()),
+        }
+    }
+
+    /// Whether a unit with materialised path `p` lies inside this scope.
+    pub fn contains(&self, p: &str) -> bool {
+        self.path.as_deref().is_none_or(|s| p.starts_with(s))
+    }
+
+    /// SQL condition on a path column, with its two arguments appended to `args`.
+    /// Uses a range on the path index: every path under `/1/5/` sorts at or after
+    /// it and before `/1/50` (`0` is the byte after `/`).
+    pub fn condition(&self, column: &str, args: &mut Vec<Arg>) -> String {
+        match &self.path {
+            None => "1=1".into(),
+            Some(p) => {
+                let upper = format!("{}0", &p[..p.len() - 1]);
+                args.push(Arg::from(p.clone()));
+                args.push(Arg::from(upper));
+                format!(
+                    "({column} >= ${} AND {column} < ${})",
+                    args.len() - 1,
+                    args.len()
+                )
+            }
+        }
+    }
+}
+
+/// A page of a list: at most `limit` records after the cursor.
+#[derive(Debug, Clone)]
+pub struct PageRequest {
+    pub after: Option<i64>,
+    pub limit: i64,
+}
+
+impl PageRequest {
+    pub const MAX: i64 = 200;
+
+    pub fn new(cursor: Option<&str>, limit: Option<i64>) -> Result<Self> {
+        let after = match cursor {
+            None | Some("") => None,
+            Some(c) => Some(
+                c.parse::<i64>()
+                    .map_err(|_| StoreError::invalid("cursor", "翻页游标无效"))?,
+            ),
+        };
+        let limit = limit.unwrap_or(50);
+        if !(1..=Self::MAX).contains(&limit) {
+            return Err(StoreError::invalid(
+                "limit",
+                format!("每页条数应在 1 到 {} 之间", Self::MAX),
+            ));
+        }
+        Ok(PageRequest { after, limit })
+    }
+}
+
+/// A page of records and the cursor of the next page, if there is one.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// Builds a page from `limit + 1` fetched rows: the extra row only says
+    /// that another page exists, so no `COUNT(*)` is needed.
+    pub fn from_rows(mut rows: Vec<T>, req: &PageRequest, id: impl Fn(&T) -> i64) -> Self {
+        let more = rows.len() as i64 > req.limit;
+        rows.truncate(req.limit as usize);
+        let next_cursor = if more {
+            rows.last().map(|r| id(r).to_string())
+        } else {
+            None
+        };
+        Page {
+            items: rows,
+            next_cursor,
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            next_cursor: self.next_cursor,
+        }
+    }
+}
+
+/// Now, in Unix milliseconds.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Options for opening a store.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// SQLite `synchronous`: `FULL` (default) survives power loss; `NORMAL` is
+    /// faster and survives a crash of the process only.
+    pub sqlite_synchronous: String,
+    pub max_connections: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            sqlite_synchronous: "FULL".into(),
+            max_connections: 8,
+        }
+    }
+}
+
+/// The store: a database and the key that seals personal data.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub db: Db,
+    pub cipher: FieldCipher,
+}
+
+impl Store {
+    /// Opens the database named by `url` and brings its schema up to date.
+    pub async fn open(url: &str, cipher: FieldCipher, opts: &Options) -> Result<Store> {
+        let db = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            postgres::open(url, opts).await?
+        } else if let Some(path) = url.strip_prefix("sqlite:") {
+            sqlite::open(path.trim_start_matches("//"), opts).await?
+        } else if url.contains("://") {
+            let scheme = url.split("://").next().unwrap_or_default();
+            return Err(StoreError::BadUrl(format!(
+                "不支持的协议「{scheme}」：请使用 sqlite:路径 或 postgres://用户:口令@主机/库名"
+            )));
+        } else {
+            sqlite::open(url, opts).await?
+        };
+        Ok(Store { db, cipher })
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.db.kind()
+    }
+
+    /// Answers when the database does.
+    pub async fn ping(&self) -> Result<()> {
+        self.db.scalar::<i64>("SELECT 1", vec![]).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.db.close().await;
+    }
+
+    pub async fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .db
+            .scalar::<String>("SELECT value FROM settings WHERE key = $1", args![key])
+            .await?)
+    }
+
+    pub async fn set_setting(&self, tx: &mut Tx, key: &str, value: &str) -> Result<()> {
+        let n = tx
+            .execute(
+                "UPDATE settings SET value = $2 WHERE key = $1",
+                args![key, value],
+            )
+            .await?;
+        if n == 0 {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES ($1, $2)",
+                args![key, value],
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// A consistent copy of the whole database into one SQLite file (`VACUUM INTO`).
+    pub async fn backup_sqlite(&self, dest: &str) -> Result<()> {
+        match &self.db {
+            Db::Sqlite(_) => {
+                self.db.execute("VACUUM INTO $1", args![dest]).await?;
+                Ok(())
+            }
+            Db::Postgres(_) => Err(StoreError::Conflict(
+                "PostgreSQL 请使用 pg_dump 备份".into(),
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_ranges_cover_exactly_the_subtree() {
+        let s = Scope::subtree("/1/5/");
+        assert!(s.contains("/1/5/"));
+        assert!(s.contains("/1/5/23/"));
+        assert!(!s.contains("/1/50/"));
+        let mut args = vec![Arg::from(7i64)];
+        let cond = s.condition("u.path", &mut args);
+        assert_eq!(cond, "(u.path >= $2 AND u.path < $3)");
+        assert_eq!(args[2], Arg::from("/1/50"));
+        // '/1/50/' sorts at or after '/1/50', so it is excluded; '/1/5/9/' before it.
+        assert!("/1/50/" >= "/1/50" && "/1/5/9/" < "/1/50");
+        assert!(Scope::all().contains("/9/"));
+    }
+
+    #[test]
+    fn page_request_bounds() {
+        assert!(PageRequest::new(Some("abc"), None).is_err());
+        assert!(PageRequest::new(None, Some(0)).is_err());
+        assert!(PageRequest::new(None, Some(201)).is_err());
+        let p = PageRequest::new(Some("42"), Some(2)).expect("ok");
+        assert_eq!(p.after, Some(42));
+        let page = Page::from_rows(vec![1i64, 2, 3], &p, |x| *x);
+        assert_eq!(page.items, vec![1, 2]);
+        assert_eq!(page.next_cursor.as_deref(), Some("2"));
+        let page = Page::from_rows(vec![1i64, 2], &p, |x| *x);
+        assert_eq!(page.next_cursor, None);
+    }
+}

@@ -1,0 +1,738 @@
+//! The registry: units (a tree), officials and service items with the history
+//! of their process figures. Every read and write is limited to a [`Scope`]:
+//! a record outside it is [`StoreError::NotFound`], as if it did not exist.
+
+use crate::audit::{self, Change};
+use crate::{
+    Actor, Arg, Page, PageRequest, Result, Scope, Store, StoreError, Tx, args, now_ms, unique_as,
+};
+use serde::Serialize;
+use serde_json::json;
+use zlc_domain::registry::{ProcessFigures, UnitInput};
+
+/// 单位 as stored.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, PartialEq)]
+pub struct Unit {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub path: String,
+    pub depth: i64,
+    pub name: String,
+    pub kind: String,
+    /// Category codes joined by `,`.
+    pub categories: String,
+    pub code: Option<String>,
+    pub sort: i64,
+    pub version: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// 人员 as stored; the phone stays sealed until the server decides how to show it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Official {
+    pub id: i64,
+    pub unit_id: i64,
+    pub name: String,
+    pub title: String,
+    pub rank: String,
+    #[serde(skip)]
+    pub phone_enc: Option<String>,
+    pub active: bool,
+    pub version: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A validated official, phone in clear (sealed by the store).
+#[derive(Debug, Clone)]
+pub struct OfficialInput {
+    pub unit_id: i64,
+    pub name: String,
+    pub title: String,
+    pub rank: String,
+    pub phone: Option<String>,
+    pub active: bool,
+}
+
+/// 事项 as stored.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Item {
+    pub id: i64,
+    pub unit_id: i64,
+    pub section_id: Option<i64>,
+    pub name: String,
+    pub item_type: String,
+    pub power_category: String,
+    pub service_object: String,
+    pub handling_mode: String,
+    pub channel: Option<String>,
+    pub contact: Option<String>,
+    pub note: Option<String>,
+    pub materials: Option<i64>,
+    pub time_limit_days: Option<i64>,
+    pub steps: Option<i64>,
+    pub trips: Option<i64>,
+    pub online: Option<bool>,
+    pub version: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl Item {
+    pub fn figures(&self) -> ProcessFigures {
+        let i = |v: Option<i64>| v.and_then(|x| i32::try_from(x).ok());
+        ProcessFigures {
+            materials: i(self.materials),
+            time_limit_days: i(self.time_limit_days),
+            steps: i(self.steps),
+            trips: i(self.trips),
+            online: self.online,
+        }
+    }
+}
+
+/// A validated item; vocabularies already parsed to their codes.
+#[derive(Debug, Clone)]
+pub struct ItemInput {
+    pub unit_id: i64,
+    pub section_id: Option<i64>,
+    pub name: String,
+    pub item_type: String,
+    pub power_category: String,
+    pub service_object: String,
+    pub handling_mode: String,
+    pub channel: Option<String>,
+    pub contact: Option<String>,
+    pub note: Option<String>,
+    pub figures: ProcessFigures,
+}
+
+/// 流程要素历史 one recorded state of an item's process figures.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct FiguresRecord {
+    pub id: i64,
+    pub item_id: i64,
+    pub materials: Option<i64>,
+    pub time_limit_days: Option<i64>,
+    pub steps: Option<i64>,
+    pub trips: Option<i64>,
+    pub online: Option<bool>,
+    pub source: String,
+    pub note: Option<String>,
+    pub recorded_by: Option<i64>,
+    pub recorded_at: i64,
+}
+
+/// Filters of the registry lists.
+#[derive(Debug, Default, Clone)]
+pub struct RegistryFilter {
+    /// Only records in this unit's subtree (inside the caller's scope).
+    pub unit: Option<i64>,
+    /// Units: direct children of this unit.
+    pub parent: Option<i64>,
+    pub kind: Option<String>,
+    pub q: Option<String>,
+}
+
+fn unit_json(u: &Unit) -> serde_json::Value {
+    json!({"name": u.name, "parent_id": u.parent_id, "kind": u.kind, "categories": u.categories,
+           "code": u.code, "sort": u.sort, "version": u.version})
+}
+
+fn official_json(o: &Official) -> serde_json::Value {
+    // The phone is personal data: the audit trail records that it changed, not its value.
+    json!({"unit_id": o.unit_id, "name": o.name, "title": o.title, "rank": o.rank,
+           "phone_set": o.phone_enc.is_some(), "active": o.active, "version": o.version})
+}
+
+fn item_json(i: &Item) -> serde_json::Value {
+    serde_json::to_value(i).unwrap_or_default()
+}
+
+fn fk_conflict(message: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
+    move |e| match &e {
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+            StoreError::Conflict(message.into())
+        }
+        _ => StoreError::Db(e),
+    }
+}
+
+/// Appends the subtree condition of `unit` (checked against the scope) to `sql`.
+async fn narrow(
+    store: &Store,
+    scope: &Scope,
+    unit: Option<i64>,
+    column: &str,
+    a: &mut Vec<Arg>,
+) -> Result<String> {
+    let scope = match unit {
+        Some(u) => Scope::subtree(store.unit(scope, u).await?.path),
+        None => scope.clone(),
+    };
+    Ok(scope.condition(column, a))
+}
+
+impl Store {
+    /// The path of a unit, inside a transaction; a missing unit is a field error.
+    pub(crate) async fn unit_path_tx(&self, tx: &mut Tx, id: i64) -> Result<String> {
+        tx.scalar::<String>("SELECT path FROM units WHERE id = $1", args![id])
+            .await?
+            .ok_or_else(|| StoreError::invalid("unit_id", format!("单位 {id} 不存在")))
+    }
+
+    async fn unit_in_scope_tx(
+        &self,
+        tx: &mut Tx,
+        scope: &Scope,
+        id: i64,
+        field: &str,
+    ) -> Result<Unit> {
+        match tx
+            .fetch_optional::<Unit>("SELECT * FROM units WHERE id = $1", args![id])
+            .await?
+        {
+            Some(u) if scope.contains(&u.path) => Ok(u),
+            _ => Err(StoreError::invalid(
+                field,
+                format!("单位 {id} 不存在或不在您的数据范围内"),
+            )),
+        }
+    }
+
+    pub async fn unit(&self, scope: &Scope, id: i64) -> Result<Unit> {
+        match self
+            .db
+            .fetch_optional::<Unit>("SELECT * FROM units WHERE id = $1", args![id])
+            .await?
+        {
+            Some(u) if scope.contains(&u.path) => Ok(u),
+            _ => Err(StoreError::NotFound),
+        }
+    }
+
+    pub async fn unit_by_name(&self, name: &str) -> Result<Vec<Unit>> {
+        Ok(self
+            .db
+            .fetch_all(
+                "SELECT * FROM units WHERE name = $1 ORDER BY id",
+                args![name],
+            )
+            .await?)
+    }
+
+    pub async fn root_units(&self) -> Result<Vec<Unit>> {
+        Ok(self
+            .db
+            .fetch_all(
+                "SELECT * FROM units WHERE parent_id IS NULL ORDER BY sort, id",
+                vec![],
+            )
+            .await?)
+    }
+
+    pub async fn create_unit(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        input: &UnitInput,
+    ) -> Result<Unit> {
+        let mut tx = self.db.begin().await?;
+        let (parent_path, depth) = match input.parent_id {
+            Some(p) => {
+                let parent = self
+                    .unit_in_scope_tx(&mut tx, scope, p.0, "parent_id")
+                    .await?;
+                (parent.path, parent.depth + 1)
+            }
+            None if scope.path.is_none() => ("/".to_string(), 0),
+            None => return Err(StoreError::invalid("parent_id", "请选择上级单位")),
+        };
+        let cats: Vec<&str> = input.categories.iter().map(|c| c.code()).collect();
+        let now = now_ms();
+        let unit: Unit = tx
+            .fetch_one(
+                "INSERT INTO units (parent_id, path, depth, name, kind, categories, code, sort, created_at, updated_at) \
+                 VALUES ($1, '', $2, $3, $4, $5, $6, $7, $8, $8) RETURNING *",
+                args![input.parent_id.map(|p| p.0), depth, &input.name, input.kind.code(), cats.join(","), &input.code, input.sort, now],
+            )
+            .await
+            .map_err(unique_as("name", "同一上级单位下已有同名单位"))?;
+        let path = format!("{parent_path}{}/", unit.id);
+        let unit: Unit = tx
+            .fetch_one(
+                "UPDATE units SET path = $1 WHERE id = $2 RETURNING *",
+                args![&path, unit.id],
+            )
+            .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            Change {
+                action: "create",
+                entity: "unit",
+                entity_id: Some(unit.id.to_string()),
+                before: None,
+                after: Some(unit_json(&unit)),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(unit)
+    }
+
+    /// Updates a unit at the version read; moving it carries its subtree along.
+    pub async fn update_unit(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        id: i64,
+        version: i64,
+        input: &UnitInput,
+    ) -> Result<Unit> {
+        let mut tx = self.db.begin().await?;
+        let before = match tx
+            .fetch_optional::<Unit>("SELECT * FROM units WHERE id = $1", args![id])
+            .await?
+        {
+            Some(u) if scope.contains(&u.path) => u,
+            _ => return Err(StoreError::NotFound),
+        };
+        if before.version != version {
+            return Err(StoreError::Stale {
+                current: before.version,
+            });
+        }
+        let new_parent = input.parent_id.map(|p| p.0);
+        let (path, depth) = if new_parent == before.parent_id {
+            (before.path.clone(), before.depth)
+        } else {
+            let Some(p) = new_parent else {
+                return Err(StoreError::invalid("parent_id", "不能把单位改为顶级单位"));
+            };
+            let parent = self
+                .unit_in_scope_tx(&mut tx, scope, p, "parent_id")
+                .await?;
+            if parent.path.starts_with(&before.path) {
+                return Err(StoreError::invalid(
+                    "parent_id",
+                    "不能把单位移到它自己的下级单位之下",
+                ));
+            }
+            (format!("{}{}/", parent.path, id), parent.depth + 1)
+        };
+        let cats: Vec<&str> = input.categories.iter().map(|c| c.code()).collect();
+        let after: Unit = tx
+            .fetch_one(
+                "UPDATE units SET parent_id = $1, path = $2, depth = $3, name = $4, kind = $5, categories = $6, code = $7, \
+                 sort = $8, version = version + 1, updated_at = $9 WHERE id = $10 RETURNING *",
+                args![new_parent, &path, depth, &input.name, input.kind.code(), cats.join(","), &input.code, input.sort, now_ms(), id],
+            )
+            .await
+            .map_err(unique_as("name", "同一上级单位下已有同名单位"))?;
+        if path != before.path {
+            let mut a = args![&path, before.path.len() as i64 + 1, depth - before.depth];
+            let cond = Scope::subtree(before.path.clone()).condition("path", &mut a);
+            tx.execute(
+                &format!("UPDATE units SET path = $1 || SUBSTR(path, $2), depth = depth + $3 WHERE id <> {id} AND {cond}"),
+                a,
+            )
+            .await?;
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            Change {
+                action: "update",
+                entity: "unit",
+                entity_id: Some(id.to_string()),
+                before: Some(unit_json(&before)),
+                after: Some(unit_json(&after)),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn delete_unit(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        id: i64,
+        version: i64,
+    ) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        let before = match tx
+            .fetch_optional::<Unit>("SELECT * FROM units WHERE id = $1", args![id])
+            .await?
+        {
+            Some(u) if scope.contains(&u.path) => u,
+            _ => return Err(StoreError::NotFound),
+        };
+        if before.version != version {
+            return Err(StoreError::Stale {
+                current: before.version,
+            });
+        }
+        tx.execute("DELETE FROM units WHERE id = $1", args![id])
+            .await
+            .map_err(fk_conflict(
+                "该单位还有下级单位、人员、事项或账号，不能删除",
+            ))?;
+        audit::append(
+            &mut tx,
+            actor,
+            Change {
+                action: "delete",
+                entity: "unit",
+                entity_id: Some(id.to_string()),
+                before: Some(unit_json(&before)),
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn list_units(
+        &self,
+        scope: &Scope,
+        f: &RegistryFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Unit>> {
+        let mut a: Vec<Arg> = vec![page.after.unwrap_or(0).into()];
+        let cond = narrow(self, scope, f.unit, "path", &mut a).await?;
+        let mut sql = format!("SELECT * FROM units WHERE id > $1 AND {cond}");
+        if let Some(p) = f.parent {
+            a.push(p.into());
+            sql += &format!(" AND parent_id = ${}", a.len());
+        }
+        if let Some(k) = &f.kind {
+            a.push(k.into());
+            sql += &format!(" AND kind = ${}", a.len());
+        }
+        if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
+            a.push(format!("%{q}%").into());
+            sql += &format!(" AND name LIKE ${}", a.len());
+        }
+        a.push((page.limit + 1).into());
+        sql += &format!(" ORDER BY id LIMIT ${}", a.len());
+        let rows = self.db.fetch_all(&sql, a).await?;
+        Ok(Page::from_rows(rows, page, |u: &Unit| u.id))
+    }
+
+    // ---- officials ----
+
+    pub async fn official(&self, scope: &Scope, id: i64) -> Result<Official> {
+        let mut a = args![id];
+        let cond = scope.condition("u.path", &mut a);
+        self.db
+            .fetch_optional(
+                &format!("SELECT o.* FROM officials o JOIN units u ON u.id = o.unit_id WHERE o.id = $1 AND {cond}"),
+                a,
+            )
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Opens an official's sealed phone.
+    pub fn official_phone(&self, o: &Official) -> Result<Option<String>> {
+        Ok(self.cipher.decrypt_opt(o.phone_enc.as_deref())?)
+    }
+
+    pub async fn create_official(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        input: &OfficialInput,
+    ) -> Result<Official> {
+        let mut tx = self.db.begin().await?;
+        self.unit_in_scope_tx(&mut tx, scope, input.unit_id, "unit_id")
+            .await?;
+        let phone = self.cipher.encrypt_opt(input.phone.as_deref())?;
+        let now = now_ms();
+        let o: Official = tx
+            .fetch_one(
+                "INSERT INTO officials (unit_id, name, title, rank, phone_enc, active, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING *",
+                args![input.unit_id, &input.name, &input.title, &input.rank, phone, input.active, now],
+            )
+            .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            Change {
+                action: "create",
+                entity: "official",
+                entity_id: Some(o.id.to_string()),
+                before: None,
+                after: Some(official_json(&o)),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(o)
+    }
+
+    /// Updates an official at the version read. `phone: None` keeps the phone.
+    pub async fn update_official(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        id: i64,
+        version: i64,
+        input: &OfficialInput,
+        phone_given: bool,
+    ) -> Result<Official> {
+        let mut tx = self.db.begin().await?;
+        let mut a = args![id];
+        let cond = scope.condition("u.path", &mut a);
+        let before: Official = tx
+            .fetch_optional(&format!("SELECT o.* FROM officials o JOIN units u ON u.id = o.unit_id WHERE o.id = $1 AND {cond}"), a)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if before.version != version {
+            return Err(StoreError::Stale {
+                current: before.version,
+            });
+        }
+        self.unit_in_scope_tx(&mut tx, scope, input.unit_id, "unit_id")
+            .await?;
+        let phone = if phone_given {
+            self.cipher.encrypt_opt(input.phone.as_deref())?
+        } else {
+            before.phone_enc.clone()
+        };
+        let after: Official = tx
+            .fetch_one(
+                "UPDATE officials SET unit_id = $1, name = $2, title = $3, rank = $4, phone_enc = $5, active = $6, \
+                 version = version + 1, updated_at = $7 WHERE id = $8 RETURNING *",
+                args![input.unit_id, &input.name, &input.title, &input.rank, phone, input.active, now_ms(), id],
+            )
+            .await?;
+        let mut after_json = official_json(&after);
+        after_json["phone_changed"] =
+            json!(phone_given && self.official_phone(&before)? != input.phone);
+        audit::append(
+            &mut tx,
+            actor,
+            Change {
+                action: "update",
+                entity: "official",
+                entity_id: Some(id.to_string()),
+                before: Some(official_json(&before)),
+                after: Some(after_json),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn list_officials(
+        &self,
+        scope: &Scope,
+        f: &RegistryFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Official>> {
+        let mut a: Vec<Arg> = vec![page.after.unwrap_or(0).into()];
+        let cond = narrow(self, scope, f.unit, "u.path", &mut a).await?;
+        let mut sql = format!(
+            "SELECT o.* FROM officials o JOIN units u ON u.id = o.unit_id WHERE o.id > $1 AND {cond}"
+        );
+        if let Some(k) = &f.kind {
+            a.push(k.into());
+            sql += &format!(" AND o.rank = ${}", a.len());
+        }
+        if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
+            a.push(format!("%{q}%").into());
+            sql += &format!(" AND (o.name LIKE ${0} OR o.title LIKE ${0})", a.len());
+        }
+        a.push((page.limit + 1).into());
+        sql += &format!(" ORDER BY o.id LIMIT ${}", a.len());
+        let rows = self.db.fetch_all(&sql, a).await?;
+        Ok(Page::from_rows(rows, page, |o: &Official| o.id))
+    }
+
+    // ---- items ----
+
+    pub async fn item(&self, scope: &Scope, id: i64) -> Result<Item> {
+        let mut a = args![id];
+        let cond = scope.condition("u.path", &mut a);
+        self.db
+            .fetch_optional(&format!("SELECT i.* FROM items i JOIN units u ON u.id = i.unit_id WHERE i.id = $1 AND {cond}"), a)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    async fn check_section(&self, tx: &mut Tx, scope: &Scope, input: &ItemInput) -> Result<()> {
+        let unit = self
+            .unit_in_scope_tx(tx, scope, input.unit_id, "unit_id")
+            .await?;
+        if let Some(s) = input.section_id {
+            let section = self.unit_in_scope_tx(tx, scope, s, "section_id").await?;
+            if !section.path.starts_with(&unit.path) {
+                return Err(StoreError::invalid(
+                    "section_id",
+                    "责任科室须是该单位的下级科室",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    async fn insert_figures(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        item_id: i64,
+        f: &ProcessFigures,
+        source: &str,
+        note: Option<&str>,
+    ) -> Result<()> {
+        tx.execute(
+            "INSERT INTO item_figures (item_id, materials, time_limit_days, steps, trips, online, source, note, recorded_by, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            args![item_id, f.materials, f.time_limit_days, f.steps, f.trips, f.online, source, note, actor.user_id, now_ms()],
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn create_item(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        input: &ItemInput,
+    ) -> Result<Item> {
+        let mut tx = self.db.begin().await?;
+        self.check_section(&mut tx, scope, input).await?;
+        let f = &input.figures;
+        let now = now_ms();
+        let item: Item = tx
+            .fetch_one(
+                "INSERT INTO items (unit_id, section_id, name, item_type, power_category, service_object, handling_mode, \
+                 channel, contact, note, materials, time_limit_days, steps, trips, online, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING *",
+                args![input.unit_id, input.section_id, &input.name, &input.item_type, &input.power_category,
+                      &input.service_object, &input.handling_mode, &input.channel, &input.contact, &input.note,
+                      f.materials, f.time_limit_days, f.steps, f.trips, f.online, now],
+            )
+            .await
+            .map_err(unique_as("name", "本单位已有同名事项"))?;
+        if !f.is_empty() {
+            self.insert_figures(&mut tx, actor, item.id, f, "登记", None)
+                .await?;
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            Change {
+                action: "create",
+                entity: "item",
+                entity_id: Some(item.id.to_string()),
+                before: None,
+                after: Some(item_json(&item)),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(item)
+    }
+
+    /// Updates an item at the version read; a change of its figures is kept in their history.
+    pub async fn update_item(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        id: i64,
+        version: i64,
+        input: &ItemInput,
+        source: &str,
+    ) -> Result<Item> {
+        let mut tx = self.db.begin().await?;
+        let mut a = args![id];
+        let cond = scope.condition("u.path", &mut a);
+        let before: Item = tx
+            .fetch_optional(&format!("SELECT i.* FROM items i JOIN units u ON u.id = i.unit_id WHERE i.id = $1 AND {cond}"), a)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if before.version != version {
+            return Err(StoreError::Stale {
+                current: before.version,
+            });
+        }
+        self.check_section(&mut tx, scope, input).await?;
+        let f = &input.figures;
+        let after: Item = tx
+            .fetch_one(
+                "UPDATE items SET unit_id = $1, section_id = $2, name = $3, item_type = $4, power_category = $5, \
+                 service_object = $6, handling_mode = $7, channel = $8, contact = $9, note = $10, materials = $11, \
+                 time_limit_days = $12, steps = $13, trips = $14, online = $15, version = version + 1, updated_at = $16 \
+                 WHERE id = $17 RETURNING *",
+                args![input.unit_id, input.section_id, &input.name, &input.item_type, &input.power_category,
+                      &input.service_object, &input.handling_mode, &input.channel, &input.contact, &input.note,
+                      f.materials, f.time_limit_days, f.steps, f.trips, f.online, now_ms(), id],
+            )
+            .await
+            .map_err(unique_as("name", "本单位已有同名事项"))?;
+        if after.figures() != before.figures() {
+            self.insert_figures(&mut tx, actor, id, f, source, None)
+                .await?;
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            Change {
+                action: "update",
+                entity: "item",
+                entity_id: Some(id.to_string()),
+                before: Some(item_json(&before)),
+                after: Some(item_json(&after)),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn list_items(
+        &self,
+        scope: &Scope,
+        f: &RegistryFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Item>> {
+        let mut a: Vec<Arg> = vec![page.after.unwrap_or(0).into()];
+        let cond = narrow(self, scope, f.unit, "u.path", &mut a).await?;
+        let mut sql = format!(
+            "SELECT i.* FROM items i JOIN units u ON u.id = i.unit_id WHERE i.id > $1 AND {cond}"
+        );
+        if let Some(k) = &f.kind {
+            a.push(k.into());
+            sql += &format!(" AND i.item_type = ${}", a.len());
+        }
+        if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
+            a.push(format!("%{q}%").into());
+            sql += &format!(" AND i.name LIKE ${}", a.len());
+        }
+        a.push((page.limit + 1).into());
+        sql += &format!(" ORDER BY i.id LIMIT ${}", a.len());
+        let rows = self.db.fetch_all(&sql, a).await?;
+        Ok(Page::from_rows(rows, page, |i: &Item| i.id))
+    }
+
+    /// The history of an item's process figures, oldest first.
+    pub async fn item_figures(&self, scope: &Scope, id: i64) -> Result<Vec<FiguresRecord>> {
+        self.item(scope, id).await?;
+        Ok(self
+            .db
+            .fetch_all(
+                "SELECT * FROM item_figures WHERE item_id = $1 ORDER BY id",
+                args![id],
+            )
+            .await?)
+    }
+}

@@ -1,0 +1,32 @@
+//! SQLite: the embedded default.
+
+use crate::{Db, Options, Result};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+pub(crate) async fn open(path: &str, opts: &Options) -> Result<Db> {
+    let synchronous = SqliteSynchronous::from_str(&opts.sqlite_synchronous).map_err(|_| {
+        crate::StoreError::BadUrl(format!(
+            "sqlite synchronous 取值无效：{}",
+            opts.sqlite_synchronous
+        ))
+    })?;
+    let connect = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(synchronous)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10))
+        .pragma("temp_store", "memory")
+        .pragma("cache_size", "-65536");
+    let pool = SqlitePoolOptions::new()
+        .max_connections(opts.max_connections)
+        .connect_with(connect)
+        .await?;
+    MIGRATOR.run(&pool).await?;
+    Ok(Db::Sqlite(pool))
+}

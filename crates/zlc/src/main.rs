@@ -1,0 +1,516 @@
+//! `zlc`: the one binary — web application, API and command line.
+
+mod config;
+mod demo;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use zlc_domain::policy::{Policy, preset, presets};
+use zlc_store::crypto::FieldCipher;
+use zlc_store::{Actor, Options, Store};
+
+#[derive(Parser)]
+#[command(
+    name = "zlc",
+    version,
+    about = "领导干部走流程、坐窗口、跟执法、处投诉 活动管理系统"
+)]
+struct Cli {
+    /// Database: sqlite:PATH (default DATA_DIR/zlc.db) or postgres://USER:PASS@HOST/DB
+    #[arg(long, env = "ZLC_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    /// Directory for the embedded database, the data key and uploads (default ./data)
+    #[arg(long, env = "ZLC_DATA_DIR", global = true)]
+    data_dir: Option<PathBuf>,
+    /// Configuration file (TOML)
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run the web application and API
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080)
+        #[arg(long, env = "ZLC_LISTEN")]
+        listen: Option<String>,
+        /// Fill an empty database with the `small` demo data set first
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Fill the database with realistic synthetic data
+    Demo {
+        #[arg(long, default_value = "small")]
+        scale: String,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// The active policy (活动规则)
+    Policy {
+        #[command(subcommand)]
+        cmd: PolicyCmd,
+    },
+    /// The audit trail
+    Audit {
+        #[command(subcommand)]
+        cmd: AuditCmd,
+    },
+    /// Accounts
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
+    /// Consistent online backup of the embedded database
+    Backup {
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+    /// Restore the embedded database from a backup (server stopped)
+    Restore { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum PolicyCmd {
+    /// The presets shipped with zlc and the active policy
+    List,
+    /// Print a policy file: the active one, or a preset's
+    Show { preset: Option<String> },
+    /// Make a preset, or a policy file (--file), the active policy
+    Use {
+        preset: Option<String>,
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// Check a policy file without activating it
+    Check { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Recompute the SM3 hash chain; exit 1 if it is broken
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// List accounts
+    List,
+    /// Create an account with a one-time password
+    Add {
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// Role codes (sysadmin, secadmin, auditadmin, supervisor, liaison, official, handler, or custom)
+        #[arg(long = "role")]
+        roles: Vec<String>,
+        /// Unit id that scopes the account's data
+        #[arg(long)]
+        unit: Option<i64>,
+    },
+    /// Reset an account to a one-time password (also lifts a lockout)
+    Reset { username: String },
+    /// Issue an API token for scripts
+    Token {
+        username: String,
+        #[arg(long, default_value = "script")]
+        name: String,
+        #[arg(long)]
+        days: Option<i64>,
+    },
+}
+
+struct Ctx {
+    file: config::FileConfig,
+    resolved: config::Resolved,
+}
+
+impl Ctx {
+    async fn store(&self) -> Result<Store> {
+        let cipher = FieldCipher::from_hex(&config::data_key(&self.resolved.data_dir)?)
+            .context("数据密钥无效（ZLC_DATA_KEY 或 zlc.key）")?;
+        let mut opts = Options::default();
+        if let Some(s) = &self.file.database.sqlite_synchronous {
+            opts.sqlite_synchronous = s.clone();
+        }
+        if let Some(n) = self.file.database.max_connections {
+            opts.max_connections = n;
+        }
+        Store::open(&self.resolved.database_url, cipher, &opts)
+            .await
+            .with_context(|| format!("无法打开数据库 {}", redact(&self.resolved.database_url)))
+    }
+
+    async fn state(&self) -> Result<zlc_server::AppState> {
+        let store = self.store().await?;
+        let admin_pw = std::env::var("ZLC_ADMIN_PASSWORD")
+            .ok()
+            .filter(|p| !p.is_empty());
+        let (state, created) =
+            zlc_server::bootstrap::prepare(store, self.file.security.clone(), admin_pw.as_deref())
+                .await?;
+        if !created.is_empty() {
+            println!("已创建三员管理账号（首次登录须修改初始口令）：");
+            for a in &created {
+                match &a.one_time_password {
+                    Some(p) => println!("  {:<12} 初始口令：{p}", a.username),
+                    None => println!("  {:<12} 口令：ZLC_ADMIN_PASSWORD", a.username),
+                }
+            }
+        }
+        Ok(state)
+    }
+}
+
+/// Hides the password of a database URL in messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}://{}:***@{}", &url[..s], user, &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("错误：无法启动运行时：{e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(code) => std::process::ExitCode::from(code),
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<u8> {
+    let file = config::FileConfig::load(cli.config.as_deref())?;
+    let resolved = config::resolve(cli.database_url, cli.data_dir, &file)?;
+    let ctx = Ctx { file, resolved };
+    match cli.cmd {
+        Cmd::Serve { listen, demo } => serve(&ctx, listen, demo).await,
+        Cmd::Demo { scale, seed } => {
+            let state = ctx.state().await?;
+            let scale = demo::Scale::parse(&scale)?;
+            demo::generate(&state.store, scale, seed).await?;
+            Ok(0)
+        }
+        Cmd::Policy { cmd } => policy(&ctx, cmd).await,
+        Cmd::Audit {
+            cmd: AuditCmd::Verify,
+        } => {
+            let store = ctx.store().await?;
+            let v = zlc_store::audit::verify(&store.db).await?;
+            if v.ok {
+                println!("审计日志完整：共 {} 条，哈希链校验通过（SM3）", v.entries);
+                Ok(0)
+            } else {
+                println!(
+                    "审计日志校验失败：共 {} 条，发现 {} 处问题：",
+                    v.entries,
+                    v.problems.len()
+                );
+                for p in &v.problems {
+                    println!("  - {p}");
+                }
+                Ok(1)
+            }
+        }
+        Cmd::User { cmd } => user(&ctx, cmd).await,
+        Cmd::Backup { output } => {
+            let store = ctx.store().await?;
+            if output.exists() {
+                bail!("备份文件 {} 已存在，请换一个文件名", output.display());
+            }
+            store.backup_sqlite(&output.to_string_lossy()).await?;
+            println!("已备份到 {}", output.display());
+            Ok(0)
+        }
+        Cmd::Restore { file } => restore(&ctx, &file).await,
+    }
+}
+
+async fn serve(ctx: &Ctx, listen: Option<String>, with_demo: bool) -> Result<u8> {
+    let state = ctx.state().await?;
+    if with_demo {
+        if state.store.root_units().await?.is_empty() {
+            demo::generate(&state.store, demo::Scale::Small, 1).await?;
+        } else {
+            println!("数据库中已有数据，跳过演示数据生成。");
+        }
+        println!(
+            "演示账号：demo-supervisor、demo-liaison、demo-liaison2、demo-official、demo-handler，口令：{}",
+            demo::demo_password()
+        );
+    }
+    let addr = listen
+        .or_else(|| ctx.file.listen.clone())
+        .unwrap_or_else(|| "127.0.0.1:8080".into());
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .with_context(|| format!("无法监听 {addr}"))?;
+    println!(
+        "zlc 已启动：http://{}/ （数据库：{}）",
+        listener.local_addr()?,
+        redact(&ctx.resolved.database_url)
+    );
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    zlc_server::serve(listener, state, shutdown).await?;
+    Ok(0)
+}
+
+async fn policy(ctx: &Ctx, cmd: PolicyCmd) -> Result<u8> {
+    match cmd {
+        PolicyCmd::List => {
+            let store = ctx.store().await?;
+            let active = store.active_policy().await?;
+            println!("预置方案：");
+            for p in presets() {
+                let mark = if active.as_ref().is_some_and(|a| a.code == p.code) {
+                    "*"
+                } else {
+                    " "
+                };
+                println!(" {mark} {:<22} {}", p.code, p.name);
+            }
+            match active {
+                Some(a) => println!("当前生效：{}（{}，版本 {}）", a.code, a.name, a.id),
+                None => println!(
+                    "当前生效：无（首次启动时将启用 {}）",
+                    zlc_server::bootstrap::DEFAULT_PRESET
+                ),
+            }
+            Ok(0)
+        }
+        PolicyCmd::Show { preset: Some(code) } => {
+            let p = find_preset(&code)?;
+            print!("{}", p.source);
+            Ok(0)
+        }
+        PolicyCmd::Show { preset: None } => {
+            let store = ctx.store().await?;
+            match store.active_policy().await? {
+                Some(a) => print!("{}", a.source),
+                None => print!(
+                    "{}",
+                    find_preset(zlc_server::bootstrap::DEFAULT_PRESET)?.source
+                ),
+            }
+            Ok(0)
+        }
+        PolicyCmd::Use { preset, file } => {
+            let source = match (preset, file) {
+                (Some(code), None) => find_preset(&code)?.source.to_string(),
+                (None, Some(f)) => std::fs::read_to_string(&f)
+                    .with_context(|| format!("无法读取 {}", f.display()))?,
+                _ => bail!("请给出一个预置方案编码，或用 --file 指定规则文件"),
+            };
+            let policy = Policy::from_toml(&source).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let store = ctx.state().await?.store;
+            let v = store
+                .activate_policy(
+                    &Actor::system("cli"),
+                    &policy.meta.code,
+                    &policy.meta.name,
+                    &source,
+                )
+                .await?;
+            println!(
+                "已启用活动规则：{}（{}，版本 {}）。运行中的服务需重启后生效。",
+                v.code, v.name, v.id
+            );
+            Ok(0)
+        }
+        PolicyCmd::Check { file } => {
+            let source = std::fs::read_to_string(&file)
+                .with_context(|| format!("无法读取 {}", file.display()))?;
+            match Policy::from_toml(&source) {
+                Ok(p) => {
+                    println!("{}：规则文件有效（{}）", file.display(), p.meta.name);
+                    Ok(0)
+                }
+                Err(e) => {
+                    println!("{}：{e}", file.display());
+                    Ok(1)
+                }
+            }
+        }
+    }
+}
+
+fn find_preset(code: &str) -> Result<&'static zlc_domain::policy::Preset> {
+    preset(code).ok_or_else(|| {
+        let names: Vec<&str> = presets().iter().map(|p| p.code).collect();
+        anyhow::anyhow!("没有预置方案「{code}」，可选：{}", names.join("、"))
+    })
+}
+
+async fn user(ctx: &Ctx, cmd: UserCmd) -> Result<u8> {
+    let store = ctx.state().await?.store;
+    let actor = Actor::system("cli");
+    match cmd {
+        UserCmd::List => {
+            let mut cursor: Option<String> = None;
+            loop {
+                let page = store
+                    .list_users(
+                        None,
+                        &zlc_store::PageRequest::new(cursor.as_deref(), Some(200))?,
+                    )
+                    .await?;
+                for u in &page.items {
+                    let (roles, _) = store.user_roles(u.id).await?;
+                    println!(
+                        "{:<6} {:<20} {:<12} {}{}",
+                        u.id,
+                        u.username,
+                        u.display_name,
+                        roles.join(","),
+                        if u.disabled { " (停用)" } else { "" }
+                    );
+                }
+                match page.next_cursor {
+                    Some(c) => cursor = Some(c),
+                    None => break,
+                }
+            }
+            Ok(0)
+        }
+        UserCmd::Add {
+            username,
+            name,
+            roles,
+            unit,
+        } => {
+            let password =
+                zlc_server::admin::one_time_password().map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let hash = zlc_server::auth::hash_password(password.clone())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let u = store
+                .create_user(
+                    &actor,
+                    zlc_store::accounts::NewUser {
+                        username: username.trim().to_lowercase(),
+                        display_name: name,
+                        password_hash: hash,
+                        must_change_password: true,
+                        unit_id: unit,
+                        official_id: None,
+                        roles,
+                    },
+                )
+                .await?;
+            println!(
+                "已创建账号 {}（id {}），初始口令：{password}（首次登录须修改）",
+                u.username, u.id
+            );
+            Ok(0)
+        }
+        UserCmd::Reset { username } => {
+            let u = store
+                .user_by_name(&username)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("账号「{username}」不存在"))?;
+            let password =
+                zlc_server::admin::one_time_password().map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let hash = zlc_server::auth::hash_password(password.clone())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            store.set_password(&actor, u.id, &hash, true).await?;
+            println!(
+                "账号 {} 的口令已重置为：{password}（首次登录须修改）",
+                u.username
+            );
+            Ok(0)
+        }
+        UserCmd::Token {
+            username,
+            name,
+            days,
+        } => {
+            let u = store
+                .user_by_name(&username)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("账号「{username}」不存在"))?;
+            let secret = format!("zlc_{}", zlc_store::crypto::random_token()?);
+            let expires = days.map(|d| zlc_store::now_ms() + d * 86_400_000);
+            let t = store
+                .create_token(
+                    &actor,
+                    u.id,
+                    &name,
+                    &zlc_store::crypto::sm3_hex(secret.as_bytes()),
+                    expires,
+                )
+                .await?;
+            println!("令牌 {}（id {}）：{secret}", t.name, t.id);
+            println!("用法：Authorization: Bearer {secret}（仅显示这一次）");
+            Ok(0)
+        }
+    }
+}
+
+async fn restore(ctx: &Ctx, file: &std::path::Path) -> Result<u8> {
+    if !ctx.resolved.database_url.starts_with("sqlite:") {
+        bail!("PostgreSQL 请使用 pg_restore 恢复");
+    }
+    if !file.is_file() {
+        bail!("备份文件 {} 不存在", file.display());
+    }
+    // Check the backup first: it must open as a zlc database with an intact audit trail.
+    let key = config::data_key(&ctx.resolved.data_dir)?;
+    let probe = Store::open(
+        &format!("sqlite:{}", file.display()),
+        FieldCipher::from_hex(&key)?,
+        &Options::default(),
+    )
+    .await
+    .with_context(|| format!("{} 不是有效的 zlc 备份", file.display()))?;
+    let v = zlc_store::audit::verify(&probe.db).await?;
+    probe.close().await;
+    if !v.ok {
+        bail!("备份中的审计日志校验失败：{}", v.problems.join("；"));
+    }
+    let target = ctx
+        .resolved
+        .database_url
+        .trim_start_matches("sqlite:")
+        .trim_start_matches("//")
+        .to_string();
+    let tmp = format!("{target}.restore");
+    std::fs::copy(file, &tmp).with_context(|| format!("无法复制到 {tmp}"))?;
+    for ext in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{target}{ext}"));
+    }
+    std::fs::rename(&tmp, &target).with_context(|| format!("无法替换 {target}"))?;
+    println!(
+        "已从 {} 恢复（审计日志 {} 条，校验通过）。",
+        file.display(),
+        v.entries
+    );
+    Ok(0)
+}
