@@ -79,8 +79,10 @@ fn translate(path: &str, msg: &str) -> (String, String) {
     };
     let quoted = |s: &str| s.split('`').nth(1).unwrap_or("").to_string();
     if let Some(rest) = msg.strip_prefix("unknown field ") {
+        // The path already ends at the unknown key itself.
         let name = quoted(rest);
-        return (join(&name), format!("未知字段「{name}」"));
+        let field = if base.is_empty() { name.clone() } else { base };
+        return (field, format!("未知字段「{name}」"));
     }
     if let Some(rest) = msg.strip_prefix("missing field ") {
         return (join(&quoted(rest)), "缺少必填字段".into());

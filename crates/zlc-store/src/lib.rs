@@ -236,7 +236,9 @@ impl Store {
 
     /// Answers when the database does.
     pub async fn ping(&self) -> Result<()> {
-        self.db.scalar::<i64>("SELECT 1", vec![]).await?;
+        self.db
+            .scalar::<i64>("SELECT CAST(1 AS BIGINT)", vec![])
+            .await?;
         Ok(())
     }
 

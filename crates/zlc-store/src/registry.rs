@@ -335,7 +335,7 @@ impl Store {
             let mut a = args![&path, before.path.len() as i64 + 1, depth - before.depth];
             let cond = Scope::subtree(before.path.clone()).condition("path", &mut a);
             tx.execute(
-                &format!("UPDATE units SET path = $1 || SUBSTR(path, $2), depth = depth + $3 WHERE id <> {id} AND {cond}"),
+                &format!("UPDATE units SET path = $1 || SUBSTR(path, CAST($2 AS INTEGER)), depth = depth + $3 WHERE id <> {id} AND {cond}"),
                 a,
             )
             .await?;

@@ -1,0 +1,347 @@
+use crate::helpers::*;
+use reqwest::StatusCode;
+use serde_json::json;
+use zlc_server::settings::Security;
+
+#[tokio::test]
+async fn health_openapi_and_docs_answer() {
+    let app = spawn_app().await;
+    let anon = app.anonymous();
+    assert_eq!(anon.get("/healthz").await.status(), StatusCode::OK);
+    let doc = anon.json("/api/openapi.json").await;
+    assert!(doc["openapi"].as_str().expect("version").starts_with("3."));
+    for path in [
+        "/auth/login",
+        "/units",
+        "/units/{id}",
+        "/officials",
+        "/items/{id}/figures",
+        "/audit/verify",
+        "/policy",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} documented");
+    }
+    let docs = anon.get("/api/docs/").await;
+    assert_eq!(docs.status(), StatusCode::OK);
+    assert!(docs.text().await.expect("html").contains("swagger"));
+}
+
+#[tokio::test]
+async fn data_endpoints_need_a_sign_in() {
+    let app = spawn_app().await;
+    let anon = app.anonymous();
+    let p = problem(anon.get("/api/v1/units").await, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(p["detail"], "请先登录");
+    problem(
+        anon.get("/api/v1/no-such-thing").await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn wrong_passwords_lock_the_account_and_are_logged() {
+    let app = spawn_with(Security {
+        max_failed_logins: 3,
+        ..Security::default()
+    })
+    .await;
+    let anon = app.anonymous();
+    let try_login = |pw: &'static str| {
+        anon.post(
+            "/api/v1/auth/login",
+            json!({"username": "sysadmin", "password": pw}),
+        )
+    };
+    let p = problem(try_login("wrong-1").await, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(p["detail"], "账号或口令错误，再失败 2 次账号将被锁定");
+    problem(try_login("wrong-2").await, StatusCode::UNAUTHORIZED).await;
+    let p = problem(try_login("wrong-3").await, StatusCode::LOCKED).await;
+    assert!(
+        p["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("账号已锁定 15 分钟")
+    );
+    // Locked: even the right password is refused until the lock ends.
+    let p = problem(try_login(ADMIN_PASSWORD).await, StatusCode::LOCKED).await;
+    assert!(p["detail"].as_str().expect("detail").contains("分钟后再试"));
+    // An unknown account says the same as a wrong password.
+    let p = problem(
+        anon.post(
+            "/api/v1/auth/login",
+            json!({"username": "nobody", "password": "x"}),
+        )
+        .await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_eq!(p["detail"], "账号或口令错误");
+
+    let sec = app.admin("secadmin").await;
+    let log = sec.json("/api/v1/login-log?limit=10").await;
+    let reasons: Vec<&str> = log["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|e| e["reason"].as_str().expect("reason"))
+        .collect();
+    assert_eq!(
+        reasons[..6],
+        [
+            "登录成功",
+            "账号不存在",
+            "账号已锁定",
+            "口令错误",
+            "口令错误",
+            "口令错误"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_one_time_password_must_be_changed_first() {
+    let app = spawn_app().await;
+    let sys = app.admin("sysadmin").await;
+    let created: serde_json::Value = sys
+        .post(
+            "/api/v1/users",
+            json!({"username": "li.si", "display_name": "李四"}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let otp = created["one_time_password"]
+        .as_str()
+        .expect("otp")
+        .to_string();
+
+    let user = app.login("li.si", &otp).await;
+    assert_eq!(user.json("/api/v1/me").await["must_change_password"], true);
+    let p = problem(user.get("/api/v1/units").await, StatusCode::FORBIDDEN).await;
+    assert_eq!(p["detail"], "请先修改初始口令");
+
+    let p = problem(
+        user.post(
+            "/api/v1/me/password",
+            json!({"old_password": otp, "new_password": "short"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "new_password");
+    let p = problem(
+        user.post(
+            "/api/v1/me/password",
+            json!({"old_password": "bad", "new_password": PASSWORD}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "old_password");
+    let r = user
+        .post(
+            "/api/v1/me/password",
+            json!({"old_password": otp, "new_password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(user.json("/api/v1/me").await["must_change_password"], false);
+    // Without roles the account may do nothing yet, but it is past the password gate.
+    problem(user.get("/api/v1/units").await, StatusCode::FORBIDDEN).await;
+    app.login("li.si", PASSWORD).await;
+}
+
+#[tokio::test]
+async fn cookie_writes_must_come_from_the_own_origin() {
+    let app = spawn_app().await;
+    let mut sys = app.admin("sysadmin").await;
+    let body = json!({"name": "示范区", "kind": "region"});
+    sys.origin = None;
+    let p = problem(
+        sys.post("/api/v1/units", body.clone()).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert!(p["detail"].as_str().expect("detail").contains("跨站请求"));
+    sys.origin = Some("http://evil.example".into());
+    problem(
+        sys.post("/api/v1/units", body.clone()).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    // Reads need no origin.
+    sys.json("/api/v1/units").await;
+    sys.origin = Some(app.base.clone());
+    assert_eq!(
+        sys.post("/api/v1/units", body).await.status(),
+        StatusCode::CREATED
+    );
+}
+
+#[tokio::test]
+async fn bearer_tokens_work_without_origin_until_revoked() {
+    let app = spawn_app().await;
+    let root = app.unit("示范区", None, "region").await;
+    let sup = app
+        .user("supervisor1", root["id"].as_i64(), &["supervisor"])
+        .await;
+    let me = sup.json("/api/v1/me").await;
+    let sys = app.admin("sysadmin").await;
+    let created: serde_json::Value = sys
+        .post(
+            "/api/v1/tokens",
+            json!({"user_id": me["id"], "name": "nightly"}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let secret = created["secret"].as_str().expect("secret").to_string();
+    assert!(secret.starts_with("zlc_"));
+    // The secret is stored only as its digest.
+    let stored: Vec<(String,)> = app
+        .store
+        .db
+        .fetch_all("SELECT token_hash FROM api_tokens", vec![])
+        .await
+        .expect("rows");
+    assert!(stored.iter().all(|(h,)| !h.contains(&secret[4..])));
+
+    let script = Session {
+        client: reqwest::Client::new(),
+        base: app.base.clone(),
+        origin: None,
+        bearer: Some(secret.clone()),
+    };
+    let r = script
+        .post(
+            "/api/v1/units",
+            json!({"name": "区科技局", "parent_id": root["id"], "kind": "department"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+
+    let id = created["token"]["id"].as_i64().expect("id");
+    assert_eq!(
+        sys.delete(&format!("/api/v1/tokens/{id}"), None)
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    let p = problem(script.get("/api/v1/units").await, StatusCode::UNAUTHORIZED).await;
+    assert!(p["detail"].as_str().expect("detail").contains("已吊销"));
+}
+
+#[tokio::test]
+async fn sessions_end_on_logout_revocation_and_idle() {
+    let app = spawn_app().await;
+    let a = app.admin("auditadmin").await;
+    assert_eq!(
+        a.post("/api/v1/auth/logout", json!({})).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    problem(a.get("/api/v1/me").await, StatusCode::UNAUTHORIZED).await;
+
+    let b = app.admin("auditadmin").await;
+    let sec = app.admin("secadmin").await;
+    let sessions = sec.json("/api/v1/sessions").await;
+    let sid = sessions["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|s| s["user_id"] == 3)
+        .expect("auditadmin session")["id"]
+        .clone();
+    assert_eq!(
+        sec.delete(&format!("/api/v1/sessions/{sid}"), None)
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    problem(b.get("/api/v1/me").await, StatusCode::UNAUTHORIZED).await;
+
+    let c = app.admin("auditadmin").await;
+    c.json("/api/v1/me").await;
+    // Two hours without a request: past the idle limit (30 minutes by default).
+    app.store
+        .db
+        .execute(
+            "UPDATE sessions SET last_seen_at = last_seen_at - $1",
+            zlc_store::args![2 * 3_600_000i64],
+        )
+        .await
+        .expect("age sessions");
+    let p = problem(c.get("/api/v1/me").await, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(p["detail"], "登录已超时，请重新登录");
+}
+
+#[tokio::test]
+async fn the_three_administrators_stay_separate() {
+    let app = spawn_app().await;
+    let sys = app.admin("sysadmin").await;
+    let created: serde_json::Value = sys
+        .post(
+            "/api/v1/users",
+            json!({"username": "wang", "display_name": "王五"}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let (id, version) = (
+        created["user"]["id"].clone(),
+        created["user"]["version"].clone(),
+    );
+    // Giving roles is the security administrator's duty, not the system administrator's.
+    let p = problem(
+        sys.patch(
+            &format!("/api/v1/users/{id}"),
+            json!({"version": version, "roles": ["supervisor"]}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert!(
+        p["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("role:manage")
+    );
+
+    let sec = app.admin("secadmin").await;
+    let p = problem(
+        sec.patch(
+            &format!("/api/v1/users/{id}"),
+            json!({"version": version, "roles": ["sysadmin", "auditadmin"]}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "roles");
+    assert!(p["detail"].as_str().expect("detail").contains("三员分立"));
+    // Nor may a custom role smuggle two duties in.
+    let p = problem(
+        sec.post(
+            "/api/v1/roles",
+            json!({"code": "super", "name": "超级", "permissions": ["user:manage", "audit:read"]}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(p["detail"].as_str().expect("detail").contains("三员分立"));
+    // Nothing was half-written: the account still has no roles.
+    assert_eq!(
+        sys.json(&format!("/api/v1/users/{id}")).await["roles"],
+        json!([])
+    );
+    // The audit log is the audit administrator's alone.
+    problem(sys.get("/api/v1/audit").await, StatusCode::FORBIDDEN).await;
+    problem(sec.get("/api/v1/audit").await, StatusCode::FORBIDDEN).await;
+}

@@ -1,0 +1,7 @@
+//! The API suite: every test starts the real server on a fresh database.
+//! Run with ZLC_TEST_DB=postgres (and ZLC_TEST_PG_URL) for PostgreSQL.
+
+mod admin;
+mod auth;
+mod helpers;
+mod registry;

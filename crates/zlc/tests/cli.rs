@@ -1,0 +1,903 @@
+//! The `zlc` binary as an operator runs it: each test starts the real program
+//! on its own fresh data directory (embedded SQLite) and checks what a person
+//! at the terminal sees: the exit code, the Chinese messages and the files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The administrators' password, so first start prints no one-time passwords.
+const ADMIN_PASSWORD: &str = "Admin-Pass-2024!x";
+
+/// Variables a developer's shell may carry that would point `zlc` elsewhere.
+const SCRUBBED_ENV: &[&str] = &[
+    "ZLC_DATABASE_URL",
+    "ZLC_DATA_DIR",
+    "ZLC_DATA_KEY",
+    "ZLC_LISTEN",
+    "ZLC_DEMO_PASSWORD",
+];
+
+const PRESETS: [&str; 5] = [
+    "000-bayingolin",
+    "001-zaozhuang-gaoxin",
+    "002-juzhang",
+    "003-beilin",
+    "004-notice-city",
+];
+
+const ADMINS: [&str; 3] = ["sysadmin", "secadmin", "auditadmin"];
+
+const DEMO_ACCOUNTS: [&str; 5] = [
+    "demo-supervisor",
+    "demo-liaison",
+    "demo-liaison2",
+    "demo-official",
+    "demo-handler",
+];
+
+// ---------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------
+
+/// A fresh directory for one test, under the system temp directory, removed
+/// when the test ends (also when it fails).
+struct Sandbox {
+    root: PathBuf,
+}
+
+impl Sandbox {
+    fn new() -> Sandbox {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let root = std::env::temp_dir().join(format!("zlc-cli-test-{}-{n}", std::process::id()));
+        // A directory left by an earlier run whose process id was the same.
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).expect("create the test directory");
+        Sandbox { root }
+    }
+
+    /// The `--data-dir` that `zlc(…)` passes.
+    fn data(&self) -> PathBuf {
+        self.root.join("data")
+    }
+
+    /// The embedded database inside `data()`.
+    fn database(&self) -> PathBuf {
+        self.data().join("zlc.db")
+    }
+
+    /// A path inside the sandbox, outside the data directory.
+    fn file(&self, name: &str) -> PathBuf {
+        self.root.join(name)
+    }
+
+    /// Writes a file inside the sandbox and returns its path.
+    fn write(&self, name: &str, content: &str) -> PathBuf {
+        let path = self.file(name);
+        std::fs::write(&path, content).expect("write a test file");
+        path
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+/// `zlc` with no arguments yet: run in the sandbox, with the administrators'
+/// password set and the variables that choose a database removed.
+fn command(sb: &Sandbox) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zlc"));
+    cmd.current_dir(&sb.root)
+        .env("ZLC_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("RUST_LOG", "warn");
+    for var in SCRUBBED_ENV {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("start the zlc binary")
+}
+
+/// Runs `zlc --data-dir SANDBOX/data ARGS…`.
+fn zlc(sb: &Sandbox, args: &[&str]) -> Output {
+    run(command(sb).arg("--data-dir").arg(sb.data()).args(args))
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Everything the user saw, for messages that may go to either stream.
+fn shown(out: &Output) -> String {
+    format!("{}{}", stdout(out), stderr(out))
+}
+
+#[track_caller]
+fn assert_success(out: &Output) {
+    assert!(
+        out.status.success(),
+        "zlc failed ({}):\n--- stdout\n{}\n--- stderr\n{}",
+        out.status,
+        stdout(out),
+        stderr(out)
+    );
+}
+
+#[track_caller]
+fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "unexpected exit:\n--- stdout\n{}\n--- stderr\n{}",
+        stdout(out),
+        stderr(out)
+    );
+}
+
+/// The preset codes that `policy list` marks with `*` as active.
+fn active_presets(list: &str) -> Vec<String> {
+    list.lines()
+        .filter_map(|l| l.trim_start().strip_prefix('*'))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The usernames in `user list` (second column).
+fn usernames(list: &str) -> Vec<String> {
+    list.lines()
+        .filter_map(|l| l.split_whitespace().nth(1))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The text after `marker` up to the next `（` or end of line.
+fn value_after(text: &str, marker: &str) -> Option<String> {
+    let start = text.find(marker)? + marker.len();
+    let rest = &text[start..];
+    let end = rest.find(|c| c == '（' || c == '\n').unwrap_or(rest.len());
+    Some(rest[..end].trim().to_string())
+}
+
+/// `N` in `audit verify`'s "共 N 条".
+fn audit_entries(verify: &str) -> u64 {
+    let n = value_after(verify, "共 ").expect("audit verify names the entry count");
+    n.split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no entry count in: {verify}"))
+}
+
+/// A preset policy file of the repository.
+fn policy_file(code: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../policies")
+        .join(format!("{code}.toml"))
+}
+
+/// Fills the sandbox with the small demo data set.
+fn with_demo(sb: &Sandbox) {
+    assert_success(&zlc(sb, &["demo", "--scale", "small", "--seed", "7"]));
+}
+
+/// Replaces every occurrence of `from` by `to` (same length) in a file, as
+/// someone editing the database file by hand would.
+fn tamper(path: &Path, from: &str, to: &str) -> usize {
+    assert_eq!(
+        from.len(),
+        to.len(),
+        "a same-length edit keeps the file readable"
+    );
+    let mut bytes = std::fs::read(path).expect("read the file to tamper with");
+    let (from, to) = (from.as_bytes(), to.as_bytes());
+    let mut count = 0;
+    let mut i = 0;
+    while i + from.len() <= bytes.len() {
+        if &bytes[i..i + from.len()] == from {
+            bytes[i..i + from.len()].copy_from_slice(to);
+            count += 1;
+            i += from.len();
+        } else {
+            i += 1;
+        }
+    }
+    std::fs::write(path, bytes).expect("write the tampered file");
+    count
+}
+
+// ---------------------------------------------------------------------------
+// First start
+// ---------------------------------------------------------------------------
+
+#[test]
+fn first_start_creates_the_three_administrators() {
+    let sb = Sandbox::new();
+
+    let out = zlc(&sb, &["user", "list"]);
+
+    assert_success(&out);
+    let text = stdout(&out);
+    assert!(text.contains("已创建三员管理账号"), "{text}");
+    assert!(
+        !text.contains("初始口令："),
+        "no one-time password when set: {text}"
+    );
+    let listed = usernames(&text);
+    for admin in ADMINS {
+        assert!(listed.iter().any(|u| u == admin), "{admin} missing: {text}");
+    }
+    assert!(sb.database().is_file());
+}
+
+#[test]
+fn first_start_without_admin_password_prints_three_one_time_passwords_once() {
+    let sb = Sandbox::new();
+
+    let first = run(command(&sb)
+        .env_remove("ZLC_ADMIN_PASSWORD")
+        .arg("--data-dir")
+        .arg(sb.data())
+        .args(["user", "list"]));
+    let second = run(command(&sb)
+        .env_remove("ZLC_ADMIN_PASSWORD")
+        .arg("--data-dir")
+        .arg(sb.data())
+        .args(["user", "list"]));
+
+    assert_success(&first);
+    assert_success(&second);
+    assert_eq!(
+        stdout(&first).matches("初始口令：").count(),
+        3,
+        "{}",
+        stdout(&first)
+    );
+    assert!(!stdout(&second).contains("初始口令"), "{}", stdout(&second));
+}
+
+#[test]
+fn weak_admin_password_is_refused_with_the_reason() {
+    let sb = Sandbox::new();
+
+    let out = run(command(&sb)
+        .env("ZLC_ADMIN_PASSWORD", "short")
+        .arg("--data-dir")
+        .arg(sb.data())
+        .args(["user", "list"]));
+
+    assert_exit(&out, 1);
+    assert!(
+        stderr(&out).contains("ZLC_ADMIN_PASSWORD 不符合口令要求"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Policy
+// ---------------------------------------------------------------------------
+
+#[test]
+fn policy_list_on_a_fresh_database_shows_the_five_presets_and_the_default() {
+    let sb = Sandbox::new();
+
+    let out = zlc(&sb, &["policy", "list"]);
+
+    assert_success(&out);
+    let text = stdout(&out);
+    for code in PRESETS {
+        assert!(text.contains(code), "{code} missing: {text}");
+    }
+    assert!(active_presets(&text).is_empty(), "{text}");
+    assert!(
+        text.contains("当前生效：无（首次启动时将启用 003-beilin）"),
+        "{text}"
+    );
+}
+
+#[test]
+fn policy_list_marks_the_default_preset_active_after_first_start() {
+    let sb = Sandbox::new();
+    assert_success(&zlc(&sb, &["user", "list"]));
+
+    let out = zlc(&sb, &["policy", "list"]);
+
+    assert_success(&out);
+    assert_eq!(active_presets(&stdout(&out)), ["003-beilin"]);
+}
+
+#[test]
+fn policy_use_makes_the_preset_active_and_show_prints_it() {
+    let sb = Sandbox::new();
+
+    let used = zlc(&sb, &["policy", "use", "001"]);
+    let list = zlc(&sb, &["policy", "list"]);
+    let show = zlc(&sb, &["policy", "show"]);
+
+    assert_success(&used);
+    assert!(stdout(&used).contains("已启用活动规则：001-zaozhuang-gaoxin"));
+    assert_success(&list);
+    assert_eq!(active_presets(&stdout(&list)), ["001-zaozhuang-gaoxin"]);
+    assert!(stdout(&list).contains("当前生效：001-zaozhuang-gaoxin"));
+    assert_success(&show);
+    let toml = stdout(&show);
+    assert!(toml.contains(r#"code = "001-zaozhuang-gaoxin""#), "{toml}");
+    let file = std::fs::read_to_string(policy_file("001-zaozhuang-gaoxin")).expect("preset");
+    assert_eq!(toml, file);
+}
+
+#[test]
+fn policy_show_with_a_preset_prints_that_preset() {
+    let sb = Sandbox::new();
+
+    let out = zlc(&sb, &["policy", "show", "004"]);
+
+    assert_success(&out);
+    assert!(stdout(&out).contains(r#"code = "004-notice-city""#));
+}
+
+#[test]
+fn policy_use_of_an_unknown_preset_fails_listing_the_choices() {
+    let sb = Sandbox::new();
+
+    let out = zlc(&sb, &["policy", "use", "999"]);
+
+    assert_exit(&out, 1);
+    let err = stderr(&out);
+    assert!(err.contains("没有预置方案「999」"), "{err}");
+    for code in PRESETS {
+        assert!(err.contains(code), "{code} missing: {err}");
+    }
+}
+
+#[test]
+fn policy_use_of_a_broken_file_changes_nothing() {
+    let sb = Sandbox::new();
+    assert_success(&zlc(&sb, &["policy", "use", "002"]));
+    let broken = sb.write("broken.toml", "[meta]\ncode = \"x\"\n");
+    let broken = broken.to_str().expect("utf-8 path");
+
+    let out = zlc(&sb, &["policy", "use", "--file", broken]);
+
+    assert_exit(&out, 1);
+    let list = zlc(&sb, &["policy", "list"]);
+    assert_eq!(active_presets(&stdout(&list)), ["002-juzhang"]);
+}
+
+#[test]
+fn policy_check_accepts_an_untouched_preset_file() {
+    let sb = Sandbox::new();
+    let copy = sb.file("003-beilin.toml");
+    std::fs::copy(policy_file("003-beilin"), &copy).expect("copy the preset");
+
+    let out = zlc(
+        &sb,
+        &["policy", "check", copy.to_str().expect("utf-8 path")],
+    );
+
+    assert_success(&out);
+    assert!(stdout(&out).contains("规则文件有效"), "{}", stdout(&out));
+}
+
+#[test]
+fn policy_check_names_the_line_and_key_of_a_misspelled_key() {
+    let sb = Sandbox::new();
+    let source = std::fs::read_to_string(policy_file("003-beilin")).expect("preset");
+    let line = source
+        .lines()
+        .position(|l| l.starts_with("issuer = "))
+        .expect("003 has [meta] issuer")
+        + 1;
+    let path = sb.write("typo.toml", &source.replacen("issuer = ", "isuer = ", 1));
+
+    let out = zlc(
+        &sb,
+        &["policy", "check", path.to_str().expect("utf-8 path")],
+    );
+
+    assert_exit(&out, 1);
+    let text = shown(&out);
+    assert!(text.contains(&format!("第 {line} 行")), "{text}");
+    assert!(text.contains("isuer"), "{text}");
+}
+
+// ---------------------------------------------------------------------------
+// Configuration
+// ---------------------------------------------------------------------------
+
+#[test]
+fn unsupported_database_scheme_is_refused_by_name() {
+    let sb = Sandbox::new();
+
+    let out = zlc(&sb, &["--database-url", "mysql://x@y/z", "policy", "list"]);
+
+    assert_exit(&out, 1);
+    assert!(
+        stderr(&out).contains("不支持的数据库地址协议「mysql」"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn config_file_with_an_unknown_key_is_refused_naming_it() {
+    let sb = Sandbox::new();
+    let config = sb.write("zlc.toml", "[security]\nmax_failed_login = 3\n");
+
+    let out = run(command(&sb)
+        .arg("--data-dir")
+        .arg(sb.data())
+        .arg("--config")
+        .arg(&config)
+        .args(["policy", "list"]));
+
+    assert_exit(&out, 1);
+    let err = stderr(&out);
+    assert!(err.contains("max_failed_login"), "{err}");
+    assert!(err.contains("第 2 行"), "{err}");
+    assert!(
+        !sb.data().exists(),
+        "nothing is created on a bad configuration"
+    );
+}
+
+#[test]
+fn config_file_with_an_out_of_range_value_is_refused_naming_the_key() {
+    let sb = Sandbox::new();
+    let config = sb.write("zlc.toml", "[security]\nmax_failed_logins = 0\n");
+
+    let out = run(command(&sb)
+        .arg("--data-dir")
+        .arg(sb.data())
+        .arg("--config")
+        .arg(&config)
+        .args(["policy", "list"]));
+
+    assert_exit(&out, 1);
+    let err = stderr(&out);
+    assert!(err.contains("security.max_failed_logins"), "{err}");
+    assert!(
+        !sb.data().exists(),
+        "nothing is created on a bad configuration"
+    );
+}
+
+#[test]
+fn config_file_data_dir_is_used_when_no_flag_or_variable_names_one() {
+    let sb = Sandbox::new();
+    let from_config = sb.file("from-config");
+    let config = sb.write(
+        "zlc.toml",
+        &format!(
+            "data_dir = \"{}\"\n\n[security]\nmax_failed_logins = 3\n\n[database]\nsqlite_synchronous = \"NORMAL\"\n",
+            from_config.display()
+        ),
+    );
+
+    let out = run(command(&sb)
+        .arg("--config")
+        .arg(&config)
+        .args(["user", "list"]));
+
+    assert_success(&out);
+    assert!(from_config.join("zlc.db").is_file());
+}
+
+#[test]
+fn data_dir_precedence_is_flag_then_environment_then_config_file() {
+    let sb = Sandbox::new();
+    let (flag, env, file) = (sb.file("flag"), sb.file("env"), sb.file("file"));
+    let config = sb.write("zlc.toml", &format!("data_dir = \"{}\"\n", file.display()));
+
+    let env_over_file = run(command(&sb)
+        .env("ZLC_DATA_DIR", &env)
+        .arg("--config")
+        .arg(&config)
+        .args(["policy", "list"]));
+    let flag_over_env = run(command(&sb)
+        .env("ZLC_DATA_DIR", &env)
+        .arg("--config")
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(&flag)
+        .args(["user", "list"]));
+
+    assert_success(&env_over_file);
+    assert_success(&flag_over_env);
+    assert!(env.join("zlc.db").is_file());
+    assert!(flag.join("zlc.db").is_file());
+    assert!(!file.exists(), "the config file's data_dir was overridden");
+}
+
+#[cfg(unix)]
+#[test]
+fn data_key_is_created_readable_by_the_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+
+    assert_success(&zlc(&sb, &["user", "list"]));
+
+    let key = sb.data().join("zlc.key");
+    let mode = std::fs::metadata(&key)
+        .expect("zlc.key exists")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let hex = std::fs::read_to_string(&key).expect("read the key");
+    assert_eq!(hex.trim().len(), 32);
+    assert!(hex.trim().chars().all(|c| c.is_ascii_hexdigit()));
+}
+
+// ---------------------------------------------------------------------------
+// Demo data
+// ---------------------------------------------------------------------------
+
+#[test]
+fn demo_creates_the_demo_accounts_beside_the_administrators() {
+    let sb = Sandbox::new();
+
+    let demo = zlc(&sb, &["demo", "--scale", "small", "--seed", "7"]);
+    let list = zlc(&sb, &["user", "list"]);
+
+    assert_success(&demo);
+    assert!(stdout(&demo).contains("5 个演示账号"), "{}", stdout(&demo));
+    assert_success(&list);
+    let listed = usernames(&stdout(&list));
+    for name in ADMINS.iter().chain(DEMO_ACCOUNTS.iter()) {
+        assert!(
+            listed.iter().any(|u| u == name),
+            "{name} missing: {listed:?}"
+        );
+    }
+}
+
+#[test]
+fn demo_a_second_time_fails_and_changes_nothing() {
+    let sb = Sandbox::new();
+    with_demo(&sb);
+    let users_before = stdout(&zlc(&sb, &["user", "list"]));
+    let audit_before = audit_entries(&stdout(&zlc(&sb, &["audit", "verify"])));
+
+    let again = zlc(&sb, &["demo", "--seed", "8"]);
+
+    assert_exit(&again, 1);
+    assert!(
+        stderr(&again).contains("演示数据只能写入空库"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(stdout(&zlc(&sb, &["user", "list"])), users_before);
+    assert_eq!(
+        audit_entries(&stdout(&zlc(&sb, &["audit", "verify"]))),
+        audit_before
+    );
+}
+
+#[test]
+fn demo_with_an_unknown_scale_fails_naming_the_allowed_scales() {
+    let sb = Sandbox::new();
+
+    let out = zlc(&sb, &["demo", "--scale", "galaxy"]);
+
+    assert_exit(&out, 1);
+    let err = stderr(&out);
+    assert!(err.contains("galaxy"), "{err}");
+    assert!(err.contains("small、city、province、national"), "{err}");
+}
+
+#[test]
+#[ignore = "bug: `zlc demo` opens and bootstraps the database (creates the three administrators) before it parses --scale"]
+fn demo_with_an_unknown_scale_leaves_the_database_untouched() {
+    let sb = Sandbox::new();
+
+    let out = zlc(&sb, &["demo", "--scale", "galaxy"]);
+
+    assert_exit(&out, 1);
+    assert!(
+        !stdout(&out).contains("已创建三员管理账号"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        !sb.database().exists(),
+        "a rejected command created the database"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Audit trail
+// ---------------------------------------------------------------------------
+
+#[test]
+fn audit_verify_after_the_demo_passes_with_the_entry_count() {
+    let sb = Sandbox::new();
+    with_demo(&sb);
+
+    let out = zlc(&sb, &["audit", "verify"]);
+
+    assert_success(&out);
+    let text = stdout(&out);
+    assert!(text.contains("哈希链校验通过"), "{text}");
+    // Every unit, official, item and account the demo wrote is one entry.
+    assert!(audit_entries(&text) > 100, "{text}");
+}
+
+#[test]
+fn audit_verify_detects_an_entry_edited_in_the_database_file() {
+    let sb = Sandbox::new();
+    with_demo(&sb);
+    let backup = sb.file("copy.db");
+    assert_success(&zlc(
+        &sb,
+        &["backup", "-o", backup.to_str().expect("utf-8")],
+    ));
+    // A second installation whose database file was edited by hand.
+    let edited = Sandbox::new();
+    std::fs::create_dir_all(edited.data()).expect("data dir");
+    std::fs::copy(sb.data().join("zlc.key"), edited.data().join("zlc.key")).expect("key");
+    std::fs::copy(&backup, edited.database()).expect("database");
+    assert!(tamper(&edited.database(), "system:demo", "system:dEmo") > 0);
+
+    let out = zlc(&edited, &["audit", "verify"]);
+
+    assert_exit(&out, 1);
+    assert!(
+        stdout(&out).contains("审计日志校验失败"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Backup and restore
+// ---------------------------------------------------------------------------
+
+#[test]
+fn backup_writes_the_file_and_refuses_to_overwrite_it() {
+    let sb = Sandbox::new();
+    with_demo(&sb);
+    let backup = sb.file("backup.db");
+    let path = backup.to_str().expect("utf-8 path");
+
+    let first = zlc(&sb, &["backup", "-o", path]);
+    let size = std::fs::metadata(&backup).expect("backup written").len();
+    let second = zlc(&sb, &["backup", "-o", path]);
+
+    assert_success(&first);
+    assert!(size > 0);
+    assert_exit(&second, 1);
+    assert!(stderr(&second).contains("已存在"), "{}", stderr(&second));
+    assert_eq!(std::fs::metadata(&backup).expect("backup").len(), size);
+}
+
+#[test]
+fn restore_into_a_fresh_directory_brings_back_the_accounts() {
+    let source = Sandbox::new();
+    with_demo(&source);
+    let backup = source.file("backup.db");
+    assert_success(&zlc(
+        &source,
+        &["backup", "-o", backup.to_str().expect("utf-8")],
+    ));
+    // The backup is sealed with the source's data key, which goes with it.
+    let target = Sandbox::new();
+    std::fs::create_dir_all(target.data()).expect("data dir");
+    std::fs::copy(source.data().join("zlc.key"), target.data().join("zlc.key")).expect("key");
+
+    let restored = zlc(&target, &["restore", backup.to_str().expect("utf-8")]);
+
+    assert_success(&restored);
+    assert!(
+        stdout(&restored).contains("校验通过"),
+        "{}",
+        stdout(&restored)
+    );
+    let list = zlc(&target, &["user", "list"]);
+    assert_success(&list);
+    assert_eq!(stdout(&list), stdout(&zlc(&source, &["user", "list"])));
+    let listed = usernames(&stdout(&list));
+    for name in DEMO_ACCOUNTS {
+        assert!(
+            listed.iter().any(|u| u == name),
+            "{name} missing: {listed:?}"
+        );
+    }
+    assert_success(&zlc(&target, &["audit", "verify"]));
+}
+
+#[test]
+fn restore_refuses_a_file_that_is_not_a_zlc_database() {
+    let sb = Sandbox::new();
+    with_demo(&sb);
+    let users_before = stdout(&zlc(&sb, &["user", "list"]));
+    let text = sb.write("notes.db", "这不是数据库\n");
+
+    let out = zlc(&sb, &["restore", text.to_str().expect("utf-8")]);
+
+    assert_exit(&out, 1);
+    assert!(
+        stderr(&out).contains("不是有效的 zlc 备份"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stdout(&zlc(&sb, &["user", "list"])), users_before);
+}
+
+#[test]
+fn restore_refuses_a_backup_whose_audit_trail_was_edited() {
+    let source = Sandbox::new();
+    with_demo(&source);
+    let backup = source.file("backup.db");
+    assert_success(&zlc(
+        &source,
+        &["backup", "-o", backup.to_str().expect("utf-8")],
+    ));
+    assert!(tamper(&backup, "system:demo", "system:dEmo") > 0);
+    let target = Sandbox::new();
+
+    let out = zlc(&target, &["restore", backup.to_str().expect("utf-8")]);
+
+    assert_exit(&out, 1);
+    assert!(
+        stderr(&out).contains("审计日志校验失败"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!target.database().exists(), "nothing was restored");
+}
+
+#[test]
+#[ignore = "bug: restore accepts a backup sealed with another data key; its phones can no longer be opened"]
+fn restore_refuses_a_backup_sealed_with_another_data_key() {
+    let source = Sandbox::new();
+    with_demo(&source);
+    let backup = source.file("backup.db");
+    assert_success(&zlc(
+        &source,
+        &["backup", "-o", backup.to_str().expect("utf-8")],
+    ));
+    // A fresh directory: zlc makes a new, different key there.
+    let target = Sandbox::new();
+
+    let out = zlc(&target, &["restore", backup.to_str().expect("utf-8")]);
+
+    assert_exit(&out, 1);
+    assert!(shown(&out).contains("密钥"), "{}", shown(&out));
+}
+
+// ---------------------------------------------------------------------------
+// Accounts
+// ---------------------------------------------------------------------------
+
+#[test]
+fn user_add_prints_a_one_time_password_and_lists_the_account() {
+    let sb = Sandbox::new();
+
+    let out = zlc(
+        &sb,
+        &[
+            "user",
+            "add",
+            "alice",
+            "--name",
+            "爱丽丝",
+            "--role",
+            "liaison",
+        ],
+    );
+
+    assert_success(&out);
+    let password = value_after(&stdout(&out), "初始口令：").expect("a one-time password");
+    assert!(password.chars().count() >= 10, "{password}");
+    let list = stdout(&zlc(&sb, &["user", "list"]));
+    let alice = list
+        .lines()
+        .find(|l| l.split_whitespace().nth(1) == Some("alice"))
+        .unwrap_or_else(|| panic!("alice missing: {list}"));
+    assert!(
+        alice.contains("爱丽丝") && alice.contains("liaison"),
+        "{alice}"
+    );
+}
+
+#[test]
+fn user_add_with_two_administrator_roles_is_refused_by_separation_of_duties() {
+    let sb = Sandbox::new();
+
+    let out = zlc(
+        &sb,
+        &[
+            "user",
+            "add",
+            "bob",
+            "--name",
+            "B",
+            "--role",
+            "sysadmin",
+            "--role",
+            "auditadmin",
+        ],
+    );
+
+    assert_exit(&out, 1);
+    assert!(stderr(&out).contains("三员分立"), "{}", stderr(&out));
+    let listed = usernames(&stdout(&zlc(&sb, &["user", "list"])));
+    assert!(!listed.iter().any(|u| u == "bob"), "{listed:?}");
+}
+
+#[test]
+fn user_token_prints_a_bearer_token_once() {
+    let sb = Sandbox::new();
+    assert_success(&zlc(
+        &sb,
+        &[
+            "user",
+            "add",
+            "alice",
+            "--name",
+            "爱丽丝",
+            "--role",
+            "liaison",
+        ],
+    ));
+
+    let out = zlc(&sb, &["user", "token", "alice", "--name", "ci"]);
+
+    assert_success(&out);
+    let text = stdout(&out);
+    let token = value_after(&text, "）：").expect("the token");
+    assert!(token.starts_with("zlc_"), "{text}");
+    assert!(token.len() > "zlc_".len() + 16, "{token}");
+    assert!(
+        text.contains(&format!("Authorization: Bearer {token}")),
+        "{text}"
+    );
+}
+
+#[test]
+fn user_token_for_an_unknown_account_fails_naming_it() {
+    let sb = Sandbox::new();
+
+    let out = zlc(&sb, &["user", "token", "nobody"]);
+
+    assert_exit(&out, 1);
+    assert!(
+        stderr(&out).contains("账号「nobody」不存在"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn user_reset_prints_a_new_one_time_password() {
+    let sb = Sandbox::new();
+    let added = zlc(
+        &sb,
+        &[
+            "user",
+            "add",
+            "alice",
+            "--name",
+            "爱丽丝",
+            "--role",
+            "liaison",
+        ],
+    );
+    let first = value_after(&stdout(&added), "初始口令：").expect("a one-time password");
+
+    let out = zlc(&sb, &["user", "reset", "alice"]);
+
+    assert_success(&out);
+    let second = value_after(&stdout(&out), "口令已重置为：").expect("a new password");
+    assert!(second.chars().count() >= 10, "{second}");
+    assert_ne!(first, second);
+}
