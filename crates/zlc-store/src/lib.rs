@@ -317,3 +317,56 @@ mod tests {
         assert_eq!(page.next_cursor, None);
     }
 }
+
+#[cfg(test)]
+mod open_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_unknown_url_scheme_is_named_plainly() {
+        let cipher =
+            FieldCipher::from_hex(&FieldCipher::generate_key_hex().expect("key")).expect("cipher");
+        let err = Store::open("mysql://u:p@localhost/zlc", cipher, &Options::default())
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "数据库地址无效：不支持的协议「mysql」：请使用 sqlite:路径 或 postgres://用户:口令@主机/库名"
+        );
+    }
+
+    #[tokio::test]
+    async fn sqlite_opens_with_wal_foreign_keys_and_full_sync() {
+        let dir = std::env::temp_dir().join(format!("zlc-store-open-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let cipher =
+            FieldCipher::from_hex(&FieldCipher::generate_key_hex().expect("key")).expect("cipher");
+        let store = Store::open(
+            &format!("sqlite:{}", dir.join("t.db").display()),
+            cipher,
+            &Options::default(),
+        )
+        .await
+        .expect("open");
+        let mode: Option<String> = store
+            .db
+            .scalar("PRAGMA journal_mode", vec![])
+            .await
+            .expect("pragma");
+        assert_eq!(mode.as_deref(), Some("wal"));
+        let fk: Option<i64> = store
+            .db
+            .scalar("PRAGMA foreign_keys", vec![])
+            .await
+            .expect("pragma");
+        assert_eq!(fk, Some(1));
+        let sync: Option<i64> = store
+            .db
+            .scalar("PRAGMA synchronous", vec![])
+            .await
+            .expect("pragma");
+        assert_eq!(sync, Some(2), "FULL");
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -228,3 +228,35 @@ async fn accounts_can_be_disabled_and_reset() {
     .await;
     assert!(p["current_version"].as_i64().expect("v") > 1);
 }
+
+#[tokio::test]
+async fn parallel_writers_keep_the_audit_chain_whole() {
+    let app = spawn_app().await;
+    let root = app.unit("示范区", None, "region").await;
+    let sys = std::sync::Arc::new(app.admin("sysadmin").await);
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let sys = sys.clone();
+        let parent = root["id"].clone();
+        tasks.push(tokio::spawn(async move {
+            sys.post(
+                "/api/v1/units",
+                json!({"name": format!("部门{i}"), "parent_id": parent, "kind": "department"}),
+            )
+            .await
+            .status()
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.expect("task"), StatusCode::CREATED);
+    }
+    let v = app
+        .admin("auditadmin")
+        .await
+        .json("/api/v1/audit/verify")
+        .await;
+    assert_eq!(v["ok"], true, "{v}");
+    // Three admins and the first policy (first start), the root and sixteen
+    // departments: each audited once, in one unbroken sequence.
+    assert_eq!(v["entries"], 3 + 1 + 1 + 16);
+}
