@@ -39,6 +39,26 @@ pub enum Permission {
     LoginLogRead,
     #[serde(rename = "audit:read")]
     AuditRead,
+    #[serde(rename = "plan:read")]
+    PlanRead,
+    #[serde(rename = "plan:write")]
+    PlanWrite,
+    #[serde(rename = "plan:publish")]
+    PlanPublish,
+    #[serde(rename = "activity:read")]
+    ActivityRead,
+    #[serde(rename = "activity:write")]
+    ActivityWrite,
+    #[serde(rename = "problem:read")]
+    ProblemRead,
+    #[serde(rename = "problem:write")]
+    ProblemWrite,
+    #[serde(rename = "problem:handle")]
+    ProblemHandle,
+    #[serde(rename = "problem:verify")]
+    ProblemVerify,
+    #[serde(rename = "report:read")]
+    ReportRead,
 }
 
 /// Which of the separated duties (三员分立) a permission belongs to.
@@ -66,7 +86,7 @@ impl Duty {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 25] = [
         Permission::UnitRead,
         Permission::UnitWrite,
         Permission::OfficialRead,
@@ -82,6 +102,16 @@ impl Permission {
         Permission::SessionManage,
         Permission::LoginLogRead,
         Permission::AuditRead,
+        Permission::PlanRead,
+        Permission::PlanWrite,
+        Permission::PlanPublish,
+        Permission::ActivityRead,
+        Permission::ActivityWrite,
+        Permission::ProblemRead,
+        Permission::ProblemWrite,
+        Permission::ProblemHandle,
+        Permission::ProblemVerify,
+        Permission::ReportRead,
     ];
 
     pub fn code(self) -> &'static str {
@@ -101,6 +131,16 @@ impl Permission {
             Permission::SessionManage => "session:manage",
             Permission::LoginLogRead => "loginlog:read",
             Permission::AuditRead => "audit:read",
+            Permission::PlanRead => "plan:read",
+            Permission::PlanWrite => "plan:write",
+            Permission::PlanPublish => "plan:publish",
+            Permission::ActivityRead => "activity:read",
+            Permission::ActivityWrite => "activity:write",
+            Permission::ProblemRead => "problem:read",
+            Permission::ProblemWrite => "problem:write",
+            Permission::ProblemHandle => "problem:handle",
+            Permission::ProblemVerify => "problem:verify",
+            Permission::ReportRead => "report:read",
         }
     }
 
@@ -121,6 +161,16 @@ impl Permission {
             Permission::SessionManage => "会话管理",
             Permission::LoginLogRead => "查看登录日志",
             Permission::AuditRead => "查看审计日志",
+            Permission::PlanRead => "查看计划",
+            Permission::PlanWrite => "编制计划",
+            Permission::PlanPublish => "发布计划",
+            Permission::ActivityRead => "查看活动记录",
+            Permission::ActivityWrite => "填报活动记录",
+            Permission::ProblemRead => "查看问题台账",
+            Permission::ProblemWrite => "登记问题、需求和措施",
+            Permission::ProblemHandle => "办理整改",
+            Permission::ProblemVerify => "验收销号",
+            Permission::ReportRead => "查看统计",
         }
     }
 
@@ -186,6 +236,15 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
             P::ItemRead,
             P::ItemWrite,
             P::PolicyRead,
+            P::PlanRead,
+            P::PlanWrite,
+            P::PlanPublish,
+            P::ActivityRead,
+            P::ActivityWrite,
+            P::ProblemRead,
+            P::ProblemWrite,
+            P::ProblemVerify,
+            P::ReportRead,
         ],
     },
     BuiltinRole {
@@ -198,17 +257,43 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
             P::ItemRead,
             P::ItemWrite,
             P::PolicyRead,
+            P::PlanRead,
+            P::PlanWrite,
+            P::ActivityRead,
+            P::ActivityWrite,
+            P::ProblemRead,
+            P::ProblemWrite,
+            P::ProblemHandle,
+            P::ReportRead,
         ],
     },
     BuiltinRole {
         code: "official",
         name: "领导干部",
-        permissions: &[P::UnitRead, P::OfficialRead, P::ItemRead, P::PolicyRead],
+        permissions: &[
+            P::UnitRead,
+            P::OfficialRead,
+            P::ItemRead,
+            P::PolicyRead,
+            P::PlanRead,
+            P::ActivityRead,
+            P::ActivityWrite,
+            P::ProblemRead,
+            P::ProblemWrite,
+        ],
     },
     BuiltinRole {
         code: "handler",
         name: "责任科室经办人",
-        permissions: &[P::UnitRead, P::OfficialRead, P::ItemRead, P::PolicyRead],
+        permissions: &[
+            P::UnitRead,
+            P::OfficialRead,
+            P::ItemRead,
+            P::PolicyRead,
+            P::ProblemRead,
+            P::ProblemWrite,
+            P::ProblemHandle,
+        ],
     },
 ];
 
@@ -285,6 +370,15 @@ impl PasswordRules {
     }
 }
 
+/// Masks a citizen's name for display: `张三` → `张*`, `欧阳娜娜` → `欧***`.
+pub fn mask_name(name: &str) -> String {
+    let mut chars = name.trim().chars();
+    match chars.next() {
+        Some(first) => format!("{first}{}", "*".repeat(chars.count())),
+        None => String::new(),
+    }
+}
+
 /// Masks a phone number for display: `13812341234` → `138****1234`.
 pub fn mask_phone(phone: &str) -> String {
     let chars: Vec<char> = phone.chars().collect();
@@ -357,6 +451,13 @@ mod tests {
                 .contains("账号名")
         );
         assert!(r.check("zhangsan", "Walk-the-Process-2024").is_ok());
+    }
+
+    #[test]
+    fn names_keep_only_the_first_character() {
+        assert_eq!(mask_name("张三"), "张*");
+        assert_eq!(mask_name("欧阳娜娜"), "欧***");
+        assert_eq!(mask_name(""), "");
     }
 
     #[test]

@@ -7,9 +7,12 @@
 
 pub mod auth;
 pub mod calendar;
+pub mod campaign;
 pub mod error;
 pub mod ids;
 pub mod kinds;
+pub mod ledger;
 pub mod period;
 pub mod policy;
 pub mod registry;
+pub mod report;

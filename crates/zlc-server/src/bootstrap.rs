@@ -35,8 +35,39 @@ pub enum BootstrapError {
     WeakAdminPassword(String),
     #[error("当前生效的活动规则（版本 {id}）无法读取：{errors}")]
     BadPolicy { id: i64, errors: String },
+    #[error("数据密钥与数据库不匹配：请使用该数据库原来的 zlc.key 或 ZLC_DATA_KEY")]
+    WrongKey,
     #[error("{0}")]
     Other(String),
+}
+
+const KEY_CHECK: &str = "data_key_check";
+const KEY_CHECK_PLAIN: &str = "zlc data key check";
+
+/// Refuses a data key that does not open what this database sealed: a sealed
+/// known value is kept in the settings on first start and opened on every
+/// later one (a wrong `ZLC_DATA_KEY`, a restore with another installation's key).
+pub async fn check_data_key(store: &Store) -> Result<(), BootstrapError> {
+    match store.setting(KEY_CHECK).await? {
+        Some(sealed) => match store.cipher.decrypt(&sealed) {
+            Ok(p) if p == KEY_CHECK_PLAIN => Ok(()),
+            _ => Err(BootstrapError::WrongKey),
+        },
+        None => {
+            let sealed = store
+                .cipher
+                .encrypt(KEY_CHECK_PLAIN)
+                .map_err(zlc_store::StoreError::from)?;
+            let mut tx = store
+                .db
+                .begin()
+                .await
+                .map_err(zlc_store::StoreError::from)?;
+            store.set_setting(&mut tx, KEY_CHECK, &sealed).await?;
+            tx.commit().await.map_err(zlc_store::StoreError::from)?;
+            Ok(())
+        }
+    }
 }
 
 /// Prepares the database and returns the state the server runs with, plus the
@@ -46,6 +77,7 @@ pub async fn prepare(
     security: Security,
     admin_password: Option<&str>,
 ) -> Result<(AppState, Vec<CreatedAdmin>), BootstrapError> {
+    check_data_key(&store).await?;
     store.seed_builtin_roles().await?;
     let mut created = Vec::new();
     if store.count_users().await? == 0 {

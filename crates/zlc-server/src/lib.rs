@@ -10,8 +10,10 @@ pub mod bootstrap;
 pub mod error;
 pub mod extract;
 pub mod items;
+pub mod ledgers;
 pub mod officials;
 pub mod policy;
+pub mod reports;
 pub mod settings;
 pub mod units;
 
@@ -162,6 +164,8 @@ pub fn app(state: AppState) -> Router {
         .nest("/officials", officials::router())
         .nest("/items", items::router())
         .merge(policy::router())
+        .merge(ledgers::router())
+        .merge(reports::router())
         .split_for_parts();
     let mut doc = doc;
     doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);

@@ -248,7 +248,6 @@ impl Store {
     }
 
     /// Updates an account's profile and roles at the version the caller read.
-    #[allow(clippy::too_many_arguments)]
     pub async fn update_user(
         &self,
         actor: &Actor,

@@ -6,10 +6,12 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod campaign;
 pub mod crypto;
 pub mod db;
 pub mod policy;
 pub mod registry;
+pub mod reports;
 
 mod postgres;
 mod sqlite;

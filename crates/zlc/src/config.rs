@@ -37,13 +37,13 @@ impl FileConfig {
         let cfg: FileConfig = toml::from_str(&text).map_err(|e| {
             let line = e
                 .span()
-                .map(|s| text[..s.start].lines().count().max(1))
+                .map(|s| text[..s.start].matches('\n').count() + 1)
                 .unwrap_or(0);
             anyhow::anyhow!(
                 "配置文件 {} 第 {} 行：{}",
                 path.display(),
                 line,
-                e.message()
+                toml_message_zh(e.message())
             )
         })?;
         cfg.security
@@ -51,6 +51,21 @@ impl FileConfig {
             .map_err(|m| anyhow::anyhow!("配置文件 {}：{}", path.display(), m))?;
         Ok(cfg)
     }
+}
+
+/// Puts toml's common messages into Chinese, keeping the key they name.
+fn toml_message_zh(msg: &str) -> String {
+    let quoted = |s: &str| s.split('`').nth(1).unwrap_or("").to_string();
+    if let Some(rest) = msg.strip_prefix("unknown field ") {
+        return format!("未知配置项「{}」", quoted(rest));
+    }
+    if let Some(rest) = msg.strip_prefix("missing field ") {
+        return format!("缺少配置项「{}」", quoted(rest));
+    }
+    if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        return format!("类型错误：{rest}");
+    }
+    msg.trim().to_string()
 }
 
 /// Where the database lives, resolved.

@@ -152,7 +152,15 @@ impl Ctx {
             zlc_server::bootstrap::prepare(store, self.file.security.clone(), admin_pw.as_deref())
                 .await?;
         if !created.is_empty() {
-            println!("已创建三员管理账号（首次登录须修改初始口令）：");
+            let forced = created.iter().any(|a| a.one_time_password.is_some());
+            println!(
+                "已创建三员管理账号{}：",
+                if forced {
+                    "（首次登录须修改初始口令）"
+                } else {
+                    ""
+                }
+            );
             for a in &created {
                 match &a.one_time_password {
                     Some(p) => println!("  {:<12} 初始口令：{p}", a.username),
@@ -211,8 +219,9 @@ async fn run(cli: Cli) -> Result<u8> {
     match cli.cmd {
         Cmd::Serve { listen, demo } => serve(&ctx, listen, demo).await,
         Cmd::Demo { scale, seed } => {
-            let state = ctx.state().await?;
+            // Parse first: a bad scale must not create a database.
             let scale = demo::Scale::parse(&scale)?;
+            let state = ctx.state().await?;
             demo::generate(&state.store, scale, seed).await?;
             Ok(0)
         }
@@ -481,20 +490,6 @@ async fn restore(ctx: &Ctx, file: &std::path::Path) -> Result<u8> {
     if !file.is_file() {
         bail!("备份文件 {} 不存在", file.display());
     }
-    // Check the backup first: it must open as a zlc database with an intact audit trail.
-    let key = config::data_key(&ctx.resolved.data_dir)?;
-    let probe = Store::open(
-        &format!("sqlite:{}", file.display()),
-        FieldCipher::from_hex(&key)?,
-        &Options::default(),
-    )
-    .await
-    .with_context(|| format!("{} 不是有效的 zlc 备份", file.display()))?;
-    let v = zlc_store::audit::verify(&probe.db).await?;
-    probe.close().await;
-    if !v.ok {
-        bail!("备份中的审计日志校验失败：{}", v.problems.join("；"));
-    }
     let target = ctx
         .resolved
         .database_url
@@ -502,7 +497,17 @@ async fn restore(ctx: &Ctx, file: &std::path::Path) -> Result<u8> {
         .trim_start_matches("//")
         .to_string();
     let tmp = format!("{target}.restore");
+    // Work on a copy: opening migrates it, and the user's backup file stays as it was.
     std::fs::copy(file, &tmp).with_context(|| format!("无法复制到 {tmp}"))?;
+    let v = match check_backup(ctx, &tmp).await {
+        Ok(v) => v,
+        Err(e) => {
+            for ext in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{tmp}{ext}"));
+            }
+            return Err(e.context(format!("{} 不能用于恢复", file.display())));
+        }
+    };
     for ext in ["-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{target}{ext}"));
     }
@@ -513,4 +518,31 @@ async fn restore(ctx: &Ctx, file: &std::path::Path) -> Result<u8> {
         v.entries
     );
     Ok(0)
+}
+
+/// A backup must open as a zlc database sealed with this installation's data
+/// key, and its audit trail must be intact.
+async fn check_backup(ctx: &Ctx, path: &str) -> Result<zlc_store::audit::Verification> {
+    let key = config::data_key(&ctx.resolved.data_dir)?;
+    let probe = Store::open(
+        &format!("sqlite:{path}"),
+        FieldCipher::from_hex(&key)?,
+        &Options::default(),
+    )
+    .await
+    .context("不是有效的 zlc 备份")?;
+    let result = async {
+        let v = zlc_store::audit::verify(&probe.db).await?;
+        if !v.ok {
+            bail!("备份中的审计日志校验失败：{}", v.problems.join("；"));
+        }
+        zlc_server::bootstrap::check_data_key(&probe).await?;
+        Ok(v)
+    }
+    .await;
+    probe.close().await;
+    for ext in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{path}{ext}"));
+    }
+    result
 }

@@ -1,0 +1,476 @@
+//! 需求清单 and 整改清单 (解决措施清单): the needs raised on walks and the
+//! measures taken, linked to problems and activities.
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiQuery, Id};
+use crate::{AppState, ListOf};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use zlc_domain::auth::Permission;
+use zlc_domain::error::{self, Errors, FieldError};
+use zlc_domain::ledger::{MeasureStatus, NeedSource, NeedStatus};
+use zlc_domain::period::Period;
+use zlc_domain::registry::TEXT_MAX;
+use zlc_store::campaign::{CampaignFilter, Measure, MeasureInput, Need, NeedInput};
+
+/// Parses a `YYYY-MM-DD` date, naming the field.
+pub fn date(field: &str, s: &str) -> Result<NaiveDate, FieldError> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        FieldError::new(
+            field,
+            format!("「{s}」不是有效日期，应为 2024-03-05 这样的格式"),
+        )
+    })
+}
+
+pub fn opt_date(field: &str, s: Option<&str>) -> Result<Option<String>, FieldError> {
+    s.filter(|s| !s.trim().is_empty())
+        .map(|s| date(field, s).map(|d| d.to_string()))
+        .transpose()
+}
+
+/// Filters shared by the campaign lists.
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignQuery {
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
+    /// `2024`, `2024H1`, `2024Q1` or `2024-03`.
+    pub period: Option<String>,
+    /// Only this unit's subtree.
+    pub unit: Option<i64>,
+    pub status: Option<String>,
+    /// Activity kind: walk, window, inspect, enforce, complaint.
+    pub kind: Option<String>,
+    pub mode: Option<String>,
+    pub source: Option<String>,
+    pub category: Option<String>,
+    /// `true`: only records past their deadline and not closed.
+    pub overdue: Option<bool>,
+    /// Text contained in the description or content.
+    pub q: Option<String>,
+}
+
+impl CampaignQuery {
+    pub fn page(&self) -> ApiResult<zlc_store::PageRequest> {
+        Ok(zlc_store::PageRequest::new(
+            self.cursor.as_deref(),
+            self.limit,
+        )?)
+    }
+
+    /// The store filter, each vocabulary parsed to its code by `parse`.
+    pub fn filter(&self, status: fn(&str) -> Option<&'static str>) -> ApiResult<CampaignFilter> {
+        let mut f = CampaignFilter {
+            unit: self.unit,
+            ..Default::default()
+        };
+        if let Some(p) = &self.period {
+            let p = Period::parse(p).map_err(|e| ApiError::field("period", e.to_string()))?;
+            f.from = Some(p.start().to_string());
+            f.to = Some(p.end().to_string());
+        }
+        if let Some(s) = &self.status {
+            f.status = Some(
+                status(s)
+                    .ok_or_else(|| ApiError::field("status", format!("未知的状态「{s}」")))?
+                    .to_string(),
+            );
+        }
+        let vocab = |field: &str,
+                     v: &Option<String>,
+                     parse: fn(&str) -> Option<&'static str>|
+         -> ApiResult<Option<String>> {
+            v.as_deref()
+                .map(|s| {
+                    parse(s)
+                        .map(str::to_string)
+                        .ok_or_else(|| ApiError::field(field, format!("未知的取值「{s}」")))
+                })
+                .transpose()
+        };
+        f.kind = vocab("kind", &self.kind, |s| {
+            zlc_domain::kinds::ActivityKind::parse(s).map(|k| k.code())
+        })?;
+        f.mode = vocab("mode", &self.mode, |s| {
+            zlc_domain::kinds::Mode::parse(s).map(|k| k.code())
+        })?;
+        f.source = vocab("source", &self.source, |s| {
+            zlc_domain::ledger::ProblemSource::parse(s).map(|k| k.code())
+        })?;
+        f.category = vocab("category", &self.category, |s| {
+            zlc_domain::ledger::ProblemCategory::parse(s).map(|k| k.code())
+        })?;
+        if self.overdue == Some(true) {
+            f.overdue_on = Some(chrono::Local::now().date_naive().to_string());
+        }
+        f.q = self.q.clone();
+        Ok(f)
+    }
+}
+
+/// 需求
+#[derive(Serialize, ToSchema)]
+pub struct NeedOut {
+    pub id: i64,
+    pub version: i64,
+    pub unit_id: i64,
+    pub activity_id: Option<i64>,
+    pub problem_id: Option<i64>,
+    pub raised_by: String,
+    pub content: String,
+    pub response: Option<String>,
+    pub status: String,
+    pub status_label: String,
+    pub raised_on: String,
+    pub closed_on: Option<String>,
+}
+
+impl From<Need> for NeedOut {
+    fn from(n: Need) -> Self {
+        NeedOut {
+            status_label: NeedStatus::parse(&n.status)
+                .map(|s| s.label_zh().to_string())
+                .unwrap_or_default(),
+            id: n.id,
+            version: n.version,
+            unit_id: n.unit_id,
+            activity_id: n.activity_id,
+            problem_id: n.problem_id,
+            raised_by: n.raised_by,
+            content: n.content,
+            response: n.response,
+            status: n.status,
+            raised_on: n.raised_on,
+            closed_on: n.closed_on,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NeedBody {
+    pub unit_id: i64,
+    pub activity_id: Option<i64>,
+    pub problem_id: Option<i64>,
+    #[schema(value_type = String, example = "enterprise")]
+    pub raised_by: NeedSource,
+    pub content: String,
+    pub response: Option<String>,
+    #[schema(value_type = Option<String>, example = "open")]
+    pub status: Option<NeedStatus>,
+    /// YYYY-MM-DD
+    pub raised_on: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NeedPatch {
+    pub version: i64,
+    pub response: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub status: Option<NeedStatus>,
+    pub content: Option<String>,
+}
+
+fn need_input(b: &NeedBody, status: NeedStatus, today: NaiveDate) -> Result<NeedInput, Errors> {
+    let mut errs = Errors::default();
+    let content = errs.take(error::text("content", &b.content, TEXT_MAX));
+    let response = errs
+        .take(error::optional_text(
+            "response",
+            b.response.as_deref().unwrap_or(""),
+            TEXT_MAX,
+        ))
+        .flatten();
+    let raised_on = errs.take(date("raised_on", &b.raised_on));
+    if status == NeedStatus::CannotMeet && response.is_none() {
+        errs.push("response", "无法满足的需求须说明理由");
+    }
+    errs.into_result()?;
+    Ok(NeedInput {
+        unit_id: b.unit_id,
+        activity_id: b.activity_id,
+        problem_id: b.problem_id,
+        raised_by: b.raised_by.code().into(),
+        content: content.unwrap_or_default(),
+        response,
+        status: status.code().into(),
+        raised_on: raised_on.map(|d| d.to_string()).unwrap_or_default(),
+        closed_on: status.is_closed().then(|| today.to_string()),
+    })
+}
+
+#[utoipa::path(get, path = "/needs", tag = "需求清单", params(CampaignQuery), responses((status = 200, body = ListOf<NeedOut>)))]
+async fn list_needs(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<CampaignQuery>,
+) -> ApiResult<Json<ListOf<NeedOut>>> {
+    user.require(Permission::ProblemRead)?;
+    let f = q.filter(|s| NeedStatus::parse(s).map(|x| x.code()))?;
+    Ok(Json(
+        s.store
+            .list_needs(&user.scope, &f, &q.page()?)
+            .await?
+            .map(NeedOut::from)
+            .into(),
+    ))
+}
+
+#[utoipa::path(get, path = "/needs/{id}", tag = "需求清单", responses((status = 200, body = NeedOut)))]
+async fn get_need(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+) -> ApiResult<Json<NeedOut>> {
+    user.require(Permission::ProblemRead)?;
+    Ok(Json(s.store.need(&user.scope, id).await?.into()))
+}
+
+#[utoipa::path(post, path = "/needs", tag = "需求清单", request_body = NeedBody, responses((status = 201, body = NeedOut)))]
+async fn create_need(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    ApiJson(b): ApiJson<NeedBody>,
+) -> ApiResult<(StatusCode, Json<NeedOut>)> {
+    user.require(Permission::ProblemWrite)?;
+    let input = need_input(
+        &b,
+        b.status.unwrap_or(NeedStatus::Open),
+        chrono::Local::now().date_naive(),
+    )?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            s.store
+                .save_need(&user.actor(), &user.scope, None, &input)
+                .await?
+                .into(),
+        ),
+    ))
+}
+
+#[utoipa::path(patch, path = "/needs/{id}", tag = "需求清单", request_body = NeedPatch, responses((status = 200, body = NeedOut), (status = 409, body = crate::error::Problem)))]
+async fn update_need(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    ApiJson(b): ApiJson<NeedPatch>,
+) -> ApiResult<Json<NeedOut>> {
+    user.require(Permission::ProblemWrite)?;
+    let cur = s.store.need(&user.scope, id).await?;
+    let status = b
+        .status
+        .or_else(|| NeedStatus::parse(&cur.status))
+        .unwrap_or(NeedStatus::Open);
+    let body = NeedBody {
+        unit_id: cur.unit_id,
+        activity_id: cur.activity_id,
+        problem_id: cur.problem_id,
+        raised_by: NeedSource::parse(&cur.raised_by).unwrap_or(NeedSource::Enterprise),
+        content: b.content.unwrap_or(cur.content),
+        response: b.response.or(cur.response),
+        status: Some(status),
+        raised_on: cur.raised_on,
+    };
+    let mut input = need_input(&body, status, chrono::Local::now().date_naive())?;
+    if status.is_closed() && cur.closed_on.is_some() {
+        input.closed_on = cur.closed_on;
+    }
+    Ok(Json(
+        s.store
+            .save_need(&user.actor(), &user.scope, Some((id, b.version)), &input)
+            .await?
+            .into(),
+    ))
+}
+
+/// 整改措施
+#[derive(Serialize, ToSchema)]
+pub struct MeasureOut {
+    pub id: i64,
+    pub version: i64,
+    pub unit_id: i64,
+    pub problem_id: Option<i64>,
+    pub need_id: Option<i64>,
+    pub activity_id: Option<i64>,
+    pub content: String,
+    pub deadline: Option<String>,
+    pub done_on: Option<String>,
+    pub effect: Option<String>,
+    pub status: String,
+    pub status_label: String,
+}
+
+impl From<Measure> for MeasureOut {
+    fn from(m: Measure) -> Self {
+        MeasureOut {
+            status_label: MeasureStatus::parse(&m.status)
+                .map(|s| s.label_zh().to_string())
+                .unwrap_or_default(),
+            id: m.id,
+            version: m.version,
+            unit_id: m.unit_id,
+            problem_id: m.problem_id,
+            need_id: m.need_id,
+            activity_id: m.activity_id,
+            content: m.content,
+            deadline: m.deadline,
+            done_on: m.done_on,
+            effect: m.effect,
+            status: m.status,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureBody {
+    pub unit_id: i64,
+    pub problem_id: Option<i64>,
+    pub need_id: Option<i64>,
+    pub activity_id: Option<i64>,
+    pub content: String,
+    pub deadline: Option<String>,
+    pub done_on: Option<String>,
+    pub effect: Option<String>,
+    #[schema(value_type = Option<String>, example = "planned")]
+    pub status: Option<MeasureStatus>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeasurePatch {
+    pub version: i64,
+    pub content: Option<String>,
+    pub deadline: Option<String>,
+    pub done_on: Option<String>,
+    pub effect: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub status: Option<MeasureStatus>,
+}
+
+fn measure_input(b: &MeasureBody) -> Result<MeasureInput, Errors> {
+    let mut errs = Errors::default();
+    let content = errs.take(error::text("content", &b.content, TEXT_MAX));
+    let effect = errs
+        .take(error::optional_text(
+            "effect",
+            b.effect.as_deref().unwrap_or(""),
+            TEXT_MAX,
+        ))
+        .flatten();
+    let deadline = errs
+        .take(opt_date("deadline", b.deadline.as_deref()))
+        .flatten();
+    let done_on = errs
+        .take(opt_date("done_on", b.done_on.as_deref()))
+        .flatten();
+    let status = b.status.unwrap_or(MeasureStatus::Planned);
+    if status == MeasureStatus::Done && (done_on.is_none() || effect.is_none()) {
+        errs.push("status", "措施完成须填写完成日期和整改效果");
+    }
+    errs.into_result()?;
+    Ok(MeasureInput {
+        unit_id: b.unit_id,
+        problem_id: b.problem_id,
+        need_id: b.need_id,
+        activity_id: b.activity_id,
+        content: content.unwrap_or_default(),
+        deadline,
+        done_on,
+        effect,
+        status: status.code().into(),
+    })
+}
+
+#[utoipa::path(get, path = "/measures", tag = "整改清单", params(CampaignQuery), responses((status = 200, body = ListOf<MeasureOut>)))]
+async fn list_measures(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<CampaignQuery>,
+) -> ApiResult<Json<ListOf<MeasureOut>>> {
+    user.require(Permission::ProblemRead)?;
+    let f = q.filter(|s| MeasureStatus::parse(s).map(|x| x.code()))?;
+    Ok(Json(
+        s.store
+            .list_measures(&user.scope, &f, &q.page()?)
+            .await?
+            .map(MeasureOut::from)
+            .into(),
+    ))
+}
+
+#[utoipa::path(get, path = "/measures/{id}", tag = "整改清单", responses((status = 200, body = MeasureOut)))]
+async fn get_measure(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+) -> ApiResult<Json<MeasureOut>> {
+    user.require(Permission::ProblemRead)?;
+    Ok(Json(s.store.measure(&user.scope, id).await?.into()))
+}
+
+#[utoipa::path(post, path = "/measures", tag = "整改清单", request_body = MeasureBody, responses((status = 201, body = MeasureOut)))]
+async fn create_measure(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    ApiJson(b): ApiJson<MeasureBody>,
+) -> ApiResult<(StatusCode, Json<MeasureOut>)> {
+    user.require(Permission::ProblemWrite)?;
+    let input = measure_input(&b)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            s.store
+                .save_measure(&user.actor(), &user.scope, None, &input)
+                .await?
+                .into(),
+        ),
+    ))
+}
+
+#[utoipa::path(patch, path = "/measures/{id}", tag = "整改清单", request_body = MeasurePatch, responses((status = 200, body = MeasureOut), (status = 409, body = crate::error::Problem)))]
+async fn update_measure(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    ApiJson(b): ApiJson<MeasurePatch>,
+) -> ApiResult<Json<MeasureOut>> {
+    user.require(Permission::ProblemWrite)?;
+    let cur = s.store.measure(&user.scope, id).await?;
+    let body = MeasureBody {
+        unit_id: cur.unit_id,
+        problem_id: cur.problem_id,
+        need_id: cur.need_id,
+        activity_id: cur.activity_id,
+        content: b.content.unwrap_or(cur.content),
+        deadline: b.deadline.or(cur.deadline),
+        done_on: b.done_on.or(cur.done_on),
+        effect: b.effect.or(cur.effect),
+        status: b.status.or_else(|| MeasureStatus::parse(&cur.status)),
+    };
+    let input = measure_input(&body)?;
+    Ok(Json(
+        s.store
+            .save_measure(&user.actor(), &user.scope, Some((id, b.version)), &input)
+            .await?
+            .into(),
+    ))
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_needs, create_need))
+        .routes(routes!(get_need, update_need))
+        .routes(routes!(list_measures, create_measure))
+        .routes(routes!(get_measure, update_measure))
+}

@@ -1,0 +1,310 @@
+//! 计划 quarterly plans: draft, publish ahead (seed 003 四(一)), cancel with a
+//! reason; each save answers the 扎堆 warnings of seed 004 二.1 (never refuses).
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiQuery, Id};
+use crate::ledgers::{CampaignQuery, date};
+use crate::{AppState, ListOf};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use zlc_domain::auth::Permission;
+use zlc_domain::campaign::{HalfDay, Place, PlanFacts, PlanStatus, check_plan, cluster_warnings, plan_outcome};
+use zlc_domain::error::{self, Errors};
+use zlc_domain::kinds::{ActivityKind, Mode};
+use zlc_domain::period::Period;
+use zlc_store::campaign::{Plan, PlanDetail, PlanInput, PublicPlan, region_of};
+
+/// 扎堆提示
+#[derive(Serialize, ToSchema)]
+pub struct WarningOut {
+    pub kind: String,
+    pub other_plan_ids: Vec<i64>,
+    pub message: String,
+}
+
+/// 计划
+#[derive(Serialize, ToSchema)]
+pub struct PlanOut {
+    pub id: i64,
+    pub version: i64,
+    pub unit_id: i64,
+    pub region_id: i64,
+    pub official_ids: Vec<i64>,
+    pub item_ids: Vec<i64>,
+    pub kind: String,
+    pub kind_label: String,
+    pub mode: Option<String>,
+    pub date: String,
+    pub slot: String,
+    pub place: String,
+    pub window_unit_id: Option<i64>,
+    pub place_note: Option<String>,
+    /// Stored status: draft, published, cancelled, done.
+    pub status: String,
+    /// Plan versus actual: a published plan whose date passed unmatched is `missed`.
+    pub outcome: String,
+    pub outcome_label: String,
+    pub cancel_reason: Option<String>,
+    pub activity_id: Option<i64>,
+    pub warnings: Vec<WarningOut>,
+}
+
+fn facts(p: &Plan, official_ids: &[i64]) -> Option<PlanFacts> {
+    Some(PlanFacts {
+        id: p.id,
+        region_id: p.region_id,
+        official_ids: official_ids.to_vec(),
+        kind: ActivityKind::parse(&p.kind)?,
+        mode: p.mode.as_deref().and_then(Mode::parse),
+        date: NaiveDate::parse_from_str(&p.date, "%Y-%m-%d").ok()?,
+        slot: HalfDay::parse(&p.slot)?,
+        place: Place::parse(&p.place)?,
+        window_unit_id: p.window_unit_id,
+    })
+}
+
+async fn plan_out(s: &AppState, d: PlanDetail, with_warnings: bool) -> ApiResult<PlanOut> {
+    let p = d.plan;
+    let today = chrono::Local::now().date_naive();
+    let status = PlanStatus::parse(&p.status).unwrap_or(PlanStatus::Draft);
+    let outcome = match (status, NaiveDate::parse_from_str(&p.date, "%Y-%m-%d")) {
+        (PlanStatus::Published, Ok(d)) => plan_outcome(d, today, p.activity_id.is_some()),
+        _ => status,
+    };
+    let mut warnings = Vec::new();
+    if with_warnings && status != PlanStatus::Cancelled
+        && let Some(me) = facts(&p, &d.official_ids)
+    {
+        let policy = s.policy();
+        let days = u64::from(policy.formalism.clustered_dates.within_days);
+        let from = me.date.checked_sub_days(Days::new(days)).unwrap_or(me.date).to_string();
+        let to = me.date.checked_add_days(Days::new(days)).unwrap_or(me.date).to_string();
+        let others: Vec<PlanFacts> = s
+            .store
+            .plans_near(p.region_id, p.window_unit_id, &from, &to)
+            .await?
+            .iter()
+            .filter_map(|o| facts(&o.plan, &o.official_ids))
+            .collect();
+        warnings = cluster_warnings(&policy, &me, &others)
+            .into_iter()
+            .map(|w| WarningOut { kind: w.kind.code().into(), other_plan_ids: w.other_plan_ids, message: w.message })
+            .collect();
+    }
+    Ok(PlanOut {
+        id: p.id,
+        version: p.version,
+        unit_id: p.unit_id,
+        region_id: p.region_id,
+        official_ids: d.official_ids,
+        item_ids: d.item_ids,
+        kind_label: ActivityKind::parse(&p.kind).map(|k| k.label_zh().to_string()).unwrap_or_default(),
+        kind: p.kind,
+        mode: p.mode,
+        date: p.date,
+        slot: p.slot,
+        place: p.place,
+        window_unit_id: p.window_unit_id,
+        place_note: p.place_note,
+        status: p.status,
+        outcome: outcome.code().into(),
+        outcome_label: outcome.label_zh().into(),
+        cancel_reason: p.cancel_reason,
+        activity_id: p.activity_id,
+        warnings,
+    })
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanBody {
+    pub unit_id: i64,
+    pub official_ids: Vec<i64>,
+    #[schema(value_type = String, example = "window")]
+    pub kind: ActivityKind,
+    #[schema(value_type = Option<String>, example = "window")]
+    pub mode: Option<Mode>,
+    /// YYYY-MM-DD
+    pub date: String,
+    #[schema(value_type = String, example = "am")]
+    pub slot: HalfDay,
+    #[schema(value_type = String, example = "window")]
+    pub place: Place,
+    pub window_unit_id: Option<i64>,
+    pub place_note: Option<String>,
+    #[serde(default)]
+    pub item_ids: Vec<i64>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanPatch {
+    pub version: i64,
+    pub unit_id: Option<i64>,
+    pub official_ids: Option<Vec<i64>>,
+    #[schema(value_type = Option<String>)]
+    pub kind: Option<ActivityKind>,
+    #[schema(value_type = Option<String>)]
+    pub mode: Option<Mode>,
+    pub date: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub slot: Option<HalfDay>,
+    #[schema(value_type = Option<String>)]
+    pub place: Option<Place>,
+    pub window_unit_id: Option<i64>,
+    pub place_note: Option<String>,
+    pub item_ids: Option<Vec<i64>>,
+}
+
+async fn validate(s: &AppState, user: &CurrentUser, b: &PlanBody) -> ApiResult<PlanInput> {
+    let mut errs = Errors::default();
+    let d = errs.take(date("date", &b.date));
+    let note = errs.take(error::optional_text("place_note", b.place_note.as_deref().unwrap_or(""), 200)).flatten();
+    let unit = s.store.unit(&user.scope, b.unit_id).await.map_err(|_| ApiError::field("unit_id", "单位不存在或不在您的数据范围内"))?;
+    if let Some(d) = d {
+        let f = PlanFacts {
+            id: 0,
+            region_id: region_of(&unit.path).unwrap_or(unit.id),
+            official_ids: b.official_ids.clone(),
+            kind: b.kind,
+            mode: b.mode,
+            date: d,
+            slot: b.slot,
+            place: b.place,
+            window_unit_id: b.window_unit_id,
+        };
+        if let Err(e) = check_plan(&s.policy(), &f) {
+            errs.0.extend(e.0);
+        }
+    }
+    errs.into_result()?;
+    Ok(PlanInput {
+        unit_id: b.unit_id,
+        kind: b.kind.code().into(),
+        mode: b.mode.map(|m| m.code().into()),
+        date: d.map(|d| d.to_string()).unwrap_or_default(),
+        slot: b.slot.code().into(),
+        place: b.place.code().into(),
+        window_unit_id: b.window_unit_id,
+        place_note: note,
+        official_ids: b.official_ids.clone(),
+        item_ids: b.item_ids.clone(),
+    })
+}
+
+#[utoipa::path(get, path = "/plans", tag = "计划", params(CampaignQuery), responses((status = 200, body = ListOf<PlanOut>)))]
+async fn list(State(s): State<AppState>, user: CurrentUser, ApiQuery(q): ApiQuery<CampaignQuery>) -> ApiResult<Json<ListOf<PlanOut>>> {
+    user.require(Permission::PlanRead)?;
+    let f = q.filter(|x| PlanStatus::parse(x).map(|p| p.code()))?;
+    let page = s.store.list_plans(&user.scope, &f, &q.page()?).await?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for p in page.items {
+        let official_ids = s.store.plan(&user.scope, p.id).await?.official_ids;
+        items.push(plan_out(&s, PlanDetail { plan: p, official_ids, item_ids: vec![] }, false).await?);
+    }
+    Ok(Json(ListOf { items, next_cursor: page.next_cursor }))
+}
+
+#[utoipa::path(get, path = "/plans/{id}", tag = "计划", responses((status = 200, body = PlanOut)))]
+async fn get_one(State(s): State<AppState>, user: CurrentUser, Id(id): Id) -> ApiResult<Json<PlanOut>> {
+    user.require(Permission::PlanRead)?;
+    let d = s.store.plan(&user.scope, id).await?;
+    Ok(Json(plan_out(&s, d, true).await?))
+}
+
+/// A new draft plan; the answer carries any 扎堆 warnings.
+#[utoipa::path(post, path = "/plans", tag = "计划", request_body = PlanBody, responses((status = 201, body = PlanOut), (status = 422, body = crate::error::Problem)))]
+async fn create(State(s): State<AppState>, user: CurrentUser, ApiJson(b): ApiJson<PlanBody>) -> ApiResult<(StatusCode, Json<PlanOut>)> {
+    user.require(Permission::PlanWrite)?;
+    let input = validate(&s, &user, &b).await?;
+    let d = s.store.save_plan(&user.actor(), &user.scope, None, &input).await?;
+    Ok((StatusCode::CREATED, Json(plan_out(&s, d, true).await?)))
+}
+
+#[utoipa::path(patch, path = "/plans/{id}", tag = "计划", request_body = PlanPatch, responses((status = 200, body = PlanOut), (status = 409, body = crate::error::Problem)))]
+async fn update(State(s): State<AppState>, user: CurrentUser, Id(id): Id, ApiJson(b): ApiJson<PlanPatch>) -> ApiResult<Json<PlanOut>> {
+    user.require(Permission::PlanWrite)?;
+    let cur = s.store.plan(&user.scope, id).await?;
+    let p = &cur.plan;
+    let body = PlanBody {
+        unit_id: b.unit_id.unwrap_or(p.unit_id),
+        official_ids: b.official_ids.unwrap_or(cur.official_ids.clone()),
+        kind: b.kind.or_else(|| ActivityKind::parse(&p.kind)).ok_or_else(|| ApiError::field("kind", "缺少活动类型"))?,
+        mode: b.mode.or_else(|| p.mode.as_deref().and_then(Mode::parse)),
+        date: b.date.unwrap_or(p.date.clone()),
+        slot: b.slot.or_else(|| HalfDay::parse(&p.slot)).unwrap_or(HalfDay::Am),
+        place: b.place.or_else(|| Place::parse(&p.place)).unwrap_or(Place::Hall),
+        window_unit_id: b.window_unit_id.or(p.window_unit_id),
+        place_note: b.place_note.or(p.place_note.clone()),
+        item_ids: b.item_ids.unwrap_or(cur.item_ids.clone()),
+    };
+    let input = validate(&s, &user, &body).await?;
+    let d = s.store.save_plan(&user.actor(), &user.scope, Some((id, b.version)), &input).await?;
+    Ok(Json(plan_out(&s, d, true).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusBody {
+    pub version: i64,
+    /// Required to cancel.
+    pub reason: Option<String>,
+}
+
+/// Publishes a draft: from now on it is public and can no longer be edited.
+#[utoipa::path(post, path = "/plans/{id}/publish", tag = "计划", request_body = StatusBody, responses((status = 200, body = PlanOut), (status = 409, body = crate::error::Problem)))]
+async fn publish(State(s): State<AppState>, user: CurrentUser, Id(id): Id, ApiJson(b): ApiJson<StatusBody>) -> ApiResult<Json<PlanOut>> {
+    user.require(Permission::PlanPublish)?;
+    s.store.set_plan_status(&user.actor(), &user.scope, id, b.version, &["draft"], "published", None, None).await?;
+    Ok(Json(plan_out(&s, s.store.plan(&user.scope, id).await?, true).await?))
+}
+
+/// Cancels a plan, with a reason; a published one only by whoever may publish.
+#[utoipa::path(post, path = "/plans/{id}/cancel", tag = "计划", request_body = StatusBody, responses((status = 200, body = PlanOut), (status = 409, body = crate::error::Problem)))]
+async fn cancel(State(s): State<AppState>, user: CurrentUser, Id(id): Id, ApiJson(b): ApiJson<StatusBody>) -> ApiResult<Json<PlanOut>> {
+    user.require(Permission::PlanWrite)?;
+    let reason = error::text("reason", b.reason.as_deref().unwrap_or(""), 200)?;
+    let cur = s.store.plan(&user.scope, id).await?;
+    if cur.plan.status == "published" {
+        user.require(Permission::PlanPublish)?;
+    }
+    s.store.set_plan_status(&user.actor(), &user.scope, id, b.version, &["draft", "published"], "cancelled", Some(&reason), None).await?;
+    Ok(Json(plan_out(&s, s.store.plan(&user.scope, id).await?, false).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PublicQuery {
+    /// Unit id of a region (default: all).
+    pub region: Option<i64>,
+    /// `2024Q2`, `2024-05` … (default: the current quarter).
+    pub period: Option<String>,
+}
+
+/// 公示 published plans, readable without signing in: name, title, unit, date,
+/// kind and items (seed 003 四(一)); never a phone number.
+#[utoipa::path(get, path = "/public/plans", tag = "公示", params(PublicQuery), responses((status = 200, body = Vec<Object>)))]
+async fn public_plans(State(s): State<AppState>, ApiQuery(q): ApiQuery<PublicQuery>) -> ApiResult<Json<Vec<PublicPlan>>> {
+    let period = match &q.period {
+        Some(p) => Period::parse(p).map_err(|e| ApiError::field("period", e.to_string()))?,
+        None => Period::quarter_of(chrono::Local::now().date_naive()),
+    };
+    let plans = s.store.public_plans(q.region, &period.start().to_string(), &period.end().to_string(), 1000).await?;
+    Ok(Json(plans))
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get_one, update))
+        .routes(routes!(publish))
+        .routes(routes!(cancel))
+        .routes(routes!(public_plans))
+}
