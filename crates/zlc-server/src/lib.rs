@@ -4,6 +4,7 @@
 //! gathered here under `/api/v1`, described by OpenAPI 3 at `/api/openapi.json`
 //! and browsable offline at `/api/docs`.
 
+pub mod activities;
 pub mod admin;
 pub mod auth;
 pub mod bootstrap;
@@ -12,7 +13,9 @@ pub mod extract;
 pub mod items;
 pub mod ledgers;
 pub mod officials;
+pub mod plans;
 pub mod policy;
+pub mod problems;
 pub mod reports;
 pub mod settings;
 pub mod units;
@@ -165,6 +168,9 @@ pub fn app(state: AppState) -> Router {
         .nest("/items", items::router())
         .merge(policy::router())
         .merge(ledgers::router())
+        .merge(plans::router())
+        .merge(activities::router())
+        .merge(problems::router())
         .merge(reports::router())
         .split_for_parts();
     let mut doc = doc;

@@ -15,7 +15,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zlc_domain::auth::Permission;
-use zlc_domain::campaign::{HalfDay, Place, PlanFacts, PlanStatus, check_plan, cluster_warnings, plan_outcome};
+use zlc_domain::campaign::{
+    HalfDay, Place, PlanFacts, PlanStatus, check_plan, cluster_warnings, plan_outcome,
+};
 use zlc_domain::error::{self, Errors};
 use zlc_domain::kinds::{ActivityKind, Mode};
 use zlc_domain::period::Period;
@@ -79,13 +81,22 @@ async fn plan_out(s: &AppState, d: PlanDetail, with_warnings: bool) -> ApiResult
         _ => status,
     };
     let mut warnings = Vec::new();
-    if with_warnings && status != PlanStatus::Cancelled
+    if with_warnings
+        && status != PlanStatus::Cancelled
         && let Some(me) = facts(&p, &d.official_ids)
     {
         let policy = s.policy();
         let days = u64::from(policy.formalism.clustered_dates.within_days);
-        let from = me.date.checked_sub_days(Days::new(days)).unwrap_or(me.date).to_string();
-        let to = me.date.checked_add_days(Days::new(days)).unwrap_or(me.date).to_string();
+        let from = me
+            .date
+            .checked_sub_days(Days::new(days))
+            .unwrap_or(me.date)
+            .to_string();
+        let to = me
+            .date
+            .checked_add_days(Days::new(days))
+            .unwrap_or(me.date)
+            .to_string();
         let others: Vec<PlanFacts> = s
             .store
             .plans_near(p.region_id, p.window_unit_id, &from, &to)
@@ -95,7 +106,11 @@ async fn plan_out(s: &AppState, d: PlanDetail, with_warnings: bool) -> ApiResult
             .collect();
         warnings = cluster_warnings(&policy, &me, &others)
             .into_iter()
-            .map(|w| WarningOut { kind: w.kind.code().into(), other_plan_ids: w.other_plan_ids, message: w.message })
+            .map(|w| WarningOut {
+                kind: w.kind.code().into(),
+                other_plan_ids: w.other_plan_ids,
+                message: w.message,
+            })
             .collect();
     }
     Ok(PlanOut {
@@ -105,7 +120,9 @@ async fn plan_out(s: &AppState, d: PlanDetail, with_warnings: bool) -> ApiResult
         region_id: p.region_id,
         official_ids: d.official_ids,
         item_ids: d.item_ids,
-        kind_label: ActivityKind::parse(&p.kind).map(|k| k.label_zh().to_string()).unwrap_or_default(),
+        kind_label: ActivityKind::parse(&p.kind)
+            .map(|k| k.label_zh().to_string())
+            .unwrap_or_default(),
         kind: p.kind,
         mode: p.mode,
         date: p.date,
@@ -166,8 +183,18 @@ pub struct PlanPatch {
 async fn validate(s: &AppState, user: &CurrentUser, b: &PlanBody) -> ApiResult<PlanInput> {
     let mut errs = Errors::default();
     let d = errs.take(date("date", &b.date));
-    let note = errs.take(error::optional_text("place_note", b.place_note.as_deref().unwrap_or(""), 200)).flatten();
-    let unit = s.store.unit(&user.scope, b.unit_id).await.map_err(|_| ApiError::field("unit_id", "单位不存在或不在您的数据范围内"))?;
+    let note = errs
+        .take(error::optional_text(
+            "place_note",
+            b.place_note.as_deref().unwrap_or(""),
+            200,
+        ))
+        .flatten();
+    let unit = s
+        .store
+        .unit(&user.scope, b.unit_id)
+        .await
+        .map_err(|_| ApiError::field("unit_id", "单位不存在或不在您的数据范围内"))?;
     if let Some(d) = d {
         let f = PlanFacts {
             id: 0,
@@ -200,20 +227,42 @@ async fn validate(s: &AppState, user: &CurrentUser, b: &PlanBody) -> ApiResult<P
 }
 
 #[utoipa::path(get, path = "/plans", tag = "计划", params(CampaignQuery), responses((status = 200, body = ListOf<PlanOut>)))]
-async fn list(State(s): State<AppState>, user: CurrentUser, ApiQuery(q): ApiQuery<CampaignQuery>) -> ApiResult<Json<ListOf<PlanOut>>> {
+async fn list(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<CampaignQuery>,
+) -> ApiResult<Json<ListOf<PlanOut>>> {
     user.require(Permission::PlanRead)?;
     let f = q.filter(|x| PlanStatus::parse(x).map(|p| p.code()))?;
     let page = s.store.list_plans(&user.scope, &f, &q.page()?).await?;
     let mut items = Vec::with_capacity(page.items.len());
     for p in page.items {
         let official_ids = s.store.plan(&user.scope, p.id).await?.official_ids;
-        items.push(plan_out(&s, PlanDetail { plan: p, official_ids, item_ids: vec![] }, false).await?);
+        items.push(
+            plan_out(
+                &s,
+                PlanDetail {
+                    plan: p,
+                    official_ids,
+                    item_ids: vec![],
+                },
+                false,
+            )
+            .await?,
+        );
     }
-    Ok(Json(ListOf { items, next_cursor: page.next_cursor }))
+    Ok(Json(ListOf {
+        items,
+        next_cursor: page.next_cursor,
+    }))
 }
 
 #[utoipa::path(get, path = "/plans/{id}", tag = "计划", responses((status = 200, body = PlanOut)))]
-async fn get_one(State(s): State<AppState>, user: CurrentUser, Id(id): Id) -> ApiResult<Json<PlanOut>> {
+async fn get_one(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+) -> ApiResult<Json<PlanOut>> {
     user.require(Permission::PlanRead)?;
     let d = s.store.plan(&user.scope, id).await?;
     Ok(Json(plan_out(&s, d, true).await?))
@@ -221,32 +270,56 @@ async fn get_one(State(s): State<AppState>, user: CurrentUser, Id(id): Id) -> Ap
 
 /// A new draft plan; the answer carries any 扎堆 warnings.
 #[utoipa::path(post, path = "/plans", tag = "计划", request_body = PlanBody, responses((status = 201, body = PlanOut), (status = 422, body = crate::error::Problem)))]
-async fn create(State(s): State<AppState>, user: CurrentUser, ApiJson(b): ApiJson<PlanBody>) -> ApiResult<(StatusCode, Json<PlanOut>)> {
+async fn create(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    ApiJson(b): ApiJson<PlanBody>,
+) -> ApiResult<(StatusCode, Json<PlanOut>)> {
     user.require(Permission::PlanWrite)?;
     let input = validate(&s, &user, &b).await?;
-    let d = s.store.save_plan(&user.actor(), &user.scope, None, &input).await?;
+    let d = s
+        .store
+        .save_plan(&user.actor(), &user.scope, None, &input)
+        .await?;
     Ok((StatusCode::CREATED, Json(plan_out(&s, d, true).await?)))
 }
 
 #[utoipa::path(patch, path = "/plans/{id}", tag = "计划", request_body = PlanPatch, responses((status = 200, body = PlanOut), (status = 409, body = crate::error::Problem)))]
-async fn update(State(s): State<AppState>, user: CurrentUser, Id(id): Id, ApiJson(b): ApiJson<PlanPatch>) -> ApiResult<Json<PlanOut>> {
+async fn update(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    ApiJson(b): ApiJson<PlanPatch>,
+) -> ApiResult<Json<PlanOut>> {
     user.require(Permission::PlanWrite)?;
     let cur = s.store.plan(&user.scope, id).await?;
     let p = &cur.plan;
     let body = PlanBody {
         unit_id: b.unit_id.unwrap_or(p.unit_id),
         official_ids: b.official_ids.unwrap_or(cur.official_ids.clone()),
-        kind: b.kind.or_else(|| ActivityKind::parse(&p.kind)).ok_or_else(|| ApiError::field("kind", "缺少活动类型"))?,
+        kind: b
+            .kind
+            .or_else(|| ActivityKind::parse(&p.kind))
+            .ok_or_else(|| ApiError::field("kind", "缺少活动类型"))?,
         mode: b.mode.or_else(|| p.mode.as_deref().and_then(Mode::parse)),
         date: b.date.unwrap_or(p.date.clone()),
-        slot: b.slot.or_else(|| HalfDay::parse(&p.slot)).unwrap_or(HalfDay::Am),
-        place: b.place.or_else(|| Place::parse(&p.place)).unwrap_or(Place::Hall),
+        slot: b
+            .slot
+            .or_else(|| HalfDay::parse(&p.slot))
+            .unwrap_or(HalfDay::Am),
+        place: b
+            .place
+            .or_else(|| Place::parse(&p.place))
+            .unwrap_or(Place::Hall),
         window_unit_id: b.window_unit_id.or(p.window_unit_id),
         place_note: b.place_note.or(p.place_note.clone()),
         item_ids: b.item_ids.unwrap_or(cur.item_ids.clone()),
     };
     let input = validate(&s, &user, &body).await?;
-    let d = s.store.save_plan(&user.actor(), &user.scope, Some((id, b.version)), &input).await?;
+    let d = s
+        .store
+        .save_plan(&user.actor(), &user.scope, Some((id, b.version)), &input)
+        .await?;
     Ok(Json(plan_out(&s, d, true).await?))
 }
 
@@ -260,23 +333,59 @@ pub struct StatusBody {
 
 /// Publishes a draft: from now on it is public and can no longer be edited.
 #[utoipa::path(post, path = "/plans/{id}/publish", tag = "计划", request_body = StatusBody, responses((status = 200, body = PlanOut), (status = 409, body = crate::error::Problem)))]
-async fn publish(State(s): State<AppState>, user: CurrentUser, Id(id): Id, ApiJson(b): ApiJson<StatusBody>) -> ApiResult<Json<PlanOut>> {
+async fn publish(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    ApiJson(b): ApiJson<StatusBody>,
+) -> ApiResult<Json<PlanOut>> {
     user.require(Permission::PlanPublish)?;
-    s.store.set_plan_status(&user.actor(), &user.scope, id, b.version, &["draft"], "published", None, None).await?;
-    Ok(Json(plan_out(&s, s.store.plan(&user.scope, id).await?, true).await?))
+    s.store
+        .set_plan_status(
+            &user.actor(),
+            &user.scope,
+            id,
+            b.version,
+            &["draft"],
+            "published",
+            None,
+            None,
+        )
+        .await?;
+    Ok(Json(
+        plan_out(&s, s.store.plan(&user.scope, id).await?, true).await?,
+    ))
 }
 
 /// Cancels a plan, with a reason; a published one only by whoever may publish.
 #[utoipa::path(post, path = "/plans/{id}/cancel", tag = "计划", request_body = StatusBody, responses((status = 200, body = PlanOut), (status = 409, body = crate::error::Problem)))]
-async fn cancel(State(s): State<AppState>, user: CurrentUser, Id(id): Id, ApiJson(b): ApiJson<StatusBody>) -> ApiResult<Json<PlanOut>> {
+async fn cancel(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    ApiJson(b): ApiJson<StatusBody>,
+) -> ApiResult<Json<PlanOut>> {
     user.require(Permission::PlanWrite)?;
     let reason = error::text("reason", b.reason.as_deref().unwrap_or(""), 200)?;
     let cur = s.store.plan(&user.scope, id).await?;
     if cur.plan.status == "published" {
         user.require(Permission::PlanPublish)?;
     }
-    s.store.set_plan_status(&user.actor(), &user.scope, id, b.version, &["draft", "published"], "cancelled", Some(&reason), None).await?;
-    Ok(Json(plan_out(&s, s.store.plan(&user.scope, id).await?, false).await?))
+    s.store
+        .set_plan_status(
+            &user.actor(),
+            &user.scope,
+            id,
+            b.version,
+            &["draft", "published"],
+            "cancelled",
+            Some(&reason),
+            None,
+        )
+        .await?;
+    Ok(Json(
+        plan_out(&s, s.store.plan(&user.scope, id).await?, false).await?,
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -291,12 +400,23 @@ pub struct PublicQuery {
 /// 公示 published plans, readable without signing in: name, title, unit, date,
 /// kind and items (seed 003 四(一)); never a phone number.
 #[utoipa::path(get, path = "/public/plans", tag = "公示", params(PublicQuery), responses((status = 200, body = Vec<Object>)))]
-async fn public_plans(State(s): State<AppState>, ApiQuery(q): ApiQuery<PublicQuery>) -> ApiResult<Json<Vec<PublicPlan>>> {
+async fn public_plans(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<PublicQuery>,
+) -> ApiResult<Json<Vec<PublicPlan>>> {
     let period = match &q.period {
         Some(p) => Period::parse(p).map_err(|e| ApiError::field("period", e.to_string()))?,
         None => Period::quarter_of(chrono::Local::now().date_naive()),
     };
-    let plans = s.store.public_plans(q.region, &period.start().to_string(), &period.end().to_string(), 1000).await?;
+    let plans = s
+        .store
+        .public_plans(
+            q.region,
+            &period.start().to_string(),
+            &period.end().to_string(),
+            1000,
+        )
+        .await?;
     Ok(Json(plans))
 }
 

@@ -3,5 +3,6 @@
 
 mod admin;
 mod auth;
+mod campaign;
 mod helpers;
 mod registry;

@@ -1,0 +1,477 @@
+//! 问题清单 the problem ledger and its life cycle (挂账销号, 回头看): each
+//! transition is decided by the domain's rules from the active policy, checked
+//! for the caller's role here, stored with a timeline step and an audit entry.
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiQuery, Id};
+use crate::ledgers::{CampaignQuery, date, opt_date};
+use crate::{AppState, ListOf};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use zlc_domain::auth::Permission;
+use zlc_domain::calendar::WorkCalendar;
+use zlc_domain::campaign::{
+    ProblemAction, ProblemState, allowed_actions, apply, is_overdue, new_problem,
+};
+use zlc_domain::error::{self, Errors};
+use zlc_domain::kinds::{Disposition, ProblemStatus};
+use zlc_domain::ledger::{ProblemCategory, ProblemSource};
+use zlc_domain::registry::TEXT_MAX;
+use zlc_store::campaign::{Problem, ProblemEvent, ProblemInput, ProblemLife, split_ids};
+
+fn day(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// The domain's view of a stored problem.
+fn state(p: &Problem) -> ApiResult<ProblemState> {
+    let bad = || {
+        ApiError::Internal(format!(
+            "problem {} holds values the rules cannot read",
+            p.id
+        ))
+    };
+    Ok(ProblemState {
+        status: ProblemStatus::parse(&p.status).ok_or_else(bad)?,
+        disposition: Disposition::parse(&p.disposition).ok_or_else(bad)?,
+        found_on: day(&p.found_on).ok_or_else(bad)?,
+        deadline: p.deadline.as_deref().and_then(day),
+        handler_id: p.handler_id,
+        measures: p.measures.clone(),
+        effect: p.effect.clone(),
+        evidence_count: u32::try_from(p.evidence_count).unwrap_or(0),
+        escalated_to: p.escalated_to.clone(),
+        closed_on: p.closed_on.as_deref().and_then(day),
+        review_due: p.review_due.as_deref().and_then(day),
+        reopen_count: u32::try_from(p.reopen_count).unwrap_or(0),
+        verifier_id: p.verifier_id,
+    })
+}
+
+fn life(s: &ProblemState, reviewed_on: Option<String>) -> ProblemLife {
+    ProblemLife {
+        status: s.status.code().into(),
+        disposition: s.disposition.code().into(),
+        deadline: s.deadline.map(|d| d.to_string()),
+        escalated_to: s.escalated_to.clone(),
+        handler_id: s.handler_id,
+        measures: s.measures.clone(),
+        effect: s.effect.clone(),
+        evidence_count: i64::from(s.evidence_count),
+        verifier_id: s.verifier_id,
+        closed_on: s.closed_on.map(|d| d.to_string()),
+        review_due: s.review_due.map(|d| d.to_string()),
+        reviewed_on,
+        reopen_count: i64::from(s.reopen_count),
+    }
+}
+
+/// 问题
+#[derive(Serialize, ToSchema)]
+pub struct ProblemOut {
+    pub id: i64,
+    pub version: i64,
+    pub unit_id: i64,
+    pub section_id: Option<i64>,
+    pub activity_id: Option<i64>,
+    pub item_id: Option<i64>,
+    pub source: String,
+    pub category: String,
+    pub description: String,
+    pub cause: Option<String>,
+    pub urgent: bool,
+    pub other_units: Vec<i64>,
+    pub disposition: String,
+    pub deadline: Option<String>,
+    pub escalated_to: Option<String>,
+    pub status: String,
+    pub status_label: String,
+    pub handler_id: Option<i64>,
+    pub measures: Option<String>,
+    pub effect: Option<String>,
+    pub evidence_count: i64,
+    pub verifier_id: Option<i64>,
+    pub found_on: String,
+    pub closed_on: Option<String>,
+    pub review_due: Option<String>,
+    pub reopen_count: i64,
+    pub overdue: bool,
+    /// The next actions the caller may take: start, submit, verify, reject, review, set-deadline.
+    pub allowed_actions: Vec<String>,
+}
+
+fn out(s: &AppState, user: &CurrentUser, p: Problem) -> ApiResult<ProblemOut> {
+    let st = state(&p)?;
+    let today = chrono::Local::now().date_naive();
+    let actions = allowed_actions(
+        &s.policy(),
+        &st,
+        user.id,
+        user.can(Permission::ProblemHandle),
+        user.can(Permission::ProblemVerify),
+    );
+    Ok(ProblemOut {
+        overdue: is_overdue(&st, today),
+        allowed_actions: actions.into_iter().map(str::to_string).collect(),
+        status_label: st.status.label_zh().into(),
+        other_units: split_ids(&p.other_units),
+        id: p.id,
+        version: p.version,
+        unit_id: p.unit_id,
+        section_id: p.section_id,
+        activity_id: p.activity_id,
+        item_id: p.item_id,
+        source: p.source,
+        category: p.category,
+        description: p.description,
+        cause: p.cause,
+        urgent: p.urgent,
+        disposition: p.disposition,
+        deadline: p.deadline,
+        escalated_to: p.escalated_to,
+        status: p.status,
+        handler_id: p.handler_id,
+        measures: p.measures,
+        effect: p.effect,
+        evidence_count: p.evidence_count,
+        verifier_id: p.verifier_id,
+        found_on: p.found_on,
+        closed_on: p.closed_on,
+        review_due: p.review_due,
+        reopen_count: p.reopen_count,
+    })
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProblemBody {
+    /// 责任单位
+    pub unit_id: i64,
+    /// 责任科室
+    pub section_id: Option<i64>,
+    /// The walk that found it; none for 12345, 好差评, 信访, 巡视巡察, 审计 …
+    pub activity_id: Option<i64>,
+    pub item_id: Option<i64>,
+    #[schema(value_type = String, example = "public")]
+    pub source: ProblemSource,
+    #[schema(value_type = String, example = "materials")]
+    pub category: ProblemCategory,
+    pub description: String,
+    pub cause: Option<String>,
+    /// 急难愁盼
+    #[serde(default)]
+    pub urgent: bool,
+    #[serde(default)]
+    pub other_units: Vec<i64>,
+    #[schema(value_type = String, example = "deadline")]
+    pub disposition: Disposition,
+    /// YYYY-MM-DD; 限期整改 without one gets the policy's default.
+    pub deadline: Option<String>,
+    /// 需上级统筹: the higher authority.
+    pub escalated_to: Option<String>,
+    /// YYYY-MM-DD (default: today)
+    pub found_on: Option<String>,
+}
+
+#[utoipa::path(get, path = "/problems", tag = "问题清单", params(CampaignQuery), responses((status = 200, body = ListOf<ProblemOut>)))]
+async fn list(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<CampaignQuery>,
+) -> ApiResult<Json<ListOf<ProblemOut>>> {
+    user.require(Permission::ProblemRead)?;
+    let f = q.filter(|x| ProblemStatus::parse(x).map(|p| p.code()))?;
+    let page = s.store.list_problems(&user.scope, &f, &q.page()?).await?;
+    let items = page
+        .items
+        .into_iter()
+        .map(|p| out(&s, &user, p))
+        .collect::<ApiResult<_>>()?;
+    Ok(Json(ListOf {
+        items,
+        next_cursor: page.next_cursor,
+    }))
+}
+
+#[utoipa::path(get, path = "/problems/{id}", tag = "问题清单", responses((status = 200, body = ProblemOut)))]
+async fn get_one(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+) -> ApiResult<Json<ProblemOut>> {
+    user.require(Permission::ProblemRead)?;
+    Ok(Json(out(
+        &s,
+        &user,
+        s.store.problem(&user.scope, id).await?,
+    )?))
+}
+
+#[utoipa::path(post, path = "/problems", tag = "问题清单", request_body = ProblemBody, responses((status = 201, body = ProblemOut), (status = 422, body = crate::error::Problem)))]
+async fn create(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    ApiJson(b): ApiJson<ProblemBody>,
+) -> ApiResult<(StatusCode, Json<ProblemOut>)> {
+    user.require(Permission::ProblemWrite)?;
+    let mut errs = Errors::default();
+    let description = errs.take(error::text("description", &b.description, TEXT_MAX));
+    let cause = errs
+        .take(error::optional_text(
+            "cause",
+            b.cause.as_deref().unwrap_or(""),
+            TEXT_MAX,
+        ))
+        .flatten();
+    let escalated = errs
+        .take(error::optional_text(
+            "escalated_to",
+            b.escalated_to.as_deref().unwrap_or(""),
+            100,
+        ))
+        .flatten();
+    let deadline = errs
+        .take(opt_date("deadline", b.deadline.as_deref()))
+        .flatten()
+        .and_then(|d| day(&d));
+    let found_on = match b.found_on.as_deref() {
+        Some(f) => errs.take(date("found_on", f)),
+        None => Some(chrono::Local::now().date_naive()),
+    };
+    errs.into_result()?;
+    let found_on = found_on.unwrap_or_default();
+    let st = new_problem(
+        &s.policy(),
+        WorkCalendar::builtin(),
+        b.disposition,
+        found_on,
+        deadline,
+        escalated,
+    )?;
+    let input = ProblemInput {
+        unit_id: b.unit_id,
+        section_id: b.section_id,
+        activity_id: b.activity_id,
+        item_id: b.item_id,
+        source: b.source.code().into(),
+        category: b.category.code().into(),
+        description: description.unwrap_or_default(),
+        cause,
+        urgent: b.urgent,
+        other_units: b.other_units,
+        found_on: found_on.to_string(),
+    };
+    let p = s
+        .store
+        .create_problem(&user.actor(), &user.scope, &input, &life(&st, None))
+        .await?;
+    Ok((StatusCode::CREATED, Json(out(&s, &user, p)?)))
+}
+
+/// One step of the life cycle.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionBody {
+    pub version: i64,
+    /// start | submit | verify | reject | review | set-deadline
+    pub action: String,
+    /// start: the handler's account (default: the caller).
+    pub handler_id: Option<i64>,
+    /// submit: 整改措施
+    pub measures: Option<String>,
+    /// submit: 整改效果
+    pub effect: Option<String>,
+    /// submit: 佐证材料, one line each (photos before and after, documents).
+    #[serde(default)]
+    pub evidence: Vec<String>,
+    /// reject: why.
+    pub reason: Option<String>,
+    /// review (回头看): whether the fix holds.
+    pub holds: Option<bool>,
+    pub note: Option<String>,
+    /// set-deadline: YYYY-MM-DD
+    pub deadline: Option<String>,
+}
+
+/// 整改操作: applies one transition, refused (409/422) with the reason when the
+/// rules or the caller's role do not allow it.
+#[utoipa::path(post, path = "/problems/{id}/actions", tag = "问题清单", request_body = ActionBody,
+    responses((status = 200, body = ProblemOut), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn act(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    ApiJson(b): ApiJson<ActionBody>,
+) -> ApiResult<Json<ProblemOut>> {
+    user.require(Permission::ProblemRead)?;
+    let p = s.store.problem(&user.scope, id).await?;
+    if p.version != b.version {
+        // Judged on what the caller saw: someone else moved first.
+        return Err(zlc_store::StoreError::Stale { current: p.version }.into());
+    }
+    let today = chrono::Local::now().date_naive();
+    let text = |field: &str, v: &Option<String>| {
+        error::optional_text(field, v.as_deref().unwrap_or(""), TEXT_MAX)
+    };
+    let action = match b.action.as_str() {
+        "start" => {
+            user.require(Permission::ProblemHandle)?;
+            ProblemAction::Start {
+                handler_id: b.handler_id.unwrap_or(user.id),
+            }
+        }
+        "submit" => {
+            user.require(Permission::ProblemHandle)?;
+            let evidence = b
+                .evidence
+                .iter()
+                .map(|e| e.trim())
+                .filter(|e| !e.is_empty())
+                .count();
+            ProblemAction::Submit {
+                by: user.id,
+                measures: text("measures", &b.measures)?,
+                effect: text("effect", &b.effect)?,
+                evidence_count: u32::try_from(evidence).unwrap_or(u32::MAX),
+                today,
+            }
+        }
+        "verify" => {
+            user.require(Permission::ProblemVerify)?;
+            ProblemAction::Verify {
+                verifier_id: user.id,
+                today,
+            }
+        }
+        "reject" => {
+            user.require(Permission::ProblemVerify)?;
+            ProblemAction::Reject {
+                reason: text("reason", &b.reason)?.unwrap_or_default(),
+            }
+        }
+        "review" => {
+            user.require(Permission::ProblemVerify)?;
+            let holds = b
+                .holds
+                .ok_or_else(|| ApiError::field("holds", "回头看须说明整改是否巩固（holds）"))?;
+            ProblemAction::Review {
+                holds,
+                today,
+                note: text("note", &b.note)?,
+            }
+        }
+        "set-deadline" => {
+            user.require(Permission::ProblemVerify)?;
+            let d = b
+                .deadline
+                .as_deref()
+                .ok_or_else(|| ApiError::field("deadline", "缺少必填字段"))?;
+            ProblemAction::SetDeadline {
+                deadline: date("deadline", d)?,
+            }
+        }
+        other => {
+            return Err(ApiError::field(
+                "action",
+                format!(
+                    "未知的操作「{other}」，可选：start、submit、verify、reject、review、set-deadline"
+                ),
+            ));
+        }
+    };
+    // Errors on what the caller sent name its field (422); errors on who acts
+    // or on the problem's state (the verifier, the day) are conflicts (409).
+    const SERVER_SUPPLIED: [&str; 3] = ["verifier_id", "by", "today"];
+    let next = apply(&s.policy(), WorkCalendar::builtin(), &state(&p)?, &action).map_err(|e| {
+        match e.field {
+            Some(f) if !SERVER_SUPPLIED.contains(&f.as_str()) => ApiError::field(&f, e.message),
+            _ => ApiError::Conflict {
+                detail: e.message,
+                current_version: Some(p.version),
+            },
+        }
+    })?;
+    let reviewed_on = if matches!(action, ProblemAction::Review { .. }) {
+        Some(today.to_string())
+    } else {
+        p.reviewed_on.clone()
+    };
+    let note = match &action {
+        ProblemAction::Reject { reason } => Some(reason.clone()),
+        ProblemAction::Review { note, .. } => note.clone(),
+        ProblemAction::Submit { .. } if !b.evidence.is_empty() => {
+            Some(format!("佐证材料：{}", b.evidence.join("；")))
+        }
+        _ => b.note.clone(),
+    };
+    let p = s
+        .store
+        .transition_problem(
+            &user.actor(),
+            &user.scope,
+            id,
+            b.version,
+            action.code(),
+            &life(&next, reviewed_on),
+            note.as_deref(),
+        )
+        .await?;
+    Ok(Json(out(&s, &user, p)?))
+}
+
+/// 整改过程
+#[derive(Serialize, ToSchema)]
+pub struct EventOut {
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub note: Option<String>,
+}
+
+impl From<ProblemEvent> for EventOut {
+    fn from(e: ProblemEvent) -> Self {
+        EventOut {
+            at: e.at,
+            actor: e.actor,
+            action: e.action,
+            from_status: e.from_status,
+            to_status: e.to_status,
+            note: e.note,
+        }
+    }
+}
+
+/// The full history of a problem, oldest first.
+#[utoipa::path(get, path = "/problems/{id}/timeline", tag = "问题清单", responses((status = 200, body = Vec<EventOut>)))]
+async fn timeline(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+) -> ApiResult<Json<Vec<EventOut>>> {
+    user.require(Permission::ProblemRead)?;
+    Ok(Json(
+        s.store
+            .problem_events(&user.scope, id)
+            .await?
+            .into_iter()
+            .map(EventOut::from)
+            .collect(),
+    ))
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get_one))
+        .routes(routes!(act))
+        .routes(routes!(timeline))
+}

@@ -1,0 +1,733 @@
+use crate::helpers::*;
+use chrono::{Days, NaiveDate};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use zlc_domain::period::Period;
+
+/// A region with two departments (A with a section), a hall and a street;
+/// officials and items; a supervisor, a liaison of each department.
+struct World {
+    app: TestApp,
+    root: i64,
+    a: i64,
+    b: i64,
+    hall: i64,
+    officials_a: Vec<i64>,
+    official_b: i64,
+    items_a: Vec<i64>,
+    item_b: i64,
+    sup: Session,
+    la: Session,
+    lb: Session,
+}
+
+async fn id_of(r: reqwest::Response) -> i64 {
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v: Value = r.json().await.expect("json");
+    v["id"].as_i64().expect("id")
+}
+
+async fn world() -> World {
+    let app = spawn_app().await;
+    let root = app.unit("示范区", None, "region").await["id"]
+        .as_i64()
+        .expect("id");
+    let a = app.unit("区市场监督管理局", Some(root), "department").await["id"]
+        .as_i64()
+        .expect("id");
+    let b = app
+        .unit("区人力资源和社会保障局", Some(root), "department")
+        .await["id"]
+        .as_i64()
+        .expect("id");
+    let hall = app.unit("区政务服务中心", Some(root), "hall").await["id"]
+        .as_i64()
+        .expect("id");
+    app.unit("南门街道办事处", Some(root), "region").await;
+    let sup = app.user("sup", Some(root), &["supervisor"]).await;
+    let la = app.user("liaison-a", Some(a), &["liaison"]).await;
+    let lb = app.user("liaison-b", Some(b), &["liaison"]).await;
+    let mut officials_a = Vec::new();
+    for (name, rank) in [
+        ("张三", "head"),
+        ("李四", "deputy"),
+        ("王五", "section-chief"),
+    ] {
+        officials_a.push(
+            id_of(
+                sup.post(
+                    "/api/v1/officials",
+                    json!({"unit_id": a, "name": name, "rank": rank, "phone": "13812345678"}),
+                )
+                .await,
+            )
+            .await,
+        );
+    }
+    let official_b = id_of(
+        sup.post(
+            "/api/v1/officials",
+            json!({"unit_id": b, "name": "赵六", "rank": "head"}),
+        )
+        .await,
+    )
+    .await;
+    let item = |unit: i64, name: &str| json!({"unit_id": unit, "name": name, "item_type": "高频", "power_category": "行政许可", "service_object": "企业", "handling_mode": "线上线下"});
+    let items_a = vec![
+        id_of(sup.post("/api/v1/items", item(a, "食品经营许可")).await).await,
+        id_of(sup.post("/api/v1/items", item(a, "个体工商户登记")).await).await,
+    ];
+    let item_b = id_of(sup.post("/api/v1/items", item(b, "失业保险金申领")).await).await;
+    World {
+        app,
+        root,
+        a,
+        b,
+        hall,
+        officials_a,
+        official_b,
+        items_a,
+        item_b,
+        sup,
+        la,
+        lb,
+    }
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn days_before(d: NaiveDate, n: u64) -> String {
+    d.checked_sub_days(Days::new(n)).expect("date").to_string()
+}
+
+fn callbacks(date: NaiveDate, n: usize) -> Value {
+    (0..n).map(|i| json!({"name": format!("群众{i}"), "phone": "13900001111", "served_on": days_before(date, 30), "called_on": date.to_string(), "valid": true, "satisfaction": "满意"})).collect()
+}
+
+/// A 坐窗口 record that meets every requirement of preset 003.
+fn window_record(
+    unit: i64,
+    officials: &[i64],
+    items: &[i64],
+    date: NaiveDate,
+    visitors: i64,
+) -> Value {
+    json!({"unit_id": unit, "official_ids": officials, "item_ids": items, "kind": "window", "mode": "驻窗办", "channel": "窗口",
+           "date": date.to_string(), "started": "09:00", "ended": "12:00", "visitors": visitors, "checked_items": 2,
+           "steps_done": ["approval-service", "business-check", "callback", "discussion"], "callbacks": callbacks(date, 3)})
+}
+
+#[tokio::test]
+async fn plans_warn_of_clustering_publish_and_show_publicly_without_phones() {
+    let w = world().await;
+    let r = w
+        .app
+        .admin("sysadmin")
+        .await
+        .post("/api/v1/policy", json!({"preset": "004"}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let date = today()
+        .checked_add_days(Days::new(10))
+        .expect("date")
+        .to_string();
+    let plan = |officials: Vec<i64>| {
+        json!({"unit_id": w.a, "official_ids": officials, "kind": "walk", "mode": "亲身办", "date": date,
+        "slot": "am", "place": "hall", "window_unit_id": w.hall, "item_ids": [w.items_a[0]]})
+    };
+    let first: Value =
+        w.la.post("/api/v1/plans", plan(vec![w.officials_a[0]]))
+            .await
+            .json()
+            .await
+            .expect("json");
+    assert_eq!(first["status"], "draft");
+    assert_eq!(first["warnings"], json!([]));
+    w.la.post("/api/v1/plans", plan(vec![w.officials_a[1]]))
+        .await;
+    // The third official of the same department on the same day: 扎堆 (seed 004 二.1), warned, not refused.
+    let r =
+        w.la.post("/api/v1/plans", plan(vec![w.officials_a[2]]))
+            .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let third: Value = r.json().await.expect("json");
+    let kinds: Vec<&str> = third["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .map(|w| w["kind"].as_str().expect("kind"))
+        .collect();
+    assert!(kinds.contains(&"same-region"), "{third}");
+    assert!(third["warnings"].to_string().contains("扎堆"));
+
+    // A mode that does not belong to the kind is refused, naming the field.
+    let p = problem(w.la.post("/api/v1/plans", json!({"unit_id": w.a, "official_ids": [w.officials_a[0]], "kind": "walk", "mode": "驻窗办", "date": date, "slot": "am", "place": "hall"})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(p["errors"][0]["field"], "mode");
+
+    // Publishing is the supervisor's; a published plan can no longer be edited.
+    let path = format!("/api/v1/plans/{}", first["id"]);
+    problem(
+        w.la.post(
+            &format!("{path}/publish"),
+            json!({"version": first["version"]}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let published: Value = w
+        .sup
+        .post(
+            &format!("{path}/publish"),
+            json!({"version": first["version"]}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(published["status"], "published");
+    let p = problem(
+        w.la.patch(
+            &path,
+            json!({"version": published["version"], "slot": "pm"}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert!(p["detail"].as_str().expect("detail").contains("不能再修改"));
+    // Cancelling needs a reason.
+    let p = problem(
+        w.sup
+            .post(
+                &format!("{path}/cancel"),
+                json!({"version": published["version"]}),
+            )
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "reason");
+
+    // The public page, signed out: name, title, unit, date, kind, items — no phone, no drafts.
+    let anon = app_anonymous(&w.app);
+    let period = Period::quarter_of(today().checked_add_days(Days::new(10)).expect("date"));
+    let list = anon
+        .json(&format!("/api/v1/public/plans?period={period}"))
+        .await;
+    let list = list.as_array().expect("array");
+    assert_eq!(list.len(), 1, "only the published plan: {list:?}");
+    assert_eq!(list[0]["officials"][0]["name"], "张三");
+    assert_eq!(list[0]["officials"][0]["unit"], "区市场监督管理局");
+    assert_eq!(list[0]["items"], json!(["食品经营许可"]));
+    assert!(
+        !serde_json::to_string(&list)
+            .expect("json")
+            .contains("1381234")
+    );
+}
+
+fn app_anonymous(app: &TestApp) -> Session {
+    app.anonymous()
+}
+
+#[tokio::test]
+async fn filing_says_exactly_what_is_missing_then_files_and_locks_the_record() {
+    let w = world().await;
+    let date = Period::quarter_of(today()).start();
+    let mut record = window_record(w.a, &w.officials_a[..2], &w.items_a, date, 12);
+    record["steps_done"] = json!(["approval-service", "business-check"]);
+    record["callbacks"] = callbacks(date, 2);
+    let r = w.la.post("/api/v1/activities", record.clone()).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let draft: Value = r.json().await.expect("json");
+    assert_eq!(draft["status"], "draft");
+    assert_eq!(draft["filing"]["can_file"], false);
+    // Callback names are personal data: masked for a liaison, whole for the supervisor.
+    assert_eq!(draft["callbacks"][0]["name"], "群**");
+    assert_eq!(draft["callbacks"][0]["phone"], "139****1111");
+    let full = w
+        .sup
+        .json(&format!("/api/v1/activities/{}", draft["id"]))
+        .await;
+    assert_eq!(full["callbacks"][0]["name"], "群众0");
+
+    let path = format!("/api/v1/activities/{}", draft["id"]);
+    let p = problem(
+        w.la.post(
+            &format!("{path}/file"),
+            json!({"version": draft["version"]}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let messages = p["errors"].to_string();
+    assert!(
+        messages.contains("服务回访") && messages.contains("座谈交流"),
+        "{messages}"
+    );
+
+    // Complete it: the steps and a third valid callback.
+    let mut fixed = window_record(w.a, &w.officials_a[..2], &w.items_a, date, 12);
+    fixed["version"] = draft["version"].clone();
+    let r = w.la.send(reqwest::Method::PUT, &path, Some(fixed)).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
+    let ready = w.la.json(&path).await;
+    assert_eq!(ready["filing"]["can_file"], true, "{ready}");
+    let filed: Value =
+        w.la.post(
+            &format!("{path}/file"),
+            json!({"version": ready["version"]}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(filed["status"], "filed");
+    assert_eq!(filed["filed_on"], today().to_string());
+    // Filed: no more edits, and filing twice is refused.
+    let mut again = window_record(w.a, &w.officials_a[..2], &w.items_a, date, 12);
+    again["version"] = filed["version"].clone();
+    problem(
+        w.la.send(reqwest::Method::PUT, &path, Some(again)).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    problem(
+        w.la.post(
+            &format!("{path}/file"),
+            json!({"version": filed["version"]}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    // Out of scope: the other department's liaison sees nothing of it.
+    problem(w.lb.get(&path).await, StatusCode::NOT_FOUND).await;
+    // Callbacks are sealed at rest.
+    let stored: Vec<(String,)> = w
+        .app
+        .store
+        .db
+        .fetch_all("SELECT name_enc FROM callbacks", vec![])
+        .await
+        .expect("rows");
+    assert!(
+        stored
+            .iter()
+            .all(|(n,)| n.starts_with("sm4gcm1:") && !n.contains("群众"))
+    );
+}
+
+#[tokio::test]
+async fn filing_long_after_the_deadline_is_allowed_but_marked_late() {
+    let w = world().await;
+    // 2024-09-30 is due 3 working days later across National Day: 2024-10-10.
+    let date = NaiveDate::from_ymd_opt(2024, 9, 30).expect("date");
+    let r =
+        w.la.post(
+            "/api/v1/activities",
+            window_record(w.a, &[w.officials_a[0]], &w.items_a, date, 3),
+        )
+        .await;
+    let draft: Value = r.json().await.expect("json");
+    assert_eq!(draft["filing"]["due"], "2024-10-10");
+    let filed: Value =
+        w.la.post(
+            &format!("/api/v1/activities/{}/file", draft["id"]),
+            json!({"version": draft["version"]}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(filed["status"], "filed");
+    assert_eq!(filed["late"], true);
+}
+
+#[tokio::test]
+async fn a_problem_walks_its_life_cycle_with_every_forbidden_step_refused() {
+    let w = world().await;
+    // A handler who may also verify, to prove the rule (not only the role) stops self-verification.
+    let sec = w.app.admin("secadmin").await;
+    let r = sec.post("/api/v1/roles", json!({"code": "handler-verifier", "name": "经办兼验收", "permissions": ["problem:read", "problem:write", "problem:handle", "problem:verify"]})).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let both = w.app.user("both", Some(w.a), &["handler-verifier"]).await;
+
+    let r = w.la.post("/api/v1/problems", json!({"unit_id": w.a, "source": "企业群众提出", "category": "证明材料", "description": "办理食品经营许可需重复提交营业执照复印件", "cause": "系统间未共享", "disposition": "限期整改", "item_id": w.items_a[0]})).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let p: Value = r.json().await.expect("json");
+    assert_eq!(p["status"], "pending");
+    assert!(
+        p["deadline"].is_string(),
+        "限期整改 gets the policy's default deadline: {p}"
+    );
+    let path = format!("/api/v1/problems/{}", p["id"]);
+    let act = async |s: &Session, body: Value| {
+        s.send(
+            reqwest::Method::POST,
+            &format!("{path}/actions"),
+            Some(body),
+        )
+        .await
+    };
+
+    // Seed 003 knows no 需上级统筹; under seed 001 it must name the higher authority.
+    let escalate = json!({"unit_id": w.a, "source": "审计", "category": "政策制度", "description": "证照互认需省级系统支持", "disposition": "需上级统筹"});
+    let e = problem(
+        w.la.post("/api/v1/problems", escalate.clone()).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(e["errors"][0]["field"], "disposition");
+    let sys = w.app.admin("sysadmin").await;
+    assert_eq!(
+        sys.post("/api/v1/policy", json!({"preset": "001"}))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let e = problem(
+        w.la.post("/api/v1/problems", escalate).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(e["errors"][0]["field"], "escalated_to");
+    assert_eq!(
+        sys.post("/api/v1/policy", json!({"preset": "003"}))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    let started: Value = act(&both, json!({"version": p["version"], "action": "start"}))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(started["status"], "in-progress");
+    // Stale version: someone else moved first.
+    problem(act(&both, json!({"version": p["version"], "action": "submit", "measures": "x", "effect": "y", "evidence": ["z"]})).await, StatusCode::CONFLICT).await;
+    // Closing needs what the policy's close_requires names (003: measures and effect).
+    let e = problem(act(&both, json!({"version": started["version"], "action": "submit", "measures": "已与市场监管系统打通数据共享，营业执照信息自动调取"})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(e["errors"][0]["field"], "effect");
+    assert!(
+        e["detail"].as_str().expect("detail").contains("整改效果"),
+        "{e}"
+    );
+    let submitted: Value = act(&both, json!({"version": started["version"], "action": "submit",
+        "measures": "已与市场监管系统打通数据共享，营业执照信息自动调取，不再要求申请人提交复印件",
+        "effect": "申请材料由6件减至4件，办理时限由3个工作日压缩至当日办结", "evidence": ["整改前后办事指南对比", "系统截图"]})).await.json().await.expect("json");
+    assert_eq!(submitted["status"], "awaiting-verification");
+    // The handler may not verify their own fix, even holding the permission.
+    let e = problem(
+        act(
+            &both,
+            json!({"version": submitted["version"], "action": "verify"}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert!(
+        e["detail"].as_str().expect("detail").contains("经办人"),
+        "{e}"
+    );
+    // A liaison without the permission is refused by role.
+    problem(
+        act(
+            &w.la,
+            json!({"version": submitted["version"], "action": "verify"}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let closed: Value = act(
+        &w.sup,
+        json!({"version": submitted["version"], "action": "verify"}),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    assert_eq!(closed["status"], "closed");
+    assert_eq!(closed["closed_on"], today().to_string());
+    assert!(closed["review_due"].is_string());
+    // 回头看: the fix did not hold — reopened (反弹).
+    let reopened: Value = act(&w.sup, json!({"version": closed["version"], "action": "review", "holds": false, "note": "窗口仍要求提交复印件"})).await.json().await.expect("json");
+    assert_eq!(reopened["status"], "in-progress");
+    assert_eq!(reopened["reopen_count"], 1);
+    // Submitting from the wrong state is refused with the reason.
+    let e = problem(
+        act(
+            &w.sup,
+            json!({"version": reopened["version"], "action": "verify"}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert!(e["detail"].is_string());
+
+    let timeline = w.la.json(&format!("{path}/timeline")).await;
+    let steps: Vec<&str> = timeline
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|e| e["action"].as_str().expect("action"))
+        .collect();
+    assert_eq!(steps, ["create", "start", "submit", "verify", "review"]);
+    assert_eq!(timeline[4]["note"], "窗口仍要求提交复印件");
+    // The other department's liaison cannot see it.
+    problem(w.lb.get(&path).await, StatusCode::NOT_FOUND).await;
+    assert_eq!(w.lb.json("/api/v1/problems").await["items"], json!([]));
+}
+
+#[tokio::test]
+async fn ledgers_filter_and_a_need_may_end_as_cannot_be_met_explained() {
+    let w = world().await;
+    for (desc, cat) in [
+        ("窗口少，排队时间长", "设施环境"),
+        ("网办流程不畅，页面反复跳转", "网上办事"),
+        ("中介收费不规范", "中介服务"),
+    ] {
+        let r = w.la.post("/api/v1/problems", json!({"unit_id": w.a, "source": "窗口自查发现", "category": cat, "description": desc, "disposition": "立行立改"})).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let found = w.sup.json("/api/v1/problems?q=排队").await;
+    assert_eq!(found["items"].as_array().expect("items").len(), 1);
+    let found = w.sup.json("/api/v1/problems?category=中介服务").await;
+    assert_eq!(found["items"][0]["description"], "中介收费不规范");
+    let p = problem(
+        w.sup.get("/api/v1/problems?category=外星").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "category");
+
+    let e = problem(w.la.post("/api/v1/needs", json!({"unit_id": w.a, "raised_by": "企业", "content": "希望开通周末延时服务", "status": "cannot-meet", "raised_on": today().to_string()})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(e["errors"][0]["field"], "response");
+    let r = w.la.post("/api/v1/needs", json!({"unit_id": w.a, "raised_by": "企业", "content": "希望开通周末延时服务", "status": "cannot-meet", "response": "编制所限暂无法开通，已提供预约上门服务", "raised_on": today().to_string()})).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let need: Value = r.json().await.expect("json");
+    assert_eq!(need["closed_on"], today().to_string());
+    let m = w.la.post("/api/v1/measures", json!({"unit_id": w.a, "need_id": need["id"], "content": "推出预约上门服务", "status": "done"})).await;
+    let e = problem(m, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(e["errors"][0]["field"], "status");
+    problem(
+        w.lb.post(
+            "/api/v1/measures",
+            json!({"unit_id": w.b, "need_id": need["id"], "content": "x"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_quarterly_report_matches_a_hand_count() {
+    let w = world().await;
+    let q = Period::quarter_of(today());
+    let d0 = q.start();
+    let file = async |s: &Session, body: Value| {
+        let r = s.post("/api/v1/activities", body).await;
+        assert_eq!(
+            r.status(),
+            StatusCode::CREATED,
+            "{}",
+            r.text().await.unwrap_or_default()
+        );
+        let d: Value = r.json().await.expect("json");
+        let r = s
+            .post(
+                &format!("/api/v1/activities/{}/file", d["id"]),
+                json!({"version": d["version"]}),
+            )
+            .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::OK,
+            "{}",
+            r.text().await.unwrap_or_default()
+        );
+        r.json::<Value>().await.expect("json")
+    };
+    // Department A: a window activity (2 officials, 2 items, 12 people) and an enforcement one.
+    let a1 = file(
+        &w.la,
+        window_record(w.a, &w.officials_a[..2], &w.items_a, d0, 12),
+    )
+    .await;
+    file(&w.la, json!({"unit_id": w.a, "official_ids": [w.officials_a[0]], "item_ids": [w.items_a[0]], "kind": "enforce", "mode": "执法人员", "channel": "现场",
+        "date": d0.to_string(), "steps_done": ["enforcement-inspection", "case-handling", "case-file-review"]})).await;
+    // Department B: a walk, online (1 official, 1 item, 1 person).
+    let mut walk = window_record(w.b, &[w.official_b], &[w.item_b], d0, 1);
+    walk["kind"] = json!("walk");
+    walk["mode"] = json!("亲身办");
+    walk["channel"] = json!("网上");
+    file(&w.lb, walk.clone()).await;
+    // Not counted: a draft, and an activity of the quarter before.
+    w.lb.post("/api/v1/activities", walk.clone()).await;
+    let before = q.previous().start();
+    file(
+        &w.la,
+        window_record(w.a, &[w.officials_a[2]], &w.items_a, before, 40),
+    )
+    .await;
+
+    // Problems: two found this quarter (one closed today), one found last quarter and closed today.
+    let new_problem = async |s: &Session,
+                             unit: i64,
+                             found: String,
+                             activity: Option<i64>,
+                             deadline: Option<String>| {
+        let body = json!({"unit_id": unit, "activity_id": activity, "source": "企业群众提出", "category": "流程环节", "description": "材料重复提交", "disposition": "限期整改", "found_on": found, "deadline": deadline});
+        let r = s.post("/api/v1/problems", body).await;
+        assert_eq!(
+            r.status(),
+            StatusCode::CREATED,
+            "{}",
+            r.text().await.unwrap_or_default()
+        );
+        r.json::<Value>().await.expect("json")
+    };
+    let close = async |p: Value| {
+        let path = format!("/api/v1/problems/{}/actions", p["id"]);
+        let s: Value =
+            w.la.post(&path, json!({"version": p["version"], "action": "start"}))
+                .await
+                .json()
+                .await
+                .expect("json");
+        let s: Value = w.la.post(&path, json!({"version": s["version"], "action": "submit", "measures": "精简材料清单并在窗口公示最新要求", "effect": "申请材料由6件减至4件，群众一次办结", "evidence": ["新版办事指南"]})).await.json().await.expect("json");
+        let s: Value = w
+            .sup
+            .post(&path, json!({"version": s["version"], "action": "verify"}))
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(s["status"], "closed", "{s}");
+    };
+    let p1 = new_problem(
+        &w.la,
+        w.a,
+        d0.to_string(),
+        a1["id"].as_i64(),
+        Some(q.end().to_string()),
+    )
+    .await;
+    close(p1).await;
+    // Deadline on the day it was found: overdue once that day is past.
+    new_problem(&w.lb, w.b, d0.to_string(), None, Some(d0.to_string())).await;
+    let p3 = new_problem(
+        &w.la,
+        w.a,
+        days_before(d0, 1),
+        None,
+        Some(q.end().to_string()),
+    )
+    .await;
+    close(p3).await;
+    w.la.post("/api/v1/needs", json!({"unit_id": w.a, "raised_by": "群众", "content": "希望增加自助终端", "raised_on": d0.to_string()})).await;
+
+    let r = w
+        .sup
+        .json(&format!("/api/v1/reports/quarterly?period={q}"))
+        .await;
+    assert_eq!(r["period"], q.to_string());
+    assert_eq!(r["region"], "示范区");
+    assert_eq!(r["activities"], 3);
+    assert_eq!(
+        r["by_kind"],
+        json!({"walk": 1, "window": 1, "inspect": 0, "enforce": 1, "complaint": 0})
+    );
+    assert_eq!(r["officials"], 3);
+    assert_eq!(r["visitors_received"], 13);
+    assert_eq!(r["items_experienced"], 3);
+    assert_eq!(r["problems_found"], 2);
+    assert_eq!(r["problems_solved"], 2);
+    assert_eq!(r["needs"], 1);
+    assert_eq!(r["departments"], 2);
+    assert_eq!(r["regions"], 0, "the street walked nowhere");
+    assert_eq!(r["findings"], json!([]));
+    let units = r["units"].as_array().expect("units");
+    let row = |name: &str| {
+        units
+            .iter()
+            .find(|u| u["unit"] == name)
+            .expect("row")
+            .clone()
+    };
+    let a = row("区市场监督管理局");
+    assert_eq!(
+        (
+            a["activities"].clone(),
+            a["problems_found"].clone(),
+            a["problems_solved"].clone(),
+            a["overdue"].clone()
+        ),
+        (json!(2), json!(1), json!(2), json!(0))
+    );
+    let b = row("区人力资源和社会保障局");
+    let overdue = i64::from(today() > d0);
+    assert_eq!(
+        (
+            b["activities"].clone(),
+            b["problems_found"].clone(),
+            b["problems_solved"].clone(),
+            b["overdue"].clone()
+        ),
+        (json!(1), json!(1), json!(0), json!(overdue))
+    );
+    for u in units {
+        assert!(
+            ["优秀", "良好", "一般", "较差"].contains(&u["grade"].as_str().expect("grade")),
+            "{u}"
+        );
+    }
+    // A liaison's report covers its own department only.
+    let own =
+        w.la.json(&format!("/api/v1/reports/quarterly?period={q}"))
+            .await;
+    assert_eq!(own["region"], "区市场监督管理局");
+    assert_eq!(own["activities"], 2);
+    problem(
+        w.la.get(&format!(
+            "/api/v1/reports/quarterly?period={q}&region={}",
+            w.root
+        ))
+        .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let e = problem(
+        w.sup
+            .get(&format!(
+                "/api/v1/reports/quarterly?period={}",
+                q.months()[0]
+            ))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(e["errors"][0]["field"], "period");
+    let monthly = w
+        .sup
+        .json(&format!(
+            "/api/v1/reports/monthly?period={}",
+            Period::month_of(d0)
+        ))
+        .await;
+    assert_eq!(monthly["activities"], 3);
+}
