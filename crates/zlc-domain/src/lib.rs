@@ -9,6 +9,7 @@ pub mod auth;
 pub mod calendar;
 pub mod campaign;
 pub mod error;
+pub mod files;
 pub mod ids;
 pub mod kinds;
 pub mod ledger;

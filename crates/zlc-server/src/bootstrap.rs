@@ -10,6 +10,13 @@ use zlc_domain::policy::{Policy, preset};
 use zlc_store::accounts::NewUser;
 use zlc_store::{Actor, Store};
 
+/// What the server runs with besides the database.
+pub struct ServerConfig {
+    pub security: Security,
+    pub objects: zlc_store::objects::ObjectStore,
+    pub uploads: crate::settings::Uploads,
+}
+
 /// The preset made active on an empty database.
 pub const DEFAULT_PRESET: &str = "003-beilin";
 
@@ -74,9 +81,14 @@ pub async fn check_data_key(store: &Store) -> Result<(), BootstrapError> {
 /// administrators it had to create.
 pub async fn prepare(
     store: Store,
-    security: Security,
+    config: ServerConfig,
     admin_password: Option<&str>,
 ) -> Result<(AppState, Vec<CreatedAdmin>), BootstrapError> {
+    let ServerConfig {
+        security,
+        objects,
+        uploads,
+    } = config;
     check_data_key(&store).await?;
     store.seed_builtin_roles().await?;
     let mut created = Vec::new();
@@ -138,6 +150,8 @@ pub async fn prepare(
         store,
         security: Arc::new(security),
         policy: Arc::new(RwLock::new(Arc::new(policy))),
+        objects,
+        uploads: Arc::new(uploads),
     };
     Ok((state, created))
 }

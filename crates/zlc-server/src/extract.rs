@@ -165,6 +165,26 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     }
 }
 
+/// A raw request body (an uploaded file), its rejections answered in Chinese.
+pub struct RawBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        Bytes::from_request(req, state)
+            .await
+            .map(RawBody)
+            .map_err(|e| {
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::TooLarge
+                } else {
+                    ApiError::BadRequest("无法读取上传的文件".into())
+                }
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

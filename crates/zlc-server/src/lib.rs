@@ -6,6 +6,7 @@
 
 pub mod activities;
 pub mod admin;
+pub mod attachments;
 pub mod auth;
 pub mod bootstrap;
 pub mod error;
@@ -43,6 +44,9 @@ pub struct AppState {
     pub security: Arc<settings::Security>,
     /// The active policy, parsed once and replaced when a new one is activated.
     pub policy: Arc<RwLock<Arc<Policy>>>,
+    /// Where attachment bytes live.
+    pub objects: zlc_store::objects::ObjectStore,
+    pub uploads: Arc<settings::Uploads>,
 }
 
 impl AppState {
@@ -160,7 +164,9 @@ async fn home() -> Html<&'static str> {
 
 /// The whole application.
 pub fn app(state: AppState) -> Router {
+    let max_mb = state.uploads.max_mb;
     let (api, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(attachments::router(max_mb))
         .merge(auth::router())
         .merge(admin::router())
         .nest("/units", units::router())

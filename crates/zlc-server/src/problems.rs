@@ -329,12 +329,18 @@ async fn act(
         }
         "submit" => {
             user.require(Permission::ProblemHandle)?;
-            let evidence = b
+            // Evidence: the attachments on the problem and any lines described.
+            let lines = b
                 .evidence
                 .iter()
                 .map(|e| e.trim())
                 .filter(|e| !e.is_empty())
                 .count();
+            let files = s
+                .store
+                .attachment_count(zlc_store::attachments::Owner::Problem, id)
+                .await?;
+            let evidence = lines + usize::try_from(files).unwrap_or(0);
             ProblemAction::Submit {
                 by: user.id,
                 measures: text("measures", &b.measures)?,

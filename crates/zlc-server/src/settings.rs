@@ -67,3 +67,17 @@ impl Security {
         Ok(())
     }
 }
+
+/// 附件 upload limits.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Uploads {
+    /// Largest attachment accepted, in megabytes.
+    pub max_mb: u64,
+}
+
+impl Default for Uploads {
+    fn default() -> Self {
+        Uploads { max_mb: 20 }
+    }
+}

@@ -225,8 +225,8 @@ impl Store {
         let mut a = vec![page.after.unwrap_or(0).into()];
         let mut sql = String::from("SELECT * FROM users WHERE id > $1");
         if let Some(q) = q.filter(|q| !q.is_empty()) {
-            a.push(format!("%{q}%").into());
-            sql += " AND (username LIKE $2 OR display_name LIKE $2)";
+            a.push(crate::campaign::like_pattern(q).into());
+            sql += " AND (username LIKE $2 ESCAPE '\\' OR display_name LIKE $2 ESCAPE '\\')";
         }
         a.push((page.limit + 1).into());
         sql += &format!(" ORDER BY id LIMIT ${}", a.len());

@@ -236,6 +236,38 @@ impl Where {
     }
 }
 
+/// A LIKE pattern that finds `q` anywhere, its own `%`, `_` and `\` taken literally.
+pub fn like_pattern(q: &str) -> String {
+    let escaped = q
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+impl Where {
+    /// Chinese substring search over `cols` of `table`: the trigram index where
+    /// the database has one for the query (SQLite FTS5 for three characters or
+    /// more; PostgreSQL's pg_trgm GIN indexes serve LIKE directly), else a scan
+    /// narrowed by the other filters.
+    fn text(&mut self, kind: crate::Kind, table: &str, cols: &[&str], q: Option<&str>) {
+        let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) else {
+            return;
+        };
+        if kind == crate::Kind::Sqlite
+            && let Some((cond, phrase)) = crate::sqlite::fts_match(table, q)
+        {
+            self.push(&cond, phrase);
+            return;
+        }
+        let ors: Vec<String> = cols
+            .iter()
+            .map(|c| format!("{c} LIKE $? ESCAPE '\\'"))
+            .collect();
+        self.push(&format!("({})", ors.join(" OR ")), like_pattern(q));
+    }
+}
+
 async fn scope_for(store: &Store, scope: &Scope, unit: Option<i64>) -> Result<Scope> {
     Ok(match unit {
         Some(u) => Scope::subtree(store.unit(scope, u).await?.path),
@@ -897,9 +929,12 @@ impl Store {
         if let Some(v) = &f.mode {
             w.push("mode = $?", v);
         }
-        if let Some(v) = f.q.as_deref().filter(|q| !q.is_empty()) {
-            w.push("(content LIKE $? OR place LIKE $?)", format!("%{v}%"));
-        }
+        w.text(
+            self.kind(),
+            "activities",
+            &["content", "place"],
+            f.q.as_deref(),
+        );
         w.args.push((page.limit + 1).into());
         let sql = format!(
             "SELECT * FROM activities WHERE {} ORDER BY id LIMIT ${}",
@@ -1218,9 +1253,12 @@ impl Store {
                 v,
             );
         }
-        if let Some(v) = f.q.as_deref().filter(|q| !q.is_empty()) {
-            w.push("(description LIKE $? OR cause LIKE $?)", format!("%{v}%"));
-        }
+        w.text(
+            self.kind(),
+            "problems",
+            &["description", "cause"],
+            f.q.as_deref(),
+        );
         w.args.push((page.limit + 1).into());
         let sql = format!(
             "SELECT * FROM problems WHERE {} ORDER BY id LIMIT ${}",
@@ -1420,9 +1458,12 @@ impl Store {
         if let Some(v) = &f.status {
             w.push("status = $?", v);
         }
-        if let Some(v) = f.q.as_deref().filter(|q| !q.is_empty()) {
-            w.push("content LIKE $?", format!("%{v}%"));
-        }
+        w.text(
+            self.kind(),
+            "needs",
+            &["content", "response"],
+            f.q.as_deref(),
+        );
         w.args.push((page.limit + 1).into());
         let sql = format!(
             "SELECT * FROM needs WHERE {} ORDER BY id LIMIT ${}",
@@ -1503,9 +1544,12 @@ impl Store {
         if let Some(v) = &f.overdue_on {
             w.push("status <> 'done' AND deadline < $?", v);
         }
-        if let Some(v) = f.q.as_deref().filter(|q| !q.is_empty()) {
-            w.push("content LIKE $?", format!("%{v}%"));
-        }
+        w.text(
+            self.kind(),
+            "measures",
+            &["content", "effect"],
+            f.q.as_deref(),
+        );
         w.args.push((page.limit + 1).into());
         let sql = format!(
             "SELECT * FROM measures WHERE {} ORDER BY id LIMIT ${}",
@@ -1537,6 +1581,7 @@ mod tests {
         assert_eq!(w.sql, "id > $1 AND (a LIKE $2 OR b LIKE $2) AND c = $3");
         assert_eq!(w.args.len(), 3);
         assert_eq!(split_ids("1, 2,x,3"), vec![1, 2, 3]);
+        assert_eq!(like_pattern("100%_a\\b"), "%100\\%\\_a\\\\b%");
         assert_eq!(join_ids(&[4, 5]), "4,5");
     }
 }

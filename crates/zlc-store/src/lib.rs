@@ -5,16 +5,18 @@
 //! write runs in one transaction together with its audit entry.
 
 pub mod accounts;
+pub mod attachments;
 pub mod audit;
 pub mod campaign;
 pub mod crypto;
 pub mod db;
+pub mod objects;
 pub mod policy;
 pub mod registry;
 pub mod reports;
 
 mod postgres;
-mod sqlite;
+pub(crate) mod sqlite;
 
 pub use db::{Arg, Db, Kind, Tx};
 

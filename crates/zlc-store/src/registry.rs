@@ -415,8 +415,8 @@ impl Store {
             sql += &format!(" AND kind = ${}", a.len());
         }
         if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
-            a.push(format!("%{q}%").into());
-            sql += &format!(" AND name LIKE ${}", a.len());
+            a.push(crate::campaign::like_pattern(q).into());
+            sql += &format!(" AND name LIKE ${} ESCAPE '\\'", a.len());
         }
         a.push((page.limit + 1).into());
         sql += &format!(" ORDER BY id LIMIT ${}", a.len());
@@ -548,8 +548,11 @@ impl Store {
             sql += &format!(" AND o.rank = ${}", a.len());
         }
         if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
-            a.push(format!("%{q}%").into());
-            sql += &format!(" AND (o.name LIKE ${0} OR o.title LIKE ${0})", a.len());
+            a.push(crate::campaign::like_pattern(q).into());
+            sql += &format!(
+                " AND (o.name LIKE ${0} ESCAPE '\\' OR o.title LIKE ${0} ESCAPE '\\')",
+                a.len()
+            );
         }
         a.push((page.limit + 1).into());
         sql += &format!(" ORDER BY o.id LIMIT ${}", a.len());
@@ -715,8 +718,8 @@ impl Store {
             sql += &format!(" AND i.item_type = ${}", a.len());
         }
         if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
-            a.push(format!("%{q}%").into());
-            sql += &format!(" AND i.name LIKE ${}", a.len());
+            a.push(crate::campaign::like_pattern(q).into());
+            sql += &format!(" AND i.name LIKE ${} ESCAPE '\\'", a.len());
         }
         a.push((page.limit + 1).into());
         sql += &format!(" ORDER BY i.id LIMIT ${}", a.len());
@@ -734,5 +737,45 @@ impl Store {
                 args![id],
             )
             .await?)
+    }
+}
+
+impl Store {
+    /// Names of units that share the most characters with `name`, best first:
+    /// the candidates offered when a typed name matches no unit.
+    pub async fn similar_unit_names(&self, name: &str, limit: usize) -> Result<Vec<String>> {
+        let chars: Vec<char> = name.chars().filter(|c| !c.is_whitespace()).collect();
+        if chars.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Candidates contain at least one of the name's characters; score by overlap.
+        let mut a = Vec::new();
+        let ors: Vec<String> = chars
+            .iter()
+            .take(8)
+            .map(|c| {
+                a.push(Arg::from(format!("%{c}%")));
+                format!("name LIKE ${}", a.len())
+            })
+            .collect();
+        let rows: Vec<(String,)> = self
+            .db
+            .fetch_all(
+                &format!(
+                    "SELECT DISTINCT name FROM units WHERE {} LIMIT 2000",
+                    ors.join(" OR ")
+                ),
+                a,
+            )
+            .await?;
+        let mut scored: Vec<(usize, String)> = rows
+            .into_iter()
+            .map(|(n,)| (n.chars().filter(|c| chars.contains(c)).count(), n))
+            .collect();
+        scored.sort_by(|x, y| {
+            y.0.cmp(&x.0)
+                .then_with(|| x.1.chars().count().cmp(&y.1.chars().count()))
+        });
+        Ok(scored.into_iter().take(limit).map(|(_, n)| n).collect())
     }
 }

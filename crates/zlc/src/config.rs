@@ -17,6 +17,8 @@ pub struct FileConfig {
     pub database: DatabaseConfig,
     #[serde(default)]
     pub security: Security,
+    #[serde(default)]
+    pub uploads: zlc_server::settings::Uploads,
 }
 
 #[derive(Debug, Default, Deserialize)]

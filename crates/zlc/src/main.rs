@@ -63,6 +63,11 @@ enum Cmd {
         #[command(subcommand)]
         cmd: UserCmd,
     },
+    /// Statistics: monthly (seed 003 四(二)) and quarterly (seed 004)
+    Report {
+        #[command(subcommand)]
+        which: ReportCmd,
+    },
     /// Consistent online backup of the embedded database
     Backup {
         #[arg(short = 'o', long = "output")]
@@ -70,6 +75,29 @@ enum Cmd {
     },
     /// Restore the embedded database from a backup (server stopped)
     Restore { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum ReportCmd {
+    /// 月度统计, e.g. --period 2024-03
+    Monthly(ReportArgs),
+    /// 季度统计, e.g. --period 2024Q1
+    Quarterly(ReportArgs),
+}
+
+#[derive(clap::Args)]
+struct ReportArgs {
+    #[arg(long)]
+    period: String,
+    /// The region's unit name (default: the root unit)
+    #[arg(long)]
+    region: Option<String>,
+    /// json (xlsx and docx are the office documents)
+    #[arg(long, default_value = "json")]
+    format: String,
+    /// Output file; `-` writes to standard output
+    #[arg(short = 'o', long = "output", default_value = "-")]
+    output: PathBuf,
 }
 
 #[derive(Subcommand)]
@@ -148,9 +176,13 @@ impl Ctx {
         let admin_pw = std::env::var("ZLC_ADMIN_PASSWORD")
             .ok()
             .filter(|p| !p.is_empty());
+        let config = zlc_server::bootstrap::ServerConfig {
+            security: self.file.security.clone(),
+            objects: zlc_store::objects::ObjectStore::Local(self.resolved.data_dir.join("objects")),
+            uploads: self.file.uploads.clone(),
+        };
         let (state, created) =
-            zlc_server::bootstrap::prepare(store, self.file.security.clone(), admin_pw.as_deref())
-                .await?;
+            zlc_server::bootstrap::prepare(store, config, admin_pw.as_deref()).await?;
         if !created.is_empty() {
             let forced = created.iter().any(|a| a.one_time_password.is_some());
             println!(
@@ -247,6 +279,7 @@ async fn run(cli: Cli) -> Result<u8> {
             }
         }
         Cmd::User { cmd } => user(&ctx, cmd).await,
+        Cmd::Report { which } => report(&ctx, which).await,
         Cmd::Backup { output } => {
             let store = ctx.store().await?;
             if output.exists() {
@@ -366,6 +399,80 @@ async fn policy(ctx: &Ctx, cmd: PolicyCmd) -> Result<u8> {
                     Ok(1)
                 }
             }
+        }
+    }
+}
+
+async fn report(ctx: &Ctx, which: ReportCmd) -> Result<u8> {
+    use zlc_domain::period::{Period, PeriodKind};
+    let (args, kind) = match which {
+        ReportCmd::Monthly(a) => (a, PeriodKind::Month),
+        ReportCmd::Quarterly(a) => (a, PeriodKind::Quarter),
+    };
+    let period = Period::parse(&args.period).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if period.kind() != kind {
+        bail!(
+            "--period 应为{}，如 {}",
+            kind.label_zh(),
+            if kind == PeriodKind::Month {
+                "2024-03"
+            } else {
+                "2024Q1"
+            }
+        );
+    }
+    if args.format != "json" {
+        bail!(
+            "--format {} 暂不支持：目前可用 json（xlsx 统计表与 docx 通报属于办公文档功能）",
+            args.format
+        );
+    }
+    let state = ctx.state().await?;
+    let store = &state.store;
+    let region = match &args.region {
+        Some(name) => find_unit(store, name).await?,
+        None => store
+            .root_units()
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| anyhow::anyhow!("数据库中还没有单位"))?,
+    };
+    let today = chrono::Local::now().date_naive();
+    let r = zlc_server::reports::build(store, &state.policy(), &region, period, today).await?;
+    let json = serde_json::to_string_pretty(&r)?;
+    if args.output.as_os_str() == "-" {
+        println!("{json}");
+    } else {
+        std::fs::write(&args.output, json + "\n")
+            .with_context(|| format!("无法写入 {}", args.output.display()))?;
+        eprintln!("已写入 {}", args.output.display());
+    }
+    Ok(0)
+}
+
+/// A unit by its exact name; otherwise the error lists the closest names.
+async fn find_unit(store: &Store, name: &str) -> Result<zlc_store::registry::Unit> {
+    let mut found = store.unit_by_name(name.trim()).await?;
+    match found.len() {
+        1 => Ok(found.remove(0)),
+        0 => {
+            let near = store.similar_unit_names(name.trim(), 5).await?;
+            if near.is_empty() {
+                bail!("没有名为「{name}」的单位");
+            }
+            bail!("没有名为「{name}」的单位，是否是：{}", near.join("、"))
+        }
+        _ => {
+            let paths: Vec<String> = found
+                .iter()
+                .map(|u| format!("{}（id {}）", u.name, u.id))
+                .collect();
+            bail!(
+                "有 {} 个名为「{name}」的单位，请改用更具体的名称：{}",
+                found.len(),
+                paths.join("、")
+            )
         }
     }
 }

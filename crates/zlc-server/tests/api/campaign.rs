@@ -503,8 +503,29 @@ async fn ledgers_filter_and_a_need_may_end_as_cannot_be_met_explained() {
         let r = w.la.post("/api/v1/problems", json!({"unit_id": w.a, "source": "窗口自查发现", "category": cat, "description": desc, "disposition": "立行立改"})).await;
         assert_eq!(r.status(), StatusCode::CREATED);
     }
+    // Two characters: a scan; three or more: the trigram index (FTS5 / pg_trgm).
     let found = w.sup.json("/api/v1/problems?q=排队").await;
     assert_eq!(found["items"].as_array().expect("items").len(), 1);
+    let found = w
+        .sup
+        .json(&format!("/api/v1/problems?q={}", "网办流程"))
+        .await;
+    assert_eq!(
+        found["items"][0]["description"],
+        "网办流程不畅，页面反复跳转"
+    );
+    assert_eq!(
+        w.sup.json("/api/v1/problems?q=流程不畅通顺").await["items"],
+        json!([])
+    );
+    // Wildcards typed by the user are taken literally.
+    assert_eq!(
+        w.sup.json("/api/v1/problems?q=%25").await["items"],
+        json!([])
+    );
+    assert_eq!(w.sup.json("/api/v1/problems?q=_").await["items"], json!([]));
+    let listed = w.sup.json("/api/v1/problems?q=收费不规范").await;
+    assert_eq!(listed["items"].as_array().expect("items").len(), 1);
     let found = w.sup.json("/api/v1/problems?category=中介服务").await;
     assert_eq!(found["items"][0]["description"], "中介收费不规范");
     let p = problem(
@@ -730,4 +751,115 @@ async fn the_quarterly_report_matches_a_hand_count() {
         ))
         .await;
     assert_eq!(monthly["activities"], 3);
+}
+
+#[tokio::test]
+async fn attachments_are_judged_by_content_bounded_and_scoped() {
+    let w = world().await;
+    let p: Value = w.la.post("/api/v1/problems", json!({"unit_id": w.a, "source": "窗口自查发现", "category": "设施环境", "description": "等候区座椅不足", "disposition": "立行立改"})).await.json().await.expect("json");
+    let upload = |s: &Session, name: &str, bytes: Vec<u8>| {
+        let req = s
+            .client
+            .post(format!(
+                "{}/api/v1/attachments?owner=problem&id={}&name={name}",
+                s.base, p["id"]
+            ))
+            .header("origin", &s.base)
+            .body(bytes);
+        async move { req.send().await.expect("send") }
+    };
+    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
+    jpeg.extend(std::iter::repeat_n(7u8, 2048));
+    let r = upload(&w.la, "整改后.jpg", jpeg.clone()).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
+    let a: Value = r.json().await.expect("json");
+    assert_eq!(a["content_type"], "image/jpeg");
+    assert_eq!(a["name"], "整改后.jpg");
+    assert_eq!(a["size"], 2058);
+
+    // A program renamed to .jpg is refused by its content; so is an empty file.
+    let e = problem(
+        upload(&w.la, "photo.jpg", b"MZ\x90\x00\x03".to_vec()).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(e["errors"][0]["field"], "file");
+    assert!(
+        e["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("不是可接受的文件类型")
+    );
+    problem(
+        upload(&w.la, "empty.pdf", vec![]).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    // Over the limit (1 MB in tests).
+    let mut big = b"%PDF-1.7\n".to_vec();
+    big.resize(1024 * 1024 + 10, b' ');
+    problem(
+        upload(&w.la, "big.pdf", big).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+    )
+    .await;
+    // Not in scope: the other department can neither attach nor read.
+    problem(
+        upload(&w.lb, "x.jpg", jpeg.clone()).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    problem(
+        w.lb.get(&format!("/api/v1/attachments/{}", a["id"])).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+
+    let r = w.sup.get(&format!("/api/v1/attachments/{}", a["id"])).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "image/jpeg");
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .expect("ascii")
+            .contains("filename*=UTF-8''%E6%95%B4")
+    );
+    assert_eq!(r.bytes().await.expect("bytes").to_vec(), jpeg);
+    let listed =
+        w.la.json(&format!("/api/v1/attachments?owner=problem&id={}", p["id"]))
+            .await;
+    assert_eq!(listed.as_array().expect("array").len(), 1);
+    // The bytes live in the object store, not in the database.
+    let keys: Vec<(String,)> = w
+        .app
+        .store
+        .db
+        .fetch_all("SELECT object_key FROM attachments", vec![])
+        .await
+        .expect("rows");
+    assert!(w.app.dir.join("objects").join(&keys[0].0).is_file());
+
+    // An attachment counts as evidence (seed 001's policy requires it to close).
+    let sys = w.app.admin("sysadmin").await;
+    assert_eq!(
+        sys.post("/api/v1/policy", json!({"preset": "001"}))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let path = format!("/api/v1/problems/{}/actions", p["id"]);
+    let r = w.la.post(&path, json!({"version": p["version"], "action": "submit", "measures": "增设等候座椅20个并设置叫号屏", "effect": "群众平均等候时间由40分钟降至15分钟"})).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
+    let done: Value = r.json().await.expect("json");
+    assert_eq!(done["evidence_count"], 1);
 }

@@ -73,8 +73,13 @@ pub async fn spawn_with(security: Security) -> TestApp {
     let store = Store::open(&url, cipher, &Options::default())
         .await
         .expect("open store");
+    let config = zlc_server::bootstrap::ServerConfig {
+        security,
+        objects: zlc_store::objects::ObjectStore::Local(dir.join("objects")),
+        uploads: zlc_server::settings::Uploads { max_mb: 1 },
+    };
     let (state, created) =
-        zlc_server::bootstrap::prepare(store.clone(), security, Some(ADMIN_PASSWORD))
+        zlc_server::bootstrap::prepare(store.clone(), config, Some(ADMIN_PASSWORD))
             .await
             .expect("bootstrap");
     assert_eq!(
