@@ -55,7 +55,11 @@ fn state(p: &Problem) -> ApiResult<ProblemState> {
     })
 }
 
-fn life(s: &ProblemState, reviewed_on: Option<String>) -> ProblemLife {
+fn life(
+    s: &ProblemState,
+    reviewed_on: Option<String>,
+    figures_after: Option<String>,
+) -> ProblemLife {
     ProblemLife {
         status: s.status.code().into(),
         disposition: s.disposition.code().into(),
@@ -70,6 +74,7 @@ fn life(s: &ProblemState, reviewed_on: Option<String>) -> ProblemLife {
         review_due: s.review_due.map(|d| d.to_string()),
         reviewed_on,
         reopen_count: i64::from(s.reopen_count),
+        figures_after,
     }
 }
 
@@ -102,6 +107,8 @@ pub struct ProblemOut {
     pub closed_on: Option<String>,
     pub review_due: Option<String>,
     pub reopen_count: i64,
+    /// 整改后流程要素 claimed by the rectification, applied to the item when verified.
+    pub figures_after: Option<crate::items::Figures>,
     pub overdue: bool,
     /// The next actions the caller may take: start, submit, verify, reject, review, set-deadline.
     pub allowed_actions: Vec<String>,
@@ -146,6 +153,10 @@ fn out(s: &AppState, user: &CurrentUser, p: Problem) -> ApiResult<ProblemOut> {
         closed_on: p.closed_on,
         review_due: p.review_due,
         reopen_count: p.reopen_count,
+        figures_after: p
+            .figures_after
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok()),
     })
 }
 
@@ -270,7 +281,7 @@ async fn create(
     };
     let p = s
         .store
-        .create_problem(&user.actor(), &user.scope, &input, &life(&st, None))
+        .create_problem(&user.actor(), &user.scope, &input, &life(&st, None, None))
         .await?;
     Ok((StatusCode::CREATED, Json(out(&s, &user, p)?)))
 }
@@ -298,6 +309,9 @@ pub struct ActionBody {
     pub note: Option<String>,
     /// set-deadline: YYYY-MM-DD
     pub deadline: Option<String>,
+    /// submit: the service item's process figures after the rectification
+    /// (要件、时限、环节、跑动); applied to the item when verified.
+    pub figures: Option<crate::items::Figures>,
 }
 
 /// 整改操作: applies one transition, refused (409/422) with the reason when the
@@ -417,6 +431,33 @@ async fn act(
         }
         _ => b.note.clone(),
     };
+    // Figures travel with the submission and take effect on verification.
+    let verifying = matches!(action, ProblemAction::Verify { .. });
+    let figures_after = match (&action, b.figures) {
+        (ProblemAction::Submit { .. }, Some(f)) => {
+            if p.item_id.is_none() {
+                return Err(ApiError::field(
+                    "figures",
+                    "问题未关联服务事项，不能记录流程要素",
+                ));
+            }
+            let pf: zlc_domain::registry::ProcessFigures = f.into();
+            pf.validate("figures")?;
+            Some(serde_json::to_string(&pf).map_err(|e| ApiError::Internal(e.to_string()))?)
+        }
+        (_, Some(_)) => return Err(ApiError::field("figures", "只有提交整改时可以记录流程要素")),
+        _ => p.figures_after.clone(),
+    };
+    let stored_figures = if verifying {
+        None
+    } else {
+        figures_after.clone()
+    };
+    let mut new_life = life(&next, reviewed_on, stored_figures);
+    // The store applies the figures, then clears them, in one transaction.
+    if verifying {
+        new_life.figures_after = figures_after;
+    }
     let p = s
         .store
         .transition_problem(
@@ -425,8 +466,9 @@ async fn act(
             id,
             b.version,
             action.code(),
-            &life(&next, reviewed_on),
+            &new_life,
             note.as_deref(),
+            verifying,
         )
         .await?;
     Ok(Json(out(&s, &user, p)?))

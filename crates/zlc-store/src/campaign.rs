@@ -982,6 +982,8 @@ pub struct Problem {
     pub created_by: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// JSON of the item's process figures after the rectification, until verified.
+    pub figures_after: Option<String>,
 }
 
 /// What a problem says (as opposed to where it is in its life cycle).
@@ -1016,6 +1018,7 @@ pub struct ProblemLife {
     pub review_due: Option<String>,
     pub reviewed_on: Option<String>,
     pub reopen_count: i64,
+    pub figures_after: Option<String>,
 }
 
 impl Problem {
@@ -1034,6 +1037,7 @@ impl Problem {
             review_due: self.review_due.clone(),
             reviewed_on: self.reviewed_on.clone(),
             reopen_count: self.reopen_count,
+            figures_after: self.figures_after.clone(),
         }
     }
 }
@@ -1163,17 +1167,47 @@ impl Store {
         action: &str,
         life: &ProblemLife,
         note: Option<&str>,
+        apply_figures: bool,
     ) -> Result<Problem> {
         let mut tx = self.db.begin().await?;
         let old: Problem = scoped(&mut tx, scope, "problems", id).await?;
         check_version(old.version, version)?;
+        // A verified rectification's process figures become the item's, kept in its history.
+        if apply_figures
+            && let (Some(item), Some(json)) = (old.item_id, life.figures_after.as_deref())
+        {
+            let f: zlc_domain::registry::ProcessFigures =
+                serde_json::from_str(json).map_err(|e| {
+                    StoreError::Conflict(format!("问题 {id} 的整改后流程要素无法读取：{e}"))
+                })?;
+            tx.execute(
+                "UPDATE items SET materials = $1, time_limit_days = $2, steps = $3, trips = $4, online = $5, version = version + 1, updated_at = $6 WHERE id = $7",
+                args![f.materials, f.time_limit_days, f.steps, f.trips, f.online, now_ms(), item],
+            )
+            .await?;
+            self.insert_figures(
+                &mut tx,
+                actor,
+                item,
+                &f,
+                "整改验收",
+                Some(&format!("问题 {id}")),
+            )
+            .await?;
+        }
+        // Once applied, the claim is the item's history; the problem keeps none.
+        let figures_after = if apply_figures {
+            None
+        } else {
+            life.figures_after.clone()
+        };
         let p: Problem = tx
             .fetch_one(
                 "UPDATE problems SET status = $1, disposition = $2, deadline = $3, escalated_to = $4, handler_id = $5, measures = $6, effect = $7, \
                  evidence_count = $8, verifier_id = $9, closed_on = $10, review_due = $11, reviewed_on = $12, reopen_count = $13, version = version + 1, \
-                 updated_at = $14 WHERE id = $15 RETURNING *",
+                 updated_at = $14, figures_after = $16 WHERE id = $15 RETURNING *",
                 args![&life.status, &life.disposition, &life.deadline, &life.escalated_to, life.handler_id, &life.measures, &life.effect, life.evidence_count,
-                      life.verifier_id, &life.closed_on, &life.review_due, &life.reviewed_on, life.reopen_count, now_ms(), id],
+                      life.verifier_id, &life.closed_on, &life.review_due, &life.reviewed_on, life.reopen_count, now_ms(), id, figures_after],
             )
             .await?;
         event(

@@ -587,7 +587,7 @@ impl Store {
         Ok(())
     }
 
-    async fn insert_figures(
+    pub(crate) async fn insert_figures(
         &self,
         tx: &mut Tx,
         actor: &Actor,

@@ -425,8 +425,16 @@ async fn a_problem_walks_its_life_cycle_with_every_forbidden_step_refused() {
     );
     let submitted: Value = act(&both, json!({"version": started["version"], "action": "submit",
         "measures": "已与市场监管系统打通数据共享，营业执照信息自动调取，不再要求申请人提交复印件",
-        "effect": "申请材料由6件减至4件，办理时限由3个工作日压缩至当日办结", "evidence": ["整改前后办事指南对比", "系统截图"]})).await.json().await.expect("json");
+        "effect": "申请材料由6件减至4件，办理时限由3个工作日压缩至当日办结", "evidence": ["整改前后办事指南对比", "系统截图"],
+        "figures": {"materials": 4, "time_limit_days": 0, "steps": 2, "trips": 0, "online": true}})).await.json().await.expect("json");
     assert_eq!(submitted["status"], "awaiting-verification");
+    assert_eq!(submitted["figures_after"]["time_limit_days"], 0);
+    // Claimed, not yet true: the item keeps its figures until the fix is verified.
+    let item_path = format!("/api/v1/items/{}", w.items_a[0]);
+    assert_eq!(
+        w.la.json(&item_path).await["figures"]["time_limit_days"],
+        json!(null)
+    );
     // The handler may not verify their own fix, even holding the permission.
     let e = problem(
         act(
@@ -461,6 +469,20 @@ async fn a_problem_walks_its_life_cycle_with_every_forbidden_step_refused() {
     .expect("json");
     assert_eq!(closed["status"], "closed");
     assert_eq!(closed["closed_on"], today().to_string());
+    // Verified: "3 working days → same day" is now the item's, and in its history.
+    assert_eq!(w.la.json(&item_path).await["figures"]["materials"], 4);
+    let history = w.la.json(&format!("{item_path}/figures")).await;
+    let last = history
+        .as_array()
+        .expect("array")
+        .last()
+        .expect("entry")
+        .clone();
+    assert_eq!(
+        (last["source"].clone(), last["note"].clone()),
+        (json!("整改验收"), json!(format!("问题 {}", p["id"])))
+    );
+    assert_eq!(last["figures"]["time_limit_days"], 0);
     assert!(closed["review_due"].is_string());
     // 回头看: the fix did not hold — reopened (反弹).
     let reopened: Value = act(&w.sup, json!({"version": closed["version"], "action": "review", "holds": false, "note": "窗口仍要求提交复印件"})).await.json().await.expect("json");
