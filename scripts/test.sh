@@ -20,6 +20,21 @@ echo "using ${ZLC_TEST_PG_URL/:zlc@/:***@}"
 psql "$ZLC_TEST_PG_URL" -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'zlc\_test\_%'" \
   | while read -r db; do [ -n "$db" ] && psql "$ZLC_TEST_PG_URL" -qc "DROP DATABASE IF EXISTS \"$db\"" || true; done
 
+step "S3-compatible object store"
+# moto (PyPI) is a real S3-compatible server; it serves on loopback for the
+# object store's round-trip test and stops with this script.
+python3 -c "import moto.server" 2>/dev/null || python3 -m pip install --quiet 'moto[server]'
+s3_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m moto.server -H 127.0.0.1 -p "$s3_port" >/dev/null 2>&1 &
+s3_pid=$!
+trap 'kill $s3_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do
+  python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$s3_port/')" 2>/dev/null && break
+  sleep 0.2
+done
+export ZLC_TEST_S3_URL="http://127.0.0.1:$s3_port"
+echo "moto on $ZLC_TEST_S3_URL"
+
 step "tests on SQLite"
 ZLC_TEST_DB=sqlite cargo nextest run --workspace --locked --no-fail-fast
 

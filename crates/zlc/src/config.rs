@@ -19,6 +19,50 @@ pub struct FileConfig {
     pub security: Security,
     #[serde(default)]
     pub uploads: zlc_server::settings::Uploads,
+    #[serde(default)]
+    pub objects: ObjectsConfig,
+}
+
+/// Where attachments are kept: `local` (DATA_DIR/objects, the default) or an
+/// S3-compatible bucket shared by several servers. The keys come from the
+/// environment (`ZLC_S3_ACCESS_KEY`, `ZLC_S3_SECRET_KEY`), never the file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectsConfig {
+    pub kind: Option<String>,
+    pub endpoint: Option<String>,
+    pub bucket: Option<String>,
+    pub region: Option<String>,
+}
+
+impl ObjectsConfig {
+    pub async fn open(&self, data_dir: &Path) -> Result<zlc_store::objects::ObjectStore> {
+        use zlc_store::objects::{ObjectStore, S3};
+        match self.kind.as_deref().unwrap_or("local") {
+            "local" => Ok(ObjectStore::Local(data_dir.join("objects"))),
+            "s3" => {
+                let need = |v: &Option<String>, key: &str| {
+                    v.clone().ok_or_else(|| {
+                        anyhow::anyhow!("配置项 objects.{key} 缺失：使用 S3 对象存储时必填")
+                    })
+                };
+                let env = |name: &str| {
+                    std::env::var(name)
+                        .map_err(|_| anyhow::anyhow!("使用 S3 对象存储时须设置环境变量 {name}"))
+                };
+                let s3 = S3::new(
+                    &need(&self.endpoint, "endpoint")?,
+                    &need(&self.bucket, "bucket")?,
+                    self.region.as_deref().unwrap_or("us-east-1"),
+                    &env("ZLC_S3_ACCESS_KEY")?,
+                    &env("ZLC_S3_SECRET_KEY")?,
+                )?;
+                s3.ensure_bucket().await?;
+                Ok(ObjectStore::S3(std::sync::Arc::new(s3)))
+            }
+            other => bail!("配置项 objects.kind 取值「{other}」无效：应为 local 或 s3"),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -178,7 +178,7 @@ impl Ctx {
             .filter(|p| !p.is_empty());
         let config = zlc_server::bootstrap::ServerConfig {
             security: self.file.security.clone(),
-            objects: zlc_store::objects::ObjectStore::Local(self.resolved.data_dir.join("objects")),
+            objects: self.file.objects.open(&self.resolved.data_dir).await?,
             uploads: self.file.uploads.clone(),
         };
         let (state, created) =
