@@ -866,10 +866,10 @@ async fn attachments_are_judged_by_content_bounded_and_scoped() {
         .expect("rows");
     assert!(w.app.dir.join("objects").join(&keys[0].0).is_file());
 
-    // An attachment counts as evidence (seed 001's policy requires it to close).
+    // An attachment counts as evidence (seed 004's policy requires evidence to close).
     let sys = w.app.admin("sysadmin").await;
     assert_eq!(
-        sys.post("/api/v1/policy", json!({"preset": "001"}))
+        sys.post("/api/v1/policy", json!({"preset": "004"}))
             .await
             .status(),
         StatusCode::OK
@@ -884,4 +884,14 @@ async fn attachments_are_judged_by_content_bounded_and_scoped() {
     );
     let done: Value = r.json().await.expect("json");
     assert_eq!(done["evidence_count"], 1);
+
+    // Without any evidence, 004's policy refuses to close, naming it.
+    let bare: Value = w.la.post("/api/v1/problems", json!({"unit_id": w.a, "source": "窗口自查发现", "category": "设施环境", "description": "自助终端故障", "disposition": "立行立改"})).await.json().await.expect("json");
+    let e = problem(
+        w.la.post(&format!("/api/v1/problems/{}/actions", bare["id"]), json!({"version": bare["version"], "action": "submit", "measures": "联系厂家更换主板并恢复使用", "effect": "自助终端恢复运行，当日办理32笔"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(e["errors"][0]["field"], "evidence");
+    assert_eq!(e["errors"][0]["message"], "销号须上传佐证材料");
 }
