@@ -275,6 +275,60 @@ async fn scope_for(store: &Store, scope: &Scope, unit: Option<i64>) -> Result<Sc
     })
 }
 
+/// A record type listed by [`Store::list_scoped`]: its id is its cursor.
+pub trait Listed: crate::db::Record {
+    fn id(&self) -> i64;
+}
+
+macro_rules! listed {
+    ($($t:ty),*) => {$(impl Listed for $t { fn id(&self) -> i64 { self.id } })*};
+}
+listed!(Plan, Activity, Problem, Need, Measure);
+
+impl Store {
+    /// One page of `table` inside the scope (narrowed to `f.unit`), filtered by
+    /// the period on `date_col`, the status, the text in `text_cols` and
+    /// whatever `extra` adds; ordered by id, paged by cursor.
+    async fn list_scoped<T: Listed>(
+        &self,
+        table: &str,
+        date_col: Option<&str>,
+        text_cols: &[&str],
+        scope: &Scope,
+        f: &CampaignFilter,
+        page: &PageRequest,
+        extra: impl FnOnce(&mut Where),
+    ) -> Result<Page<T>> {
+        let scope = scope_for(self, scope, f.unit).await?;
+        let mut w = Where::new(page.after);
+        let cond = scope.condition("unit_path", &mut w.args);
+        w.sql += &format!(" AND {cond}");
+        if let Some(col) = date_col {
+            if let Some(v) = &f.from {
+                w.push(&format!("{col} >= $?"), v);
+            }
+            if let Some(v) = &f.to {
+                w.push(&format!("{col} <= $?"), v);
+            }
+        }
+        if let Some(v) = &f.status {
+            w.push("status = $?", v);
+        }
+        if !text_cols.is_empty() {
+            w.text(self.kind(), table, text_cols, f.q.as_deref());
+        }
+        extra(&mut w);
+        w.args.push((page.limit + 1).into());
+        let sql = format!(
+            "SELECT * FROM {table} WHERE {} ORDER BY id LIMIT ${}",
+            w.sql,
+            w.args.len()
+        );
+        let rows = self.db.fetch_all(&sql, w.args).await?;
+        Ok(Page::from_rows(rows, page, T::id))
+    }
+}
+
 impl Store {
     async fn plan_links(&self, plan: Plan) -> Result<PlanDetail> {
         let official_ids = links(
@@ -467,30 +521,12 @@ impl Store {
         f: &CampaignFilter,
         page: &PageRequest,
     ) -> Result<Page<Plan>> {
-        let scope = scope_for(self, scope, f.unit).await?;
-        let mut w = Where::new(page.after);
-        let cond = scope.condition("unit_path", &mut w.args);
-        w.sql += &format!(" AND {cond}");
-        if let Some(v) = &f.from {
-            w.push("date >= $?", v);
-        }
-        if let Some(v) = &f.to {
-            w.push("date <= $?", v);
-        }
-        if let Some(v) = &f.status {
-            w.push("status = $?", v);
-        }
-        if let Some(v) = &f.kind {
-            w.push("kind = $?", v);
-        }
-        w.args.push((page.limit + 1).into());
-        let sql = format!(
-            "SELECT * FROM plans WHERE {} ORDER BY id LIMIT ${}",
-            w.sql,
-            w.args.len()
-        );
-        let rows = self.db.fetch_all(&sql, w.args).await?;
-        Ok(Page::from_rows(rows, page, |p: &Plan| p.id))
+        self.list_scoped("plans", Some("date"), &[], scope, f, page, |w| {
+            if let Some(v) = &f.kind {
+                w.push("kind = $?", v);
+            }
+        })
+        .await
     }
 
     /// Published plans for the public page: no sign-in, so only what seed 003
@@ -910,39 +946,23 @@ impl Store {
         f: &CampaignFilter,
         page: &PageRequest,
     ) -> Result<Page<Activity>> {
-        let scope = scope_for(self, scope, f.unit).await?;
-        let mut w = Where::new(page.after);
-        let cond = scope.condition("unit_path", &mut w.args);
-        w.sql += &format!(" AND {cond}");
-        if let Some(v) = &f.from {
-            w.push("date >= $?", v);
-        }
-        if let Some(v) = &f.to {
-            w.push("date <= $?", v);
-        }
-        if let Some(v) = &f.status {
-            w.push("status = $?", v);
-        }
-        if let Some(v) = &f.kind {
-            w.push("kind = $?", v);
-        }
-        if let Some(v) = &f.mode {
-            w.push("mode = $?", v);
-        }
-        w.text(
-            self.kind(),
+        self.list_scoped(
             "activities",
+            Some("date"),
             &["content", "place"],
-            f.q.as_deref(),
-        );
-        w.args.push((page.limit + 1).into());
-        let sql = format!(
-            "SELECT * FROM activities WHERE {} ORDER BY id LIMIT ${}",
-            w.sql,
-            w.args.len()
-        );
-        let rows = self.db.fetch_all(&sql, w.args).await?;
-        Ok(Page::from_rows(rows, page, |a: &Activity| a.id))
+            scope,
+            f,
+            page,
+            |w| {
+                if let Some(v) = &f.kind {
+                    w.push("kind = $?", v);
+                }
+                if let Some(v) = &f.mode {
+                    w.push("mode = $?", v);
+                }
+            },
+        )
+        .await
     }
 }
 
@@ -1253,54 +1273,38 @@ impl Store {
         f: &CampaignFilter,
         page: &PageRequest,
     ) -> Result<Page<Problem>> {
-        let scope = scope_for(self, scope, f.unit).await?;
-        let mut w = Where::new(page.after);
-        let cond = scope.condition("unit_path", &mut w.args);
-        w.sql += &format!(" AND {cond}");
-        if let Some(v) = &f.from {
-            w.push("found_on >= $?", v);
-        }
-        if let Some(v) = &f.to {
-            w.push("found_on <= $?", v);
-        }
-        if let Some(v) = &f.status {
-            w.push("status = $?", v);
-        }
-        if let Some(v) = &f.source {
-            w.push("source = $?", v);
-        }
-        if let Some(v) = &f.category {
-            w.push("category = $?", v);
-        }
-        if let Some(v) = &f.overdue_on {
-            w.push("status <> 'closed' AND deadline < $?", v);
-        }
-        if let Some(v) = &f.kind {
-            w.push(
-                "activity_id IN (SELECT id FROM activities WHERE kind = $?)",
-                v,
-            );
-        }
-        if let Some(v) = &f.mode {
-            w.push(
-                "activity_id IN (SELECT id FROM activities WHERE mode = $?)",
-                v,
-            );
-        }
-        w.text(
-            self.kind(),
+        self.list_scoped(
             "problems",
+            Some("found_on"),
             &["description", "cause"],
-            f.q.as_deref(),
-        );
-        w.args.push((page.limit + 1).into());
-        let sql = format!(
-            "SELECT * FROM problems WHERE {} ORDER BY id LIMIT ${}",
-            w.sql,
-            w.args.len()
-        );
-        let rows = self.db.fetch_all(&sql, w.args).await?;
-        Ok(Page::from_rows(rows, page, |p: &Problem| p.id))
+            scope,
+            f,
+            page,
+            |w| {
+                if let Some(v) = &f.source {
+                    w.push("source = $?", v);
+                }
+                if let Some(v) = &f.category {
+                    w.push("category = $?", v);
+                }
+                if let Some(v) = &f.overdue_on {
+                    w.push("status <> 'closed' AND deadline < $?", v);
+                }
+                if let Some(v) = &f.kind {
+                    w.push(
+                        "activity_id IN (SELECT id FROM activities WHERE kind = $?)",
+                        v,
+                    );
+                }
+                if let Some(v) = &f.mode {
+                    w.push(
+                        "activity_id IN (SELECT id FROM activities WHERE mode = $?)",
+                        v,
+                    );
+                }
+            },
+        )
+        .await
     }
 }
 
@@ -1479,33 +1483,16 @@ impl Store {
         f: &CampaignFilter,
         page: &PageRequest,
     ) -> Result<Page<Need>> {
-        let scope = scope_for(self, scope, f.unit).await?;
-        let mut w = Where::new(page.after);
-        let cond = scope.condition("unit_path", &mut w.args);
-        w.sql += &format!(" AND {cond}");
-        if let Some(v) = &f.from {
-            w.push("raised_on >= $?", v);
-        }
-        if let Some(v) = &f.to {
-            w.push("raised_on <= $?", v);
-        }
-        if let Some(v) = &f.status {
-            w.push("status = $?", v);
-        }
-        w.text(
-            self.kind(),
+        self.list_scoped(
             "needs",
+            Some("raised_on"),
             &["content", "response"],
-            f.q.as_deref(),
-        );
-        w.args.push((page.limit + 1).into());
-        let sql = format!(
-            "SELECT * FROM needs WHERE {} ORDER BY id LIMIT ${}",
-            w.sql,
-            w.args.len()
-        );
-        let rows = self.db.fetch_all(&sql, w.args).await?;
-        Ok(Page::from_rows(rows, page, |n: &Need| n.id))
+            scope,
+            f,
+            page,
+            |_| {},
+        )
+        .await
     }
 
     pub async fn measure(&self, scope: &Scope, id: i64) -> Result<Measure> {
@@ -1568,30 +1555,20 @@ impl Store {
         f: &CampaignFilter,
         page: &PageRequest,
     ) -> Result<Page<Measure>> {
-        let scope = scope_for(self, scope, f.unit).await?;
-        let mut w = Where::new(page.after);
-        let cond = scope.condition("unit_path", &mut w.args);
-        w.sql += &format!(" AND {cond}");
-        if let Some(v) = &f.status {
-            w.push("status = $?", v);
-        }
-        if let Some(v) = &f.overdue_on {
-            w.push("status <> 'done' AND deadline < $?", v);
-        }
-        w.text(
-            self.kind(),
+        self.list_scoped(
             "measures",
+            None,
             &["content", "effect"],
-            f.q.as_deref(),
-        );
-        w.args.push((page.limit + 1).into());
-        let sql = format!(
-            "SELECT * FROM measures WHERE {} ORDER BY id LIMIT ${}",
-            w.sql,
-            w.args.len()
-        );
-        let rows = self.db.fetch_all(&sql, w.args).await?;
-        Ok(Page::from_rows(rows, page, |m: &Measure| m.id))
+            scope,
+            f,
+            page,
+            |w| {
+                if let Some(v) = &f.overdue_on {
+                    w.push("status <> 'done' AND deadline < $?", v);
+                }
+            },
+        )
+        .await
     }
 }
 

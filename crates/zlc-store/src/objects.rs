@@ -52,7 +52,6 @@ fn sha256_hex(data: &[u8]) -> String {
 /// The `Authorization` header of a SigV4-signed S3 request. `headers` are
 /// the lower-case names and values to sign (host, x-amz-date,
 /// x-amz-content-sha256 and any other), `path` the URI path as sent.
-#[allow(clippy::too_many_arguments)]
 pub fn sigv4_authorization(
     method: &str,
     path: &str,
