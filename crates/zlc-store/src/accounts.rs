@@ -578,6 +578,35 @@ impl Store {
         Ok(role)
     }
 
+    /// Revokes a live session or token, with its audit entry; an absent or
+    /// already revoked one is not found.
+    async fn revoke(&self, table: &str, entity: &str, actor: &Actor, id: i64) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        let n = tx
+            .execute(
+                &format!("UPDATE {table} SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL"),
+                args![now_ms(), id],
+            )
+            .await?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            Change {
+                action: "revoke",
+                entity,
+                entity_id: Some(id.to_string()),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     // ---- sessions ----
 
     pub async fn create_session(
@@ -624,30 +653,7 @@ impl Store {
     }
 
     pub async fn revoke_session(&self, actor: &Actor, id: i64) -> Result<()> {
-        let mut tx = self.db.begin().await?;
-        let n = tx
-            .execute(
-                "UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
-                args![now_ms(), id],
-            )
-            .await?;
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        audit::append(
-            &mut tx,
-            actor,
-            Change {
-                action: "revoke",
-                entity: "session",
-                entity_id: Some(id.to_string()),
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.revoke("sessions", "session", actor, id).await
     }
 
     /// Live sessions, newest first.
@@ -724,30 +730,7 @@ impl Store {
     }
 
     pub async fn revoke_token(&self, actor: &Actor, id: i64) -> Result<()> {
-        let mut tx = self.db.begin().await?;
-        let n = tx
-            .execute(
-                "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
-                args![now_ms(), id],
-            )
-            .await?;
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        audit::append(
-            &mut tx,
-            actor,
-            Change {
-                action: "revoke",
-                entity: "api_token",
-                entity_id: Some(id.to_string()),
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.revoke("api_tokens", "api_token", actor, id).await
     }
 
     pub async fn list_tokens(&self) -> Result<Vec<ApiToken>> {
