@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod attachments;
 pub mod audit;
+pub mod bulk;
 pub mod campaign;
 pub mod crypto;
 pub mod db;

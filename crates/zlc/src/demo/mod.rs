@@ -1,7 +1,29 @@
-//! 演示数据 a believable campaign registry, deterministic for a seed: a district
-//! with its departments, streets, public-service enterprises, sections and a
-//! service hall; officials by rank; service items with process figures; and
-//! one account for each working role.
+//! 演示数据 a believable campaign, deterministic for a seed.
+//!
+//! The registry: `small` is one district (示范区) with its departments,
+//! streets, public-service enterprises, sections and a service hall, written
+//! through the store API (every record validated and audited); `city`,
+//! `province` and `national` build a tree of such districts under cities and
+//! provinces and bulk-write it ([`model`]). Then one account for each working
+//! role, and the campaign over the registry ([`campaign`]): plans,
+//! activities of every kind with callbacks, problems with their timelines,
+//! needs and measures, bulk-written through `zlc_store::bulk` with ONE audit
+//! entry for the whole generation (action `demo`, the counts as `after`).
+//!
+//! # The span
+//! The four full quarters before the current one plus the current quarter up
+//! to yesterday (so on 2026-11-22: 2025-10-01 … 2026-11-21), at the yearly
+//! rates of interface.md; plans are also published for the rest of the
+//! current quarter. "Today" is the local date, or `ZLC_DEMO_TODAY`
+//! (YYYY-MM-DD) to pin it: the same seed and the same today give the same
+//! rows (personal data is sealed with a fresh nonce each time, so only its
+//! ciphertext differs).
+
+pub mod campaign;
+pub mod model;
+pub mod text;
+
+use std::sync::Arc;
 
 use anyhow::{Result, bail};
 use zlc_domain::ids::UnitId;
@@ -16,15 +38,21 @@ use zlc_store::{Actor, Scope, Store};
 pub enum Scale {
     /// One district, ~40 units, ~200 officials.
     Small,
+    /// A city with ~10 districts and its departments.
+    City,
+    /// A province with ~11 cities.
+    Province,
+    /// The whole country: 31 provinces, ≈3,000 regions.
+    National,
 }
 
 impl Scale {
     pub fn parse(s: &str) -> Result<Scale> {
         match s {
             "small" => Ok(Scale::Small),
-            "city" | "province" | "national" => {
-                bail!("规模「{s}」的演示数据需要活动与台账数据，尚未提供；目前可用：small")
-            }
+            "city" => Ok(Scale::City),
+            "province" => Ok(Scale::Province),
+            "national" => Ok(Scale::National),
             _ => bail!("未知的规模「{s}」，可选：small、city、province、national"),
         }
     }
@@ -36,6 +64,247 @@ pub fn demo_password() -> String {
         .ok()
         .filter(|p| !p.is_empty())
         .unwrap_or_else(|| "Zlc-Demo-2024!".into())
+}
+
+/// The day the demo is generated as of: `ZLC_DEMO_TODAY` or the local date.
+pub fn demo_today() -> Result<chrono::NaiveDate> {
+    match std::env::var("ZLC_DEMO_TODAY") {
+        Ok(s) if !s.trim().is_empty() => {
+            Ok(chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+                .map_err(|_| anyhow::anyhow!("ZLC_DEMO_TODAY 应为 YYYY-MM-DD：{s}"))?)
+        }
+        _ => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+/// The first day of the quarter four quarters before `today`'s.
+pub fn span_start(today: chrono::NaiveDate) -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let q = (today.month0() / 3) as i32;
+    let idx = today.year() * 4 + q - 4;
+    chrono::NaiveDate::from_ymd_opt(idx.div_euclid(4), (idx.rem_euclid(4) * 3 + 1) as u32, 1)
+        .unwrap_or(today)
+}
+
+/// Fills an empty database with the demo data set of `scale`.
+pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<()> {
+    if !store.root_units().await?.is_empty() {
+        bail!("数据库中已有单位数据，演示数据只能写入空库（请指定新的 --data-dir 或数据库）");
+    }
+    let started = std::time::Instant::now();
+    let today = demo_today()?;
+    let actor = Actor::system("demo");
+    let mut written: Vec<u64> = vec![0; campaign::TABLES.len()];
+    let model = match scale {
+        Scale::Small => {
+            small_registry(store, seed).await?;
+            model::Model::load(store).await?
+        }
+        _ => {
+            let mut rng = Rng::new(seed);
+            let mut b = model::Builder::new(&mut rng);
+            match scale {
+                Scale::City => b.city(None, (9, 11)),
+                Scale::Province => b.province(
+                    None,
+                    "示范省",
+                    model::Shape {
+                        provinces: 1,
+                        cities: (10, 12),
+                        counties: (8, 11),
+                    },
+                ),
+                _ => b.nation(model::Shape {
+                    provinces: 31,
+                    cities: (8, 10),
+                    counties: (8, 11),
+                }),
+            }
+            let m = Arc::new(b.m);
+            let cipher = store.cipher.clone();
+            let created = campaign_ms(today);
+            let mm = m.clone();
+            let counts = pump(store, "单位人员事项", m.units.len(), move |out| {
+                campaign::registry_rows(&mm, &cipher, created, out)
+            })
+            .await?;
+            add_counts(&mut written, &counts);
+            let find = |suffix: &str| {
+                m.units
+                    .iter()
+                    .filter(|u| u.kind == "department" && u.name.ends_with(suffix))
+                    .min_by_key(|u| (u.depth, u.id))
+                    .map(|u| u.id)
+                    .unwrap_or(1)
+            };
+            let market = find("市场监督管理局");
+            let section = m
+                .units
+                .iter()
+                .find(|u| u.parent == Some(market) && u.kind == "section")
+                .map_or(market, |u| u.id);
+            let head = m
+                .officials
+                .iter()
+                .find(|o| o.unit_id == market && o.rank == Rank::Head)
+                .map_or(1, |o| o.id);
+            create_accounts(
+                store,
+                &actor,
+                1,
+                (market, section, head),
+                find("人力资源和社会保障局"),
+            )
+            .await?;
+            Arc::try_unwrap(m).unwrap_or_else(|m| model::Model {
+                units: m.units.clone(),
+                officials: m.officials.clone(),
+                items: m.items.clone(),
+            })
+        }
+    };
+    let user = |name: &'static str| async move {
+        let id: Option<i64> = store
+            .db
+            .scalar(
+                "SELECT id FROM users WHERE username = $1",
+                zlc_store::args![name],
+            )
+            .await?;
+        anyhow::Ok((id.unwrap_or(0), name.to_string()))
+    };
+    let policy = match store.active_policy().await? {
+        Some(p) => zlc_domain::policy::Policy::from_toml(&p.source).ok(),
+        None => None,
+    }
+    .or_else(|| {
+        zlc_domain::policy::preset(zlc_server::bootstrap::DEFAULT_PRESET)
+            .and_then(|p| zlc_domain::policy::Policy::from_toml(p.source).ok())
+    });
+    let mut steps = std::collections::HashMap::new();
+    let mut review_days = 30;
+    if let Some(p) = &policy {
+        for k in zlc_domain::kinds::ActivityKind::ALL {
+            if let Some(rule) = p.kind(*k) {
+                steps.insert(
+                    k.code(),
+                    rule.steps.iter().map(|s| s.code.clone()).collect(),
+                );
+            }
+        }
+        review_days = (p.rectification.review_date(today) - today).num_days();
+    }
+    let params = campaign::Params {
+        seed,
+        from: span_start(today),
+        today,
+        handler: user("demo-handler").await?,
+        verifier: user("demo-supervisor").await?,
+        steps,
+        review_days,
+        rate: match scale {
+            Scale::Small => 4.0,
+            _ => 4.6,
+        },
+    };
+    let cipher = store.cipher.clone();
+    let units = model.units.len();
+    let model = Arc::new(model);
+    let counts = pump(store, "活动与台账", units, move |out| {
+        campaign::campaign(&model, &params, &cipher, out)
+    })
+    .await?;
+    add_counts(&mut written, &counts);
+    let mut after = serde_json::Map::new();
+    after.insert("scale".into(), format!("{scale:?}").to_lowercase().into());
+    after.insert("seed".into(), seed.into());
+    after.insert("as_of".into(), today.to_string().into());
+    for (t, n) in campaign::TABLES.iter().zip(&written) {
+        after.insert(t.name.into(), (*n).into());
+    }
+    zlc_store::bulk::audit_load(
+        &store.db,
+        &actor,
+        zlc_store::audit::Change {
+            action: "demo",
+            entity: "demo",
+            entity_id: None,
+            before: None,
+            after: Some(serde_json::Value::Object(after)),
+        },
+    )
+    .await?;
+    let count = |table: &'static str| async move {
+        let n: Option<i64> = store
+            .db
+            .scalar(&format!("SELECT COUNT(*) FROM {table}"), vec![])
+            .await?;
+        anyhow::Ok(n.unwrap_or(0))
+    };
+    println!(
+        "已生成：{} 个单位，{} 名人员，{} 项事项，5 个演示账号；{} 项计划，{} 次活动，{} 条回访，{} 个问题（{} 条整改过程），{} 项需求，{} 项整改措施；用时 {:.1} 秒",
+        count("units").await?,
+        count("officials").await?,
+        count("items").await?,
+        written[4],
+        written[7],
+        written[10],
+        written[11],
+        written[12],
+        written[13],
+        written[14],
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn add_counts(into: &mut [u64], from: &[u64]) {
+    for (a, b) in into.iter_mut().zip(from) {
+        *a += b;
+    }
+}
+
+/// The registry's creation instant: the first day of the span, 08:00.
+fn campaign_ms(today: chrono::NaiveDate) -> i64 {
+    span_start(today)
+        .and_hms_opt(0, 0, 0)
+        .map_or(0, |d| d.and_utc().timestamp_millis())
+}
+
+/// Runs a generator on a blocking thread and writes what it makes through
+/// the bulk path as it comes, with a progress bar over `total` units.
+async fn pump<F>(store: &Store, label: &'static str, total: usize, f: F) -> Result<Vec<u64>>
+where
+    F: FnOnce(&mut campaign::Out) -> Result<()> + Send + 'static,
+{
+    let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+    let generator = tokio::task::spawn_blocking(move || {
+        let mut out = campaign::Out::new(tx.clone());
+        let r = f(&mut out);
+        out.flush();
+        if let Err(e) = &r {
+            let _ = tx.blocking_send(campaign::Msg::Failed(format!("{e:#}")));
+        }
+        r.map(|_| out.counts)
+    });
+    let bar = Progress::new(label, total);
+    let mut bulk = zlc_store::bulk::Bulk::begin(&store.db).await?;
+    let mut failed = None;
+    while let Some(msg) = rx.recv().await {
+        match msg {
+            campaign::Msg::Rows(i, v) => bulk.insert(campaign::TABLES[i], v).await?,
+            campaign::Msg::Tick(n) => bar.set(n, bulk.written()),
+            campaign::Msg::Failed(e) => failed = Some(e),
+        }
+    }
+    let counts = generator.await??;
+    if let Some(e) = failed {
+        bail!("演示数据生成失败：{e}");
+    }
+    let n = bulk.finish().await?;
+    bar.set(total, n);
+    eprintln!();
+    Ok(counts)
 }
 
 /// SplitMix64: small, fast and deterministic for a seed.
@@ -261,13 +530,9 @@ const ENTERPRISES: &[(&str, &str)] = &[
     ("示范区热力有限公司", "供热报装"),
 ];
 
-/// Writes the demo registry through the store, so every record is validated
-/// and audited like one a user entered.
-pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<()> {
-    if !store.root_units().await?.is_empty() {
-        bail!("数据库中已有单位数据，演示数据只能写入空库（请指定新的 --data-dir 或数据库）");
-    }
-    let Scale::Small = scale;
+/// Writes the `small` registry through the store, so every record is
+/// validated and audited like one a user entered.
+async fn small_registry(store: &Store, seed: u64) -> Result<()> {
     let actor = Actor::system("demo");
     let all = Scope::all();
     let mut rng = Rng::new(seed);
@@ -474,18 +739,27 @@ pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<()> {
         bar.tick();
     }
 
+    create_accounts(store, &actor, root.id, market, hr).await?;
+    bar.tick();
+    eprintln!();
+    Ok(())
+}
+
+/// The five demo accounts (interface.md), scoped to units of the demo tree:
+/// `market` is (市场监管局, its 登记注册科 or first section, its head).
+async fn create_accounts(
+    store: &Store,
+    actor: &Actor,
+    root: i64,
+    market: (i64, i64, i64),
+    hr: i64,
+) -> Result<()> {
     let pw = demo_password();
     let hash = zlc_server::auth::hash_password(pw)
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let accounts: [(&str, &str, i64, &str, Option<i64>); 5] = [
-        (
-            "demo-supervisor",
-            "营商办督导员",
-            root.id,
-            "supervisor",
-            None,
-        ),
+        ("demo-supervisor", "营商办督导员", root, "supervisor", None),
         (
             "demo-liaison",
             "市场监管局联络员",
@@ -512,7 +786,7 @@ pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<()> {
     for (username, name, unit_id, role, official_id) in accounts {
         store
             .create_user(
-                &actor,
+                actor,
                 NewUser {
                     username: username.into(),
                     display_name: name.into(),
@@ -525,19 +799,6 @@ pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<()> {
             )
             .await?;
     }
-    bar.tick();
-    bar.finish(&format!(
-        "已生成：{} 个单位，{officials} 名人员，5 个演示账号",
-        store
-            .list_units(
-                &all,
-                &Default::default(),
-                &zlc_store::PageRequest::new(None, Some(200))?
-            )
-            .await?
-            .items
-            .len()
-    ));
     Ok(())
 }
 
@@ -572,8 +833,18 @@ impl Progress {
         );
     }
 
-    pub fn finish(&self, summary: &str) {
-        eprintln!();
-        println!("{summary}");
+    /// Shows `done` of the total and the rows written so far.
+    pub fn set(&self, done: usize, rows: u64) {
+        let width = 30;
+        let filled = (done * width / self.total.max(1)).min(width);
+        eprint!(
+            "\r{} [{}{}] {}/{} 单位，已写入 {} 行",
+            self.label,
+            "#".repeat(filled),
+            "-".repeat(width - filled),
+            done.min(self.total),
+            self.total,
+            rows
+        );
     }
 }

@@ -1,0 +1,1393 @@
+//! The campaign over a registry: plans, activities with officials, items and
+//! callbacks, problems with their timelines, needs and measures. Generated on
+//! one thread from the seed (so the same seed gives the same rows), handed to
+//! the bulk writer in batches.
+
+use super::Rng;
+use super::model::{MUnit, Model};
+use super::text::{self, ProblemText};
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+use std::collections::HashMap;
+use tokio::sync::mpsc::Sender;
+use zlc_domain::kinds::Rank;
+use zlc_store::Arg;
+use zlc_store::bulk::{Bulk, Table};
+use zlc_store::crypto::FieldCipher;
+
+macro_rules! table {
+    ($name:ident, $t:literal, [$($c:literal),*]) => {
+        pub const $name: Table = Table { name: $t, cols: &[$($c),*] };
+    };
+}
+
+table!(
+    UNITS,
+    "units",
+    [
+        "id",
+        "parent_id",
+        "path",
+        "depth",
+        "name",
+        "kind",
+        "categories",
+        "sort",
+        "created_at",
+        "updated_at"
+    ]
+);
+table!(
+    OFFICIALS,
+    "officials",
+    [
+        "id",
+        "unit_id",
+        "name",
+        "title",
+        "rank",
+        "phone_enc",
+        "active",
+        "created_at",
+        "updated_at"
+    ]
+);
+table!(
+    ITEMS,
+    "items",
+    [
+        "id",
+        "unit_id",
+        "section_id",
+        "name",
+        "item_type",
+        "power_category",
+        "service_object",
+        "handling_mode",
+        "channel",
+        "contact",
+        "materials",
+        "time_limit_days",
+        "steps",
+        "trips",
+        "online",
+        "created_at",
+        "updated_at"
+    ]
+);
+table!(
+    ITEM_FIGURES,
+    "item_figures",
+    [
+        "item_id",
+        "materials",
+        "time_limit_days",
+        "steps",
+        "trips",
+        "online",
+        "source",
+        "recorded_at"
+    ]
+);
+table!(
+    PLANS,
+    "plans",
+    [
+        "id",
+        "unit_id",
+        "unit_path",
+        "region_id",
+        "kind",
+        "mode",
+        "date",
+        "slot",
+        "place",
+        "window_unit_id",
+        "status",
+        "cancel_reason",
+        "published_at",
+        "activity_id",
+        "created_at",
+        "updated_at"
+    ]
+);
+table!(PLAN_OFFICIALS, "plan_officials", ["plan_id", "official_id"]);
+table!(PLAN_ITEMS, "plan_items", ["plan_id", "item_id"]);
+table!(
+    ACTIVITIES,
+    "activities",
+    [
+        "id",
+        "unit_id",
+        "unit_path",
+        "region_id",
+        "plan_id",
+        "kind",
+        "mode",
+        "channel",
+        "trigger_kind",
+        "unannounced",
+        "date",
+        "started",
+        "ended",
+        "place",
+        "content",
+        "visitors",
+        "checked_items",
+        "steps_done",
+        "status",
+        "filed_on",
+        "filing_due",
+        "late",
+        "created_at",
+        "updated_at"
+    ]
+);
+table!(
+    ACTIVITY_OFFICIALS,
+    "activity_officials",
+    ["activity_id", "official_id"]
+);
+table!(ACTIVITY_ITEMS, "activity_items", ["activity_id", "item_id"]);
+table!(
+    CALLBACKS,
+    "callbacks",
+    [
+        "activity_id",
+        "name_enc",
+        "phone_enc",
+        "served_on",
+        "called_on",
+        "valid",
+        "satisfaction",
+        "remarks",
+        "created_at"
+    ]
+);
+table!(
+    PROBLEMS,
+    "problems",
+    [
+        "id",
+        "unit_id",
+        "unit_path",
+        "region_id",
+        "section_id",
+        "activity_id",
+        "item_id",
+        "source",
+        "category",
+        "description",
+        "cause",
+        "urgent",
+        "other_units",
+        "disposition",
+        "deadline",
+        "escalated_to",
+        "status",
+        "handler_id",
+        "measures",
+        "effect",
+        "evidence_count",
+        "verifier_id",
+        "found_on",
+        "closed_on",
+        "review_due",
+        "reviewed_on",
+        "reopen_count",
+        "version",
+        "created_at",
+        "updated_at"
+    ]
+);
+table!(
+    PROBLEM_EVENTS,
+    "problem_events",
+    [
+        "problem_id",
+        "at",
+        "actor_id",
+        "actor",
+        "action",
+        "from_status",
+        "to_status",
+        "note"
+    ]
+);
+table!(
+    NEEDS,
+    "needs",
+    [
+        "id",
+        "unit_id",
+        "unit_path",
+        "region_id",
+        "activity_id",
+        "problem_id",
+        "raised_by",
+        "content",
+        "response",
+        "status",
+        "raised_on",
+        "closed_on",
+        "created_at",
+        "updated_at"
+    ]
+);
+table!(
+    MEASURES,
+    "measures",
+    [
+        "unit_id",
+        "unit_path",
+        "region_id",
+        "problem_id",
+        "activity_id",
+        "content",
+        "deadline",
+        "done_on",
+        "effect",
+        "status",
+        "created_at",
+        "updated_at"
+    ]
+);
+
+pub const TABLES: &[&Table] = &[
+    &UNITS,
+    &OFFICIALS,
+    &ITEMS,
+    &ITEM_FIGURES,
+    &PLANS,
+    &PLAN_OFFICIALS,
+    &PLAN_ITEMS,
+    &ACTIVITIES,
+    &ACTIVITY_OFFICIALS,
+    &ACTIVITY_ITEMS,
+    &CALLBACKS,
+    &PROBLEMS,
+    &PROBLEM_EVENTS,
+    &NEEDS,
+    &MEASURES,
+];
+
+/// What the writer receives.
+pub enum Msg {
+    Rows(usize, Vec<Arg>),
+    /// Units done, out of the total.
+    Tick(usize),
+    Failed(String),
+}
+
+/// Batches rows per table and sends them when full.
+pub struct Out {
+    tx: Sender<Msg>,
+    bufs: Vec<Vec<Arg>>,
+    pub counts: Vec<u64>,
+}
+
+impl Out {
+    pub fn new(tx: Sender<Msg>) -> Self {
+        Out {
+            tx,
+            bufs: TABLES.iter().map(|_| Vec::new()).collect(),
+            counts: vec![0; TABLES.len()],
+        }
+    }
+
+    fn idx(t: &Table) -> usize {
+        TABLES.iter().position(|x| x.name == t.name).unwrap_or(0)
+    }
+
+    pub fn row(&mut self, t: &Table, row: Vec<Arg>) {
+        let i = Self::idx(t);
+        debug_assert_eq!(row.len(), t.cols.len(), "{}", t.name);
+        self.bufs[i].extend(row);
+        self.counts[i] += 1;
+        if self.bufs[i].len() >= Bulk::rows_per_statement(t) * t.cols.len() * 4 {
+            let b = std::mem::take(&mut self.bufs[i]);
+            let _ = self.tx.blocking_send(Msg::Rows(i, b));
+        }
+    }
+
+    pub fn tick(&self, n: usize) {
+        let _ = self.tx.blocking_send(Msg::Tick(n));
+    }
+
+    pub fn flush(&mut self) {
+        for i in 0..self.bufs.len() {
+            let b = std::mem::take(&mut self.bufs[i]);
+            if !b.is_empty() {
+                let _ = self.tx.blocking_send(Msg::Rows(i, b));
+            }
+        }
+    }
+}
+
+fn t(s: &str) -> Arg {
+    Arg::Text(Some(s.to_string()))
+}
+fn ot(s: Option<&str>) -> Arg {
+    Arg::Text(s.map(str::to_string))
+}
+fn i(v: i64) -> Arg {
+    Arg::I64(Some(v))
+}
+fn oi(v: Option<i64>) -> Arg {
+    Arg::I64(v)
+}
+fn b(v: bool) -> Arg {
+    Arg::Bool(Some(v))
+}
+
+/// Unix milliseconds of a Beijing wall-clock time.
+fn ms(d: NaiveDate, h: u32, m: u32) -> i64 {
+    d.and_hms_opt(h, m, 0)
+        .map(|x| x.and_utc().timestamp_millis() - 8 * 3_600_000)
+        .unwrap_or(0)
+}
+
+fn add(d: NaiveDate, n: i64) -> NaiveDate {
+    if n >= 0 {
+        d.checked_add_days(Days::new(n as u64)).unwrap_or(d)
+    } else {
+        d.checked_sub_days(Days::new((-n) as u64)).unwrap_or(d)
+    }
+}
+
+fn workday(d: NaiveDate) -> bool {
+    !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+fn add_workdays(mut d: NaiveDate, n: u32) -> NaiveDate {
+    let mut left = n;
+    while left > 0 {
+        d = add(d, 1);
+        if workday(d) {
+            left -= 1;
+        }
+    }
+    d
+}
+
+/// The registry rows of a built tree (scales above `small`).
+pub fn registry_rows(
+    m: &Model,
+    cipher: &FieldCipher,
+    created: i64,
+    out: &mut Out,
+) -> anyhow::Result<()> {
+    for u in &m.units {
+        out.row(
+            &UNITS,
+            vec![
+                i(u.id),
+                oi(u.parent),
+                t(&u.path),
+                i(u.depth),
+                t(&u.name),
+                t(u.kind),
+                t(&u.cats),
+                i(0),
+                i(created),
+                i(created),
+            ],
+        );
+    }
+    for o in &m.officials {
+        out.row(
+            &OFFICIALS,
+            vec![
+                i(o.id),
+                i(o.unit_id),
+                t(&o.name),
+                t(&o.title),
+                t(o.rank.code()),
+                t(&cipher.encrypt(&o.phone)?),
+                b(true),
+                i(created),
+                i(created),
+            ],
+        );
+    }
+    for it in &m.items {
+        let f = it.figures;
+        let person = it.power == "benefit";
+        out.row(
+            &ITEMS,
+            vec![
+                i(it.id),
+                i(it.unit_id),
+                oi(it.section_id),
+                t(&it.name),
+                t(it.item_type),
+                t(it.power),
+                t(if person { "person" } else { "both" }),
+                t("both"),
+                t("网址：https://zwfw.example.gov.cn 地址：政务服务中心一楼"),
+                t("12345"),
+                i(f[0]),
+                i(f[1]),
+                i(f[2]),
+                i(f[3]),
+                Arg::Bool(Some(f[4] == 1)),
+                i(created),
+                i(created),
+            ],
+        );
+        out.row(
+            &ITEM_FIGURES,
+            vec![
+                i(it.id),
+                i(f[0]),
+                i(f[1]),
+                i(f[2]),
+                i(f[3]),
+                Arg::Bool(Some(f[4] == 1)),
+                t("登记"),
+                i(created),
+            ],
+        );
+    }
+    Ok(())
+}
+
+/// Who works and signs off rectifications, and what the policy asks.
+pub struct Params {
+    pub seed: u64,
+    pub from: NaiveDate,
+    pub today: NaiveDate,
+    pub handler: (i64, String),
+    pub verifier: (i64, String),
+    pub steps: HashMap<&'static str, Vec<String>>,
+    pub review_days: i64,
+    /// Activities per official per year.
+    pub rate: f64,
+}
+
+struct Ctx<'a> {
+    p: &'a Params,
+    rng: Rng,
+    cipher: &'a FieldCipher,
+    out: &'a mut Out,
+    next_plan: i64,
+    next_activity: i64,
+    next_problem: i64,
+    next_need: i64,
+    dates: HashMap<NaiveDate, String>,
+}
+
+impl Ctx<'_> {
+    fn d(&mut self, d: NaiveDate) -> Arg {
+        Arg::Text(Some(
+            self.dates.entry(d).or_insert_with(|| d.to_string()).clone(),
+        ))
+    }
+}
+
+struct Place<'a> {
+    unit: &'a MUnit,
+    region: i64,
+    hall: Option<(i64, &'a str)>,
+    items: &'a [usize],
+    section: Option<i64>,
+    cats: &'a str,
+}
+
+/// Generates the whole campaign; returns nothing, the rows went to `out`.
+pub fn campaign(m: &Model, p: &Params, cipher: &FieldCipher, out: &mut Out) -> anyhow::Result<()> {
+    let mut c = Ctx {
+        p,
+        rng: Rng::new(p.seed.wrapping_mul(31).wrapping_add(7)),
+        cipher,
+        out,
+        next_plan: 1,
+        next_activity: 1,
+        next_problem: 1,
+        next_need: 1,
+        dates: HashMap::new(),
+    };
+    let by_id: HashMap<i64, usize> = m.units.iter().enumerate().map(|(k, u)| (u.id, k)).collect();
+    let mut own_items: HashMap<i64, Vec<usize>> = HashMap::new();
+    for (k, it) in m.items.iter().enumerate() {
+        own_items.entry(it.unit_id).or_default().push(k);
+    }
+    // Items of a region: those of the departments directly below it.
+    let mut region_items: HashMap<i64, Vec<usize>> = HashMap::new();
+    let mut halls: HashMap<i64, (i64, &str)> = HashMap::new();
+    let mut first_section: HashMap<i64, i64> = HashMap::new();
+    for u in &m.units {
+        if let Some(par) = u.parent {
+            if u.kind == "hall" {
+                halls.entry(par).or_insert((u.id, &u.name));
+            }
+            if u.kind == "section" {
+                first_section.entry(par).or_insert(u.id);
+            }
+            if let Some(its) = own_items.get(&u.id) {
+                region_items.entry(par).or_default().extend(its);
+            }
+        }
+    }
+    let parent_of = |id: i64| by_id.get(&id).and_then(|&k| m.units[k].parent);
+    let empty: Vec<usize> = Vec::new();
+    let mut officials_of: HashMap<i64, Vec<usize>> = HashMap::new();
+    for (k, o) in m.officials.iter().enumerate() {
+        officials_of.entry(o.unit_id).or_default().push(k);
+    }
+    // Quarters of the span, with their working days (to yesterday) and the days to come.
+    let yesterday = add(p.today, -1);
+    let mut quarters: Vec<(Vec<NaiveDate>, Vec<NaiveDate>, f64)> = Vec::new();
+    let mut q_start = p.from;
+    while q_start <= yesterday {
+        let q_end = {
+            let (y, mth) = (q_start.year(), q_start.month());
+            let next = if mth >= 10 {
+                NaiveDate::from_ymd_opt(y + 1, 1, 1)
+            } else {
+                NaiveDate::from_ymd_opt(y, mth + 3, 1)
+            };
+            add(next.unwrap_or(q_start), -1)
+        };
+        let mut past = Vec::new();
+        let mut future = Vec::new();
+        let mut d = q_start;
+        while d <= q_end {
+            if workday(d) {
+                if d <= yesterday {
+                    past.push(d);
+                } else if d > p.today {
+                    future.push(d);
+                }
+            }
+            d = add(d, 1);
+        }
+        let days = (q_end - q_start).num_days() as f64 + 1.0;
+        let frac = ((yesterday.min(q_end) - q_start).num_days() as f64 + 1.0) / days;
+        quarters.push((past, future, frac));
+        q_start = add(q_end, 1);
+    }
+
+    for (done, u) in m.units.iter().enumerate() {
+        if done % 200 == 0 {
+            c.out.tick(done);
+        }
+        let Some(offs) = officials_of.get(&u.id) else {
+            continue;
+        };
+        let region = zlc_store::campaign::region_of(&u.path).unwrap_or(u.id);
+        // The items this unit's people experience: its own, its department's, else its region's.
+        let mut items: &[usize] = &empty;
+        let mut hall = None;
+        let mut cur = Some(u.id);
+        while let Some(x) = cur {
+            if items.is_empty() {
+                if let Some(its) = own_items.get(&x).filter(|v| !v.is_empty()) {
+                    items = its;
+                } else if let Some(its) = region_items.get(&x).filter(|v| !v.is_empty()) {
+                    items = its;
+                }
+            }
+            if hall.is_none() {
+                hall = halls.get(&x).copied();
+            }
+            if !items.is_empty() && hall.is_some() {
+                break;
+            }
+            cur = parent_of(x);
+        }
+        let place = Place {
+            unit: u,
+            region,
+            hall,
+            items,
+            section: if u.kind == "section" {
+                Some(u.id)
+            } else {
+                first_section.get(&u.id).copied()
+            },
+            cats: &u.cats,
+        };
+        for (past, future, frac) in &quarters {
+            if past.is_empty() {
+                continue;
+            }
+            // 扎堆: in some units a quarter's walks fall on one day.
+            let cluster = c.rng.chance(12).then(|| *c.rng.pick(past));
+            for &ok in offs {
+                let o = &m.officials[ok];
+                let rate = p.rate
+                    * match o.rank {
+                        Rank::Head => 1.3,
+                        Rank::Deputy => 1.1,
+                        Rank::SectionChief => 1.0,
+                        Rank::Staff => 0.85,
+                    }
+                    / 4.0
+                    * frac;
+                let mut n = rate.floor() as usize;
+                if (c.rng.below(1000) as f64) < (rate - rate.floor()) * 1000.0 {
+                    n += 1;
+                }
+                for _ in 0..n {
+                    let date = match cluster {
+                        Some(d) if c.rng.chance(60) => d,
+                        _ => *c.rng.pick(past),
+                    };
+                    let partner = (offs.len() > 1 && c.rng.chance(12))
+                        .then(|| offs[c.rng.below(offs.len())])
+                        .filter(|&x| x != ok);
+                    activity(
+                        &mut c,
+                        m,
+                        &place,
+                        o.id,
+                        partner.map(|x| m.officials[x].id),
+                        o.rank,
+                        date,
+                    )?;
+                }
+                // Plans published for the rest of the current quarter.
+                if !future.is_empty() && o.rank == Rank::Head && c.rng.chance(60) {
+                    let date = *c.rng.pick(future);
+                    plan(
+                        &mut c,
+                        m,
+                        &place,
+                        o.id,
+                        date,
+                        "published",
+                        None,
+                        "walk",
+                        "self",
+                        None,
+                    );
+                }
+            }
+        }
+    }
+    c.out.tick(m.units.len());
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn plan(
+    c: &mut Ctx,
+    m: &Model,
+    pl: &Place,
+    official: i64,
+    date: NaiveDate,
+    status: &str,
+    activity: Option<i64>,
+    kind: &str,
+    mode: &str,
+    items: Option<&[i64]>,
+) -> i64 {
+    let id = c.next_plan;
+    c.next_plan += 1;
+    let slot = *c.rng.pick(&["am", "pm", "am", "day"]);
+    let (place, window) = match kind {
+        "window" => ("window", pl.hall.map(|h| h.0)),
+        "enforce" => ("site", None),
+        _ if mode == "self" && c.rng.chance(20) => ("online", None),
+        _ => ("hall", pl.hall.map(|h| h.0)),
+    };
+    let published = ms(add(date, -(7 + c.rng.below(14) as i64)), 9, 0);
+    let reason = (status == "cancelled").then(|| *c.rng.pick(text::CANCEL_REASONS));
+    let d = c.d(date);
+    c.out.row(
+        &PLANS,
+        vec![
+            i(id),
+            i(pl.unit.id),
+            t(&pl.unit.path),
+            i(pl.region),
+            t(kind),
+            t(mode),
+            d,
+            t(slot),
+            t(place),
+            oi(window),
+            t(status),
+            ot(reason),
+            i(published),
+            oi(activity),
+            i(published - 86_400_000),
+            i(published),
+        ],
+    );
+    c.out.row(&PLAN_OFFICIALS, vec![i(id), i(official)]);
+    match items {
+        Some(its) => {
+            for it in its {
+                c.out.row(&PLAN_ITEMS, vec![i(id), i(*it)]);
+            }
+        }
+        None => {
+            if !pl.items.is_empty() {
+                let it = m.items[*c.rng.pick(pl.items)].id;
+                c.out.row(&PLAN_ITEMS, vec![i(id), i(it)]);
+            }
+        }
+    }
+    id
+}
+
+fn activity(
+    c: &mut Ctx,
+    m: &Model,
+    pl: &Place,
+    official: i64,
+    partner: Option<i64>,
+    rank: Rank,
+    date: NaiveDate,
+) -> anyhow::Result<()> {
+    let today = c.p.today;
+    let r = c.rng.below(100);
+    let senior = matches!(rank, Rank::Head | Rank::Deputy);
+    let kind = if r < 14 && pl.cats.contains("enforcement") {
+        "enforce"
+    } else if (14..26).contains(&r) && pl.cats.contains("complaints") {
+        "complaint"
+    } else if (26..31).contains(&r) && senior {
+        "inspect"
+    } else if (31..58).contains(&r) && pl.hall.is_some() {
+        "window"
+    } else {
+        "walk"
+    };
+    let mode = match kind {
+        "walk" => *c.rng.pick(&[
+            "self",
+            "self",
+            "self",
+            "self",
+            "proxy",
+            "proxy",
+            "accompany",
+            "accompany",
+            "accompany",
+            "cross",
+        ]),
+        "window" => "window",
+        "inspect" => "inspect",
+        "enforce" => "enforcement-officer",
+        _ => "hotline-handler",
+    };
+    let channel = match kind {
+        "walk" => *c.rng.pick(&[
+            "window", "window", "window", "window", "window", "online", "online", "mobile",
+            "kiosk", "hotline",
+        ]),
+        "window" => "window",
+        "inspect" => *c.rng.pick(&["window", "online"]),
+        "enforce" => "on-site",
+        _ => *c.rng.pick(&["hotline", "hotline", "on-site"]),
+    };
+    let mut items: Vec<i64> = Vec::new();
+    if !pl.items.is_empty() && kind != "enforce" {
+        for _ in 0..1 + c.rng.below(3) {
+            let it = m.items[*c.rng.pick(pl.items)].id;
+            if !items.contains(&it) {
+                items.push(it);
+            }
+        }
+    }
+    let item_name = |c: &mut Ctx| -> String {
+        if pl.items.is_empty() {
+            "政务服务事项".to_string()
+        } else {
+            m.items[*c.rng.pick(pl.items)].name.clone()
+        }
+    };
+    let trigger = *c.rng.pick(
+        &["regular"; 17]
+            .iter()
+            .chain(&["instant", "instant", "tracking"])
+            .copied()
+            .collect::<Vec<_>>(),
+    );
+    let aid = c.next_activity;
+    c.next_activity += 1;
+    let recent = (today - date).num_days() <= 10;
+    let draft = recent && c.rng.chance(25);
+    let planned = trigger == "regular" && c.rng.chance(90);
+    let plan_id = planned.then(|| {
+        let status = if draft { "published" } else { "done" };
+        plan(
+            c,
+            m,
+            pl,
+            official,
+            date,
+            status,
+            (!draft).then_some(aid),
+            kind,
+            mode,
+            Some(&items),
+        )
+    });
+    // Some plans are cancelled, some missed: the official did not go.
+    if planned && c.rng.chance(3) {
+        plan(
+            c,
+            m,
+            pl,
+            official,
+            add(date, 7),
+            "cancelled",
+            None,
+            kind,
+            mode,
+            None,
+        );
+    }
+    if planned && c.rng.chance(4) && add(date, 14) < today {
+        plan(
+            c,
+            m,
+            pl,
+            official,
+            add(date, 14),
+            "missed",
+            None,
+            kind,
+            mode,
+            None,
+        );
+    }
+    let (started, ended) = match kind {
+        "window" if c.rng.chance(50) => ("09:00", "17:30"),
+        "window" => ("08:30", "12:00"),
+        _ => *c.rng.pick(&[
+            ("09:00", "11:30"),
+            ("14:30", "17:30"),
+            ("09:30", "12:00"),
+            ("15:00", "17:00"),
+        ]),
+    };
+    let (hall_name, hall_id) = pl.hall.map_or(("政务服务中心", None), |h| (h.1, Some(h.0)));
+    let _ = hall_id;
+    let place = match (kind, channel) {
+        ("enforce", _) => "企业生产经营现场".to_string(),
+        ("complaint", _) => "12345市民热线服务中心".to_string(),
+        (_, "online") => "网上政务服务大厅".to_string(),
+        (_, "mobile") => "政务服务移动端".to_string(),
+        _ => hall_name.to_string(),
+    };
+    let first = item_name(c);
+    let content = match kind {
+        "walk" => {
+            format!("以普通办事群众身份体验「{first}」，从咨询引导、材料提交到办理办结全流程走一遍")
+        }
+        "window" => format!("以窗口工作人员身份坐窗口，全程参与受理「{first}」等事项"),
+        "inspect" => format!("以监督人员身份检验「{first}」办理情况，查验受理条件和程序"),
+        "enforce" => "以一线执法人员身份参与执法检查、案件处理和案卷评查".to_string(),
+        _ => "以12345热线处理人员身份体验工单转办派单、问题反馈和电话回访".to_string(),
+    };
+    let visitors = match kind {
+        "window" => 15 + c.rng.below(60) as i64,
+        "walk" => c.rng.below(4) as i64,
+        "complaint" => 5 + c.rng.below(25) as i64,
+        "inspect" => 2 + c.rng.below(8) as i64,
+        _ => 0,
+    };
+    let checked = if matches!(kind, "walk" | "window") {
+        2 + c.rng.below(2) as i64
+    } else {
+        0
+    };
+    let all_steps = c.p.steps.get(kind).cloned().unwrap_or_default();
+    let steps = if draft {
+        all_steps
+            .iter()
+            .take(all_steps.len() / 2)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(",")
+    } else {
+        all_steps.join(",")
+    };
+    let due = add_workdays(date, 3);
+    let (filed_on, late) = if draft {
+        (None, false)
+    } else if c.rng.chance(6) {
+        let f = add(date, 5 + c.rng.below(6) as i64);
+        (Some(f.min(add(today, -1)).max(date)), true)
+    } else {
+        (
+            Some(
+                add_workdays(date, c.rng.below(3) as u32)
+                    .min(add(today, -1))
+                    .max(date),
+            ),
+            false,
+        )
+    };
+    let late = late && filed_on.is_some_and(|f| f > due);
+    let created = ms(date, 18, 0);
+    let updated = filed_on.map_or(created, |f| ms(f, 17, 0));
+    let dd = c.d(date);
+    let fo = filed_on.map(|f| c.d(f)).unwrap_or(Arg::Text(None));
+    let du = if draft { Arg::Text(None) } else { c.d(due) };
+    c.out.row(
+        &ACTIVITIES,
+        vec![
+            i(aid),
+            i(pl.unit.id),
+            t(&pl.unit.path),
+            i(pl.region),
+            oi(plan_id),
+            t(kind),
+            t(mode),
+            t(channel),
+            t(trigger),
+            b(c.rng.chance(40)),
+            dd,
+            t(started),
+            t(ended),
+            t(&place),
+            t(&content),
+            i(visitors),
+            i(checked),
+            t(&steps),
+            t(if draft { "draft" } else { "filed" }),
+            fo,
+            du,
+            b(late),
+            i(created),
+            i(updated),
+        ],
+    );
+    c.out.row(&ACTIVITY_OFFICIALS, vec![i(aid), i(official)]);
+    if let Some(pt) = partner {
+        c.out.row(&ACTIVITY_OFFICIALS, vec![i(aid), i(pt)]);
+    }
+    for it in &items {
+        c.out.row(&ACTIVITY_ITEMS, vec![i(aid), i(*it)]);
+    }
+    if all_steps.iter().any(|s| s == "callback") {
+        let n = 3 + usize::from(c.rng.chance(30));
+        for k in 0..n {
+            let valid = k < 3;
+            let name = super::person_name(&mut c.rng);
+            let phone = super::mobile(&mut c.rng);
+            let served = add(date, -(5 + c.rng.below(80) as i64));
+            let sat = if valid {
+                *c.rng.pick(&["满意", "满意", "满意", "基本满意", "不满意"])
+            } else {
+                "未接通"
+            };
+            let remarks = if valid {
+                *c.rng.pick(&text::REMARKS[..4])
+            } else {
+                text::REMARKS[4]
+            };
+            let sd = c.d(served);
+            let cd = c.d(date);
+            c.out.row(
+                &CALLBACKS,
+                vec![
+                    i(aid),
+                    t(&c.cipher.encrypt(&name)?),
+                    t(&c.cipher.encrypt(&phone)?),
+                    sd,
+                    cd,
+                    b(valid),
+                    t(sat),
+                    t(remarks),
+                    i(created),
+                ],
+            );
+        }
+    }
+    // 空走: some walks find nothing.
+    let n = if c.rng.chance(12) {
+        0
+    } else {
+        *c.rng.pick(&[1, 2, 2, 3, 3, 3, 4, 4, 5, 6])
+    };
+    for _ in 0..n {
+        let name = item_name(c);
+        let item = items.first().copied();
+        problem(c, pl, Some(aid), item, kind, date, &name);
+    }
+    // Problems from other sources, without an activity.
+    if c.rng.chance(8) {
+        let name = item_name(c);
+        problem(c, pl, None, None, "other", date, &name);
+    }
+    if c.rng.chance(22) {
+        need(c, pl, aid, date, &first);
+    }
+    Ok(())
+}
+
+/// A timeline step: at, actor id, actor, action, from, to, note.
+type Event<'a> = (
+    i64,
+    i64,
+    String,
+    &'a str,
+    Option<&'a str>,
+    &'a str,
+    Option<String>,
+);
+
+fn need(c: &mut Ctx, pl: &Place, aid: i64, date: NaiveDate, item: &str) {
+    let id = c.next_need;
+    c.next_need += 1;
+    let (by, content) = *c.rng.pick(text::NEEDS);
+    let age = (c.p.today - date).num_days();
+    let (status, response, closed) = if age < 20 && c.rng.chance(60) {
+        ("open", None, None)
+    } else {
+        let (s, r) = *c.rng.pick(text::NEED_RESPONSES);
+        let closed = matches!(s, "met" | "cannot-meet")
+            .then(|| add(date, 5 + c.rng.below(35) as i64).min(add(c.p.today, -1)));
+        (s, Some(r), closed)
+    };
+    let dd = c.d(date);
+    let cd = closed.map(|x| c.d(x)).unwrap_or(Arg::Text(None));
+    let created = ms(date, 18, 5);
+    c.out.row(
+        &NEEDS,
+        vec![
+            i(id),
+            i(pl.unit.id),
+            t(&pl.unit.path),
+            i(pl.region),
+            i(aid),
+            Arg::I64(None),
+            t(by),
+            t(&text::fill(content, item)),
+            ot(response),
+            t(status),
+            dd,
+            cd,
+            i(created),
+            i(closed.map_or(created, |x| ms(x, 16, 0))),
+        ],
+    );
+}
+
+#[allow(clippy::too_many_arguments)]
+fn problem(
+    c: &mut Ctx,
+    pl: &Place,
+    aid: Option<i64>,
+    item: Option<i64>,
+    kind: &str,
+    date: NaiveDate,
+    item_name: &str,
+) {
+    let today = c.p.today;
+    let yesterday = add(today, -1);
+    let id = c.next_problem;
+    c.next_problem += 1;
+    let found = if aid.is_some() {
+        date
+    } else {
+        add(date, c.rng.below(20) as i64).min(yesterday)
+    };
+    let trivial = c.rng.chance(4);
+    let tx: &ProblemText = if trivial {
+        c.rng.pick(text::TRIVIAL)
+    } else {
+        match kind {
+            "enforce" => c.rng.pick(text::ENFORCEMENT),
+            "complaint" => c.rng.pick(text::COMPLAINT),
+            _ => c.rng.pick(text::SERVICE),
+        }
+    };
+    let source = match kind {
+        "walk" => *c.rng.pick(&[
+            "walk",
+            "walk",
+            "walk",
+            "walk",
+            "walk",
+            "public",
+            "public",
+            "self-check",
+            "self-check",
+            "staff",
+        ]),
+        "window" => *c.rng.pick(&["public", "public", "staff", "self-check"]),
+        "inspect" => "self-check",
+        "enforce" => "walk",
+        "complaint" => "hotline",
+        _ => *c.rng.pick(&[
+            "hotline",
+            "hotline",
+            "rating",
+            "petition",
+            "opinion",
+            "inspection",
+            "audit",
+        ]),
+    };
+    let disposition = {
+        let r = c.rng.below(100);
+        if trivial || r < 30 {
+            "immediate"
+        } else if r < 92 {
+            "deadline"
+        } else {
+            "escalate"
+        }
+    };
+    let mut deadline = match disposition {
+        "immediate" => add(found, c.rng.below(3) as i64),
+        "deadline" => add(found, 10 + c.rng.below(36) as i64),
+        _ => add(found, 60 + c.rng.below(61) as i64),
+    };
+    let escalated = (disposition == "escalate").then(|| *c.rng.pick(text::ESCALATE_TO));
+    // When it would be closed, and whether it sticks (逾期).
+    let close_day = match disposition {
+        "immediate" => add(found, c.rng.below(4) as i64),
+        "deadline" => add(
+            found,
+            5 + c.rng.below(((deadline - found).num_days() + 12) as usize) as i64,
+        ),
+        _ => add(found, 30 + c.rng.below(120) as i64),
+    };
+    let stuck = c.rng.chance(10);
+    let age = (today - found).num_days();
+    let mut status = if !stuck && close_day <= yesterday {
+        "closed"
+    } else if age < 2 {
+        "pending"
+    } else if !stuck && (close_day - today).num_days() < 5 {
+        "awaiting-verification"
+    } else if c.rng.chance(25) {
+        "pending"
+    } else {
+        "in-progress"
+    };
+    if disposition == "immediate" && status == "in-progress" {
+        status = "awaiting-verification";
+    }
+    let (h_id, h_name) = (c.p.handler.0, c.p.handler.1.clone());
+    let (v_id, v_name) = (c.p.verifier.0, c.p.verifier.1.clone());
+    let mut events: Vec<Event> = Vec::new();
+    let base = ms(found, 10 + c.rng.below(7) as u32, c.rng.below(60) as u32);
+    events.push((base, h_id, h_name.clone(), "create", None, "pending", None));
+    let started = status != "pending" && disposition != "immediate";
+    if started {
+        let at = ms(add(found, 1).min(yesterday).max(found), 9, 30).max(base + 60_000);
+        events.push((
+            at,
+            h_id,
+            h_name.clone(),
+            "start",
+            Some("pending"),
+            "in-progress",
+            None,
+        ));
+    }
+    let submitted = matches!(status, "awaiting-verification" | "closed");
+    let perfunctory = c.rng.chance(3);
+    let (measures, effect) = if trivial || perfunctory {
+        let (m, e) = if trivial {
+            (tx.measures, tx.effect)
+        } else {
+            *c.rng.pick(text::PERFUNCTORY)
+        };
+        (m.to_string(), e.to_string())
+    } else {
+        (
+            text::fill(tx.measures, item_name),
+            text::fill(tx.effect, item_name),
+        )
+    };
+    let mut closed_on = None;
+    let mut review_due = None;
+    let mut reviewed_on = None;
+    let mut reopen = 0;
+    if submitted {
+        let sub_day = if status == "closed" {
+            close_day
+        } else {
+            yesterday.min(close_day).max(found)
+        };
+        let from = if started { "in-progress" } else { "pending" };
+        let at = ms(sub_day, 15, 0).max(events.last().map_or(0, |e| e.0) + 60_000);
+        events.push((
+            at,
+            h_id,
+            h_name.clone(),
+            "submit",
+            Some(from),
+            "awaiting-verification",
+            Some("佐证材料：整改前后对比照片".into()),
+        ));
+        if status == "closed" && started && c.rng.chance(5) {
+            events.push((
+                at + 3_600_000,
+                v_id,
+                v_name.clone(),
+                "reject",
+                Some("awaiting-verification"),
+                "in-progress",
+                Some(c.rng.pick(text::REJECT_REASONS).to_string()),
+            ));
+            events.push((
+                at + 7_200_000,
+                h_id,
+                h_name.clone(),
+                "submit",
+                Some("in-progress"),
+                "awaiting-verification",
+                None,
+            ));
+        }
+    }
+    if status == "closed" {
+        let at = ms(close_day, 17, 0).max(events.last().map_or(0, |e| e.0) + 60_000);
+        events.push((
+            at,
+            v_id,
+            v_name.clone(),
+            "verify",
+            Some("awaiting-verification"),
+            "closed",
+            None,
+        ));
+        closed_on = Some(close_day);
+        let due = add(close_day, c.p.review_days);
+        review_due = Some(due);
+        if due < today && c.rng.chance(70) {
+            let rv = add(due, c.rng.below(5) as i64).min(yesterday);
+            reviewed_on = Some(rv);
+            review_due = None;
+            let at = ms(rv, 10, 0).max(at + 60_000);
+            if c.rng.chance(7) {
+                // 反弹
+                let note = c.rng.pick(text::REOPEN_NOTES).to_string();
+                events.push((
+                    at,
+                    v_id,
+                    v_name.clone(),
+                    "review",
+                    Some("closed"),
+                    "in-progress",
+                    Some(note),
+                ));
+                status = "in-progress";
+                reopen = 1;
+                closed_on = None;
+                deadline = add(rv, 20);
+            } else {
+                events.push((
+                    at,
+                    v_id,
+                    v_name.clone(),
+                    "review",
+                    Some("closed"),
+                    "closed",
+                    Some("回头看：整改成效巩固，未发现反弹".into()),
+                ));
+            }
+        }
+    }
+    let has_fix = submitted || reopen > 0;
+    let fd = c.d(found);
+    let dl = c.d(deadline);
+    let co = closed_on.map(|x| c.d(x)).unwrap_or(Arg::Text(None));
+    let rd = review_due.map(|x| c.d(x)).unwrap_or(Arg::Text(None));
+    let ro = reviewed_on.map(|x| c.d(x)).unwrap_or(Arg::Text(None));
+    let other = if c.rng.chance(5) {
+        pl.hall.map_or(String::new(), |h| h.0.to_string())
+    } else {
+        String::new()
+    };
+    let last_at = events.last().map_or(base, |e| e.0);
+    c.out.row(
+        &PROBLEMS,
+        vec![
+            i(id),
+            i(pl.unit.id),
+            t(&pl.unit.path),
+            i(pl.region),
+            oi(pl.section),
+            oi(aid),
+            oi(item),
+            t(source),
+            t(tx.category),
+            t(&text::fill(tx.description, item_name)),
+            t(&text::fill(tx.cause, item_name)),
+            b(c.rng.chance(8)),
+            t(&other),
+            t(disposition),
+            dl,
+            ot(escalated),
+            t(status),
+            oi((started || submitted).then_some(h_id)),
+            if has_fix {
+                t(&measures)
+            } else {
+                Arg::Text(None)
+            },
+            if has_fix { t(&effect) } else { Arg::Text(None) },
+            i(if has_fix {
+                1 + c.rng.below(4) as i64
+            } else {
+                0
+            }),
+            oi((status == "closed").then_some(v_id)),
+            fd,
+            co,
+            rd,
+            ro,
+            i(reopen),
+            i(events.len() as i64),
+            i(base),
+            i(last_at),
+        ],
+    );
+    for (at, actor_id, actor, action, from, to, note) in events {
+        c.out.row(
+            &PROBLEM_EVENTS,
+            vec![
+                i(id),
+                i(at),
+                i(actor_id),
+                t(&actor),
+                t(action),
+                ot(from),
+                t(to),
+                ot(note.as_deref()),
+            ],
+        );
+    }
+    if has_fix && !trivial && c.rng.chance(20) {
+        let mstatus = if status == "closed" {
+            "done"
+        } else {
+            "in-progress"
+        };
+        let dl = c.d(deadline);
+        let done = closed_on.map(|x| c.d(x)).unwrap_or(Arg::Text(None));
+        c.out.row(
+            &MEASURES,
+            vec![
+                i(pl.unit.id),
+                t(&pl.unit.path),
+                i(pl.region),
+                i(id),
+                oi(aid),
+                t(&measures),
+                dl,
+                done,
+                if status == "closed" {
+                    t(&effect)
+                } else {
+                    Arg::Text(None)
+                },
+                t(mstatus),
+                i(base),
+                i(last_at),
+            ],
+        );
+    }
+}
