@@ -39,6 +39,12 @@ fn filed(path: &str, w: &Window, a: &mut Vec<Arg>, col: &str) -> String {
     )
 }
 
+// Problems solved in a period are counted by `closed_on` alone: it is set
+// only while a problem is closed (a rebound after 回头看 clears it), and a
+// `status = 'closed'` term would lead SQLite onto the status index and scan
+// every closed problem of the country (measured: 29 s against under 10 ms
+// per unit on the national demo set).
+
 impl Store {
     async fn count(&self, sql: &str, a: Vec<Arg>) -> Result<i64> {
         Ok(self.db.scalar::<i64>(sql, a).await?.unwrap_or(0))
@@ -89,7 +95,7 @@ impl Store {
             .dated_count("problems", "found_on", "", path, w)
             .await?;
         t.problems_solved = self
-            .dated_count("problems", "closed_on", " AND status = 'closed'", path, w)
+            .dated_count("problems", "closed_on", "", path, w)
             .await?;
         t.needs = self.dated_count("needs", "raised_on", "", path, w).await?;
         Ok(t)
@@ -125,7 +131,7 @@ impl Store {
             .dated_count("problems", "found_on", "", path, w)
             .await?;
         c.problems_solved = self
-            .dated_count("problems", "closed_on", " AND status = 'closed'", path, w)
+            .dated_count("problems", "closed_on", "", path, w)
             .await?;
         let mut a = Vec::new();
         let cond = Scope::subtree(path.to_string()).condition("unit_path", &mut a);
