@@ -386,10 +386,13 @@ async fn list(
         _ => None,
     })?;
     let page = s.store.list_activities(&user.scope, &f, &q.page()?).await?;
-    let mut items = Vec::with_capacity(page.items.len());
-    for a in page.items {
-        items.push(out(&s, &user, s.store.activity(&user.scope, a.id).await?));
-    }
+    let items = s
+        .store
+        .activities_with_links(page.items)
+        .await?
+        .into_iter()
+        .map(|d| out(&s, &user, d))
+        .collect();
     Ok(Json(ListOf {
         items,
         next_cursor: page.next_cursor,

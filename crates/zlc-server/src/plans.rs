@@ -236,20 +236,8 @@ async fn list(
     let f = q.filter(|x| PlanStatus::parse(x).map(|p| p.code()))?;
     let page = s.store.list_plans(&user.scope, &f, &q.page()?).await?;
     let mut items = Vec::with_capacity(page.items.len());
-    for p in page.items {
-        let official_ids = s.store.plan(&user.scope, p.id).await?.official_ids;
-        items.push(
-            plan_out(
-                &s,
-                PlanDetail {
-                    plan: p,
-                    official_ids,
-                    item_ids: vec![],
-                },
-                false,
-            )
-            .await?,
-        );
+    for d in s.store.plans_with_links(page.items).await? {
+        items.push(plan_out(&s, d, false).await?);
     }
     Ok(Json(ListOf {
         items,

@@ -36,11 +36,10 @@ pub async fn build(
         .checked_add_days(Days::new(1))
         .unwrap_or(period.end());
     let w = Window {
-        from: period.start().to_string(),
-        to: period.end().to_string(),
+        period,
         overdue_before: day_after.min(today).to_string(),
     };
-    let totals = store.report_totals(&region.path, &w).await?;
+    let totals = store.report_totals(region, &w).await?;
     let mut by_kind = ByKind::default();
     for (k, n) in &totals.by_kind {
         by_kind.add(*k, *n);
@@ -48,7 +47,7 @@ pub async fn build(
     let (mut regions, mut departments) = (0, 0);
     let mut units = Vec::new();
     for child in store.children(region.id).await? {
-        let c = store.report_unit(&child.path, &w).await?;
+        let c = store.report_unit(&child, &w).await?;
         if c.activities > 0 {
             match UnitKind::parse(&child.kind) {
                 Some(UnitKind::Region) => regions += 1,

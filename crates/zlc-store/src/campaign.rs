@@ -5,9 +5,11 @@
 //! caller decided, in one transaction with its audit entry.
 
 use crate::audit::{self, Change};
+use crate::stats::{self, Flow};
 use crate::{Actor, Arg, Page, PageRequest, Result, Scope, Store, StoreError, Tx, args, now_ms};
 use serde::Serialize;
 use serde_json::json;
+use std::collections::HashMap;
 
 /// The ancestor directly below the root (a region or department of the tree
 /// root), from a materialised path; a root unit is its own region.
@@ -19,6 +21,12 @@ pub fn region_of(path: &str) -> Option<i64> {
         .collect();
     ids.get(1).or_else(|| ids.first()).copied()
 }
+
+/// A problem solved: counted in the month of its `closed_on`.
+const SOLVED: Flow = Flow {
+    problems_solved: 1,
+    ..Flow::ZERO
+};
 
 fn join_ids(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
@@ -95,14 +103,38 @@ async fn set_links(
     Ok(())
 }
 
-async fn links(db: &crate::Db, table: &str, owner: &str, other: &str, id: i64) -> Result<Vec<i64>> {
-    let rows: Vec<(i64,)> = db
+/// `$1, $2, …` for `n` values, and the values as arguments.
+fn id_list(ids: &[i64]) -> (String, Vec<Arg>) {
+    let marks: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+    (
+        marks.join(", "),
+        ids.iter().map(|x| Arg::from(*x)).collect(),
+    )
+}
+
+/// The `other` ids linked through `table` to each of `ids`, in one query.
+async fn links_of(
+    db: &crate::Db,
+    table: &str,
+    owner: &str,
+    other: &str,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<i64>>> {
+    let mut out: HashMap<i64, Vec<i64>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let (marks, a) = id_list(ids);
+    let rows: Vec<(i64, i64)> = db
         .fetch_all(
-            &format!("SELECT {other} FROM {table} WHERE {owner} = $1 ORDER BY {other}"),
-            args![id],
+            &format!("SELECT {owner}, {other} FROM {table} WHERE {owner} IN ({marks}) ORDER BY {owner}, {other}"),
+            a,
         )
         .await?;
-    Ok(rows.into_iter().map(|(x,)| x).collect())
+    for (k, v) in rows {
+        out.entry(k).or_default().push(v);
+    }
+    Ok(out)
 }
 
 /// Fetches a row of `table` by id if its `unit_path` lies in the scope.
@@ -331,20 +363,24 @@ impl Store {
 
 impl Store {
     async fn plan_links(&self, plan: Plan) -> Result<PlanDetail> {
-        let official_ids = links(
-            &self.db,
-            "plan_officials",
-            "plan_id",
-            "official_id",
-            plan.id,
-        )
-        .await?;
-        let item_ids = links(&self.db, "plan_items", "plan_id", "item_id", plan.id).await?;
-        Ok(PlanDetail {
-            plan,
-            official_ids,
-            item_ids,
-        })
+        let mut v = self.plans_with_links(vec![plan]).await?;
+        v.pop().ok_or(StoreError::NotFound)
+    }
+
+    /// Plans with their officials and items, in two queries for all of them.
+    pub async fn plans_with_links(&self, plans: Vec<Plan>) -> Result<Vec<PlanDetail>> {
+        let ids: Vec<i64> = plans.iter().map(|p| p.id).collect();
+        let mut officials =
+            links_of(&self.db, "plan_officials", "plan_id", "official_id", &ids).await?;
+        let mut items = links_of(&self.db, "plan_items", "plan_id", "item_id", &ids).await?;
+        Ok(plans
+            .into_iter()
+            .map(|plan| PlanDetail {
+                official_ids: officials.remove(&plan.id).unwrap_or_default(),
+                item_ids: items.remove(&plan.id).unwrap_or_default(),
+                plan,
+            })
+            .collect())
     }
 
     pub async fn plan(&self, scope: &Scope, id: i64) -> Result<PlanDetail> {
@@ -508,11 +544,7 @@ impl Store {
                 args![region_id, from, to, window_unit_id],
             )
             .await?;
-        let mut out = Vec::with_capacity(plans.len());
-        for p in plans {
-            out.push(self.plan_links(p).await?);
-        }
-        Ok(out)
+        self.plans_with_links(plans).await
     }
 
     pub async fn list_plans(
@@ -567,32 +599,49 @@ impl Store {
             unit_name: String,
         }
         let rows: Vec<Row> = self.db.fetch_all(&sql, a).await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let officials: Vec<(String, String, String)> = self
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut officials: HashMap<i64, Vec<PublicOfficial>> = HashMap::new();
+        let mut items: HashMap<i64, Vec<String>> = HashMap::new();
+        if !ids.is_empty() {
+            let (marks, a) = id_list(&ids);
+            let rows: Vec<(i64, String, String, String)> = self
                 .db
                 .fetch_all(
-                    "SELECT o.name, o.title, u.name FROM plan_officials po JOIN officials o ON o.id = po.official_id JOIN units u ON u.id = o.unit_id WHERE po.plan_id = $1 ORDER BY o.id",
-                    args![r.id],
+                    &format!("SELECT po.plan_id, o.name, o.title, u.name FROM plan_officials po JOIN officials o ON o.id = po.official_id \
+                              JOIN units u ON u.id = o.unit_id WHERE po.plan_id IN ({marks}) ORDER BY po.plan_id, o.id"),
+                    a,
                 )
                 .await?;
-            let items: Vec<(String,)> = self
+            for (plan, name, title, unit) in rows {
+                officials
+                    .entry(plan)
+                    .or_default()
+                    .push(PublicOfficial { name, title, unit });
+            }
+            let (marks, a) = id_list(&ids);
+            let rows: Vec<(i64, String)> = self
                 .db
-                .fetch_all("SELECT i.name FROM plan_items pi JOIN items i ON i.id = pi.item_id WHERE pi.plan_id = $1 ORDER BY i.id", args![r.id])
+                .fetch_all(
+                    &format!("SELECT pi.plan_id, i.name FROM plan_items pi JOIN items i ON i.id = pi.item_id WHERE pi.plan_id IN ({marks}) ORDER BY pi.plan_id, i.id"),
+                    a,
+                )
                 .await?;
+            for (plan, name) in rows {
+                items.entry(plan).or_default().push(name);
+            }
+        }
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
             out.push(PublicPlan {
-                id: r.id,
                 date: r.date,
                 slot: r.slot,
                 kind: r.kind,
                 place: r.place,
                 place_note: r.place_note,
                 unit: r.unit_name,
-                officials: officials
-                    .into_iter()
-                    .map(|(name, title, unit)| PublicOfficial { name, title, unit })
-                    .collect(),
-                items: items.into_iter().map(|(n,)| n).collect(),
+                officials: officials.remove(&r.id).unwrap_or_default(),
+                items: items.remove(&r.id).unwrap_or_default(),
+                id: r.id,
             });
         }
         Ok(out)
@@ -733,48 +782,73 @@ impl Store {
     }
 
     async fn activity_links(&self, activity: Activity) -> Result<ActivityDetail> {
-        let id = activity.id;
+        let mut v = self.activities_with_links(vec![activity]).await?;
+        v.pop().ok_or(StoreError::NotFound)
+    }
+
+    /// Activities with their officials, items, opened callbacks and problem
+    /// counts, in four queries for all of them.
+    pub async fn activities_with_links(&self, acts: Vec<Activity>) -> Result<Vec<ActivityDetail>> {
+        let ids: Vec<i64> = acts.iter().map(|a| a.id).collect();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (marks, a) = id_list(&ids);
         let rows: Vec<CallbackRow> = self
             .db
             .fetch_all(
-                "SELECT * FROM callbacks WHERE activity_id = $1 ORDER BY id",
-                args![id],
+                &format!("SELECT * FROM callbacks WHERE activity_id IN ({marks}) ORDER BY activity_id, id"),
+                a,
             )
             .await?;
-        let mut callbacks = Vec::with_capacity(rows.len());
+        let mut callbacks: HashMap<i64, Vec<CallbackInput>> = HashMap::new();
         for r in rows {
-            callbacks.push(CallbackInput {
-                name: self.cipher.decrypt(&r.name_enc)?,
-                phone: self.cipher.decrypt_opt(r.phone_enc.as_deref())?,
-                served_on: r.served_on,
-                called_on: r.called_on,
-                valid: r.valid,
-                satisfaction: r.satisfaction,
-                remarks: r.remarks,
-            });
+            callbacks
+                .entry(r.activity_id)
+                .or_default()
+                .push(CallbackInput {
+                    name: self.cipher.decrypt(&r.name_enc)?,
+                    phone: self.cipher.decrypt_opt(r.phone_enc.as_deref())?,
+                    served_on: r.served_on,
+                    called_on: r.called_on,
+                    valid: r.valid,
+                    satisfaction: r.satisfaction,
+                    remarks: r.remarks,
+                });
         }
-        let problem_count = self
+        let (marks, a) = id_list(&ids);
+        let counts: HashMap<i64, i64> = self
             .db
-            .scalar::<i64>(
-                "SELECT COUNT(*) FROM problems WHERE activity_id = $1",
-                args![id],
+            .fetch_all::<(i64, i64)>(
+                &format!("SELECT activity_id, COUNT(*) FROM problems WHERE activity_id IN ({marks}) GROUP BY activity_id"),
+                a,
             )
             .await?
-            .unwrap_or(0);
-        Ok(ActivityDetail {
-            official_ids: links(
-                &self.db,
-                "activity_officials",
-                "activity_id",
-                "official_id",
-                id,
-            )
-            .await?,
-            item_ids: links(&self.db, "activity_items", "activity_id", "item_id", id).await?,
-            activity,
-            callbacks,
-            problem_count,
-        })
+            .into_iter()
+            .collect();
+        let mut officials = links_of(
+            &self.db,
+            "activity_officials",
+            "activity_id",
+            "official_id",
+            &ids,
+        )
+        .await?;
+        let mut items =
+            links_of(&self.db, "activity_items", "activity_id", "item_id", &ids).await?;
+        Ok(acts
+            .into_iter()
+            .map(|activity| {
+                let id = activity.id;
+                ActivityDetail {
+                    official_ids: officials.remove(&id).unwrap_or_default(),
+                    item_ids: items.remove(&id).unwrap_or_default(),
+                    callbacks: callbacks.remove(&id).unwrap_or_default(),
+                    problem_count: counts.get(&id).copied().unwrap_or(0),
+                    activity,
+                }
+            })
+            .collect())
     }
 
     /// Creates (id `None`) or updates a draft activity at the version read.
@@ -914,6 +988,7 @@ impl Store {
                 args![filed_on, due, late, now_ms(), id],
             )
             .await?;
+        crate::stats::count_filed(&mut tx, &a).await?;
         // Plan versus actual: the plan this activity fulfils is done.
         if let Some(p) = a.plan_id {
             tx.execute(
@@ -1160,6 +1235,14 @@ impl Store {
                       &life.review_due, &life.reviewed_on, life.reopen_count, actor.user_id, now],
             )
             .await?;
+        let found = Flow {
+            problems_found: 1,
+            ..Flow::ZERO
+        };
+        stats::count(tx, &p.unit_path, &p.found_on, "", found).await?;
+        if let Some(closed) = &p.closed_on {
+            stats::count(tx, &p.unit_path, closed, "", SOLVED).await?;
+        }
         event(tx, actor, p.id, "create", None, &p.status, None).await?;
         audit::append(
             tx,
@@ -1230,6 +1313,14 @@ impl Store {
                       life.verifier_id, &life.closed_on, &life.review_due, &life.reviewed_on, life.reopen_count, now_ms(), id, figures_after],
             )
             .await?;
+        if old.closed_on != p.closed_on {
+            if let Some(d) = &old.closed_on {
+                stats::count(&mut tx, &p.unit_path, d, "", SOLVED.negated()).await?;
+            }
+            if let Some(d) = &p.closed_on {
+                stats::count(&mut tx, &p.unit_path, d, "", SOLVED).await?;
+            }
+        }
         event(
             &mut tx,
             actor,
@@ -1461,6 +1552,14 @@ impl Store {
                 (new, Some(old))
             }
         };
+        let raised = Flow {
+            needs: 1,
+            ..Flow::ZERO
+        };
+        if let Some(b) = &before {
+            stats::count(&mut tx, &b.unit_path, &b.raised_on, "", raised.negated()).await?;
+        }
+        stats::count(&mut tx, &need.unit_path, &need.raised_on, "", raised).await?;
         audit::append(
             &mut tx,
             actor,

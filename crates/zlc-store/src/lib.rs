@@ -15,6 +15,7 @@ pub mod objects;
 pub mod policy;
 pub mod registry;
 pub mod reports;
+pub mod stats;
 
 mod postgres;
 pub(crate) mod sqlite;
@@ -232,7 +233,9 @@ impl Store {
         } else {
             sqlite::open(url, opts).await?
         };
-        Ok(Store { db, cipher })
+        let store = Store { db, cipher };
+        store.ensure_stats().await?;
+        Ok(store)
     }
 
     pub fn kind(&self) -> Kind {

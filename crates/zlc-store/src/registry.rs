@@ -339,6 +339,7 @@ impl Store {
                 a,
             )
             .await?;
+            crate::stats::unit_moved(&mut tx, id, &before.path, &path).await?;
         }
         audit::append(
             &mut tx,
@@ -381,6 +382,8 @@ impl Store {
             .map_err(fk_conflict(
                 "该单位还有下级单位、人员、事项或账号，不能删除",
             ))?;
+        tx.execute("DELETE FROM stats_flows WHERE unit_id = $1", args![id])
+            .await?;
         audit::append(
             &mut tx,
             actor,
@@ -456,8 +459,8 @@ impl Store {
         let now = now_ms();
         let o: Official = tx
             .fetch_one(
-                "INSERT INTO officials (unit_id, name, title, rank, phone_enc, active, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING *",
+                "INSERT INTO officials (unit_id, unit_path, name, title, rank, phone_enc, active, created_at, updated_at) \
+                 VALUES ($1, (SELECT path FROM units WHERE id = $1), $2, $3, $4, $5, $6, $7, $7) RETURNING *",
                 args![input.unit_id, &input.name, &input.title, &input.rank, phone, input.active, now],
             )
             .await?;
@@ -508,11 +511,15 @@ impl Store {
         };
         let after: Official = tx
             .fetch_one(
-                "UPDATE officials SET unit_id = $1, name = $2, title = $3, rank = $4, phone_enc = $5, active = $6, \
-                 version = version + 1, updated_at = $7 WHERE id = $8 RETURNING *",
+                "UPDATE officials SET unit_id = $1, unit_path = (SELECT path FROM units WHERE id = $1), name = $2, title = $3, rank = $4, \
+                 phone_enc = $5, active = $6, version = version + 1, updated_at = $7 WHERE id = $8 RETURNING *",
                 args![input.unit_id, &input.name, &input.title, &input.rank, phone, input.active, now_ms(), id],
             )
             .await?;
+        if after.unit_id != before.unit_id {
+            let path = self.unit_path_tx(&mut tx, after.unit_id).await?;
+            crate::stats::follow_unit(&mut tx, "stats_officials", id, &path).await?;
+        }
         let mut after_json = official_json(&after);
         after_json["phone_changed"] =
             json!(phone_given && self.official_phone(&before)? != input.phone);
@@ -682,6 +689,10 @@ impl Store {
             )
             .await
             .map_err(unique_as("name", "本单位已有同名事项"))?;
+        if after.unit_id != before.unit_id {
+            let path = self.unit_path_tx(&mut tx, after.unit_id).await?;
+            crate::stats::follow_unit(&mut tx, "stats_items", id, &path).await?;
+        }
         if after.figures() != before.figures() {
             self.insert_figures(&mut tx, actor, id, f, source, None)
                 .await?;

@@ -1,19 +1,28 @@
-//! The counts behind the statistics. Each count is one query over an index
-//! range (the region's path prefix and the period's dates); nothing is
-//! counted in application code.
+//! The counts behind the statistics, read from the summaries of
+//! [`crate::stats`]: a region's flows over a period are a few rows of its
+//! own, distinct officials and items one index range, and only the current
+//! state (overdue problems, officials by rank) is counted from the records,
+//! each over one index range of the unit's subtree.
 
 use crate::registry::Unit;
 use crate::{Arg, Result, Scope, Store, args};
 use zlc_domain::kinds::{ActivityKind, Rank};
+use zlc_domain::period::Period;
 use zlc_domain::report::UnitCounts;
 
-/// The period, as inclusive dates, and the day from which a deadline counts as overdue.
+/// The period counted, and the day from which a deadline counts as overdue.
 #[derive(Debug, Clone)]
 pub struct Window {
-    pub from: String,
-    pub to: String,
+    pub period: Period,
     /// Problems not closed with a deadline before this date are overdue.
     pub overdue_before: String,
+}
+
+impl Window {
+    fn months(&self) -> (String, String) {
+        let m = |d: chrono::NaiveDate| Period::month_of(d).to_string();
+        (m(self.period.start()), m(self.period.end()))
+    }
 }
 
 /// Totals over a region's subtree.
@@ -28,122 +37,90 @@ pub struct Totals {
     pub needs: i64,
 }
 
-fn filed(path: &str, w: &Window, a: &mut Vec<Arg>, col: &str) -> String {
-    let cond = Scope::subtree(path.to_string()).condition(&format!("{col}unit_path"), a);
-    a.push(w.from.clone().into());
-    a.push(w.to.clone().into());
-    let n = a.len();
-    format!(
-        "{cond} AND {col}status = 'filed' AND {col}date >= ${} AND {col}date <= ${n}",
-        n - 1
-    )
-}
-
-// Problems solved in a period are counted by `closed_on` alone: it is set
-// only while a problem is closed (a rebound after 回头看 clears it), and a
-// `status = 'closed'` term would lead SQLite onto the status index and scan
-// every closed problem of the country (measured: 29 s against under 10 ms
-// per unit on the national demo set).
+/// One kind's sums over a unit's months: kind, activities, late filings,
+/// people received, participations, problems found, solved, needs.
+type Sums = (String, i64, i64, i64, i64, i64, i64, i64);
 
 impl Store {
     async fn count(&self, sql: &str, a: Vec<Arg>) -> Result<i64> {
         Ok(self.db.scalar::<i64>(sql, a).await?.unwrap_or(0))
     }
 
-    async fn dated_count(
-        &self,
-        table: &str,
-        date_col: &str,
-        extra: &str,
-        path: &str,
-        w: &Window,
-    ) -> Result<i64> {
-        let mut a = Vec::new();
-        let cond = Scope::subtree(path.to_string()).condition("unit_path", &mut a);
-        a.push(w.from.clone().into());
-        a.push(w.to.clone().into());
-        let n = a.len();
-        self.count(&format!("SELECT COUNT(*) FROM {table} WHERE {cond} AND {date_col} >= ${} AND {date_col} <= ${n}{extra}", n - 1), a).await
+    /// The unit's flows over the window, per kind ('' for the ledgers).
+    async fn flows(&self, unit: &Unit, w: &Window) -> Result<Vec<Sums>> {
+        let (from, to) = w.months();
+        let cols = [
+            "activities",
+            "late",
+            "visitors",
+            "participations",
+            "problems_found",
+            "problems_solved",
+            "needs",
+        ]
+        .map(|c| format!("CAST(SUM({c}) AS BIGINT)"))
+        .join(", ");
+        Ok(self
+            .db
+            .fetch_all(
+                &format!("SELECT kind, {cols} FROM stats_flows WHERE unit_id = $1 AND month >= $2 AND month <= $3 GROUP BY kind"),
+                args![unit.id, from, to],
+            )
+            .await?)
     }
 
-    /// Totals of the region whose materialised path is `path`.
-    pub async fn report_totals(&self, path: &str, w: &Window) -> Result<Totals> {
-        let mut a = Vec::new();
-        let cond = filed(path, w, &mut a, "");
-        let rows: Vec<(String, i64, i64)> = self
-            .db
-            .fetch_all(&format!("SELECT kind, COUNT(*), CAST(COALESCE(SUM(visitors), 0) AS BIGINT) FROM activities WHERE {cond} GROUP BY kind"), a)
-            .await?;
+    /// How many officials (or items: `stats_items`) of the subtree took part in the period.
+    async fn took_part(&self, table: &str, unit: &Unit, w: &Window) -> Result<i64> {
+        let mut a = args![w.period.to_string()];
+        let cond = Scope::subtree(unit.path.clone()).condition("unit_path", &mut a);
+        self.count(
+            &format!("SELECT COUNT(*) FROM {table} WHERE period = $1 AND {cond}"),
+            a,
+        )
+        .await
+    }
+
+    /// Totals of the region `unit`.
+    pub async fn report_totals(&self, unit: &Unit, w: &Window) -> Result<Totals> {
         let mut t = Totals::default();
-        for (kind, n, visitors) in rows {
+        for (kind, n, _late, visitors, _part, found, solved, needs) in self.flows(unit, w).await? {
             if let Some(k) = ActivityKind::parse(&kind) {
                 t.by_kind.push((k, n));
             }
             t.visitors += visitors;
+            t.problems_found += found;
+            t.problems_solved += solved;
+            t.needs += needs;
         }
-        let mut a = Vec::new();
-        let cond = filed(path, w, &mut a, "a.");
-        t.officials = self
-            .count(&format!("SELECT COUNT(DISTINCT ao.official_id) FROM activity_officials ao JOIN activities a ON a.id = ao.activity_id WHERE {cond}"), a)
-            .await?;
-        let mut a = Vec::new();
-        let cond = filed(path, w, &mut a, "a.");
-        t.items = self
-            .count(&format!("SELECT COUNT(DISTINCT ai.item_id) FROM activity_items ai JOIN activities a ON a.id = ai.activity_id WHERE {cond}"), a)
-            .await?;
-        t.problems_found = self
-            .dated_count("problems", "found_on", "", path, w)
-            .await?;
-        t.problems_solved = self
-            .dated_count("problems", "closed_on", "", path, w)
-            .await?;
-        t.needs = self.dated_count("needs", "raised_on", "", path, w).await?;
+        t.officials = self.took_part("stats_officials", unit, w).await?;
+        t.items = self.took_part("stats_items", unit, w).await?;
         Ok(t)
     }
 
     /// What one unit's subtree did in the period, for its row and its grade.
-    pub async fn report_unit(&self, path: &str, w: &Window) -> Result<UnitCounts> {
+    pub async fn report_unit(&self, unit: &Unit, w: &Window) -> Result<UnitCounts> {
         let mut c = UnitCounts::default();
+        for (kind, n, late, _visitors, part, found, solved, _needs) in self.flows(unit, w).await? {
+            c.activities += n;
+            c.late_filings += late;
+            c.problems_found += found;
+            c.problems_solved += solved;
+            if let Some(k) = ActivityKind::parse(&kind) {
+                c.participations_by_kind.push((k, part));
+            }
+        }
+        // The condition is the partial index's: open problems by deadline.
         let mut a = Vec::new();
-        let cond = filed(path, w, &mut a, "");
-        c.activities = self
-            .count(&format!("SELECT COUNT(*) FROM activities WHERE {cond}"), a)
-            .await?;
-        let mut a = vec![Arg::from(true)];
-        let cond = filed(path, w, &mut a, "");
-        c.late_filings = self
-            .count(
-                &format!("SELECT COUNT(*) FROM activities WHERE late = $1 AND {cond}"),
-                a,
-            )
-            .await?;
-        let mut a = Vec::new();
-        let cond = filed(path, w, &mut a, "a.");
-        let rows: Vec<(String, i64)> = self
-            .db
-            .fetch_all(&format!("SELECT a.kind, COUNT(*) FROM activity_officials ao JOIN activities a ON a.id = ao.activity_id WHERE {cond} GROUP BY a.kind"), a)
-            .await?;
-        c.participations_by_kind = rows
-            .into_iter()
-            .filter_map(|(k, n)| ActivityKind::parse(&k).map(|k| (k, n)))
-            .collect();
-        c.problems_found = self
-            .dated_count("problems", "found_on", "", path, w)
-            .await?;
-        c.problems_solved = self
-            .dated_count("problems", "closed_on", "", path, w)
-            .await?;
-        let mut a = Vec::new();
-        let cond = Scope::subtree(path.to_string()).condition("unit_path", &mut a);
+        let cond = Scope::subtree(unit.path.clone()).condition("unit_path", &mut a);
         a.push(w.overdue_before.clone().into());
         c.overdue = self
             .count(&format!("SELECT COUNT(*) FROM problems WHERE {cond} AND status <> 'closed' AND deadline < ${}", a.len()), a)
             .await?;
         let mut a = vec![Arg::from(true)];
-        let cond = Scope::subtree(path.to_string()).condition("u.path", &mut a);
+        let cond = Scope::subtree(unit.path.clone()).condition("unit_path", &mut a);
         let ranks: Vec<(String, i64)> = self
             .db
-            .fetch_all(&format!("SELECT o.rank, COUNT(*) FROM officials o JOIN units u ON u.id = o.unit_id WHERE o.active = $1 AND {cond} GROUP BY o.rank"), a)
+            .fetch_all(&format!("SELECT rank, COUNT(*) FROM officials WHERE active = $1 AND {cond} GROUP BY rank"), a)
             .await?;
         c.officials_by_rank = ranks
             .into_iter()

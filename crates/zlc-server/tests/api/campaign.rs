@@ -12,6 +12,7 @@ struct World {
     a: i64,
     b: i64,
     hall: i64,
+    street: i64,
     officials_a: Vec<i64>,
     official_b: i64,
     items_a: Vec<i64>,
@@ -43,7 +44,9 @@ async fn world() -> World {
     let hall = app.unit("区政务服务中心", Some(root), "hall").await["id"]
         .as_i64()
         .expect("id");
-    app.unit("南门街道办事处", Some(root), "region").await;
+    let street = app.unit("南门街道办事处", Some(root), "region").await["id"]
+        .as_i64()
+        .expect("id");
     let sup = app.user("sup", Some(root), &["supervisor"]).await;
     let la = app.user("liaison-a", Some(a), &["liaison"]).await;
     let lb = app.user("liaison-b", Some(b), &["liaison"]).await;
@@ -84,6 +87,7 @@ async fn world() -> World {
         a,
         b,
         hall,
+        street,
         officials_a,
         official_b,
         items_a,
@@ -577,34 +581,76 @@ async fn ledgers_filter_and_a_need_may_end_as_cannot_be_met_explained() {
     .await;
 }
 
+/// Creates and files an activity, answering the filed record.
+async fn file(s: &Session, body: Value) -> Value {
+    let r = s.post("/api/v1/activities", body).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
+    let d: Value = r.json().await.expect("json");
+    let r = s
+        .post(
+            &format!("/api/v1/activities/{}/file", d["id"]),
+            json!({"version": d["version"]}),
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
+    r.json::<Value>().await.expect("json")
+}
+
+/// Records a 限期整改 problem of `unit`.
+async fn new_problem(
+    s: &Session,
+    unit: i64,
+    found: String,
+    activity: Option<i64>,
+    deadline: Option<String>,
+) -> Value {
+    let body = json!({"unit_id": unit, "activity_id": activity, "source": "企业群众提出", "category": "流程环节", "description": "材料重复提交", "disposition": "限期整改", "found_on": found, "deadline": deadline});
+    let r = s.post("/api/v1/problems", body).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
+    r.json::<Value>().await.expect("json")
+}
+
+/// Takes a problem of department A to 已销号: A's liaison fixes it, the supervisor verifies.
+async fn close(w: &World, p: Value) -> Value {
+    let path = format!("/api/v1/problems/{}/actions", p["id"]);
+    let s: Value =
+        w.la.post(&path, json!({"version": p["version"], "action": "start"}))
+            .await
+            .json()
+            .await
+            .expect("json");
+    let s: Value = w.la.post(&path, json!({"version": s["version"], "action": "submit", "measures": "精简材料清单并在窗口公示最新要求", "effect": "申请材料由6件减至4件，群众一次办结", "evidence": ["新版办事指南"]})).await.json().await.expect("json");
+    let s: Value = w
+        .sup
+        .post(&path, json!({"version": s["version"], "action": "verify"}))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(s["status"], "closed", "{s}");
+    s
+}
+
 #[tokio::test]
 async fn the_quarterly_report_matches_a_hand_count() {
     let w = world().await;
     let q = Period::quarter_of(today());
     let d0 = q.start();
-    let file = async |s: &Session, body: Value| {
-        let r = s.post("/api/v1/activities", body).await;
-        assert_eq!(
-            r.status(),
-            StatusCode::CREATED,
-            "{}",
-            r.text().await.unwrap_or_default()
-        );
-        let d: Value = r.json().await.expect("json");
-        let r = s
-            .post(
-                &format!("/api/v1/activities/{}/file", d["id"]),
-                json!({"version": d["version"]}),
-            )
-            .await;
-        assert_eq!(
-            r.status(),
-            StatusCode::OK,
-            "{}",
-            r.text().await.unwrap_or_default()
-        );
-        r.json::<Value>().await.expect("json")
-    };
     // Department A: a window activity (2 officials, 2 items, 12 people) and an enforcement one.
     let a1 = file(
         &w.la,
@@ -629,39 +675,6 @@ async fn the_quarterly_report_matches_a_hand_count() {
     .await;
 
     // Problems: two found this quarter (one closed today), one found last quarter and closed today.
-    let new_problem = async |s: &Session,
-                             unit: i64,
-                             found: String,
-                             activity: Option<i64>,
-                             deadline: Option<String>| {
-        let body = json!({"unit_id": unit, "activity_id": activity, "source": "企业群众提出", "category": "流程环节", "description": "材料重复提交", "disposition": "限期整改", "found_on": found, "deadline": deadline});
-        let r = s.post("/api/v1/problems", body).await;
-        assert_eq!(
-            r.status(),
-            StatusCode::CREATED,
-            "{}",
-            r.text().await.unwrap_or_default()
-        );
-        r.json::<Value>().await.expect("json")
-    };
-    let close = async |p: Value| {
-        let path = format!("/api/v1/problems/{}/actions", p["id"]);
-        let s: Value =
-            w.la.post(&path, json!({"version": p["version"], "action": "start"}))
-                .await
-                .json()
-                .await
-                .expect("json");
-        let s: Value = w.la.post(&path, json!({"version": s["version"], "action": "submit", "measures": "精简材料清单并在窗口公示最新要求", "effect": "申请材料由6件减至4件，群众一次办结", "evidence": ["新版办事指南"]})).await.json().await.expect("json");
-        let s: Value = w
-            .sup
-            .post(&path, json!({"version": s["version"], "action": "verify"}))
-            .await
-            .json()
-            .await
-            .expect("json");
-        assert_eq!(s["status"], "closed", "{s}");
-    };
     let p1 = new_problem(
         &w.la,
         w.a,
@@ -670,7 +683,7 @@ async fn the_quarterly_report_matches_a_hand_count() {
         Some(q.end().to_string()),
     )
     .await;
-    close(p1).await;
+    close(&w, p1).await;
     // Deadline on the day it was found: overdue once that day is past.
     new_problem(&w.lb, w.b, d0.to_string(), None, Some(d0.to_string())).await;
     let p3 = new_problem(
@@ -681,7 +694,7 @@ async fn the_quarterly_report_matches_a_hand_count() {
         Some(q.end().to_string()),
     )
     .await;
-    close(p3).await;
+    close(&w, p3).await;
     w.la.post("/api/v1/needs", json!({"unit_id": w.a, "raised_by": "群众", "content": "希望增加自助终端", "raised_on": d0.to_string()})).await;
 
     let r = w
@@ -773,6 +786,159 @@ async fn the_quarterly_report_matches_a_hand_count() {
         ))
         .await;
     assert_eq!(monthly["activities"], 3);
+}
+
+/// A row of `stats_flows`: unit, month, kind and the seven counts.
+type FlowRow = (i64, String, String, i64, i64, i64, i64, i64, i64, i64);
+
+/// Every row of the statistics' summaries that counts something, in order.
+async fn summaries(store: &zlc_store::Store) -> Vec<String> {
+    let flows: Vec<FlowRow> = store
+        .db
+        .fetch_all(
+            "SELECT unit_id, month, kind, activities, late, visitors, participations, problems_found, problems_solved, needs FROM stats_flows \
+             WHERE activities <> 0 OR late <> 0 OR visitors <> 0 OR participations <> 0 OR problems_found <> 0 OR problems_solved <> 0 OR needs <> 0 \
+             ORDER BY unit_id, month, kind",
+            vec![],
+        )
+        .await
+        .expect("flows");
+    let mut rows: Vec<String> = flows.iter().map(|r| format!("{r:?}")).collect();
+    for t in ["stats_officials", "stats_items"] {
+        let who: Vec<(String, String)> = store
+            .db
+            .fetch_all(
+                &format!("SELECT period, unit_path FROM {t} ORDER BY period, unit_path"),
+                vec![],
+            )
+            .await
+            .expect("took part");
+        rows.extend(who.iter().map(|r| format!("{t} {r:?}")));
+    }
+    rows
+}
+
+#[tokio::test]
+async fn the_summaries_follow_reopenings_edits_and_moves_and_equal_a_rebuild() {
+    let w = world().await;
+    let q = Period::quarter_of(today());
+    let d0 = q.start();
+    let report = async |region: i64| {
+        w.sup
+            .json(&format!(
+                "/api/v1/reports/quarterly?period={q}&region={region}"
+            ))
+            .await
+    };
+    file(
+        &w.la,
+        window_record(w.a, &w.officials_a[..2], &w.items_a, d0, 12),
+    )
+    .await;
+    let mut walk = window_record(w.b, &[w.official_b], &[w.item_b], d0, 5);
+    walk["kind"] = json!("walk");
+    walk["mode"] = json!("亲身办");
+    walk["channel"] = json!("网上");
+    file(&w.lb, walk).await;
+
+    // A problem closed, then reopened by 回头看: no longer solved.
+    let p = new_problem(&w.la, w.a, d0.to_string(), None, Some(q.end().to_string())).await;
+    let closed = close(&w, p).await;
+    assert_eq!(report(w.root).await["problems_solved"], 1);
+    let r = w
+        .sup
+        .post(
+            &format!("/api/v1/problems/{}/actions", closed["id"]),
+            json!({"version": closed["version"], "action": "review", "holds": false, "note": "窗口仍要求提交复印件"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = report(w.root).await;
+    assert_eq!(
+        (r["problems_found"].clone(), r["problems_solved"].clone()),
+        (json!(1), json!(0))
+    );
+
+    // A need raised in the quarter, then answered: counted once.
+    let need: Value = w.la.post("/api/v1/needs", json!({"unit_id": w.a, "raised_by": "群众", "content": "希望增加自助终端", "raised_on": d0.to_string()})).await.json().await.expect("json");
+    let r = w
+        .la
+        .patch(
+            &format!("/api/v1/needs/{}", need["id"]),
+            json!({"version": need["version"], "status": "已满足", "response": "已增设两台自助终端"}),
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
+    assert_eq!(report(w.root).await["needs"], 1);
+
+    // Department B moves under the street: its figures go with it.
+    let before = report(w.root).await;
+    assert_eq!(before["regions"], 0);
+    let b = w.sup.json(&format!("/api/v1/units/{}", w.b)).await;
+    let r = w
+        .sup
+        .patch(
+            &format!("/api/v1/units/{}", w.b),
+            json!({"version": b["version"], "parent_id": w.street}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let after = report(w.root).await;
+    for key in [
+        "activities",
+        "officials",
+        "items_experienced",
+        "visitors_received",
+        "problems_found",
+    ] {
+        assert_eq!(after[key], before[key], "{key}");
+    }
+    assert_eq!(after["regions"], 1, "the street now walked, through B");
+    let street = report(w.street).await;
+    assert_eq!(
+        (
+            street["activities"].clone(),
+            street["officials"].clone(),
+            street["items_experienced"].clone(),
+            street["visitors_received"].clone()
+        ),
+        (json!(1), json!(1), json!(1), json!(5))
+    );
+    // B's liaison still sees B's records (their paths moved with the unit).
+    let list = w.lb.json("/api/v1/activities").await;
+    assert_eq!(list["items"].as_array().expect("items").len(), 1, "{list}");
+
+    // B's official transfers to department A: counted among A's officials now.
+    let o = w
+        .sup
+        .json(&format!("/api/v1/officials/{}", w.official_b))
+        .await;
+    let r = w
+        .sup
+        .patch(
+            &format!("/api/v1/officials/{}", w.official_b),
+            json!({"version": o["version"], "unit_id": w.a}),
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
+    assert_eq!(report(w.a).await["officials"], 3);
+    assert_eq!(report(w.street).await["officials"], 0);
+
+    // What was kept in step is exactly what the records rebuild.
+    let kept = summaries(&w.app.store).await;
+    assert!(!kept.is_empty());
+    w.app.store.rebuild_stats().await.expect("rebuild");
+    assert_eq!(summaries(&w.app.store).await, kept);
 }
 
 #[tokio::test]

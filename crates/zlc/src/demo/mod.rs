@@ -215,6 +215,9 @@ pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<()> {
     })
     .await?;
     add_counts(&mut written, &counts);
+    // The bulk path skips the per-record upkeep of the statistics' summaries.
+    eprintln!("正在汇总统计……");
+    store.rebuild_stats().await?;
     let mut after = serde_json::Map::new();
     after.insert("scale".into(), format!("{scale:?}").to_lowercase().into());
     after.insert("seed".into(), seed.into());
