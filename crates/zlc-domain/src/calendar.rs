@@ -59,7 +59,7 @@ impl DayKind {
         }
     }
 
-    fn parse(s: &str) -> Option<DayKind> {
+    pub fn parse(s: &str) -> Option<DayKind> {
         match s {
             "holiday" | "放假" => Some(DayKind::Holiday),
             "workday" | "调休上班" | "上班" => Some(DayKind::Workday),
@@ -342,6 +342,54 @@ impl WorkCalendar {
     pub fn entries(&self) -> impl DoubleEndedIterator<Item = &SpecialDay> + ExactSizeIterator {
         self.days.values()
     }
+
+    /// The special days of one year, in date order.
+    pub fn year(&self, year: i32) -> Vec<&SpecialDay> {
+        self.days
+            .values()
+            .filter(|d| d.date.year() == year)
+            .collect()
+    }
+
+    /// This calendar with the special days of `year` replaced by `days`
+    /// (what the 系统 page saves when the State Council announces a year).
+    /// An error names the 0-based index of the offending day.
+    pub fn with_year(
+        &self,
+        year: i32,
+        days: &[SpecialDay],
+    ) -> Result<WorkCalendar, (usize, String)> {
+        let mut out: BTreeMap<NaiveDate, SpecialDay> = self
+            .days
+            .iter()
+            .filter(|(d, _)| d.year() != year)
+            .map(|(d, s)| (*d, s.clone()))
+            .collect();
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, d) in days.iter().enumerate() {
+            if d.date.year() != year {
+                return Err((i, format!("{} 不在 {year} 年", d.date)));
+            }
+            if d.name.trim().is_empty() {
+                return Err((i, "缺少节日名称".to_string()));
+            }
+            if d.kind == DayKind::Workday && !is_weekend(d.date) {
+                return Err((
+                    i,
+                    format!(
+                        "{} 是工作日（{}），无需列为调休上班",
+                        d.date,
+                        weekday_zh(d.date.weekday())
+                    ),
+                ));
+            }
+            if !seen.insert(d.date) {
+                return Err((i, format!("日期 {} 重复", d.date)));
+            }
+            out.insert(d.date, d.clone());
+        }
+        Ok(WorkCalendar { days: out })
+    }
 }
 
 /// 星期 the Chinese name of a weekday.
@@ -573,5 +621,75 @@ mod tests {
         assert_eq!(e.line, 1);
         assert!(e.message.contains("表头"), "{e}");
         assert_eq!(e.to_string(), format!("工作日历第 1 行：{}", e.message));
+    }
+}
+
+#[cfg(test)]
+mod year_edit_tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    fn day(date: &str, kind: DayKind, name: &str) -> SpecialDay {
+        SpecialDay {
+            date: d(date),
+            kind,
+            name: name.into(),
+        }
+    }
+
+    #[test]
+    fn a_year_is_replaced_and_the_others_kept() {
+        let base = WorkCalendar::builtin();
+        // 2027: not announced in the shipped file; the 系统 page enters it.
+        assert!(base.is_working_day(d("2027-10-04")));
+        let edited = base
+            .with_year(
+                2027,
+                &[
+                    day("2027-10-04", DayKind::Holiday, "国庆节"),
+                    day("2027-09-26", DayKind::Workday, "国庆节"),
+                ],
+            )
+            .expect("valid");
+        assert!(!edited.is_working_day(d("2027-10-04")));
+        assert!(edited.is_working_day(d("2027-09-26")), "a Sunday worked");
+        assert_eq!(edited.year(2027).len(), 2);
+        assert_eq!(edited.year(2024), base.year(2024), "other years untouched");
+        // Replacing 2024 with nothing makes 2024-10-01 an ordinary Tuesday.
+        let cleared = base.with_year(2024, &[]).expect("valid");
+        assert!(cleared.is_working_day(d("2024-10-01")));
+    }
+
+    #[test]
+    fn bad_days_are_named_by_index() {
+        let base = WorkCalendar::builtin();
+        let e = base
+            .with_year(
+                2027,
+                &[
+                    day("2027-01-01", DayKind::Holiday, "元旦"),
+                    day("2027-01-04", DayKind::Workday, "元旦"),
+                ],
+            )
+            .expect_err("a Monday cannot be a make-up workday");
+        assert_eq!(e.0, 1);
+        assert!(e.1.contains("无需列为调休上班"), "{}", e.1);
+        let e = base
+            .with_year(2027, &[day("2028-01-01", DayKind::Holiday, "元旦")])
+            .expect_err("wrong year");
+        assert_eq!(e.0, 0);
+        let e = base
+            .with_year(
+                2027,
+                &[
+                    day("2027-01-01", DayKind::Holiday, "元旦"),
+                    day("2027-01-01", DayKind::Holiday, "元旦"),
+                ],
+            )
+            .expect_err("duplicate");
+        assert_eq!(e.0, 1);
     }
 }

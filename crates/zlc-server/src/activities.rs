@@ -17,7 +17,6 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zlc_domain::auth::{Permission, mask_name, mask_phone};
-use zlc_domain::calendar::WorkCalendar;
 use zlc_domain::campaign::{ActivityFacts, CallbackFacts, FilingCheck, filing_check};
 use zlc_domain::error::{self, Errors, FieldError};
 use zlc_domain::kinds::{ActivityKind, Channel, Mode, Trigger};
@@ -148,7 +147,7 @@ fn facts(a: &Activity, d: &ActivityDetail) -> Option<ActivityFacts> {
 }
 
 fn check(s: &AppState, d: &ActivityDetail, today: NaiveDate) -> Option<FilingCheck> {
-    facts(&d.activity, d).map(|f| filing_check(&s.policy(), WorkCalendar::builtin(), &f, today))
+    facts(&d.activity, d).map(|f| filing_check(&s.policy(), &s.calendar(), &f, today))
 }
 
 fn out(s: &AppState, user: &CurrentUser, d: ActivityDetail) -> ActivityOut {

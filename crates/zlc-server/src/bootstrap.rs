@@ -146,12 +146,14 @@ pub async fn prepare(
             policy
         }
     };
+    let calendar = store.work_calendar().await?;
     let state = AppState {
         store,
         security: Arc::new(security),
         policy: Arc::new(RwLock::new(Arc::new(policy))),
         objects,
         uploads: Arc::new(uploads),
+        calendar: Arc::new(RwLock::new(Arc::new(calendar))),
     };
     Ok((state, created))
 }

@@ -9,6 +9,7 @@ pub mod admin;
 pub mod attachments;
 pub mod auth;
 pub mod bootstrap;
+pub mod calendar;
 pub mod error;
 pub mod extract;
 pub mod items;
@@ -33,6 +34,7 @@ use tower_http::trace::TraceLayer;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
+use zlc_domain::calendar::WorkCalendar;
 use zlc_domain::policy::Policy;
 use zlc_store::registry::RegistryFilter;
 use zlc_store::{Page, PageRequest, Store};
@@ -47,6 +49,8 @@ pub struct AppState {
     /// Where attachment bytes live.
     pub objects: zlc_store::objects::ObjectStore,
     pub uploads: Arc<settings::Uploads>,
+    /// The working-day calendar: the shipped one with the years edited on the 系统 page.
+    pub calendar: Arc<RwLock<Arc<WorkCalendar>>>,
 }
 
 impl AppState {
@@ -64,6 +68,21 @@ impl AppState {
             Err(poisoned) => poisoned.into_inner(),
         };
         *guard = Arc::new(p);
+    }
+
+    pub fn calendar(&self) -> Arc<WorkCalendar> {
+        match self.calendar.read() {
+            Ok(c) => c.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    pub fn set_calendar(&self, c: WorkCalendar) {
+        let mut guard = match self.calendar.write() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *guard = Arc::new(c);
     }
 }
 
@@ -173,6 +192,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/officials", officials::router())
         .nest("/items", items::router())
         .merge(policy::router())
+        .merge(calendar::router())
         .merge(ledgers::router())
         .merge(plans::router())
         .merge(activities::router())

@@ -19,7 +19,8 @@ use zlc_domain::campaign::{
     HalfDay, Place, PlanFacts, PlanStatus, check_plan, cluster_warnings, plan_outcome,
 };
 use zlc_domain::error::{self, Errors};
-use zlc_domain::kinds::{ActivityKind, Mode};
+use zlc_domain::kinds::{ActivityKind, Mode, ProblemStatus};
+use zlc_domain::ledger::ProblemCategory;
 use zlc_domain::period::Period;
 use zlc_store::campaign::{Plan, PlanDetail, PlanInput, PublicPlan, region_of};
 
@@ -408,8 +409,47 @@ async fn public_plans(
     Ok(Json(plans))
 }
 
+/// 整改公示 rectification progress, readable without signing in: unit,
+/// category, what was wrong, what was done, status and dates — no person.
+#[utoipa::path(get, path = "/public/rectifications", tag = "公示", params(PublicQuery), responses((status = 200, body = Object)))]
+async fn public_rectifications(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<PublicQuery>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let period = match &q.period {
+        Some(p) => Period::parse(p).map_err(|e| ApiError::field("period", e.to_string()))?,
+        None => Period::quarter_of(chrono::Local::now().date_naive()),
+    };
+    let rows = s
+        .store
+        .public_rectifications(
+            q.region,
+            &period.start().to_string(),
+            &period.end().to_string(),
+            500,
+        )
+        .await?;
+    let items: Vec<serde_json::Value> = rows
+        .into_iter()
+        .map(|r| {
+            let label = ProblemStatus::parse(&r.status)
+                .map(|x| x.label_zh().to_string())
+                .unwrap_or_default();
+            let category = ProblemCategory::parse(&r.category)
+                .map(|x| x.label_zh().to_string())
+                .unwrap_or_default();
+            let mut v = serde_json::to_value(&r).unwrap_or_default();
+            v["status_label"] = label.into();
+            v["category_label"] = category.into();
+            v
+        })
+        .collect();
+    Ok(Json(serde_json::json!({ "items": items })))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(public_rectifications))
         .routes(routes!(list, create))
         .routes(routes!(get_one, update))
         .routes(routes!(publish))

@@ -16,7 +16,6 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zlc_domain::auth::Permission;
-use zlc_domain::calendar::WorkCalendar;
 use zlc_domain::campaign::{
     ProblemAction, ProblemState, allowed_actions, apply, is_overdue, new_problem,
 };
@@ -260,7 +259,7 @@ async fn create(
     let found_on = found_on.unwrap_or_default();
     let st = new_problem(
         &s.policy(),
-        WorkCalendar::builtin(),
+        &s.calendar(),
         b.disposition,
         found_on,
         deadline,
@@ -409,15 +408,14 @@ async fn act(
     // Errors on what the caller sent name its field (422); errors on who acts
     // or on the problem's state (the verifier, the day) are conflicts (409).
     const SERVER_SUPPLIED: [&str; 3] = ["verifier_id", "by", "today"];
-    let next = apply(&s.policy(), WorkCalendar::builtin(), &state(&p)?, &action).map_err(|e| {
-        match e.field {
+    let next =
+        apply(&s.policy(), &s.calendar(), &state(&p)?, &action).map_err(|e| match e.field {
             Some(f) if !SERVER_SUPPLIED.contains(&f.as_str()) => ApiError::field(&f, e.message),
             _ => ApiError::Conflict {
                 detail: e.message,
                 current_version: Some(p.version),
             },
-        }
-    })?;
+        })?;
     let reviewed_on = if matches!(action, ProblemAction::Review { .. }) {
         Some(today.to_string())
     } else {

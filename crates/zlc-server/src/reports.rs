@@ -12,6 +12,8 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zlc_domain::auth::Permission;
+use zlc_domain::kinds::ProblemStatus;
+use zlc_domain::ledger::ProblemCategory;
 
 use zlc_domain::period::{Period, PeriodKind};
 use zlc_domain::policy::Policy;
@@ -161,8 +163,71 @@ async fn quarterly(
     report(&s, &user, q, PeriodKind::Quarter).await
 }
 
+/// One category's count.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct CategoryCount {
+    pub category: String,
+    pub label: String,
+    pub count: i64,
+}
+
+/// One status's count, with its label.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct StatusCount {
+    pub status: String,
+    pub label: String,
+    pub count: i64,
+}
+
+/// 问题分布 problems found in a period, by category and by status now.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ProblemBreakdown {
+    pub by_category: Vec<CategoryCount>,
+    pub by_status: Vec<StatusCount>,
+}
+
+/// 问题分布 for the dashboard's charts: any period (`2024`, `2024Q1`, `2024-03`).
+#[utoipa::path(get, path = "/reports/problems", tag = "统计", params(ReportQuery), responses((status = 200, body = ProblemBreakdown)))]
+async fn problems(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> ApiResult<Json<ProblemBreakdown>> {
+    user.require(Permission::ReportRead)?;
+    let period = Period::parse(&q.period).map_err(|e| ApiError::field("period", e.to_string()))?;
+    let region = region_for(&s.store, &user, q.region).await?;
+    let w = Window {
+        period,
+        overdue_before: period.end().to_string(),
+    };
+    let (cats, statuses) = s.store.problem_breakdown(&region, &w).await?;
+    Ok(Json(ProblemBreakdown {
+        by_category: cats
+            .into_iter()
+            .map(|(category, count)| CategoryCount {
+                label: ProblemCategory::parse(&category)
+                    .map(|x| x.label_zh().to_string())
+                    .unwrap_or_else(|| category.clone()),
+                category,
+                count,
+            })
+            .collect(),
+        by_status: statuses
+            .into_iter()
+            .map(|(status, count)| StatusCount {
+                label: ProblemStatus::parse(&status)
+                    .map(|x| x.label_zh().to_string())
+                    .unwrap_or_else(|| status.clone()),
+                status,
+                count,
+            })
+            .collect(),
+    }))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(problems))
         .routes(routes!(monthly))
         .routes(routes!(quarterly))
 }

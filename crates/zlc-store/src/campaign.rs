@@ -575,12 +575,7 @@ impl Store {
             "SELECT p.id, p.date, p.slot, p.kind, p.place, p.place_note, u.name AS unit_name FROM plans p JOIN units u ON u.id = p.unit_id \
              WHERE p.status IN ('published', 'done', 'missed') AND p.date >= $1 AND p.date <= $2",
         );
-        if let Some(r) = region {
-            let path: Option<String> = self
-                .db
-                .scalar("SELECT path FROM units WHERE id = $1", args![r])
-                .await?;
-            let path = path.ok_or(StoreError::NotFound)?;
+        if let Some(path) = self.region_path(region).await? {
             sql += &format!(
                 " AND {}",
                 Scope::subtree(path).condition("p.unit_path", &mut a)
@@ -656,6 +651,58 @@ pub fn plan_status_zh(s: &str) -> &str {
         "done" => "已完成",
         "missed" => "未开展",
         other => other,
+    }
+}
+
+/// 整改公示 what the public sees of a problem and its rectification: the
+/// unit, what was wrong and what was done — never who reported or handled it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct PublicRectification {
+    pub id: i64,
+    pub unit: String,
+    pub category: String,
+    pub description: String,
+    pub status: String,
+    pub found_on: String,
+    pub deadline: Option<String>,
+    pub closed_on: Option<String>,
+    pub measures: Option<String>,
+    pub effect: Option<String>,
+}
+
+impl Store {
+    /// The path of a public page's region, if one was asked for (404 if unknown).
+    async fn region_path(&self, region: Option<i64>) -> Result<Option<String>> {
+        let Some(r) = region else { return Ok(None) };
+        let path: Option<String> = self
+            .db
+            .scalar("SELECT path FROM units WHERE id = $1", args![r])
+            .await?;
+        path.map(Some).ok_or(StoreError::NotFound)
+    }
+
+    /// Problems found between two dates, newest first, for the public page.
+    pub async fn public_rectifications(
+        &self,
+        region: Option<i64>,
+        from: &str,
+        to: &str,
+        limit: i64,
+    ) -> Result<Vec<PublicRectification>> {
+        let mut a = args![from, to];
+        let mut sql = String::from(
+            "SELECT p.id, u.name AS unit, p.category, p.description, p.status, p.found_on, p.deadline, p.closed_on, p.measures, p.effect \
+             FROM problems p JOIN units u ON u.id = p.unit_id WHERE p.found_on >= $1 AND p.found_on <= $2",
+        );
+        if let Some(path) = self.region_path(region).await? {
+            sql += &format!(
+                " AND {}",
+                Scope::subtree(path).condition("p.unit_path", &mut a)
+            );
+        }
+        a.push(limit.into());
+        sql += &format!(" ORDER BY p.found_on DESC, p.id DESC LIMIT ${}", a.len());
+        Ok(self.db.fetch_all(&sql, a).await?)
     }
 }
 

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod attachments;
 pub mod audit;
 pub mod bulk;
+pub mod calendar;
 pub mod campaign;
 pub mod crypto;
 pub mod db;

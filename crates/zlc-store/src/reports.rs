@@ -129,6 +129,34 @@ impl Store {
         Ok(c)
     }
 
+    /// Problems found in the window in the unit's subtree, by category and
+    /// by their status now.
+    pub async fn problem_breakdown(
+        &self,
+        unit: &Unit,
+        w: &Window,
+    ) -> Result<(Vec<(String, i64)>, Vec<(String, i64)>)> {
+        let mut out = Vec::new();
+        for col in ["category", "status"] {
+            let mut a = Vec::new();
+            let cond = Scope::subtree(unit.path.clone()).condition("unit_path", &mut a);
+            a.push(w.period.start().to_string().into());
+            a.push(w.period.end().to_string().into());
+            let n = a.len();
+            let rows: Vec<(String, i64)> = self
+                .db
+                .fetch_all(
+                    &format!("SELECT {col}, COUNT(*) FROM problems WHERE {cond} AND found_on >= ${} AND found_on <= ${n} GROUP BY {col} ORDER BY COUNT(*) DESC, {col}", n - 1),
+                    a,
+                )
+                .await?;
+            out.push(rows);
+        }
+        let status = out.pop().unwrap_or_default();
+        let category = out.pop().unwrap_or_default();
+        Ok((category, status))
+    }
+
     /// The units directly below a unit, in order.
     pub async fn children(&self, id: i64) -> Result<Vec<Unit>> {
         Ok(self

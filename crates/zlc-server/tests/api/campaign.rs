@@ -1061,3 +1061,85 @@ async fn attachments_are_judged_by_content_bounded_and_scoped() {
     assert_eq!(e["errors"][0]["field"], "evidence");
     assert_eq!(e["errors"][0]["message"], "销号须上传佐证材料");
 }
+
+#[tokio::test]
+async fn rectification_progress_is_public_without_people_and_problems_break_down() {
+    let w = world().await;
+    let q = Period::quarter_of(today());
+    let d0 = q.start();
+    let p1 = new_problem(&w.la, w.a, d0.to_string(), None, Some(q.end().to_string())).await;
+    close(&w, p1).await;
+    new_problem(&w.lb, w.b, d0.to_string(), None, Some(q.end().to_string())).await;
+    let r = w.la.post("/api/v1/problems", json!({"unit_id": w.a, "source": "窗口自查发现", "category": "设施环境", "description": "等候区座椅不足", "disposition": "立行立改", "found_on": d0.to_string()})).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+
+    let public = w
+        .app
+        .anonymous()
+        .json(&format!("/api/v1/public/rectifications?period={q}"))
+        .await;
+    let items = public["items"].as_array().expect("items");
+    assert_eq!(items.len(), 3, "{public}");
+    let closed = items
+        .iter()
+        .find(|i| i["status"] == "closed")
+        .expect("closed one");
+    assert_eq!(closed["status_label"], "已销号");
+    assert_eq!(closed["category_label"], "流程环节");
+    assert_eq!(closed["unit"], "区市场监督管理局");
+    assert!(
+        closed["measures"]
+            .as_str()
+            .expect("measures")
+            .contains("精简材料")
+    );
+    for i in items {
+        for hidden in ["handler_id", "verifier_id", "created_by", "unit_path"] {
+            assert!(i.get(hidden).is_none(), "{hidden} must not be public: {i}");
+        }
+    }
+    let only_b = w
+        .app
+        .anonymous()
+        .json(&format!(
+            "/api/v1/public/rectifications?period={q}&region={}",
+            w.b
+        ))
+        .await;
+    assert_eq!(only_b["items"].as_array().expect("items").len(), 1);
+
+    let b = w
+        .sup
+        .json(&format!("/api/v1/reports/problems?period={q}"))
+        .await;
+    assert_eq!(
+        b["by_category"],
+        json!([{"category": "process", "label": "流程环节", "count": 2}, {"category": "facilities", "label": "设施环境", "count": 1}])
+    );
+    let statuses: Vec<(String, i64)> = b["by_status"]
+        .as_array()
+        .expect("by_status")
+        .iter()
+        .map(|s| {
+            (
+                s["label"].as_str().unwrap_or_default().to_string(),
+                s["count"].as_i64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let count = |label: &str| {
+        statuses
+            .iter()
+            .find(|(l, _)| l == label)
+            .map_or(0, |(_, n)| *n)
+    };
+    assert_eq!((count("已销号"), count("待整改")), (1, 2), "{statuses:?}");
+    // A liaison's breakdown covers its own department only.
+    let own =
+        w.lb.json(&format!("/api/v1/reports/problems?period={q}"))
+            .await;
+    assert_eq!(
+        own["by_category"],
+        json!([{"category": "process", "label": "流程环节", "count": 1}])
+    );
+}

@@ -3,6 +3,7 @@
 
 mod admin;
 mod auth;
+mod calendar;
 mod campaign;
 mod helpers;
 mod registry;
