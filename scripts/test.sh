@@ -6,6 +6,10 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s ==\n' "$*"; }
 
+step "web tools"
+# npm builds the front end inside cargo's build (crates/zlc-web/build.rs).
+scripts/web-up.sh
+
 step "rustfmt"
 cargo fmt --all -- --check
 
@@ -41,3 +45,15 @@ ZLC_TEST_DB=sqlite cargo nextest run --workspace --locked --no-fail-fast
 step "tests on PostgreSQL"
 # The database-independent tests already ran; run those that open a store.
 ZLC_TEST_DB=postgres cargo nextest run --workspace --locked --no-fail-fast -E 'kind(test)'
+
+step "web: type check and unit tests"
+(cd web && npm exec -- vue-tsc --noEmit && npm exec -- vitest run)
+
+step "web: browser tests (Chromium)"
+# The same binary the suite built, on a fresh demo database, driven by
+# playwright-core; screenshots of the main pages are kept for review.
+cargo build --locked --bin zlc
+shots="$PWD/target/screenshots"
+rm -rf "$shots"
+ZLC_BIN="$PWD/target/debug/zlc" ZLC_SHOTS="$shots" node web/e2e/run.mjs
+echo "screenshots: $shots"

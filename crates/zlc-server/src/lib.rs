@@ -25,7 +25,7 @@ pub mod units;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::sync::{Arc, RwLock};
@@ -177,8 +177,48 @@ async fn healthz(State(s): State<AppState>) -> impl IntoResponse {
     }
 }
 
-async fn home() -> Html<&'static str> {
-    Html(include_str!("home.html"))
+/// The web application: a built file when the path names one, else the
+/// application's page, whose router handles the path in the browser (deep
+/// links such as `/problems` or `/public/`).
+async fn web(method: axum::http::Method, uri: axum::http::Uri) -> axum::response::Response {
+    if method != axum::http::Method::GET && method != axum::http::Method::HEAD {
+        return error::ApiError::NotFound.into_response();
+    }
+    let path = uri.path().trim_start_matches('/');
+    let found = zlc_web::asset(path).filter(|_| !path.is_empty());
+    // A missing file with an extension is a 404, not the page: a stale
+    // script reference must fail visibly rather than load HTML as code.
+    let looks_like_file = path.rsplit('/').next().is_some_and(|f| f.contains('.'));
+    let (asset, page) = match found {
+        Some(a) => (a, false),
+        None if looks_like_file => return error::ApiError::NotFound.into_response(),
+        None => match zlc_web::index() {
+            Some(a) => (a, true),
+            None => return error::ApiError::NotFound.into_response(),
+        },
+    };
+    let cache = if asset.immutable {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    let mut res = (
+        [
+            (header::CONTENT_TYPE, asset.content_type),
+            (header::CACHE_CONTROL, cache.to_string()),
+        ],
+        asset.bytes.into_owned(),
+    )
+        .into_response();
+    if page {
+        res.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+            ),
+        );
+    }
+    res
 }
 
 /// The whole application.
@@ -203,12 +243,12 @@ pub fn app(state: AppState) -> Router {
     doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
     Router::new()
         .route("/healthz", get(healthz))
-        .route("/", get(home))
         .nest(
             "/api/v1",
             api.fallback(|| async { error::ApiError::NotFound }),
         )
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
+        .fallback(web)
         .layer(DefaultBodyLimit::max(2 * 1024 * 1024))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,

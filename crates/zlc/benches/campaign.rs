@@ -13,7 +13,8 @@
 //! Scales: `ZLC_BENCH_SCALES` (comma-separated), default `city,national`;
 //! national takes several minutes and ~10 GB of disk. `ZLC_DEMO_TODAY`
 //! pins the demo's "today". `ZLC_BENCH_EXISTING=DIR` skips generating the
-//! last scale and measures the data set already in DIR (kept afterwards). Targets from issue 3: the quarterly report under
+//! last scale and measures the data set already in DIR (kept afterwards);
+//! `ZLC_BENCH_KEEP=1` keeps each generated data set and prints where it is. Targets from issue 3: the quarterly report under
 //! 1 s at national scale on SQLite, a filtered list page under 20 ms.
 
 use std::path::Path;
@@ -205,7 +206,9 @@ async fn measure(scale: &str, list: bool) -> anyhow::Result<()> {
         );
     }
     store.close().await;
-    if existing.is_none() {
+    if std::env::var_os("ZLC_BENCH_KEEP").is_some() {
+        println!("{scale}: data set kept in {}", dir.display());
+    } else if existing.is_none() {
         let _ = std::fs::remove_dir_all(&dir);
     }
     Ok(())

@@ -7,3 +7,4 @@ mod calendar;
 mod campaign;
 mod helpers;
 mod registry;
+mod web;

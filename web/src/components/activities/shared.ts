@@ -1,0 +1,232 @@
+// What the plan and activity pages share: record shapes, the vocabularies the
+// pages offer, cached look-ups (units, officials, items, the active policy),
+// periods and the phone-width switch.
+
+import { onBeforeUnmount, onMounted, ref } from 'vue'
+import { api, ApiError, type Page } from '../../api'
+
+export interface Unit {
+  id: number
+  name: string
+  kind: string
+  depth: number
+  parent_id: number | null
+}
+
+export interface Official {
+  id: number
+  unit_id: number
+  name: string
+  title: string
+  rank_label: string
+}
+
+export interface Item {
+  id: number
+  unit_id: number
+  name: string
+}
+
+export interface PolicyStep {
+  code: string
+  label: string
+  detail?: string
+  required?: boolean
+  items?: { min: number; max: number }
+  callbacks?: { min_valid: number; lookback_months: number }
+}
+
+export interface PolicyKind {
+  modes: string[]
+  channels?: string[]
+  min_duration_hours?: number
+  focus?: string[]
+  steps?: PolicyStep[]
+}
+
+export interface ActivePolicy {
+  code: string
+  name: string
+  policy: { kinds: Record<string, PolicyKind>; filing?: { within_working_days: number } }
+}
+
+export const modes: Record<string, string> = {
+  self: '亲身办',
+  proxy: '代理办',
+  accompany: '陪同办',
+  cross: '交叉走',
+  window: '驻窗办',
+  inspect: '检验办',
+  'enforcement-officer': '执法人员',
+  'hotline-handler': '投诉处理人员',
+}
+
+/** The activity kind each mode belongs to. */
+export const modeKind: Record<string, string> = {
+  self: 'walk',
+  proxy: 'walk',
+  accompany: 'walk',
+  cross: 'walk',
+  window: 'window',
+  inspect: 'inspect',
+  'enforcement-officer': 'enforce',
+  'hotline-handler': 'complaint',
+}
+
+export const channels: Record<string, string> = {
+  window: '窗口/线下大厅',
+  online: '网上/电脑端',
+  mobile: '移动端/掌上',
+  kiosk: '自助端',
+  hotline: '热线',
+  'on-site': '现场',
+}
+
+export const triggers: Record<string, string> = { regular: '定期', instant: '即时', tracking: '跟踪' }
+
+export const problemCategories: Record<string, string> = {
+  process: '流程环节',
+  materials: '要件材料',
+  certificates: '证明材料',
+  intermediary: '中介服务',
+  supporting: '配套服务',
+  'data-sharing': '数据共享',
+  coordination: '业务协同',
+  attitude: '服务态度',
+  facilities: '设施环境',
+  policy: '政策制度',
+  online: '网上办事',
+  enforcement: '执法规范',
+  other: '其他',
+}
+
+export const problemSources: Record<string, string> = {
+  walk: '走流程发现',
+  public: '企业群众提出',
+  staff: '工作人员反映',
+  'self-check': '窗口自查发现',
+  other: '其他',
+}
+
+export const dispositions: Record<string, string> = { immediate: '立行立改', deadline: '限期整改', escalate: '需上级统筹' }
+
+export const needSources: Record<string, string> = { enterprise: '企业', citizen: '群众', staff: '一线工作人员' }
+
+export const satisfactions = ['满意', '基本满意', '不满意']
+
+/** Every page of a list, up to `max` rows. */
+export async function fetchAll<T>(path: string, params: Record<string, unknown> = {}, max = 2000): Promise<T[]> {
+  const rows: T[] = []
+  let cursor: string | null = null
+  do {
+    const page: Page<T> = await api.get<Page<T>>(path, { ...params, limit: 200, cursor })
+    rows.push(...page.items)
+    cursor = page.next_cursor
+  } while (cursor && rows.length < max)
+  return rows
+}
+
+let unitsCache: Promise<Unit[]> | null = null
+let itemsCache: Promise<Item[]> | null = null
+let officialsCache: Promise<Official[]> | null = null
+let policyCache: Promise<ActivePolicy> | null = null
+
+function cached<T>(get: () => Promise<T> | null, set: (p: Promise<T> | null) => void, load: () => Promise<T>): Promise<T> {
+  let p = get()
+  if (!p) {
+    p = load()
+    set(p)
+    // A failed look-up is asked again next time.
+    p.catch(() => set(null))
+  }
+  return p
+}
+
+/** The units in the caller's scope, in tree order. */
+export const loadUnits = () =>
+  cached(() => unitsCache, (p) => (unitsCache = p), () => fetchAll<Unit>('/units'))
+export const loadItems = () =>
+  cached(() => itemsCache, (p) => (itemsCache = p), () => fetchAll<Item>('/items'))
+/** Every official in scope (for names in lists). */
+export const loadOfficials = () =>
+  cached(() => officialsCache, (p) => (officialsCache = p), () => fetchAll<Official>('/officials', {}, 5000))
+export const loadPolicy = () =>
+  cached(() => policyCache, (p) => (policyCache = p), () => api.get<ActivePolicy>('/policy'))
+
+/** The officials of one unit's subtree, for a picker. */
+export function officialsOf(unit: number): Promise<Official[]> {
+  return fetchAll<Official>('/officials', { unit }, 1000)
+}
+
+/** A unit's name indented by its depth, for selects. */
+export function unitOption(u: Unit, minDepth: number): string {
+  return '\u3000'.repeat(Math.max(0, u.depth - minDepth)) + u.name
+}
+
+export function quarterOf(d: Date): string {
+  return `${d.getFullYear()}Q${Math.floor(d.getMonth() / 3) + 1}`
+}
+
+/** Quarters from last year to next year, newest last. */
+export function quarterChoices(today = new Date()): string[] {
+  const y = today.getFullYear()
+  const out: string[] = []
+  for (const year of [y - 1, y, y + 1]) for (const q of [1, 2, 3, 4]) out.push(`${year}Q${q}`)
+  return out
+}
+
+/** Periods to filter by: years, half years, quarters and months of last and this year. */
+export function periodChoices(today = new Date()): { value: string; label: string }[] {
+  const out: { value: string; label: string }[] = []
+  for (const y of [today.getFullYear(), today.getFullYear() - 1]) {
+    out.push({ value: `${y}`, label: `${y}年` })
+    for (const h of [1, 2]) out.push({ value: `${y}H${h}`, label: `${y}年${h === 1 ? '上' : '下'}半年` })
+    for (const q of [1, 2, 3, 4]) out.push({ value: `${y}Q${q}`, label: `${y}年第${q}季度` })
+    for (let m = 1; m <= 12; m++) {
+      const mm = String(m).padStart(2, '0')
+      out.push({ value: `${y}-${mm}`, label: `${y}年${m}月` })
+    }
+  }
+  return out
+}
+
+/** The first day of a `2024Q3` quarter. */
+export function quarterStart(period: string): Date {
+  const [y, q] = period.split('Q').map(Number)
+  return new Date(y, (q - 1) * 3, 1)
+}
+
+export function isoDate(d: Date): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+}
+
+/** True below the phone breakpoint, kept current on resize. */
+export function useIsMobile() {
+  const isMobile = ref(window.innerWidth < 768)
+  const update = () => (isMobile.value = window.innerWidth < 768)
+  onMounted(() => window.addEventListener('resize', update))
+  onBeforeUnmount(() => window.removeEventListener('resize', update))
+  return isMobile
+}
+
+/** Field messages of a refusal, keyed by field name. */
+export function fieldErrors(e: unknown): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (e instanceof ApiError) for (const f of e.errors) out[f.field] = out[f.field] ? `${out[f.field]}；${f.message}` : f.message
+  return out
+}
+
+/** Downloads rows as a CSV file that Excel opens (UTF-8 with BOM). */
+export function downloadCsv(name: string, header: string[], rows: (string | number)[][]) {
+  const cell = (v: string | number) => {
+    const s = String(v ?? '')
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+  }
+  const text = [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n')
+  const url = URL.createObjectURL(new Blob(['\ufeff' + text], { type: 'text/csv;charset=utf-8' }))
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.click()
+  URL.revokeObjectURL(url)
+}
