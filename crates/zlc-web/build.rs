@@ -19,7 +19,9 @@ fn run(cmd: &mut Command, what: &str) {
         )
     });
     if !status.success() {
-        panic!("\n\n网页前端构建失败：{what} 退出码 {status}\nThe web front end failed to build: `{what}` exited with {status}.\n\n");
+        panic!(
+            "\n\n网页前端构建失败：{what} 退出码 {status}\nThe web front end failed to build: `{what}` exited with {status}.\n\n"
+        );
     }
 }
 
@@ -57,7 +59,16 @@ fn main() {
     }
     run(
         Command::new(npm)
-            .args(["exec", "--", "vite", "build", "--logLevel", "warn", "--emptyOutDir", "--outDir"])
+            .args([
+                "exec",
+                "--",
+                "vite",
+                "build",
+                "--logLevel",
+                "warn",
+                "--emptyOutDir",
+                "--outDir",
+            ])
             .arg(&out)
             .current_dir(&web),
         "vite build",

@@ -12,9 +12,20 @@ async fn the_app_answers_deep_links_and_serves_its_files() {
         let r = s.get(path).await;
         assert_eq!(r.status(), StatusCode::OK, "{path}");
         let h = r.headers().clone();
-        assert!(h["content-type"].to_str().unwrap_or_default().starts_with("text/html"), "{path}");
+        assert!(
+            h["content-type"]
+                .to_str()
+                .unwrap_or_default()
+                .starts_with("text/html"),
+            "{path}"
+        );
         assert_eq!(h["cache-control"], "no-cache");
-        assert!(h["content-security-policy"].to_str().unwrap_or_default().contains("script-src 'self'"));
+        assert!(
+            h["content-security-policy"]
+                .to_str()
+                .unwrap_or_default()
+                .contains("script-src 'self'")
+        );
         let html = r.text().await.expect("text");
         assert!(html.contains("<div id=\"app\">"), "{path}: {html}");
     }
@@ -28,13 +39,31 @@ async fn the_app_answers_deep_links_and_serves_its_files() {
         .to_string();
     let r = s.get(&script).await;
     assert_eq!(r.status(), StatusCode::OK);
-    assert!(r.headers()["content-type"].to_str().unwrap_or_default().contains("javascript"));
-    assert!(r.headers()["cache-control"].to_str().unwrap_or_default().contains("immutable"));
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap_or_default()
+            .contains("javascript")
+    );
+    assert!(
+        r.headers()["cache-control"]
+            .to_str()
+            .unwrap_or_default()
+            .contains("immutable")
+    );
     // A file that is not there is a 404, not the page; so is an unknown API path.
-    assert_eq!(s.get("/assets/missing-0000.js").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        s.get("/assets/missing-0000.js").await.status(),
+        StatusCode::NOT_FOUND
+    );
     let r = s.get("/api/v1/no-such-thing").await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    assert!(r.headers()["content-type"].to_str().unwrap_or_default().contains("problem+json"));
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap_or_default()
+            .contains("problem+json")
+    );
     assert_eq!(
         s.post("/somewhere", serde_json::json!({})).await.status(),
         StatusCode::NOT_FOUND
