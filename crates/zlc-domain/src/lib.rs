@@ -17,3 +17,4 @@ pub mod period;
 pub mod policy;
 pub mod registry;
 pub mod report;
+pub mod sheets;
