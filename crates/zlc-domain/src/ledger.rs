@@ -40,6 +40,72 @@ vocab!(
     }
 );
 
+impl ProblemCategory {
+    /// The category a problem's text most likely belongs to, for rows of a
+    /// unit's own ledger that give no category (台账 has no such column):
+    /// the first of these whose words the text contains, else 其他. The
+    /// words are those of the seeds' examples (seed 001 四, 004 一、二).
+    pub fn guess(text: &str) -> ProblemCategory {
+        const WORDS: [(ProblemCategory, &[&str]); 12] = [
+            (ProblemCategory::Intermediary, &["中介"]),
+            (ProblemCategory::Certificates, &["证明"]),
+            (ProblemCategory::Materials, &["材料", "要件", "表格"]),
+            (
+                ProblemCategory::Online,
+                &[
+                    "网办",
+                    "网上",
+                    "线上",
+                    "系统",
+                    "平台",
+                    "掌上",
+                    "APP",
+                    "小程序",
+                ],
+            ),
+            (ProblemCategory::DataSharing, &["共享", "数据", "信息不通"]),
+            (
+                ProblemCategory::Coordination,
+                &["协同", "部门间", "联动", "衔接"],
+            ),
+            (ProblemCategory::Enforcement, &["执法", "处罚", "检查"]),
+            (
+                ProblemCategory::Attitude,
+                &["态度", "服务意识", "推诿", "冷硬"],
+            ),
+            (
+                ProblemCategory::Process,
+                &["流程", "环节", "时限", "跑动", "审批", "一次性告知"],
+            ),
+            (
+                ProblemCategory::Facilities,
+                &[
+                    "窗口",
+                    "排队",
+                    "座椅",
+                    "设施",
+                    "环境",
+                    "卫生",
+                    "灭火器",
+                    "停车",
+                    "叫号",
+                    "终端",
+                ],
+            ),
+            (ProblemCategory::Policy, &["政策", "制度", "规定"]),
+            (
+                ProblemCategory::Supporting,
+                &["配套", "水电", "供气", "供暖", "银行"],
+            ),
+        ];
+        WORDS
+            .iter()
+            .find(|(_, words)| words.iter().any(|w| text.contains(w)))
+            .map(|(c, _)| *c)
+            .unwrap_or(ProblemCategory::Other)
+    }
+}
+
 vocab!(
     /// 需求提出方 who raised a need (seed 003 附件2)
     NeedSource {
@@ -92,5 +158,26 @@ mod tests {
         assert_eq!(NeedStatus::parse("无法满足"), Some(NeedStatus::CannotMeet));
         assert!(NeedStatus::CannotMeet.is_closed() && !NeedStatus::Answered.is_closed());
         assert_eq!(MeasureStatus::parse("done"), Some(MeasureStatus::Done));
+    }
+
+    #[test]
+    fn categories_guessed_from_the_seeds_examples() {
+        assert_eq!(
+            ProblemCategory::guess("群众申请法律援助需提供经济困难证明"),
+            ProblemCategory::Certificates
+        );
+        assert_eq!(
+            ProblemCategory::guess("窗口设置少、等待时间较长"),
+            ProblemCategory::Facilities
+        );
+        assert_eq!(
+            ProblemCategory::guess("网办流程不畅"),
+            ProblemCategory::Online
+        );
+        assert_eq!(
+            ProblemCategory::guess("中介收费不规范"),
+            ProblemCategory::Intermediary
+        );
+        assert_eq!(ProblemCategory::guess("说不清"), ProblemCategory::Other);
     }
 }

@@ -212,6 +212,41 @@ pub fn split_cause(text: &str) -> (String, Option<String>) {
     (text.trim().to_string(), None)
 }
 
+/// The names among `candidates` closest to `name`, best first, at most
+/// `limit`: those sharing the most characters, then the shortest. Offered
+/// when a typed name matches nothing in the registry.
+pub fn closest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    limit: usize,
+) -> Vec<String> {
+    let chars: Vec<char> = name.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut scored: Vec<(usize, usize, &str)> = candidates
+        .into_iter()
+        .map(|c| {
+            let shared = c.chars().filter(|x| chars.contains(x)).count();
+            (shared, c.chars().count(), c)
+        })
+        .filter(|(shared, _, _)| *shared > 0)
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(b.2)));
+    scored.dedup_by(|a, b| a.2 == b.2);
+    scored
+        .into_iter()
+        .take(limit)
+        .map(|(_, _, c)| c.to_string())
+        .collect()
+}
+
+/// `单位「区审批局」下没有科室「综合科」，最接近的：综合服务科、审批科`.
+pub fn not_found(what: &str, name: &str, near: &[String]) -> String {
+    if near.is_empty() {
+        format!("{what}「{name}」不存在")
+    } else {
+        format!("{what}「{name}」不存在，最接近的：{}", near.join("、"))
+    }
+}
+
 /// 整改结果 what the rectification columns of a row say, read on the day of
 /// import: done and closed on a date, under way with a deadline, or not
 /// started.
@@ -495,6 +530,20 @@ mod tests {
             Rectified::InProgress(d("2024-03-20"))
         );
         assert_eq!(rectified(None, true, today), Rectified::Pending);
+    }
+
+    #[test]
+    fn closest_names_first() {
+        let names = ["区行政审批局", "区市场监管局", "区审批服务中心", "区卫健局"];
+        assert_eq!(
+            closest("区审批局", names, 2),
+            ["区行政审批局", "区审批服务中心"]
+        );
+        assert!(closest("xyz", names, 3).is_empty());
+        assert_eq!(
+            not_found("单位", "区审批局", &closest("区审批局", names, 1)),
+            "单位「区审批局」不存在，最接近的：区行政审批局"
+        );
     }
 
     #[test]

@@ -732,7 +732,9 @@ impl RowReader<'_> {
     fn schedule(&self, errors: &mut Vec<RowError>) -> Option<ScheduleEntry> {
         let date = self.date("日期", errors);
         let name = self.required("姓名", errors);
-        let phone = self.text("联系电话");
+        // A masked number (183****1234) comes from an export by someone who may
+        // not read phones; it reads as no number.
+        let phone = self.text("联系电话").filter(|p| !p.contains('*'));
         if let Some(p) = &phone
             && !p
                 .chars()

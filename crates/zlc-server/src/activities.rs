@@ -60,6 +60,7 @@ impl From<FilingCheck> for FilingOut {
                 .map(|b| crate::error::ProblemField {
                     field: b.field,
                     message: b.message,
+                    ..Default::default()
                 })
                 .collect(),
             due: c.due.to_string(),

@@ -9,10 +9,19 @@ use zlc_domain::error::{Errors, FieldError};
 use zlc_store::StoreError;
 
 /// A field named by a validation error.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Default, Serialize, ToSchema)]
 pub struct ProblemField {
     pub field: String,
     pub message: String,
+    /// For a row of an imported table: its row number as the spreadsheet shows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<u32>,
+    /// For a row of an imported table: the column's header (empty for the whole row).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// For a table of several: the worksheet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
 }
 
 /// RFC 9457 problem details.
@@ -50,6 +59,8 @@ pub enum ApiError {
     UnsupportedMedia,
     /// 422: validation, naming each field.
     Invalid(Errors),
+    /// 422: rows of an imported table, each as `row N, column 列名: reason`.
+    Rows(Vec<zlc_domain::sheets::RowError>),
     /// 423: the account is locked.
     Locked(String),
     /// 500: logged in full, shown briefly.
@@ -85,6 +96,11 @@ impl ApiError {
                 "validation",
                 "提交的数据有误",
             ),
+            ApiError::Rows(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "import-rows",
+                "表格有误，未导入任何数据",
+            ),
             ApiError::Locked(_) => (StatusCode::LOCKED, "locked", "账号已锁定"),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -104,6 +120,7 @@ impl From<StoreError> for ApiError {
                 current_version: Some(current),
             },
             StoreError::Invalid(errs) => ApiError::Invalid(errs),
+            StoreError::Rows(rows) => ApiError::Rows(rows),
             StoreError::Conflict(m) => ApiError::Conflict {
                 detail: m,
                 current_version: None,
@@ -153,6 +170,30 @@ impl IntoResponse for ApiError {
                     .map(|e| ProblemField {
                         field: e.field,
                         message: e.message,
+                        row: None,
+                        column: None,
+                        sheet: None,
+                    })
+                    .collect();
+                d
+            }
+            ApiError::Rows(rows) => {
+                let d = format!("表格有 {} 处错误，未导入任何数据", rows.len());
+                errors = rows
+                    .into_iter()
+                    .map(|e| {
+                        let field = e.to_string();
+                        let field = field
+                            .strip_suffix(&format!(": {}", e.reason))
+                            .unwrap_or(&field)
+                            .to_string();
+                        ProblemField {
+                            field,
+                            message: e.reason,
+                            row: Some(e.row),
+                            column: Some(e.column),
+                            sheet: e.sheet,
+                        }
                     })
                     .collect();
                 d

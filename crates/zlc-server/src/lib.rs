@@ -14,6 +14,7 @@ pub mod error;
 pub mod extract;
 pub mod items;
 pub mod ledgers;
+pub mod office;
 pub mod officials;
 pub mod plans;
 pub mod policy;
@@ -238,6 +239,7 @@ pub fn app(state: AppState) -> Router {
         .merge(activities::router())
         .merge(problems::router())
         .merge(reports::router())
+        .merge(office::router())
         .split_for_parts();
     let mut doc = doc;
     doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);

@@ -231,4 +231,12 @@ impl Tx {
             Tx::Postgres(t) => t.commit().await,
         }
     }
+
+    /// Undoes everything the transaction wrote (dropping it does too; this says so).
+    pub async fn rollback(self) -> sqlx::Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.rollback().await,
+            Tx::Postgres(t) => t.rollback().await,
+        }
+    }
 }

@@ -12,6 +12,8 @@ pub mod calendar;
 pub mod campaign;
 pub mod crypto;
 pub mod db;
+pub mod exports;
+pub mod imports;
 pub mod objects;
 pub mod policy;
 pub mod registry;
@@ -38,6 +40,9 @@ pub enum StoreError {
     Invalid(Errors),
     #[error("{0}")]
     Conflict(String),
+    /// Rows of an imported table that cannot be written; nothing was.
+    #[error("导入失败，共 {} 处错误：{}", .0.len(), .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("；"))]
+    Rows(Vec<zlc_domain::sheets::RowError>),
     #[error("数据库地址无效：{0}")]
     BadUrl(String),
     #[error(transparent)]

@@ -73,6 +73,20 @@ impl Flow {
         ]
     }
 
+    /// The sum of two flows.
+    pub fn plus(self, o: Flow) -> Flow {
+        let (a, b) = (self.values(), o.values());
+        Flow {
+            activities: a[0] + b[0],
+            late: a[1] + b[1],
+            visitors: a[2] + b[2],
+            participations: a[3] + b[3],
+            problems_found: a[4] + b[4],
+            problems_solved: a[5] + b[5],
+            needs: a[6] + b[6],
+        }
+    }
+
     pub fn negated(self) -> Flow {
         let v = self.values().map(|x| -x);
         Flow {
@@ -153,6 +167,88 @@ async fn add_flow(tx: &mut Tx, units: &[i64], month: &str, kind: &str, f: Flow) 
 /// Counts `f` for a record of the unit at `path`, dated `date`.
 pub(crate) async fn count(tx: &mut Tx, path: &str, date: &str, kind: &str, f: Flow) -> Result<()> {
     add_flow(tx, &path_ids(path), &month_of(date)?, kind, f).await
+}
+
+/// Who took part in an activity, and which items it experienced, in every
+/// period its date falls in: rows for `stats_officials` / `stats_items`,
+/// as (period, id, unit path).
+pub(crate) fn took_part(
+    date: &str,
+    officials: &[(i64, String)],
+    items: &[(i64, String)],
+    out_officials: &mut std::collections::HashSet<(String, i64, String)>,
+    out_items: &mut std::collections::HashSet<(String, i64, String)>,
+) -> Result<()> {
+    for key in period_keys(date)? {
+        for (id, path) in officials {
+            out_officials.insert((key.clone(), *id, path.clone()));
+        }
+        for (id, path) in items {
+            out_items.insert((key.clone(), *id, path.clone()));
+        }
+    }
+    Ok(())
+}
+
+/// Writes the rows [`took_part`] gathered, once each.
+pub(crate) async fn insert_took_part(
+    tx: &mut Tx,
+    table: &str,
+    rows: impl IntoIterator<Item = (String, i64, String)>,
+) -> Result<()> {
+    let col = match table {
+        "stats_officials" => "official_id",
+        _ => "item_id",
+    };
+    let rows: Vec<_> = rows.into_iter().collect();
+    for chunk in rows.chunks(3000) {
+        let mut a: Vec<Arg> = Vec::with_capacity(chunk.len() * 3);
+        let mut marks = Vec::with_capacity(chunk.len());
+        for (period, id, path) in chunk {
+            a.push(period.as_str().into());
+            a.push((*id).into());
+            a.push(path.as_str().into());
+            let n = a.len();
+            marks.push(format!("(${}, ${}, ${})", n - 2, n - 1, n));
+        }
+        tx.execute(
+            &format!(
+                "INSERT INTO {table} (period, {col}, unit_path) VALUES {} ON CONFLICT (period, {col}) DO NOTHING",
+                marks.join(", ")
+            ),
+            a,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The month key (`2024-03`) of a `YYYY-MM-DD` date, for callers that sum
+/// flows before writing them.
+pub(crate) fn month_key(date: &str) -> Result<String> {
+    month_of(date)
+}
+
+/// Adds flows summed per (unit path, month, kind) to the unit of each path
+/// and every ancestor.
+pub(crate) async fn add_flows(
+    tx: &mut Tx,
+    flows: impl IntoIterator<Item = ((String, String, String), Flow)>,
+) -> Result<()> {
+    // Sum per unit first: many paths share their ancestors.
+    let mut per_unit: std::collections::BTreeMap<(String, String, i64), Flow> = Default::default();
+    for ((path, month, kind), f) in flows {
+        for u in path_ids(&path) {
+            let e = per_unit
+                .entry((month.clone(), kind.clone(), u))
+                .or_default();
+            *e = e.plus(f);
+        }
+    }
+    for ((month, kind, unit), f) in per_unit {
+        add_flow(tx, &[unit], &month, &kind, f).await?;
+    }
+    Ok(())
 }
 
 /// Counts an activity just filed: its flows, its officials and its items.

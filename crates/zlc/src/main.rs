@@ -68,6 +68,31 @@ enum Cmd {
         #[command(subcommand)]
         which: ReportCmd,
     },
+    /// Read a filled-in table (xlsx) into the database, all or nothing
+    Import {
+        /// items | ledger | window-schedule | window-stats | lists | units
+        kind: String,
+        file: PathBuf,
+        /// The unit the table is for (default: the sheet's 填报单位)
+        #[arg(long)]
+        unit: Option<String>,
+        /// Check every row and write nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write a table in its seed's layout (xlsx)
+    Export {
+        /// items | ledger | window-schedule | window-stats | lists | units
+        kind: String,
+        /// 2024, 2024H1, 2024Q1 or 2024-03 (not needed for items and units)
+        #[arg(long)]
+        period: Option<String>,
+        /// The unit whose subtree is written (default: the root unit)
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
     /// Consistent online backup of the embedded database
     Backup {
         #[arg(short = 'o', long = "output")]
@@ -280,6 +305,18 @@ async fn run(cli: Cli) -> Result<u8> {
         }
         Cmd::User { cmd } => user(&ctx, cmd).await,
         Cmd::Report { which } => report(&ctx, which).await,
+        Cmd::Import {
+            kind,
+            file,
+            unit,
+            dry_run,
+        } => import(&ctx, &kind, &file, unit.as_deref(), dry_run).await,
+        Cmd::Export {
+            kind,
+            period,
+            unit,
+            output,
+        } => export(&ctx, &kind, period.as_deref(), unit.as_deref(), &output).await,
         Cmd::Backup { output } => {
             let store = ctx.store().await?;
             if output.exists() {
@@ -448,6 +485,148 @@ async fn report(ctx: &Ctx, which: ReportCmd) -> Result<u8> {
             .with_context(|| format!("无法写入 {}", args.output.display()))?;
         eprintln!("已写入 {}", args.output.display());
     }
+    Ok(0)
+}
+
+fn sheet_kind(raw: &str) -> Result<zlc_domain::sheets::SheetKind> {
+    use zlc_domain::sheets::SheetKind;
+    SheetKind::parse(raw).ok_or_else(|| {
+        let codes: Vec<&str> = SheetKind::ALL.iter().map(|k| k.code()).collect();
+        anyhow::anyhow!("未知的表格类型「{raw}」，可选：{}", codes.join("、"))
+    })
+}
+
+async fn import(
+    ctx: &Ctx,
+    kind: &str,
+    file: &std::path::Path,
+    unit: Option<&str>,
+    dry_run: bool,
+) -> Result<u8> {
+    let kind = sheet_kind(kind)?;
+    let bytes = std::fs::read(file).with_context(|| format!("无法读取 {}", file.display()))?;
+    let state = ctx.state().await?;
+    let unit = match unit {
+        Some(name) if kind.needs_unit() => Some(find_unit(&state.store, name).await?.id),
+        _ => None,
+    };
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let today = chrono::Local::now().date_naive();
+    let actor = Actor::system("cli import");
+    match zlc_server::office::import_bytes(
+        &state,
+        &actor,
+        &zlc_store::Scope::all(),
+        kind,
+        bytes,
+        &name,
+        unit,
+        dry_run,
+        today,
+    )
+    .await
+    {
+        Ok(s) => {
+            let verb = if s.dry_run {
+                "检查通过（未写入）"
+            } else {
+                "导入完成"
+            };
+            println!(
+                "{verb}：{} 共 {} 行，其中 {} 行此前已导入、未改动。",
+                name, s.rows, s.unchanged
+            );
+            let parts = [
+                ("活动", s.activities),
+                ("问题", s.problems),
+                ("需求", s.needs),
+                ("措施", s.measures),
+                ("计划", s.plans),
+                ("事项", s.items),
+                ("更新事项", s.items_updated),
+                ("单位", s.units),
+                ("更新单位", s.units_updated),
+                ("新增人员", s.officials_added),
+                ("新增事项", s.items_added),
+            ];
+            let written: Vec<String> = parts
+                .iter()
+                .filter(|(_, n)| *n > 0)
+                .map(|(what, n)| format!("{what} {n}"))
+                .collect();
+            if !written.is_empty() {
+                println!(
+                    "{}：{}",
+                    if s.dry_run { "将写入" } else { "写入" },
+                    written.join("，")
+                );
+            }
+            Ok(0)
+        }
+        Err(zlc_server::error::ApiError::Rows(rows)) => {
+            eprintln!("导入失败：共 {} 处错误，未写入任何数据。", rows.len());
+            for line in zlc_server::office::error_lines(&rows) {
+                eprintln!("{line}");
+            }
+            Ok(1)
+        }
+        Err(e) => bail!("{}", api_message(e)),
+    }
+}
+
+/// The Chinese message of an API error, for the command line.
+fn api_message(e: zlc_server::error::ApiError) -> String {
+    use zlc_server::error::ApiError;
+    match e {
+        ApiError::Invalid(errs) => errs.to_string(),
+        ApiError::BadRequest(m)
+        | ApiError::Forbidden(m)
+        | ApiError::Unauthorized(m)
+        | ApiError::Locked(m) => m,
+        ApiError::Conflict { detail, .. } => detail,
+        ApiError::NotFound => "记录不存在".into(),
+        ApiError::Internal(m) => m,
+        other => format!("{other:?}"),
+    }
+}
+
+async fn export(
+    ctx: &Ctx,
+    kind: &str,
+    period: Option<&str>,
+    unit: Option<&str>,
+    output: &std::path::Path,
+) -> Result<u8> {
+    let kind = sheet_kind(kind)?;
+    let period = period
+        .map(|p| zlc_domain::period::Period::parse(p).map_err(|e| anyhow::anyhow!("--period：{e}")))
+        .transpose()?;
+    let state = ctx.state().await?;
+    let unit = match unit {
+        Some(name) => find_unit(&state.store, name).await?,
+        None => state
+            .store
+            .root_units()
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| anyhow::anyhow!("数据库中还没有单位"))?,
+    };
+    let req = zlc_server::office::ExportRequest {
+        kind,
+        unit: &unit,
+        period,
+        phones: true,
+        filled_by: String::new(),
+        today: chrono::Local::now().date_naive(),
+    };
+    let n = zlc_server::office::export_to_file(&state, &zlc_store::Scope::all(), &req, output)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", api_message(e)))?;
+    eprintln!("已写入 {}（{n} 行）", output.display());
     Ok(0)
 }
 

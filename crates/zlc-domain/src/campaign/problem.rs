@@ -198,6 +198,66 @@ pub fn new_problem(
     })
 }
 
+/// The state of a problem read from a unit's own ledger (台账导入): what the
+/// rectification columns say (see [`crate::sheets::rectified`]), under the
+/// policy's words. A problem closed on the day it was found was 立行立改;
+/// others were 限期整改 (or the policy's first disposition). A closed one is
+/// due its 回头看 as the policy says; one without a deadline gets the
+/// policy's default.
+pub fn imported(
+    policy: &Policy,
+    cal: &WorkCalendar,
+    found_on: NaiveDate,
+    rectified: crate::sheets::Rectified,
+    measures: Option<String>,
+    effect: Option<String>,
+) -> ProblemState {
+    use crate::sheets::Rectified;
+    let rule = &policy.rectification;
+    let pick = |d: Disposition| {
+        if rule.dispositions.contains(&d) {
+            d
+        } else {
+            rule.dispositions.first().copied().unwrap_or(d)
+        }
+    };
+    let mut s = ProblemState {
+        status: ProblemStatus::Pending,
+        disposition: pick(Disposition::Deadline),
+        found_on,
+        deadline: None,
+        handler_id: None,
+        measures: non_empty(measures),
+        effect: non_empty(effect),
+        evidence_count: 0,
+        escalated_to: None,
+        closed_on: None,
+        review_due: None,
+        reopen_count: 0,
+        verifier_id: None,
+    };
+    match rectified {
+        Rectified::Closed(d) => {
+            let d = d.max(found_on);
+            if d == found_on {
+                s.disposition = pick(Disposition::Immediate);
+            }
+            s.status = ProblemStatus::Closed;
+            s.deadline = Some(d);
+            s.closed_on = Some(d);
+            s.review_due = Some(rule.review_date(d));
+        }
+        Rectified::InProgress(d) => {
+            s.status = working_status(policy);
+            s.deadline = Some(d.max(found_on));
+        }
+        Rectified::Pending => {
+            s.deadline = rule.default_deadline(found_on, s.disposition, cal);
+        }
+    }
+    s
+}
+
 fn non_empty(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
@@ -1307,6 +1367,67 @@ mod tests {
             }
             .code(),
             "set-deadline"
+        );
+    }
+
+    #[test]
+    fn a_ledger_row_reads_as_a_problem_under_the_policy() {
+        use crate::sheets::Rectified;
+        let policy = Policy::from_toml(preset("003-beilin").unwrap().source).unwrap();
+        let found = d("2024-03-05");
+        let s = imported(
+            &policy,
+            cal(),
+            found,
+            Rectified::Closed(d("2024-03-20")),
+            Some("推行告知承诺制".into()),
+            None,
+        );
+        assert_eq!(s.status, ProblemStatus::Closed);
+        assert_eq!(s.disposition, Disposition::Deadline);
+        assert_eq!(s.closed_on, Some(d("2024-03-20")));
+        assert_eq!(
+            s.review_due,
+            Some(policy.rectification.review_date(d("2024-03-20")))
+        );
+        // Closed the day it was found: 立行立改.
+        let s = imported(
+            &policy,
+            cal(),
+            found,
+            Rectified::Closed(found),
+            Some("当场补正".into()),
+            None,
+        );
+        assert_eq!(s.disposition, Disposition::Immediate);
+        let s = imported(
+            &policy,
+            cal(),
+            found,
+            Rectified::InProgress(d("2024-04-30")),
+            None,
+            None,
+        );
+        assert_eq!(
+            (s.status, s.deadline),
+            (ProblemStatus::InProgress, Some(d("2024-04-30")))
+        );
+        // Not started: the policy's default deadline in working days.
+        let s = imported(
+            &policy,
+            cal(),
+            found,
+            Rectified::Pending,
+            Some("  ".into()),
+            None,
+        );
+        assert_eq!(s.status, ProblemStatus::Pending);
+        assert_eq!(s.measures, None);
+        assert_eq!(
+            s.deadline,
+            policy
+                .rectification
+                .default_deadline(found, Disposition::Deadline, cal())
         );
     }
 }

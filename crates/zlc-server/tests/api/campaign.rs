@@ -792,7 +792,7 @@ async fn the_quarterly_report_matches_a_hand_count() {
 type FlowRow = (i64, String, String, i64, i64, i64, i64, i64, i64, i64);
 
 /// Every row of the statistics' summaries that counts something, in order.
-async fn summaries(store: &zlc_store::Store) -> Vec<String> {
+pub(crate) async fn summaries(store: &zlc_store::Store) -> Vec<String> {
     let flows: Vec<FlowRow> = store
         .db
         .fetch_all(

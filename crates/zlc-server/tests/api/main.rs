@@ -6,5 +6,6 @@ mod auth;
 mod calendar;
 mod campaign;
 mod helpers;
+mod office;
 mod registry;
 mod web;

@@ -1,0 +1,506 @@
+//! 表格导入导出 the seeds' Excel tables through the API (the upload and
+//! download buttons) and for the command line (`zlc import` / `zlc export`):
+//! reading and writing run off the runtime, the store writes all or nothing.
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiQuery, RawBody};
+use axum::Json;
+use axum::extract::{DefaultBodyLimit, Path as UrlPath, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use zlc_domain::auth::Permission;
+use zlc_domain::kinds::ActivityKind;
+use zlc_domain::period::Period;
+use zlc_domain::sheets::{RowError, SheetKind, SheetMeta};
+use zlc_office::OfficeError;
+use zlc_office::write::TableWriter;
+use zlc_store::exports::Cursor as PageCursor;
+use zlc_store::imports::{ImportRequest, ImportSummary};
+use zlc_store::registry::Unit;
+use zlc_store::{Actor, Scope};
+
+/// The permissions an import of `kind` needs.
+pub fn import_permissions(kind: SheetKind) -> &'static [Permission] {
+    match kind {
+        SheetKind::Items => &[Permission::ItemWrite],
+        SheetKind::Units => &[Permission::UnitWrite],
+        SheetKind::WindowSchedule => &[Permission::PlanWrite],
+        SheetKind::Ledger | SheetKind::WindowStats | SheetKind::Lists => {
+            &[Permission::ActivityWrite, Permission::ProblemWrite]
+        }
+    }
+}
+
+/// The permissions an export of `kind` needs.
+pub fn export_permissions(kind: SheetKind) -> &'static [Permission] {
+    match kind {
+        SheetKind::Items => &[Permission::ItemRead],
+        SheetKind::Units => &[Permission::UnitRead],
+        SheetKind::WindowSchedule => &[Permission::PlanRead],
+        SheetKind::Ledger | SheetKind::WindowStats | SheetKind::Lists => {
+            &[Permission::ActivityRead, Permission::ProblemRead]
+        }
+    }
+}
+
+fn office_error(e: OfficeError) -> ApiError {
+    match e {
+        OfficeError::Write(m) => ApiError::Internal(m),
+        other => ApiError::field("file", other.to_string()),
+    }
+}
+
+fn join_error(e: tokio::task::JoinError) -> ApiError {
+    ApiError::Internal(format!("后台任务失败：{e}"))
+}
+
+/// Reads an uploaded file of `kind` and writes what it says (or, with
+/// `dry_run`, checks it all and writes nothing). Row errors of the file and
+/// of the registry are reported together.
+#[allow(clippy::too_many_arguments)]
+pub async fn import_bytes(
+    s: &AppState,
+    actor: &Actor,
+    scope: &Scope,
+    kind: SheetKind,
+    bytes: Vec<u8>,
+    file_name: &str,
+    unit: Option<i64>,
+    dry_run: bool,
+    today: NaiveDate,
+) -> ApiResult<ImportSummary> {
+    let sm3 = zlc_store::crypto::sm3_hex(&bytes);
+    let parsed =
+        tokio::task::spawn_blocking(move || zlc_office::read::read(Cursor::new(bytes), kind))
+            .await
+            .map_err(join_error)?
+            .map_err(office_error)?;
+    let policy = s.policy();
+    let calendar = s.calendar();
+    let req = ImportRequest {
+        kind,
+        sheets: &parsed.sheets,
+        unit,
+        // With rows already refused, only check the others.
+        dry_run: dry_run || !parsed.errors.is_empty(),
+        today,
+        file_name: file_name.to_string(),
+        file_sm3: sm3,
+        policy: &policy,
+        calendar: &calendar,
+    };
+    let result = s.store.import(actor, scope, &req).await;
+    match (result, parsed.errors) {
+        (Ok(summary), errors) if errors.is_empty() => Ok(summary),
+        (Ok(_), errors) => Err(ApiError::Rows(errors)),
+        (Err(zlc_store::StoreError::Rows(more)), mut errors) => {
+            errors.extend(more);
+            errors.sort_by(|a, b| (&a.sheet, a.row).cmp(&(&b.sheet, b.row)));
+            Err(ApiError::Rows(errors))
+        }
+        (Err(e), _) => Err(e.into()),
+    }
+}
+
+/// One piece of a table on its way to the writer thread.
+enum Piece {
+    Begin(String, SheetMeta),
+    Rows(Rows),
+    End(SheetMeta),
+}
+
+enum Rows {
+    Items(Vec<zlc_domain::sheets::ItemEntry>),
+    Ledger(Vec<zlc_domain::sheets::LedgerEntry>),
+    Schedule(Vec<zlc_domain::sheets::ScheduleEntry>),
+    WindowStats(Vec<zlc_domain::sheets::WindowStatEntry>),
+    Lists(Vec<zlc_domain::sheets::ListsEntry>),
+    Units(Vec<zlc_domain::sheets::UnitEntry>),
+}
+
+fn write_rows(w: &mut TableWriter, rows: Rows) -> Result<u64, OfficeError> {
+    let mut n = 0;
+    macro_rules! each {
+        ($v:expr, $f:ident) => {
+            for e in &$v {
+                w.$f(e)?;
+                n += 1;
+            }
+        };
+    }
+    match rows {
+        Rows::Items(v) => each!(v, item),
+        Rows::Ledger(v) => each!(v, ledger),
+        Rows::Schedule(v) => each!(v, schedule),
+        Rows::WindowStats(v) => each!(v, window_stat),
+        Rows::Lists(v) => each!(v, lists),
+        Rows::Units(v) => each!(v, unit),
+    }
+    Ok(n)
+}
+
+/// What an export is of.
+pub struct ExportRequest<'a> {
+    pub kind: SheetKind,
+    pub unit: &'a Unit,
+    pub period: Option<Period>,
+    /// Whether phone numbers are written in full (`official:phone`).
+    pub phones: bool,
+    pub filled_by: String,
+    pub today: NaiveDate,
+}
+
+/// Writes the table of `req` to `path` in its seed's layout. Rows are read
+/// page by page and handed to a writer thread that streams them to disk,
+/// so memory stays flat however long the ledger. Returns the rows written.
+pub async fn export_to_file(
+    s: &AppState,
+    scope: &Scope,
+    req: &ExportRequest<'_>,
+    path: &Path,
+) -> ApiResult<u64> {
+    let kind = req.kind;
+    let sub = Scope::subtree(req.unit.path.clone());
+    if !scope.contains(&req.unit.path) {
+        return Err(ApiError::NotFound);
+    }
+    let needs_period = !matches!(kind, SheetKind::Items | SheetKind::Units);
+    let period = match (req.period, needs_period) {
+        (Some(p), _) => Some(p),
+        (None, false) => None,
+        (None, true) => return Err(ApiError::field("period", "导出此表须指定期间，如 2024Q1")),
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Piece>(4);
+    let out: PathBuf = path.to_path_buf();
+    let tmp = out
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(std::env::temp_dir);
+    let writer = tokio::task::spawn_blocking(move || -> Result<u64, OfficeError> {
+        let mut w = TableWriter::new(kind);
+        w.set_tempdir(&tmp)?;
+        let mut n = 0;
+        while let Some(p) = rx.blocking_recv() {
+            match p {
+                Piece::Begin(name, meta) => w.begin(&name, &meta)?,
+                Piece::Rows(r) => n += write_rows(&mut w, r)?,
+                Piece::End(meta) => w.end(&meta)?,
+            }
+        }
+        w.save(&out)?;
+        Ok(n)
+    });
+    let meta = SheetMeta {
+        unit: Some(req.unit.name.clone()),
+        date: Some(req.today),
+        filled_by: Some(req.filled_by.clone()),
+        ..SheetMeta::default()
+    };
+    let send = |p: Piece| {
+        let tx = tx.clone();
+        async move {
+            tx.send(p)
+                .await
+                .map_err(|_| ApiError::Internal("导出写入中断".into()))
+        }
+    };
+    let title = zlc_office::layout::layout(kind).title.to_string();
+    let store = &s.store;
+    match kind {
+        SheetKind::Items => {
+            send(Piece::Begin(title, meta.clone())).await?;
+            send(Piece::Rows(Rows::Items(store.item_rows(&sub).await?))).await?;
+            send(Piece::End(meta)).await?;
+        }
+        SheetKind::Units => {
+            send(Piece::Begin(title, meta.clone())).await?;
+            send(Piece::Rows(Rows::Units(store.unit_rows(&sub).await?))).await?;
+            send(Piece::End(meta)).await?;
+        }
+        SheetKind::WindowSchedule => {
+            let p = period.ok_or(ApiError::NotFound)?;
+            send(Piece::Begin(title, meta.clone())).await?;
+            send(Piece::Rows(Rows::Schedule(
+                store.schedule_rows(&sub, p, req.phones).await?,
+            )))
+            .await?;
+            send(Piece::End(meta)).await?;
+        }
+        SheetKind::Ledger | SheetKind::WindowStats => {
+            let p = period.ok_or(ApiError::NotFound)?;
+            send(Piece::Begin(title, meta.clone())).await?;
+            let mut after: PageCursor = None;
+            loop {
+                let (rows, next) = if kind == SheetKind::Ledger {
+                    let (r, n) = store.ledger_page(&sub, p, &after, 5000, req.today).await?;
+                    (Rows::Ledger(r), n)
+                } else {
+                    let (r, n) = store
+                        .window_stats_page(&sub, p, &after, 5000, req.today)
+                        .await?;
+                    (Rows::WindowStats(r), n)
+                };
+                if next.is_none() {
+                    break;
+                }
+                send(Piece::Rows(rows)).await?;
+                after = next;
+            }
+            send(Piece::End(meta)).await?;
+        }
+        SheetKind::Lists => {
+            let p = period.ok_or(ApiError::NotFound)?;
+            let tables = store.lists_tables(&sub, p, req.today).await?;
+            for ((activity, official, first_day), rows) in tables {
+                let m = SheetMeta {
+                    official: Some(official.clone()),
+                    activity_kind: Some(activity),
+                    date: Some(first_day),
+                    ..meta.clone()
+                };
+                send(Piece::Begin(
+                    format!("{}-{official}", activity.label_zh()),
+                    m.clone(),
+                ))
+                .await?;
+                send(Piece::Rows(Rows::Lists(rows))).await?;
+                send(Piece::End(m)).await?;
+            }
+        }
+    }
+    drop(tx);
+    writer.await.map_err(join_error)?.map_err(office_error)
+}
+
+/// An empty table of `kind` to fill in, with the unit's name above it.
+pub fn template(kind: SheetKind, unit: Option<&str>) -> Result<Vec<u8>, OfficeError> {
+    let mut w = TableWriter::new(kind);
+    let meta = SheetMeta {
+        unit: unit.map(str::to_string),
+        activity_kind: (kind == SheetKind::Lists).then_some(ActivityKind::Walk),
+        ..SheetMeta::default()
+    };
+    w.begin(zlc_office::layout::layout(kind).title, &meta)?;
+    for _ in 0..3 {
+        w.row(Vec::new())?;
+    }
+    w.end(&meta)?;
+    w.into_bytes()
+}
+
+fn sheet_kind(raw: &str) -> ApiResult<SheetKind> {
+    SheetKind::parse(raw).ok_or_else(|| {
+        let codes: Vec<&str> = SheetKind::ALL.iter().map(|k| k.code()).collect();
+        ApiError::field(
+            "kind",
+            format!("未知的表格「{raw}」，可选：{}", codes.join("、")),
+        )
+    })
+}
+
+fn require_all(user: &CurrentUser, perms: &[Permission]) -> ApiResult<()> {
+    for p in perms {
+        user.require(*p)?;
+    }
+    Ok(())
+}
+
+/// An xlsx answer, downloaded as `name`.
+pub fn xlsx_response(bytes: Vec<u8>, name: &str) -> ApiResult<Response> {
+    file_response(bytes, name, zlc_office::XLSX_MIME)
+}
+
+/// A file answer with its name in RFC 6266 form (UTF-8 names, as Chinese file names need).
+pub fn file_response(bytes: Vec<u8>, name: &str, mime: &'static str) -> ApiResult<Response> {
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let mut resp = bytes.into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!(
+            "attachment; filename=\"download\"; filename*=UTF-8''{encoded}"
+        ))
+        .map_err(|e| ApiError::Internal(e.to_string()))?,
+    );
+    Ok(resp)
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ImportQuery {
+    /// Unit id the table is for (default: the sheet's 填报单位).
+    pub unit: Option<i64>,
+    /// Check everything and write nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// The uploaded file's name, for the import log.
+    pub name: Option<String>,
+}
+
+/// 导入 a filled-in table; the body is the xlsx file. All or nothing: any
+/// bad row answers 422 with every row error and writes nothing.
+#[utoipa::path(post, path = "/imports/{kind}", tag = "表格", params(("kind" = String, Path, description = "items | ledger | window-schedule | window-stats | lists | units"), ImportQuery),
+    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    responses((status = 200, body = Object), (status = 422, body = crate::error::Problem)))]
+async fn import(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    UrlPath(kind): UrlPath<String>,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    RawBody(body): RawBody,
+) -> ApiResult<Json<ImportSummary>> {
+    let kind = sheet_kind(&kind)?;
+    require_all(&user, import_permissions(kind))?;
+    if body.is_empty() {
+        return Err(ApiError::field("file", "文件为空"));
+    }
+    let name = zlc_domain::files::clean_name(q.name.as_deref().unwrap_or("upload.xlsx"));
+    let today = chrono::Local::now().date_naive();
+    let unit = q.unit.or(if kind.needs_unit() {
+        None
+    } else {
+        user.unit_id
+    });
+    let summary = import_bytes(
+        &s,
+        &user.actor(),
+        &user.scope,
+        kind,
+        body.to_vec(),
+        &name,
+        unit.filter(|_| kind.needs_unit()),
+        q.dry_run,
+        today,
+    )
+    .await?;
+    Ok(Json(summary))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuery {
+    /// `2024`, `2024H1`, `2024Q1` or `2024-03` (not needed for items and units).
+    pub period: Option<String>,
+    /// Unit id whose subtree is exported (default: the caller's unit).
+    pub unit: Option<i64>,
+}
+
+/// 导出 a table in its seed's layout.
+#[utoipa::path(get, path = "/exports/{kind}", tag = "表格", params(("kind" = String, Path, description = "items | ledger | window-schedule | window-stats | lists | units"), ExportQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+async fn export(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    UrlPath(kind): UrlPath<String>,
+    ApiQuery(q): ApiQuery<ExportQuery>,
+) -> ApiResult<Response> {
+    let kind = sheet_kind(&kind)?;
+    require_all(&user, export_permissions(kind))?;
+    let period = q
+        .period
+        .as_deref()
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| Period::parse(p.trim()).map_err(|e| ApiError::field("period", e.to_string())))
+        .transpose()?;
+    let unit = crate::reports::region_for(&s.store, &user, q.unit).await?;
+    let dir = std::env::temp_dir().join(format!("zlc-export-{}", uuidish()));
+    std::fs::create_dir_all(&dir).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let file = dir.join("export.xlsx");
+    let req = ExportRequest {
+        kind,
+        unit: &unit,
+        period,
+        phones: user.can(Permission::OfficialPhone),
+        filled_by: user.display_name.clone(),
+        today: chrono::Local::now().date_naive(),
+    };
+    let result = export_to_file(&s, &user.scope, &req, &file).await;
+    let bytes =
+        result.and_then(|_| std::fs::read(&file).map_err(|e| ApiError::Internal(e.to_string())));
+    let _ = std::fs::remove_dir_all(&dir);
+    let name = match period {
+        Some(p) => format!(
+            "{}-{}-{p}.xlsx",
+            zlc_office::layout::layout(kind)
+                .title
+                .trim_matches(['“', '”']),
+            unit.name
+        ),
+        None => format!(
+            "{}-{}.xlsx",
+            zlc_office::layout::layout(kind)
+                .title
+                .trim_matches(['“', '”']),
+            unit.name
+        ),
+    };
+    xlsx_response(bytes?, &name)
+}
+
+/// A name no other export uses at the same time.
+fn uuidish() -> String {
+    let mut b = [0u8; 8];
+    let _ = getrandom::fill(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// 模板 an empty table to fill in, with the caller's unit above it.
+#[utoipa::path(get, path = "/templates/{kind}", tag = "表格", params(("kind" = String, Path, description = "items | ledger | window-schedule | window-stats | lists | units")),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+async fn template_download(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    UrlPath(kind): UrlPath<String>,
+) -> ApiResult<Response> {
+    let kind = sheet_kind(&kind)?;
+    let unit = match user.unit_id {
+        Some(id) => Some(s.store.unit(&user.scope, id).await?.name),
+        None => None,
+    };
+    let bytes = tokio::task::spawn_blocking(move || template(kind, unit.as_deref()))
+        .await
+        .map_err(join_error)?
+        .map_err(office_error)?;
+    xlsx_response(
+        bytes,
+        &format!(
+            "{}-模板.xlsx",
+            zlc_office::layout::layout(kind)
+                .title
+                .trim_matches(['“', '”'])
+        ),
+    )
+}
+
+/// Row errors as lines, for the command line.
+pub fn error_lines(errors: &[RowError]) -> Vec<String> {
+    errors.iter().map(ToString::to_string).collect()
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(import))
+        .routes(routes!(export))
+        .routes(routes!(template_download))
+        // Filled-in tables of a whole year can be large.
+        .layer(DefaultBodyLimit::max(256 * 1024 * 1024))
+}

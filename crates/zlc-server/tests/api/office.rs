@@ -1,0 +1,972 @@
+//! The seeds' tables through the API: upload all or nothing, again without
+//! change, every bad row named; download in the seed's layout; templates;
+//! scope and permissions on every one.
+
+use crate::campaign::summaries;
+use crate::helpers::*;
+use chrono::{Days, NaiveDate};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::io::Cursor;
+use zlc_domain::campaign::plan::HalfDay;
+use zlc_domain::kinds::{ActivityKind, Mode};
+use zlc_domain::ledger::ProblemSource;
+use zlc_domain::period::Period;
+use zlc_domain::sheets::{
+    Entries, LedgerEntry, ListsEntry, PersonRef, ScheduleEntry, SheetKind, SheetMeta,
+    WindowStatEntry,
+};
+use zlc_office::write::TableWriter;
+
+struct Office {
+    app: TestApp,
+    root: i64,
+    a: i64,
+    b: i64,
+    sup: Session,
+    la: Session,
+}
+
+async fn office() -> Office {
+    let app = spawn_app().await;
+    let root = app.unit("示范区", None, "region").await["id"]
+        .as_i64()
+        .expect("id");
+    let a = app.unit("区行政审批服务局", Some(root), "department").await["id"]
+        .as_i64()
+        .expect("id");
+    app.unit("审批科", Some(a), "section").await;
+    app.unit("综合服务科", Some(a), "section").await;
+    let b = app
+        .unit("区人力资源和社会保障局", Some(root), "department")
+        .await["id"]
+        .as_i64()
+        .expect("id");
+    let sup = app.user("sup", Some(root), &["supervisor"]).await;
+    let la = app.user("liaison-a", Some(a), &["liaison"]).await;
+    let r = sup
+        .post(
+            "/api/v1/officials",
+            json!({"unit_id": a, "name": "张三", "title": "局长", "rank": "head"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    Office {
+        app,
+        root,
+        a,
+        b,
+        sup,
+        la,
+    }
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn ago(n: u64) -> NaiveDate {
+    today().checked_sub_days(Days::new(n)).expect("date")
+}
+
+fn ahead(n: u64) -> NaiveDate {
+    today().checked_add_days(Days::new(n)).expect("date")
+}
+
+fn person(name: &str, title: &str) -> PersonRef {
+    PersonRef {
+        name: name.into(),
+        title: title.into(),
+    }
+}
+
+fn table(kind: SheetKind, meta: &SheetMeta, rows: impl Fn(&mut TableWriter)) -> Vec<u8> {
+    let mut w = TableWriter::new(kind);
+    w.begin("表", meta).expect("begin");
+    rows(&mut w);
+    w.end(meta).expect("end");
+    w.into_bytes().expect("bytes")
+}
+
+fn ledger_row(
+    date: NaiveDate,
+    who: PersonRef,
+    item: &str,
+    mode: Mode,
+    problem: Option<&str>,
+    measures: Option<&str>,
+    done: Option<NaiveDate>,
+    section: Option<&str>,
+) -> LedgerEntry {
+    LedgerEntry {
+        row: 0,
+        date,
+        person: who,
+        item: Some(item.into()),
+        mode,
+        problem: problem.map(|p| (p.to_string(), None)),
+        measures: measures.map(str::to_string),
+        done_on: done,
+        section: section.map(str::to_string),
+    }
+}
+
+fn meta(unit: &str) -> SheetMeta {
+    SheetMeta {
+        unit: Some(unit.into()),
+        date: Some(today()),
+        ..SheetMeta::default()
+    }
+}
+
+async fn upload(s: &Session, path: &str, bytes: Vec<u8>) -> reqwest::Response {
+    s.client
+        .post(format!("{}{path}", s.base))
+        .header("origin", &s.base)
+        .header("content-type", zlc_office::XLSX_MIME)
+        .body(bytes)
+        .send()
+        .await
+        .expect("send")
+}
+
+/// Every non-empty cell of the first sheet, as text.
+fn cell_texts(bytes: &[u8]) -> Vec<String> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::Xlsx::new(Cursor::new(bytes.to_vec())).expect("xlsx");
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).expect("sheet");
+    range
+        .cells()
+        .map(|(_, _, v)| v.to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+async fn count(app: &TestApp, table: &str) -> i64 {
+    app.store
+        .db
+        .scalar::<i64>(&format!("SELECT COUNT(*) FROM {table}"), vec![])
+        .await
+        .expect("count")
+        .unwrap_or(0)
+}
+
+async fn download(s: &Session, path: &str) -> Vec<u8> {
+    let r = s.get(path).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "{path}: {}",
+        r.text().await.unwrap_or_default()
+    );
+    assert_eq!(r.headers()["content-type"], zlc_office::XLSX_MIME);
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap_or_default()
+            .contains("filename*=UTF-8''")
+    );
+    r.bytes().await.expect("bytes").to_vec()
+}
+
+fn sample_ledger() -> Vec<u8> {
+    table(SheetKind::Ledger, &meta("区行政审批服务局"), |w| {
+        // Closed ten days ago; under way with a deadline ahead; a walk that found nothing;
+        // a second problem on the first walk; a new official and a new item.
+        w.ledger(&ledger_row(
+            ago(20),
+            person("张三", "局长"),
+            "企业开办",
+            Mode::SelfService,
+            Some("证明材料重复提交"),
+            Some("推行告知承诺制"),
+            Some(ago(10)),
+            Some("审批科"),
+        ))
+        .expect("row");
+        w.ledger(&ledger_row(
+            ago(20),
+            person("张三", "局长"),
+            "企业开办",
+            Mode::SelfService,
+            Some("网办流程不畅"),
+            Some("优化网办指引"),
+            Some(ahead(30)),
+            None,
+        ))
+        .expect("row");
+        w.ledger(&ledger_row(
+            ago(15),
+            person("李明", "分管副局长"),
+            "不动产登记",
+            Mode::Window,
+            None,
+            None,
+            None,
+            None,
+        ))
+        .expect("row");
+        w.ledger(&ledger_row(
+            ago(12),
+            person("李明", "分管副局长"),
+            "不动产登记",
+            Mode::Inspect,
+            Some("窗口少、排队长"),
+            None,
+            None,
+            Some("综合服务科"),
+        ))
+        .expect("row");
+    })
+}
+
+#[tokio::test]
+async fn a_ledger_imports_all_or_nothing_and_again_changes_nothing() {
+    let o = office().await;
+    let dry = upload(
+        &o.la,
+        &format!(
+            "/api/v1/imports/ledger?unit={}&dry_run=true&name=台账.xlsx",
+            o.a
+        ),
+        sample_ledger(),
+    )
+    .await;
+    assert_eq!(dry.status(), StatusCode::OK);
+    let dry: Value = dry.json().await.expect("json");
+    assert_eq!(dry["dry_run"], true);
+    assert_eq!(dry["problems"], 3);
+    assert_eq!(
+        count(&o.app, "problems").await,
+        0,
+        "a dry run writes nothing"
+    );
+    assert_eq!(count(&o.app, "imports").await, 0);
+
+    let r = upload(
+        &o.la,
+        &format!("/api/v1/imports/ledger?unit={}&name=台账.xlsx", o.a),
+        sample_ledger(),
+    )
+    .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
+    let s: Value = r.json().await.expect("json");
+    assert_eq!(
+        (
+            s["rows"].clone(),
+            s["activities"].clone(),
+            s["problems"].clone(),
+            s["officials_added"].clone(),
+            s["items_added"].clone(),
+            s["unchanged"].clone()
+        ),
+        (json!(4), json!(3), json!(3), json!(1), json!(2), json!(0))
+    );
+    let probs = o.la.json(&format!("/api/v1/problems?unit={}", o.a)).await;
+    let by_text = |t: &str| {
+        probs["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|p| p["description"] == t)
+            .cloned()
+            .expect(t)
+    };
+    let closed = by_text("证明材料重复提交");
+    assert_eq!(closed["status"], "closed");
+    assert_eq!(closed["closed_on"], ago(10).to_string());
+    assert_eq!(closed["category"], "certificates");
+    let open = by_text("网办流程不畅");
+    assert_eq!(open["status"], "in-progress");
+    assert_eq!(open["deadline"], ahead(30).to_string());
+    let pending = by_text("窗口少、排队长");
+    assert_eq!(pending["status"], "pending");
+    assert!(pending["section_id"].is_i64());
+    let timeline =
+        o.la.json(&format!("/api/v1/problems/{}/timeline", closed["id"]))
+            .await;
+    assert!(
+        timeline.to_string().contains("依《台账.xlsx》第"),
+        "{timeline}"
+    );
+    // The new official takes the rank its title implies.
+    let officials = o.la.json(&format!("/api/v1/officials?unit={}", o.a)).await;
+    let li = officials["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|x| x["name"] == "李明")
+        .cloned()
+        .expect("李明");
+    assert_eq!(li["rank"], "deputy");
+    // The statistics count what was imported, as a rebuild from the records would.
+    let q = Period::quarter_of(ago(20));
+    if Period::quarter_of(ago(10)) == q && Period::quarter_of(ago(12)) == q {
+        let r = o
+            .sup
+            .json(&format!("/api/v1/reports/quarterly?period={q}"))
+            .await;
+        assert_eq!(r["activities"], 3);
+        assert_eq!(r["problems_found"], 3);
+        assert_eq!(r["problems_solved"], 1);
+        assert_eq!(r["officials"], 2);
+    }
+    let kept = summaries(&o.app.store).await;
+    o.app.store.rebuild_stats().await.expect("rebuild");
+    assert_eq!(summaries(&o.app.store).await, kept);
+    let audit_before = count(&o.app, "audit_log").await;
+
+    // The same file again: nothing new, nothing changed.
+    let r = upload(
+        &o.la,
+        &format!("/api/v1/imports/ledger?unit={}", o.a),
+        sample_ledger(),
+    )
+    .await;
+    let s: Value = r.json().await.expect("json");
+    assert_eq!(
+        (
+            s["activities"].clone(),
+            s["problems"].clone(),
+            s["unchanged"].clone()
+        ),
+        (json!(0), json!(0), json!(4))
+    );
+    assert_eq!(count(&o.app, "problems").await, 3);
+    assert_eq!(count(&o.app, "officials").await, 2);
+    assert!(
+        count(&o.app, "audit_log").await > audit_before,
+        "the import itself is audited"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_ledger_names_every_row_and_writes_nothing() {
+    let o = office().await;
+    let bad = table(SheetKind::Ledger, &meta("区行政审批服务局"), |w| {
+        w.ledger(&ledger_row(
+            ago(5),
+            person("张三", "局长"),
+            "企业开办",
+            Mode::SelfService,
+            Some("材料多"),
+            None,
+            None,
+            Some("审批股"),
+        ))
+        .expect("row");
+        w.ledger(&ledger_row(
+            ago(5),
+            person("王五", ""),
+            "企业开办",
+            Mode::SelfService,
+            Some("排队长"),
+            None,
+            None,
+            None,
+        ))
+        .expect("row");
+    });
+    let parsed = zlc_office::read::read(Cursor::new(bad.clone()), SheetKind::Ledger).expect("read");
+    assert!(parsed.errors.is_empty());
+    let r = upload(&o.la, &format!("/api/v1/imports/ledger?unit={}", o.a), bad).await;
+    let e = problem(r, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let errors = e["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 1, "{e}");
+    assert_eq!(errors[0]["row"], 6);
+    assert_eq!(errors[0]["column"], "责任科室");
+    assert_eq!(errors[0]["field"], "row 6, column 责任科室");
+    let msg = errors[0]["message"].as_str().expect("message");
+    assert!(
+        msg.contains("科室「审批股」不存在") && msg.contains("审批科"),
+        "{msg}"
+    );
+    assert_eq!(count(&o.app, "problems").await, 0);
+    assert_eq!(count(&o.app, "activities").await, 0);
+    assert_eq!(
+        count(&o.app, "officials").await,
+        1,
+        "王五 of the good row is not added either"
+    );
+
+    // Cell errors and registry errors come together.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    for (r, row) in [
+        vec!["“干部走流程”问题整改台账"],
+        vec!["填报单位(盖章):区行政审批服务局"],
+        vec![
+            "序号",
+            "时间",
+            "流程人员及职务",
+            "体验事项",
+            "驻窗办",
+            "亲身办",
+            "陪同办",
+            "检验办",
+            "存在问题及原因",
+            "整改及优化措施",
+            "整改完成时间",
+            "责任科室",
+        ],
+        vec![
+            "1",
+            "2024.2.30",
+            "张三 局长",
+            "企业开办",
+            "√",
+            "",
+            "",
+            "",
+            "材料多",
+            "",
+            "",
+            "",
+        ],
+        vec![
+            "2",
+            "2024.3.1",
+            "张三 局长",
+            "企业开办",
+            "√",
+            "",
+            "",
+            "",
+            "排队长",
+            "",
+            "",
+            "不存在科",
+        ],
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *v).expect("write");
+        }
+    }
+    let r = upload(
+        &o.la,
+        &format!("/api/v1/imports/ledger?unit={}", o.a),
+        book.save_to_buffer().expect("xlsx"),
+    )
+    .await;
+    let e = problem(r, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let fields: Vec<&str> = e["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|x| x["field"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        fields,
+        ["row 4, column 时间", "row 5, column 责任科室"],
+        "{e}"
+    );
+    // Not a spreadsheet at all.
+    let r = upload(
+        &o.la,
+        &format!("/api/v1/imports/ledger?unit={}", o.a),
+        b"hello".to_vec(),
+    )
+    .await;
+    let e = problem(r, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(e["errors"][0]["field"], "file");
+}
+
+#[tokio::test]
+async fn imports_and_exports_check_permission_and_scope() {
+    let o = office().await;
+    // Another department's unit is not the liaison's to write into: 404.
+    let r = upload(
+        &o.la,
+        &format!("/api/v1/imports/ledger?unit={}", o.b),
+        sample_ledger(),
+    )
+    .await;
+    problem(r, StatusCode::NOT_FOUND).await;
+    // The sheet's own 填报单位 outside the scope is "not found" too, with no names leaked.
+    let other = table(
+        SheetKind::Ledger,
+        &meta("区人力资源和社会保障局"),
+        |w| {
+            w.ledger(&ledger_row(
+                ago(3),
+                person("赵六", ""),
+                "失业保险金申领",
+                Mode::SelfService,
+                None,
+                None,
+                None,
+                None,
+            ))
+            .expect("row");
+        },
+    );
+    let e = problem(
+        upload(&o.la, "/api/v1/imports/ledger", other).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(e["errors"][0]["column"], "填报单位");
+    // A liaison may not import the unit list, nor read the export of another department.
+    problem(
+        upload(&o.la, "/api/v1/imports/units", sample_ledger()).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let q = Period::quarter_of(today());
+    problem(
+        o.la.get(&format!("/api/v1/exports/ledger?period={q}&unit={}", o.b))
+            .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let e = problem(
+        o.la.get("/api/v1/exports/ledger").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(e["errors"][0]["field"], "period");
+    problem(
+        o.la.get("/api/v1/exports/nonsense?period=2024Q1").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    problem(
+        o.app.anonymous().get("/api/v1/templates/ledger").await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn what_is_imported_exports_in_the_seed_layout() {
+    let o = office().await;
+    let r = upload(
+        &o.la,
+        &format!("/api/v1/imports/ledger?unit={}", o.a),
+        sample_ledger(),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let year = Period::parse(&ago(20).format("%Y").to_string()).expect("year");
+    let bytes = download(
+        &o.sup,
+        &format!("/api/v1/exports/ledger?period={year}&unit={}", o.a),
+    )
+    .await;
+    let back =
+        zlc_office::read::read(Cursor::new(bytes.clone()), SheetKind::Ledger).expect("read back");
+    assert!(back.errors.is_empty(), "{:?}", back.errors);
+    let Entries::Ledger(rows) = &back.sheets[0].entries else {
+        panic!("ledger")
+    };
+    if Period::parse(&ago(10).format("%Y").to_string()).ok() == Some(year) {
+        assert_eq!(rows.len(), 4);
+        let texts: Vec<Option<&str>> = rows
+            .iter()
+            .map(|r| r.problem.as_ref().map(|p| p.0.as_str()))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                Some("证明材料重复提交"),
+                Some("网办流程不畅"),
+                None,
+                Some("窗口少、排队长")
+            ]
+        );
+        assert_eq!(rows[0].done_on, Some(ago(10)));
+        assert_eq!(rows[1].done_on, Some(ahead(30)));
+        assert_eq!(rows[3].section.as_deref(), Some("综合服务科"));
+        assert_eq!(
+            back.sheets[0].meta.unit.as_deref(),
+            Some("区行政审批服务局")
+        );
+    }
+    // Importing the export back into the same unit changes nothing.
+    let again: Value = upload(
+        &o.la,
+        &format!("/api/v1/imports/ledger?unit={}", o.a),
+        bytes,
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    assert_eq!(
+        (again["problems"].clone(), again["activities"].clone()),
+        (json!(0), json!(0)),
+        "{again}"
+    );
+
+    // A template reads as an empty table of its kind.
+    for kind in SheetKind::ALL {
+        let t = download(&o.la, &format!("/api/v1/templates/{}", kind.code())).await;
+        let parsed = zlc_office::read::read(Cursor::new(t), *kind).expect("template reads");
+        assert!(parsed.errors.is_empty(), "{kind:?}: {:?}", parsed.errors);
+        assert_eq!(parsed.rows(), 0, "{kind:?}");
+        assert_eq!(
+            parsed.sheets[0].meta.unit.as_deref(),
+            Some("区行政审批服务局")
+        );
+    }
+}
+
+#[tokio::test]
+async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
+    let o = office().await;
+    // 坐窗口 schedule: draft plans, phones sealed and masked for those who may not read them.
+    let sched = table(
+        SheetKind::WindowSchedule,
+        &meta("区行政审批服务局"),
+        |w| {
+            w.schedule(&ScheduleEntry {
+                row: 0,
+                date: ahead(7),
+                slot: HalfDay::Am,
+                person: person("张三", "局长"),
+                phone: Some("18300001234".into()),
+                note: None,
+            })
+            .expect("row");
+            w.schedule(&ScheduleEntry {
+                row: 0,
+                date: ahead(8),
+                slot: HalfDay::Pm,
+                person: person("周七", "审批科科长"),
+                phone: Some("18300005678".into()),
+                note: Some("带班".into()),
+            })
+            .expect("row");
+        },
+    );
+    let s: Value = upload(
+        &o.la,
+        &format!("/api/v1/imports/window-schedule?unit={}", o.a),
+        sched,
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    assert_eq!(
+        (s["plans"].clone(), s["officials_added"].clone()),
+        (json!(2), json!(1))
+    );
+    let plans = o.la.json(&format!("/api/v1/plans?unit={}", o.a)).await;
+    assert_eq!(plans["items"].as_array().map(Vec::len), Some(2));
+    assert!(
+        plans["items"]
+            .as_array()
+            .expect("plans")
+            .iter()
+            .all(|p| p["status"] == "draft" && p["kind"] == "window")
+    );
+    let sealed: Vec<(Option<String>,)> = o
+        .app
+        .store
+        .db
+        .fetch_all(
+            "SELECT phone_enc FROM officials WHERE name = '周七'",
+            vec![],
+        )
+        .await
+        .expect("phone");
+    assert!(
+        sealed[0]
+            .0
+            .as_deref()
+            .is_some_and(|p| !p.contains("18300005678")),
+        "phones are sealed at rest"
+    );
+    let y = Period::parse(&ahead(7).format("%Y").to_string()).expect("year");
+    let bytes = download(
+        &o.la,
+        &format!("/api/v1/exports/window-schedule?period={y}"),
+    )
+    .await;
+    let cells = cell_texts(&bytes);
+    assert!(
+        cells.iter().any(|c| c == "183****1234"),
+        "a liaison sees phones masked: {cells:?}"
+    );
+    let back = zlc_office::read::read(Cursor::new(bytes), SheetKind::WindowSchedule).expect("read");
+    assert!(back.errors.is_empty(), "{:?}", back.errors);
+    let Entries::WindowSchedule(rows) = &back.sheets[0].entries else {
+        panic!("schedule")
+    };
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        rows[0].phone.as_deref(),
+        None,
+        "a liaison sees phones masked"
+    );
+
+    // 坐窗口 statistics: rows of one sitting are one activity with its problems.
+    let stats = table(
+        SheetKind::WindowStats,
+        &meta("区行政审批服务局"),
+        |w| {
+            for (desc, src) in [
+                ("自助终端故障", ProblemSource::Staff),
+                ("叫号系统失灵", ProblemSource::SelfCheck),
+            ] {
+                w.window_stat(&WindowStatEntry {
+                    row: 0,
+                    date: ago(2),
+                    person: person("张三", "局长"),
+                    visitors: 23,
+                    problem: Some((src, desc.into())),
+                    measures: None,
+                    done_on: None,
+                    section: None,
+                })
+                .expect("row");
+            }
+            w.window_stat(&WindowStatEntry {
+                row: 0,
+                date: ago(1),
+                person: person("张三", "局长"),
+                visitors: 9,
+                problem: None,
+                measures: None,
+                done_on: None,
+                section: None,
+            })
+            .expect("row");
+        },
+    );
+    let s: Value = upload(
+        &o.la,
+        &format!("/api/v1/imports/window-stats?unit={}", o.a),
+        stats,
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    assert_eq!(
+        (s["activities"].clone(), s["problems"].clone()),
+        (json!(2), json!(2)),
+        "{s}"
+    );
+    let acts =
+        o.la.json(&format!("/api/v1/activities?unit={}&kind=window", o.a))
+            .await;
+    let visitors: i64 = acts["items"]
+        .as_array()
+        .expect("acts")
+        .iter()
+        .map(|a| a["visitors"].as_i64().unwrap_or(0))
+        .sum();
+    assert_eq!(visitors, 32);
+    let probs =
+        o.la.json(&format!("/api/v1/problems?unit={}&source=staff", o.a))
+            .await;
+    assert_eq!(probs["items"].as_array().map(Vec::len), Some(1));
+
+    // 三个清单: one activity per row, its problem, need and measure; effect on time closes it.
+    let lm = SheetMeta {
+        official: Some("张三".into()),
+        activity_kind: Some(ActivityKind::Walk),
+        date: Some(ago(4)),
+        ..meta("区行政审批服务局")
+    };
+    let lists = table(SheetKind::Lists, &lm, |w| {
+        w.lists(&ListsEntry {
+            row: 0,
+            place: "区政务服务中心".into(),
+            content: "企业开办".into(),
+            mode: Some(Mode::Proxy),
+            problem: Some("窗口少、排队长".into()),
+            need: Some("延长午间服务".into()),
+            measure: Some("增设2个窗口".into()),
+            deadline: Some(ago(1)),
+            effect: Some("等候由40分钟缩短至10分钟".into()),
+            note: None,
+        })
+        .expect("row");
+        w.lists(&ListsEntry {
+            row: 0,
+            place: "网上办事大厅".into(),
+            content: "社保转移".into(),
+            mode: None,
+            problem: None,
+            need: Some("增加在线客服".into()),
+            measure: None,
+            deadline: None,
+            effect: None,
+            note: None,
+        })
+        .expect("row");
+    });
+    let s: Value = upload(&o.la, "/api/v1/imports/lists", lists)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        (
+            s["activities"].clone(),
+            s["problems"].clone(),
+            s["needs"].clone(),
+            s["measures"].clone()
+        ),
+        (json!(2), json!(1), json!(2), json!(1)),
+        "{s}"
+    );
+    let p = o.la.json("/api/v1/problems?q=窗口少").await;
+    assert_eq!(p["items"][0]["status"], "closed");
+    assert_eq!(p["items"][0]["closed_on"], ago(1).to_string());
+    // A mode the local policy does not use is refused by name.
+    let lm2 = SheetMeta {
+        activity_kind: Some(ActivityKind::Walk),
+        ..lm.clone()
+    };
+    let bad = table(SheetKind::Lists, &lm2, |w| {
+        w.lists(&ListsEntry {
+            row: 0,
+            place: "现场".into(),
+            content: "x".into(),
+            mode: Some(Mode::Window),
+            problem: None,
+            need: None,
+            measure: None,
+            deadline: None,
+            effect: None,
+            note: None,
+        })
+        .expect("row");
+    });
+    let e = problem(
+        upload(&o.la, "/api/v1/imports/lists", bad).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(e["errors"][0]["column"], "体验方式");
+
+    // 事项清单: new items, and a changed one updated; the same file again changes nothing.
+    let items = |mode: &str| {
+        let mode = mode.to_string();
+        table(
+            SheetKind::Items,
+            &meta("区行政审批服务局"),
+            move |w| {
+                w.item(&zlc_domain::sheets::ItemEntry {
+                    row: 0,
+                    name: "企业开办".into(),
+                    item_type: zlc_domain::registry::ItemType::OneThing,
+                    service_object: zlc_domain::registry::ServiceObject::Enterprise,
+                    handling_mode: zlc_domain::registry::HandlingMode::parse(&mode).expect("mode"),
+                    channel: Some("网址: https://zwfw.example".into()),
+                    section: Some("审批科".into()),
+                    contact: None,
+                    note: None,
+                })
+                .expect("row");
+                w.item(&zlc_domain::sheets::ItemEntry {
+                    row: 0,
+                    name: "食品经营许可".into(),
+                    item_type: zlc_domain::registry::ItemType::HighFrequency,
+                    service_object: zlc_domain::registry::ServiceObject::Enterprise,
+                    handling_mode: zlc_domain::registry::HandlingMode::Both,
+                    channel: None,
+                    section: None,
+                    contact: None,
+                    note: None,
+                })
+                .expect("row");
+            },
+        )
+    };
+    let s: Value = upload(
+        &o.la,
+        &format!("/api/v1/imports/items?unit={}", o.a),
+        items("线上线下"),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    assert_eq!(
+        (s["items"].clone(), s["items_updated"].clone()),
+        (json!(2), json!(0)),
+        "{s}"
+    );
+    let s: Value = upload(
+        &o.la,
+        &format!("/api/v1/imports/items?unit={}", o.a),
+        items("线上线下"),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    assert_eq!(
+        (
+            s["items"].clone(),
+            s["items_updated"].clone(),
+            s["unchanged"].clone()
+        ),
+        (json!(0), json!(0), json!(2))
+    );
+    let s: Value = upload(
+        &o.la,
+        &format!("/api/v1/imports/items?unit={}", o.a),
+        items("线上"),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    assert_eq!(s["items_updated"], 1);
+
+    // 单位名单: the supervisor adds a department and its section, in any order.
+    let units = table(SheetKind::Units, &meta("示范区"), |w| {
+        w.unit(&zlc_domain::sheets::UnitEntry {
+            row: 0,
+            name: "窗口科".into(),
+            parent: Some("区医疗保障局".into()),
+            kind: zlc_domain::registry::UnitKind::Section,
+            categories: vec![],
+        })
+        .expect("row");
+        w.unit(&zlc_domain::sheets::UnitEntry {
+            row: 0,
+            name: "区医疗保障局".into(),
+            parent: Some("示范区".into()),
+            kind: zlc_domain::registry::UnitKind::Department,
+            categories: vec![zlc_domain::registry::UnitCategory::Approval],
+        })
+        .expect("row");
+    });
+    let s: Value = upload(&o.sup, "/api/v1/imports/units", units.clone())
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(s["units"], 2, "{s}");
+    let s: Value = upload(&o.sup, "/api/v1/imports/units", units)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        (s["units"].clone(), s["unchanged"].clone()),
+        (json!(0), json!(2))
+    );
+    let tree = o
+        .sup
+        .json(&format!("/api/v1/units?parent={}", o.root))
+        .await;
+    assert!(tree.to_string().contains("区医疗保障局"));
+}

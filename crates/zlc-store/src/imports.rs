@@ -1,0 +1,1573 @@
+//! 导入 writing what a unit's table says (interface.md, "What an imported
+//! row means"), all or nothing.
+//!
+//! The names in the rows are matched against the registry of the unit the
+//! table is for: an official or item it does not have yet is added to it; a
+//! section (责任科室) or unit that does not exist is an error that lists the
+//! closest names. Every problem found is collected as a [`RowError`]; with
+//! any, the transaction is rolled back and nothing is written. A dry run
+//! does the same work and always rolls back.
+//!
+//! Each record written carries the key of its row (`import_key`, unique in
+//! its unit), so that importing the same file again finds every row already
+//! there and changes nothing. Records are written in multi-row statements
+//! with ids taken up front, the statistics summed in memory and added once,
+//! and the whole import is one audit entry naming the file by its SM3 digest.
+
+use crate::audit::{self, Change};
+use crate::campaign::region_of;
+use crate::registry::Unit;
+use crate::stats::{self, Flow};
+use crate::{Actor, Arg, Kind, Result, Scope, Store, StoreError, Tx, args, now_ms};
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::json;
+use std::collections::{HashMap, HashSet, VecDeque};
+use zlc_domain::calendar::WorkCalendar;
+use zlc_domain::campaign::problem::{ProblemState, imported};
+use zlc_domain::kinds::{ActivityKind, Mode};
+use zlc_domain::ledger::{ProblemCategory, ProblemSource};
+use zlc_domain::policy::Policy;
+use zlc_domain::registry::{PowerCategory, UnitKind};
+use zlc_domain::sheets::{
+    Entries, ItemEntry, LedgerEntry, ListsEntry, PersonRef, Rectified, RowError, ScheduleEntry,
+    Sheet, SheetKind, UnitEntry, WindowStatEntry, closest, not_found, rectified,
+};
+
+/// What to import and under which rules.
+pub struct ImportRequest<'a> {
+    pub kind: SheetKind,
+    pub sheets: &'a [Sheet],
+    /// The unit named by `--unit` (or chosen in the upload dialog); else
+    /// each sheet's 填报单位 names it.
+    pub unit: Option<i64>,
+    pub dry_run: bool,
+    /// The day of import: rectifications done by then are closed.
+    pub today: NaiveDate,
+    pub file_name: String,
+    pub file_sm3: String,
+    pub policy: &'a Policy,
+    pub calendar: &'a WorkCalendar,
+}
+
+/// 导入结果 what an import wrote (or, in a dry run, would write).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportSummary {
+    pub kind: String,
+    pub dry_run: bool,
+    /// Rows read.
+    pub rows: u64,
+    /// Rows whose records were all there already (imported before).
+    pub unchanged: u64,
+    pub activities: u64,
+    pub problems: u64,
+    pub needs: u64,
+    pub measures: u64,
+    pub plans: u64,
+    pub items: u64,
+    pub items_updated: u64,
+    pub units: u64,
+    pub units_updated: u64,
+    /// Officials the rows named that their unit did not have yet.
+    pub officials_added: u64,
+    /// Items the rows named that their unit did not have yet.
+    pub items_added: u64,
+    /// The import's number in the log; `None` for a dry run.
+    pub import_id: Option<i64>,
+}
+
+/// Most bound values in one statement (SQLite allows 32766).
+const MAX_PARAMS: usize = 30_000;
+
+/// Rows of one table waiting to be written in multi-row statements.
+struct Batch {
+    table: &'static str,
+    cols: &'static [&'static str],
+    args: Vec<Arg>,
+}
+
+impl Batch {
+    fn new(table: &'static str, cols: &'static [&'static str]) -> Self {
+        Batch {
+            table,
+            cols,
+            args: Vec::new(),
+        }
+    }
+
+    fn rows_per_statement(&self) -> usize {
+        (MAX_PARAMS / self.cols.len()).clamp(1, 1000)
+    }
+
+    async fn push(&mut self, tx: &mut Tx, row: Vec<Arg>) -> Result<()> {
+        debug_assert_eq!(row.len(), self.cols.len());
+        self.args.extend(row);
+        if self.args.len() / self.cols.len() >= self.rows_per_statement() {
+            self.flush(tx).await?;
+        }
+        Ok(())
+    }
+
+    async fn flush(&mut self, tx: &mut Tx) -> Result<()> {
+        if self.args.is_empty() {
+            return Ok(());
+        }
+        let n = self.cols.len();
+        let rows = self.args.len() / n;
+        let values: Vec<String> = (0..rows)
+            .map(|r| {
+                let marks: Vec<String> = (1..=n).map(|c| format!("${}", r * n + c)).collect();
+                format!("({})", marks.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES {}",
+            self.table,
+            self.cols.join(", "),
+            values.join(", ")
+        );
+        tx.execute(&sql, std::mem::take(&mut self.args)).await?;
+        Ok(())
+    }
+}
+
+const ACTIVITY_COLS: &[&str] = &[
+    "id",
+    "unit_id",
+    "unit_path",
+    "region_id",
+    "kind",
+    "mode",
+    "channel",
+    "trigger_kind",
+    "unannounced",
+    "date",
+    "place",
+    "content",
+    "visitors",
+    "status",
+    "filed_on",
+    "late",
+    "notes",
+    "created_by",
+    "created_at",
+    "updated_at",
+    "import_key",
+];
+const PROBLEM_COLS: &[&str] = &[
+    "id",
+    "unit_id",
+    "unit_path",
+    "region_id",
+    "section_id",
+    "activity_id",
+    "item_id",
+    "source",
+    "category",
+    "description",
+    "cause",
+    "disposition",
+    "deadline",
+    "status",
+    "measures",
+    "effect",
+    "found_on",
+    "closed_on",
+    "review_due",
+    "created_by",
+    "created_at",
+    "updated_at",
+    "import_key",
+];
+const EVENT_COLS: &[&str] = &[
+    "problem_id",
+    "at",
+    "actor_id",
+    "actor",
+    "action",
+    "from_status",
+    "to_status",
+    "note",
+];
+const NEED_COLS: &[&str] = &[
+    "id",
+    "unit_id",
+    "unit_path",
+    "region_id",
+    "activity_id",
+    "problem_id",
+    "raised_by",
+    "content",
+    "response",
+    "status",
+    "raised_on",
+    "closed_on",
+    "created_by",
+    "created_at",
+    "updated_at",
+    "import_key",
+];
+const MEASURE_COLS: &[&str] = &[
+    "id",
+    "unit_id",
+    "unit_path",
+    "region_id",
+    "problem_id",
+    "need_id",
+    "activity_id",
+    "content",
+    "deadline",
+    "done_on",
+    "effect",
+    "status",
+    "created_by",
+    "created_at",
+    "updated_at",
+    "import_key",
+];
+const PLAN_COLS: &[&str] = &[
+    "id",
+    "unit_id",
+    "unit_path",
+    "region_id",
+    "kind",
+    "mode",
+    "date",
+    "slot",
+    "place",
+    "status",
+    "place_note",
+    "created_by",
+    "created_at",
+    "updated_at",
+    "import_key",
+];
+
+/// Ids for new rows, taken before they are written so that rows can refer
+/// to each other within one statement batch.
+#[derive(Default)]
+struct Ids {
+    /// PostgreSQL: ids drawn from the table's sequence, not used yet.
+    drawn: HashMap<&'static str, VecDeque<i64>>,
+    /// SQLite: the next id of each table.
+    next: HashMap<&'static str, i64>,
+}
+
+impl Ids {
+    async fn take(&mut self, tx: &mut Tx, table: &'static str) -> Result<i64> {
+        match tx.kind() {
+            Kind::Sqlite => {
+                let next = match self.next.get(table) {
+                    Some(n) => *n,
+                    // The import holds SQLite's write lock (it wrote its log
+                    // row first), so no one else takes ids meanwhile.
+                    None => {
+                        tx.scalar::<i64>(
+                            &format!("SELECT COALESCE(MAX(id), 0) FROM {table}"),
+                            vec![],
+                        )
+                        .await?
+                        .unwrap_or(0)
+                            + 1
+                    }
+                };
+                self.next.insert(table, next + 1);
+                Ok(next)
+            }
+            Kind::Postgres => {
+                let queue = self.drawn.entry(table).or_default();
+                if queue.is_empty() {
+                    let ids: Vec<(i64,)> = tx
+                        .fetch_all(
+                            "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, 1024)",
+                            args![table],
+                        )
+                        .await?;
+                    queue.extend(ids.into_iter().map(|(i,)| i));
+                }
+                queue
+                    .pop_front()
+                    .ok_or_else(|| StoreError::Conflict(format!("无法为 {table} 分配编号")))
+            }
+        }
+    }
+}
+
+/// The registry of the unit a table is for, loaded once.
+struct UnitCtx {
+    unit: Unit,
+    region: i64,
+    /// Sections of the subtree by name.
+    sections: HashMap<String, i64>,
+    /// Officials of the subtree by name: (id, title, unit path, phone set).
+    officials: HashMap<String, Vec<(i64, String, String, bool)>>,
+    /// Items of the subtree by name: (id, unit path).
+    items: HashMap<String, (i64, String)>,
+    /// Keys of rows imported before, per table.
+    keys: HashMap<&'static str, HashMap<String, i64>>,
+}
+
+/// An import under way.
+struct Run<'a> {
+    store: &'a Store,
+    actor: &'a Actor,
+    scope: &'a Scope,
+    req: &'a ImportRequest<'a>,
+    tx: Tx,
+    now: i64,
+    ids: Ids,
+    errors: Vec<RowError>,
+    sum: ImportSummary,
+    activities: Batch,
+    activity_officials: Batch,
+    activity_items: Batch,
+    problems: Batch,
+    events: Batch,
+    needs: Batch,
+    measures: Batch,
+    plans: Batch,
+    plan_officials: Batch,
+    flows: HashMap<(String, String, String), Flow>,
+    took_officials: HashSet<(String, i64, String)>,
+    took_items: HashSet<(String, i64, String)>,
+    created_officials: Vec<i64>,
+    created_items: Vec<i64>,
+    updated_items: Vec<i64>,
+    created_units: Vec<i64>,
+}
+
+fn d(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+impl Store {
+    /// Imports the sheets of one file; see the module doc.
+    pub async fn import(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        req: &ImportRequest<'_>,
+    ) -> Result<ImportSummary> {
+        let mut tx = self.db.begin().await?;
+        let now = now_ms();
+        // The log row comes first: on SQLite it takes the write lock that
+        // keeps the ids taken below free.
+        let rows: u64 = req.sheets.iter().map(|s| s.entries.len() as u64).sum();
+        let import_id: i64 = tx
+            .scalar::<i64>(
+                "INSERT INTO imports (kind, unit_id, file_name, file_sm3, rows, summary, actor, at) \
+                 VALUES ($1, $2, $3, $4, $5, '{}', $6, $7) RETURNING id",
+                args![req.kind.code(), req.unit, &req.file_name, &req.file_sm3, rows as i64, &actor.username, now],
+            )
+            .await?
+            .unwrap_or_default();
+        let mut run = Run {
+            store: self,
+            actor,
+            scope,
+            req,
+            tx,
+            now,
+            ids: Ids::default(),
+            errors: Vec::new(),
+            sum: ImportSummary {
+                kind: req.kind.code().to_string(),
+                dry_run: req.dry_run,
+                rows,
+                ..ImportSummary::default()
+            },
+            activities: Batch::new("activities", ACTIVITY_COLS),
+            activity_officials: Batch::new("activity_officials", &["activity_id", "official_id"]),
+            activity_items: Batch::new("activity_items", &["activity_id", "item_id"]),
+            problems: Batch::new("problems", PROBLEM_COLS),
+            events: Batch::new("problem_events", EVENT_COLS),
+            needs: Batch::new("needs", NEED_COLS),
+            measures: Batch::new("measures", MEASURE_COLS),
+            plans: Batch::new("plans", PLAN_COLS),
+            plan_officials: Batch::new("plan_officials", &["plan_id", "official_id"]),
+            flows: HashMap::new(),
+            took_officials: HashSet::new(),
+            took_items: HashSet::new(),
+            created_officials: Vec::new(),
+            created_items: Vec::new(),
+            updated_items: Vec::new(),
+            created_units: Vec::new(),
+        };
+        if req.kind == SheetKind::Units {
+            for sheet in req.sheets {
+                if let Entries::Units(rows) = &sheet.entries {
+                    run.units(sheet, rows).await?;
+                }
+            }
+        } else {
+            for sheet in req.sheets {
+                run.sheet(sheet).await?;
+            }
+        }
+        run.finish(import_id).await
+    }
+}
+
+impl Run<'_> {
+    fn err(&mut self, sheet: &Sheet, e: RowError) {
+        let e = if self.req.sheets.len() > 1 {
+            e.in_sheet(&sheet.name)
+        } else {
+            e
+        };
+        self.errors.push(e);
+    }
+
+    /// The unit a sheet is for: the one the request names, else its 填报单位.
+    async fn unit_of(&mut self, sheet: &Sheet) -> Result<Option<UnitCtx>> {
+        let unit = match (self.req.unit, &sheet.meta.unit) {
+            // Outside the caller's scope reads as absent (404), as everywhere.
+            (Some(id), _) => Some(self.store.unit(self.scope, id).await?),
+            (None, Some(name)) => {
+                let found = self.store.unit_by_name(name.trim()).await?;
+                let found: Vec<Unit> = found
+                    .into_iter()
+                    .filter(|u| self.scope.contains(&u.path))
+                    .collect();
+                match found.as_slice() {
+                    [one] => Some(one.clone()),
+                    [] => {
+                        let near = self.store.similar_unit_names(name, 5).await?;
+                        self.err(
+                            sheet,
+                            RowError::new(2, "填报单位", not_found("单位", name, &near)),
+                        );
+                        None
+                    }
+                    several => {
+                        let paths: Vec<String> = several
+                            .iter()
+                            .map(|u| format!("{}（编号 {}）", u.name, u.id))
+                            .collect();
+                        self.err(
+                            sheet,
+                            RowError::new(
+                                2,
+                                "填报单位",
+                                format!(
+                                    "有 {} 个单位名为「{name}」：{}，请用 --unit 指定编号",
+                                    several.len(),
+                                    paths.join("、")
+                                ),
+                            ),
+                        );
+                        None
+                    }
+                }
+            }
+            (None, None) => {
+                self.err(
+                    sheet,
+                    RowError::new(2, "填报单位", "未填写填报单位，也未指定导入到哪个单位"),
+                );
+                None
+            }
+        };
+        let Some(unit) = unit else { return Ok(None) };
+        let mut a = Vec::new();
+        let cond = Scope::subtree(unit.path.clone()).condition("path", &mut a);
+        let subtree: Vec<(i64, String, String)> = self
+            .tx
+            .fetch_all(&format!("SELECT id, name, kind FROM units WHERE {cond}"), a)
+            .await?;
+        let sections = subtree
+            .into_iter()
+            .filter(|(_, _, k)| k == UnitKind::Section.code())
+            .map(|(id, n, _)| (n, id))
+            .collect();
+        let mut a = Vec::new();
+        let cond = Scope::subtree(unit.path.clone()).condition("unit_path", &mut a);
+        let rows: Vec<(i64, String, String, String, bool)> = self
+            .tx
+            .fetch_all(
+                &format!("SELECT id, name, title, unit_path, phone_enc IS NOT NULL FROM officials WHERE active = TRUE AND {cond} ORDER BY id"),
+                a,
+            )
+            .await?;
+        let mut officials: HashMap<String, Vec<(i64, String, String, bool)>> = HashMap::new();
+        for (id, name, title, path, phone) in rows {
+            officials
+                .entry(name)
+                .or_default()
+                .push((id, title, path, phone));
+        }
+        let mut a = Vec::new();
+        let cond = Scope::subtree(unit.path.clone()).condition("u.path", &mut a);
+        let rows: Vec<(i64, String, String)> = self
+            .tx
+            .fetch_all(
+                &format!("SELECT i.id, i.name, u.path FROM items i JOIN units u ON u.id = i.unit_id WHERE {cond} ORDER BY i.id"),
+                a,
+            )
+            .await?;
+        let mut items = HashMap::new();
+        for (id, name, path) in rows {
+            items.entry(name).or_insert((id, path));
+        }
+        let mut keys = HashMap::new();
+        for table in ["activities", "problems", "plans", "needs", "measures"] {
+            let rows: Vec<(String, i64)> = self
+                .tx
+                .fetch_all(
+                    &format!("SELECT import_key, id FROM {table} WHERE unit_id = $1 AND import_key IS NOT NULL"),
+                    args![unit.id],
+                )
+                .await?;
+            keys.insert(table, rows.into_iter().collect());
+        }
+        Ok(Some(UnitCtx {
+            region: region_of(&unit.path).unwrap_or(unit.id),
+            unit,
+            sections,
+            officials,
+            items,
+            keys,
+        }))
+    }
+
+    async fn sheet(&mut self, sheet: &Sheet) -> Result<()> {
+        let Some(mut u) = self.unit_of(sheet).await? else {
+            return Ok(());
+        };
+        match &sheet.entries {
+            Entries::Items(rows) => {
+                for r in rows {
+                    self.item_row(sheet, &mut u, r).await?;
+                }
+            }
+            Entries::Ledger(rows) => self.ledger(sheet, &mut u, rows).await?,
+            Entries::WindowSchedule(rows) => {
+                for r in rows {
+                    self.schedule_row(sheet, &mut u, r).await?;
+                }
+            }
+            Entries::WindowStats(rows) => self.window_stats(sheet, &mut u, rows).await?,
+            Entries::Lists(rows) => self.lists(sheet, &mut u, rows).await?,
+            Entries::Units(_) => {}
+        }
+        Ok(())
+    }
+
+    fn section(
+        &mut self,
+        sheet: &Sheet,
+        u: &UnitCtx,
+        row: u32,
+        name: Option<&String>,
+    ) -> Option<Option<i64>> {
+        let Some(name) = name else { return Some(None) };
+        if let Some(id) = u.sections.get(name.trim()) {
+            return Some(Some(*id));
+        }
+        let near = closest(name, u.sections.keys().map(String::as_str), 5);
+        self.err(
+            sheet,
+            RowError::new(
+                row,
+                "责任科室",
+                format!(
+                    "{}（单位「{}」的科室中）",
+                    not_found("科室", name, &near),
+                    u.unit.name
+                ),
+            ),
+        );
+        None
+    }
+
+    /// The official a row names: by name in the unit's subtree (the one
+    /// whose title matches, if several), else added to the unit.
+    async fn official(
+        &mut self,
+        u: &mut UnitCtx,
+        p: &PersonRef,
+        phone: Option<&str>,
+    ) -> Result<(i64, String)> {
+        if let Some(list) = u.officials.get(&p.name) {
+            let pick = list
+                .iter()
+                .find(|o| !p.title.is_empty() && o.1 == p.title)
+                .or_else(|| list.first())
+                .cloned();
+            if let Some((id, _, path, has_phone)) = pick {
+                if let (Some(phone), false) = (phone, has_phone) {
+                    let sealed = self.store.cipher.encrypt(phone)?;
+                    self.tx
+                        .execute(
+                            "UPDATE officials SET phone_enc = $1, version = version + 1, updated_at = $2 WHERE id = $3",
+                            args![sealed, self.now, id],
+                        )
+                        .await?;
+                    if let Some(list) = u.officials.get_mut(&p.name) {
+                        for o in list.iter_mut().filter(|o| o.0 == id) {
+                            o.3 = true;
+                        }
+                    }
+                }
+                return Ok((id, path));
+            }
+        }
+        let sealed = self.store.cipher.encrypt_opt(phone)?;
+        let id: i64 = self
+            .tx
+            .scalar::<i64>(
+                "INSERT INTO officials (unit_id, unit_path, name, title, rank, phone_enc, active, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7, $7) RETURNING id",
+                args![u.unit.id, &u.unit.path, &p.name, &p.title, p.rank().code(), sealed, self.now],
+            )
+            .await?
+            .unwrap_or_default();
+        self.sum.officials_added += 1;
+        self.created_officials.push(id);
+        u.officials.entry(p.name.clone()).or_default().push((
+            id,
+            p.title.clone(),
+            u.unit.path.clone(),
+            phone.is_some(),
+        ));
+        Ok((id, u.unit.path.clone()))
+    }
+
+    /// The service item a row names: by name in the unit's subtree, else added to the unit.
+    async fn item(&mut self, u: &mut UnitCtx, name: &str) -> Result<(i64, String)> {
+        let name = name.trim();
+        if let Some(found) = u.items.get(name) {
+            return Ok(found.clone());
+        }
+        let id: i64 = self
+            .tx
+            .scalar::<i64>(
+                "INSERT INTO items (unit_id, name, item_type, power_category, service_object, handling_mode, created_at, updated_at) \
+                 VALUES ($1, $2, 'other', $3, 'both', 'both', $4, $4) RETURNING id",
+                args![u.unit.id, name, PowerCategory::PublicService.code(), self.now],
+            )
+            .await?
+            .unwrap_or_default();
+        self.sum.items_added += 1;
+        self.created_items.push(id);
+        u.items.insert(name.to_string(), (id, u.unit.path.clone()));
+        Ok((id, u.unit.path.clone()))
+    }
+
+    fn known(u: &UnitCtx, table: &'static str, key: &str) -> Option<i64> {
+        u.keys.get(table).and_then(|k| k.get(key)).copied()
+    }
+
+    fn remember(u: &mut UnitCtx, table: &'static str, key: String, id: i64) {
+        u.keys.entry(table).or_default().insert(key, id);
+    }
+
+    /// A filed activity, or the one an earlier import wrote for the same key.
+    #[allow(clippy::too_many_arguments)]
+    async fn activity(
+        &mut self,
+        u: &mut UnitCtx,
+        key: String,
+        mode: Mode,
+        date: NaiveDate,
+        officials: &[(i64, String)],
+        items: &[(i64, String)],
+        place: Option<&str>,
+        content: Option<&str>,
+        visitors: i64,
+    ) -> Result<(i64, bool)> {
+        if let Some(id) = Self::known(u, "activities", &key) {
+            return Ok((id, false));
+        }
+        let id = self.ids.take(&mut self.tx, "activities").await?;
+        let kind = mode.kind();
+        let channel = match kind {
+            ActivityKind::Window => Some("window"),
+            ActivityKind::Complaint => Some("hotline"),
+            ActivityKind::Enforce => Some("on-site"),
+            _ => None,
+        };
+        let date_s = d(date);
+        self.activities
+            .push(
+                &mut self.tx,
+                args![
+                    id,
+                    u.unit.id,
+                    &u.unit.path,
+                    u.region,
+                    kind.code(),
+                    mode.code(),
+                    channel,
+                    "regular",
+                    false,
+                    &date_s,
+                    place,
+                    content,
+                    visitors,
+                    "filed",
+                    d(self.req.today),
+                    false,
+                    Some(format!("导入自《{}》", self.req.file_name)),
+                    self.actor.user_id,
+                    self.now,
+                    self.now,
+                    &key
+                ],
+            )
+            .await?;
+        for (o, _) in officials {
+            self.activity_officials
+                .push(&mut self.tx, args![id, *o])
+                .await?;
+        }
+        for (i, _) in items {
+            self.activity_items
+                .push(&mut self.tx, args![id, *i])
+                .await?;
+        }
+        let f = self
+            .flows
+            .entry((
+                u.unit.path.clone(),
+                stats::month_key(&date_s)?,
+                kind.code().to_string(),
+            ))
+            .or_default();
+        *f = f.plus(Flow {
+            activities: 1,
+            visitors,
+            participations: officials.len() as i64,
+            ..Flow::ZERO
+        });
+        stats::took_part(
+            &date_s,
+            officials,
+            items,
+            &mut self.took_officials,
+            &mut self.took_items,
+        )?;
+        self.sum.activities += 1;
+        Self::remember(u, "activities", key, id);
+        Ok((id, true))
+    }
+
+    /// A problem in the unit, with its first timeline step.
+    #[allow(clippy::too_many_arguments)]
+    async fn problem(
+        &mut self,
+        u: &mut UnitCtx,
+        key: String,
+        row: u32,
+        activity: i64,
+        item: Option<i64>,
+        section: Option<i64>,
+        source: ProblemSource,
+        text: (&str, Option<&str>),
+        found_on: NaiveDate,
+        state: &ProblemState,
+    ) -> Result<(i64, bool)> {
+        if let Some(id) = Self::known(u, "problems", &key) {
+            return Ok((id, false));
+        }
+        let id = self.ids.take(&mut self.tx, "problems").await?;
+        let found = d(found_on);
+        let category = ProblemCategory::guess(&format!("{}{}", text.0, text.1.unwrap_or("")));
+        self.problems
+            .push(
+                &mut self.tx,
+                args![
+                    id,
+                    u.unit.id,
+                    &u.unit.path,
+                    u.region,
+                    section,
+                    activity,
+                    item,
+                    source.code(),
+                    category.code(),
+                    text.0,
+                    text.1,
+                    state.disposition.code(),
+                    state.deadline.map(d),
+                    state.status.code(),
+                    &state.measures,
+                    &state.effect,
+                    &found,
+                    state.closed_on.map(d),
+                    state.review_due.map(d),
+                    self.actor.user_id,
+                    self.now,
+                    self.now,
+                    &key
+                ],
+            )
+            .await?;
+        let note = format!("依《{}》第 {row} 行导入", self.req.file_name);
+        self.events
+            .push(
+                &mut self.tx,
+                args![
+                    id,
+                    self.now,
+                    self.actor.user_id,
+                    &self.actor.username,
+                    "import",
+                    None::<String>,
+                    state.status.code(),
+                    note
+                ],
+            )
+            .await?;
+        let f = self
+            .flows
+            .entry((
+                u.unit.path.clone(),
+                stats::month_key(&found)?,
+                String::new(),
+            ))
+            .or_default();
+        *f = f.plus(Flow {
+            problems_found: 1,
+            ..Flow::ZERO
+        });
+        if let Some(closed) = state.closed_on {
+            let f = self
+                .flows
+                .entry((
+                    u.unit.path.clone(),
+                    stats::month_key(&d(closed))?,
+                    String::new(),
+                ))
+                .or_default();
+            *f = f.plus(Flow {
+                problems_solved: 1,
+                ..Flow::ZERO
+            });
+        }
+        self.sum.problems += 1;
+        Self::remember(u, "problems", key, id);
+        Ok((id, true))
+    }
+
+    async fn ledger(&mut self, sheet: &Sheet, u: &mut UnitCtx, rows: &[LedgerEntry]) -> Result<()> {
+        for r in rows {
+            let Some(section) = self.section(sheet, u, r.row, r.section.as_ref()) else {
+                continue;
+            };
+            if !self.errors.is_empty() {
+                // Once a row is refused nothing will be written; keep only checking.
+                continue;
+            }
+            let official = self.official(u, &r.person, None).await?;
+            let item = match &r.item {
+                Some(name) => Some(self.item(u, name).await?),
+                None => None,
+            };
+            let akey = format!(
+                "{}|{}|{}|{}",
+                r.date,
+                r.person.name,
+                r.item.as_deref().unwrap_or(""),
+                r.mode.code()
+            );
+            let items: Vec<(i64, String)> = item.iter().cloned().collect();
+            let (activity, new_activity) = self
+                .activity(
+                    u,
+                    akey.clone(),
+                    r.mode,
+                    r.date,
+                    &[official],
+                    &items,
+                    None,
+                    r.item.as_deref(),
+                    0,
+                )
+                .await?;
+            let mut new = new_activity;
+            if let Some((desc, cause)) = &r.problem {
+                let state = imported(
+                    self.req.policy,
+                    self.req.calendar,
+                    r.date,
+                    rectified(r.done_on, r.measures.is_some(), self.req.today),
+                    r.measures.clone(),
+                    None,
+                );
+                let pkey = format!("{akey}|{desc}");
+                let (_, new_problem) = self
+                    .problem(
+                        u,
+                        pkey,
+                        r.row,
+                        activity,
+                        item.map(|i| i.0),
+                        section,
+                        ProblemSource::Walk,
+                        (desc, cause.as_deref()),
+                        r.date,
+                        &state,
+                    )
+                    .await?;
+                new |= new_problem;
+            }
+            if !new {
+                self.sum.unchanged += 1;
+            }
+        }
+        Ok(())
+    }
+
+    async fn window_stats(
+        &mut self,
+        sheet: &Sheet,
+        u: &mut UnitCtx,
+        rows: &[WindowStatEntry],
+    ) -> Result<()> {
+        // Rows of one sitting (same day, same person) are one activity; it
+        // received as many people as the largest figure its rows give.
+        let mut visitors: HashMap<(NaiveDate, &str), i64> = HashMap::new();
+        for r in rows {
+            let v = visitors
+                .entry((r.date, r.person.name.as_str()))
+                .or_default();
+            *v = (*v).max(r.visitors);
+        }
+        for r in rows {
+            let Some(section) = self.section(sheet, u, r.row, r.section.as_ref()) else {
+                continue;
+            };
+            if !self.errors.is_empty() {
+                continue;
+            }
+            let official = self.official(u, &r.person, None).await?;
+            let akey = format!("{}|{}|window", r.date, r.person.name);
+            let received = visitors
+                .get(&(r.date, r.person.name.as_str()))
+                .copied()
+                .unwrap_or(r.visitors);
+            let (activity, mut new) = self
+                .activity(
+                    u,
+                    akey.clone(),
+                    Mode::Window,
+                    r.date,
+                    &[official],
+                    &[],
+                    None,
+                    None,
+                    received,
+                )
+                .await?;
+            if let Some((source, desc)) = &r.problem {
+                let state = imported(
+                    self.req.policy,
+                    self.req.calendar,
+                    r.date,
+                    rectified(r.done_on, r.measures.is_some(), self.req.today),
+                    r.measures.clone(),
+                    None,
+                );
+                let pkey = format!("{akey}|{desc}");
+                let (_, p) = self
+                    .problem(
+                        u,
+                        pkey,
+                        r.row,
+                        activity,
+                        None,
+                        section,
+                        *source,
+                        (desc, None),
+                        r.date,
+                        &state,
+                    )
+                    .await?;
+                new |= p;
+            }
+            if !new {
+                self.sum.unchanged += 1;
+            }
+        }
+        Ok(())
+    }
+
+    async fn lists(&mut self, sheet: &Sheet, u: &mut UnitCtx, rows: &[ListsEntry]) -> Result<()> {
+        let meta = &sheet.meta;
+        let mut ok = true;
+        if meta.official.is_none() {
+            self.err(
+                sheet,
+                RowError::new(2, "负责人姓名", "表头未填写负责人姓名"),
+            );
+            ok = false;
+        }
+        let kind = meta.activity_kind;
+        if kind.is_none() {
+            self.err(
+                sheet,
+                RowError::new(
+                    2,
+                    "参与活动名称",
+                    format!(
+                        "表头未填写参与活动名称，可选：{}",
+                        ActivityKind::choices_zh()
+                    ),
+                ),
+            );
+            ok = false;
+        }
+        if meta.date.is_none() {
+            self.err(sheet, RowError::new(2, "时间", "表头未填写活动时间"));
+            ok = false;
+        }
+        let (Some(official_name), Some(kind), Some(date), true) =
+            (meta.official.as_deref(), kind, meta.date, ok)
+        else {
+            return Ok(());
+        };
+        if let Some(rule) = self.req.policy.kind(kind) {
+            for r in rows {
+                if let Some(m) = r.mode
+                    && (m.kind() != kind || !rule.modes.contains(&m))
+                {
+                    let allowed: Vec<&str> = rule.modes.iter().map(|m| m.label_zh()).collect();
+                    self.err(
+                        sheet,
+                        RowError::new(
+                            r.row,
+                            "体验方式",
+                            format!(
+                                "「{}」不是本地规则「{}」的方式，可选：{}",
+                                m.label_zh(),
+                                kind.label_zh(),
+                                allowed.join("、")
+                            ),
+                        ),
+                    );
+                }
+            }
+        } else {
+            self.err(
+                sheet,
+                RowError::new(
+                    2,
+                    "参与活动名称",
+                    format!("本地规则未开展「{}」活动", kind.label_zh()),
+                ),
+            );
+        }
+        if !self.errors.is_empty() {
+            return Ok(());
+        }
+        let person = PersonRef::parse(official_name).unwrap_or(PersonRef {
+            name: official_name.to_string(),
+            title: String::new(),
+        });
+        let official = self.official(u, &person, None).await?;
+        let default_mode = self
+            .req
+            .policy
+            .kind(kind)
+            .and_then(|r| r.modes.first().copied())
+            .unwrap_or(kind.modes()[0]);
+        for r in rows {
+            let mode = r.mode.unwrap_or(default_mode);
+            let akey = format!(
+                "{date}|{}|{}|{}|{}",
+                person.name,
+                kind.code(),
+                r.place,
+                r.content
+            );
+            let (activity, mut new) = self
+                .activity(
+                    u,
+                    akey.clone(),
+                    mode,
+                    date,
+                    std::slice::from_ref(&official),
+                    &[],
+                    Some(&r.place),
+                    Some(&r.content),
+                    0,
+                )
+                .await?;
+            let done = rectified(r.deadline, r.effect.is_some(), self.req.today);
+            let closed_on = match done {
+                Rectified::Closed(d) => Some(d.max(date)),
+                _ => None,
+            };
+            let mut problem_id = None;
+            if let Some(text) = &r.problem {
+                let state = imported(
+                    self.req.policy,
+                    self.req.calendar,
+                    date,
+                    done,
+                    r.measure.clone(),
+                    r.effect.clone(),
+                );
+                let (id, p) = self
+                    .problem(
+                        u,
+                        format!("{akey}|p|{text}"),
+                        r.row,
+                        activity,
+                        None,
+                        None,
+                        ProblemSource::Walk,
+                        (text, None),
+                        date,
+                        &state,
+                    )
+                    .await?;
+                problem_id = Some(id);
+                new |= p;
+            }
+            let mut need_id = None;
+            if let Some(text) = &r.need {
+                let key = format!("{akey}|n|{text}");
+                if let Some(id) = Self::known(u, "needs", &key) {
+                    need_id = Some(id);
+                } else {
+                    let id = self.ids.take(&mut self.tx, "needs").await?;
+                    let status = match (&r.measure, closed_on) {
+                        (Some(_), Some(_)) => "met",
+                        (Some(_), None) => "answered",
+                        _ => "open",
+                    };
+                    self.needs
+                        .push(
+                            &mut self.tx,
+                            args![
+                                id,
+                                u.unit.id,
+                                &u.unit.path,
+                                u.region,
+                                activity,
+                                problem_id,
+                                "citizen",
+                                text,
+                                &r.measure,
+                                status,
+                                d(date),
+                                closed_on.filter(|_| status == "met").map(d),
+                                self.actor.user_id,
+                                self.now,
+                                self.now,
+                                &key
+                            ],
+                        )
+                        .await?;
+                    let f = self
+                        .flows
+                        .entry((
+                            u.unit.path.clone(),
+                            stats::month_key(&d(date))?,
+                            String::new(),
+                        ))
+                        .or_default();
+                    *f = f.plus(Flow {
+                        needs: 1,
+                        ..Flow::ZERO
+                    });
+                    self.sum.needs += 1;
+                    Self::remember(u, "needs", key, id);
+                    need_id = Some(id);
+                    new = true;
+                }
+            }
+            if let Some(text) = &r.measure {
+                let key = format!("{akey}|m|{text}");
+                if Self::known(u, "measures", &key).is_none() {
+                    let id = self.ids.take(&mut self.tx, "measures").await?;
+                    let status = match (closed_on, r.deadline) {
+                        (Some(_), _) => "done",
+                        (None, Some(_)) => "in-progress",
+                        _ => "planned",
+                    };
+                    self.measures
+                        .push(
+                            &mut self.tx,
+                            args![
+                                id,
+                                u.unit.id,
+                                &u.unit.path,
+                                u.region,
+                                problem_id,
+                                need_id,
+                                activity,
+                                text,
+                                r.deadline.map(d),
+                                closed_on.map(d),
+                                &r.effect,
+                                status,
+                                self.actor.user_id,
+                                self.now,
+                                self.now,
+                                &key
+                            ],
+                        )
+                        .await?;
+                    self.sum.measures += 1;
+                    Self::remember(u, "measures", key, id);
+                    new = true;
+                }
+            }
+            if !new {
+                self.sum.unchanged += 1;
+            }
+        }
+        Ok(())
+    }
+
+    async fn schedule_row(
+        &mut self,
+        sheet: &Sheet,
+        u: &mut UnitCtx,
+        r: &ScheduleEntry,
+    ) -> Result<()> {
+        if self.req.policy.kind(ActivityKind::Window).is_none() {
+            self.err(
+                sheet,
+                RowError::new(r.row, "", "本地规则未开展「坐窗口」活动"),
+            );
+            return Ok(());
+        }
+        if !self.errors.is_empty() {
+            return Ok(());
+        }
+        let key = format!("{}|{}|{}", r.date, r.slot.code(), r.person.name);
+        if Self::known(u, "plans", &key).is_some() {
+            self.sum.unchanged += 1;
+            return Ok(());
+        }
+        let (official, _) = self.official(u, &r.person, r.phone.as_deref()).await?;
+        let id = self.ids.take(&mut self.tx, "plans").await?;
+        self.plans
+            .push(
+                &mut self.tx,
+                args![
+                    id,
+                    u.unit.id,
+                    &u.unit.path,
+                    u.region,
+                    "window",
+                    "window",
+                    d(r.date),
+                    r.slot.code(),
+                    "window",
+                    "draft",
+                    &r.note,
+                    self.actor.user_id,
+                    self.now,
+                    self.now,
+                    &key
+                ],
+            )
+            .await?;
+        self.plan_officials
+            .push(&mut self.tx, args![id, official])
+            .await?;
+        self.sum.plans += 1;
+        Self::remember(u, "plans", key, id);
+        Ok(())
+    }
+
+    async fn item_row(&mut self, sheet: &Sheet, u: &mut UnitCtx, r: &ItemEntry) -> Result<()> {
+        let Some(section) = self.section(sheet, u, r.row, r.section.as_ref()) else {
+            return Ok(());
+        };
+        if !self.errors.is_empty() {
+            return Ok(());
+        }
+        type Row = (
+            i64,
+            Option<i64>,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let existing: Option<Row> = self
+            .tx
+            .fetch_optional(
+                "SELECT id, section_id, item_type, service_object, handling_mode, channel, contact, note FROM items WHERE unit_id = $1 AND name = $2",
+                args![u.unit.id, r.name.trim()],
+            )
+            .await?;
+        let wanted: Row = (
+            0,
+            section,
+            r.item_type.code().into(),
+            r.service_object.code().into(),
+            r.handling_mode.code().into(),
+            r.channel.clone(),
+            r.contact.clone(),
+            r.note.clone(),
+        );
+        match existing {
+            Some(old)
+                if (old.1, &old.2, &old.3, &old.4, &old.5, &old.6, &old.7)
+                    == (
+                        wanted.1, &wanted.2, &wanted.3, &wanted.4, &wanted.5, &wanted.6, &wanted.7,
+                    ) =>
+            {
+                self.sum.unchanged += 1;
+            }
+            Some(old) => {
+                self.tx
+                    .execute(
+                        "UPDATE items SET section_id = $1, item_type = $2, service_object = $3, handling_mode = $4, channel = $5, contact = $6, note = $7, \
+                         version = version + 1, updated_at = $8 WHERE id = $9",
+                        args![section, r.item_type.code(), r.service_object.code(), r.handling_mode.code(), &r.channel, &r.contact, &r.note, self.now, old.0],
+                    )
+                    .await?;
+                self.sum.items_updated += 1;
+                self.updated_items.push(old.0);
+            }
+            None => {
+                let id: i64 = self
+                    .tx
+                    .scalar::<i64>(
+                        "INSERT INTO items (unit_id, section_id, name, item_type, power_category, service_object, handling_mode, channel, contact, note, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+                        args![u.unit.id, section, r.name.trim(), r.item_type.code(), PowerCategory::PublicService.code(), r.service_object.code(),
+                              r.handling_mode.code(), &r.channel, &r.contact, &r.note, self.now],
+                    )
+                    .await?
+                    .unwrap_or_default();
+                self.sum.items += 1;
+                self.created_items.push(id);
+                u.items
+                    .insert(r.name.trim().to_string(), (id, u.unit.path.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    /// 单位名单: each unit under its 上级单位, which exists already or comes
+    /// in another row of the file (in any order).
+    async fn units(&mut self, sheet: &Sheet, rows: &[UnitEntry]) -> Result<()> {
+        let mut pending: Vec<&UnitEntry> = rows.iter().collect();
+        // Names of units in the file, to tell "comes later" from "does not exist".
+        let in_file: HashSet<&str> = rows.iter().map(|r| r.name.trim()).collect();
+        let mut made: HashMap<String, Unit> = HashMap::new();
+        loop {
+            let mut progress = false;
+            let mut later = Vec::new();
+            for r in pending {
+                let parent = match r.parent.as_deref().map(str::trim) {
+                    None => None,
+                    Some(p) => match made.get(p) {
+                        Some(u) => Some(u.clone()),
+                        None => {
+                            let found: Vec<Unit> = self
+                                .tx
+                                .fetch_all(
+                                    "SELECT * FROM units WHERE name = $1 ORDER BY id",
+                                    args![p],
+                                )
+                                .await?;
+                            let found: Vec<Unit> = found
+                                .into_iter()
+                                .filter(|u| self.scope.contains(&u.path))
+                                .collect();
+                            match found.as_slice() {
+                                [one] => Some(one.clone()),
+                                [] if in_file.contains(p) && p != r.name.trim() => {
+                                    later.push(r);
+                                    continue;
+                                }
+                                [] => {
+                                    let near = self.store.similar_unit_names(p, 5).await?;
+                                    self.err(
+                                        sheet,
+                                        RowError::new(
+                                            r.row,
+                                            "上级单位",
+                                            not_found("单位", p, &near),
+                                        ),
+                                    );
+                                    continue;
+                                }
+                                several => {
+                                    let ids: Vec<String> =
+                                        several.iter().map(|u| u.id.to_string()).collect();
+                                    self.err(
+                                        sheet,
+                                        RowError::new(
+                                            r.row,
+                                            "上级单位",
+                                            format!(
+                                                "有 {} 个单位名为「{p}」（编号 {}），无法确定",
+                                                several.len(),
+                                                ids.join("、")
+                                            ),
+                                        ),
+                                    );
+                                    continue;
+                                }
+                            }
+                        }
+                    },
+                };
+                progress = true;
+                if parent.is_none() && self.scope.path.is_some() {
+                    self.err(
+                        sheet,
+                        RowError::new(r.row, "上级单位", "不能为空：只有全域账号可以添加顶级单位"),
+                    );
+                    continue;
+                }
+                if !self.errors.is_empty() {
+                    continue;
+                }
+                let cats: Vec<&str> = r.categories.iter().map(|c| c.code()).collect();
+                let cats = cats.join(",");
+                let parent_id = parent.as_ref().map(|p| p.id);
+                let existing: Option<Unit> = self
+                    .tx
+                    .fetch_optional(
+                        "SELECT * FROM units WHERE COALESCE(parent_id, 0) = $1 AND name = $2",
+                        args![parent_id.unwrap_or(0), r.name.trim()],
+                    )
+                    .await?;
+                let unit = match existing {
+                    Some(old) if old.kind == r.kind.code() && old.categories == cats => {
+                        self.sum.unchanged += 1;
+                        old
+                    }
+                    Some(old) => {
+                        self.sum.units_updated += 1;
+                        self.tx
+                            .fetch_one(
+                                "UPDATE units SET kind = $1, categories = $2, version = version + 1, updated_at = $3 WHERE id = $4 RETURNING *",
+                                args![r.kind.code(), &cats, self.now, old.id],
+                            )
+                            .await?
+                    }
+                    None => {
+                        let (ppath, depth) = parent
+                            .as_ref()
+                            .map(|p| (p.path.clone(), p.depth + 1))
+                            .unwrap_or(("/".into(), 0));
+                        let u: Unit = self
+                            .tx
+                            .fetch_one(
+                                "INSERT INTO units (parent_id, path, depth, name, kind, categories, sort, created_at, updated_at) \
+                                 VALUES ($1, '', $2, $3, $4, $5, 0, $6, $6) RETURNING *",
+                                args![parent_id, depth, r.name.trim(), r.kind.code(), &cats, self.now],
+                            )
+                            .await?;
+                        let path = format!("{ppath}{}/", u.id);
+                        let u: Unit = self
+                            .tx
+                            .fetch_one(
+                                "UPDATE units SET path = $1 WHERE id = $2 RETURNING *",
+                                args![&path, u.id],
+                            )
+                            .await?;
+                        self.sum.units += 1;
+                        self.created_units.push(u.id);
+                        u
+                    }
+                };
+                made.insert(unit.name.clone(), unit);
+            }
+            if later.is_empty() {
+                break;
+            }
+            if !progress {
+                for r in later {
+                    let p = r.parent.as_deref().unwrap_or_default();
+                    self.err(
+                        sheet,
+                        RowError::new(
+                            r.row,
+                            "上级单位",
+                            format!("上级单位「{p}」与本表其他行互为上级，无法确定层级"),
+                        ),
+                    );
+                }
+                break;
+            }
+            pending = later;
+        }
+        Ok(())
+    }
+
+    async fn finish(mut self, import_id: i64) -> Result<ImportSummary> {
+        if !self.errors.is_empty() {
+            self.tx.rollback().await?;
+            let mut errors = self.errors;
+            errors.sort_by(|a, b| (&a.sheet, a.row).cmp(&(&b.sheet, b.row)));
+            return Err(StoreError::Rows(errors));
+        }
+        for b in [
+            &mut self.activities,
+            &mut self.activity_officials,
+            &mut self.activity_items,
+            &mut self.problems,
+            &mut self.events,
+            &mut self.needs,
+            &mut self.measures,
+            &mut self.plans,
+            &mut self.plan_officials,
+        ] {
+            b.flush(&mut self.tx).await?;
+        }
+        stats::add_flows(&mut self.tx, std::mem::take(&mut self.flows)).await?;
+        stats::insert_took_part(
+            &mut self.tx,
+            "stats_officials",
+            std::mem::take(&mut self.took_officials),
+        )
+        .await?;
+        stats::insert_took_part(
+            &mut self.tx,
+            "stats_items",
+            std::mem::take(&mut self.took_items),
+        )
+        .await?;
+        if self.req.dry_run {
+            self.tx.rollback().await?;
+            return Ok(self.sum);
+        }
+        self.sum.import_id = Some(import_id);
+        let summary = serde_json::to_value(&self.sum).unwrap_or_default();
+        self.tx
+            .execute(
+                "UPDATE imports SET summary = $1 WHERE id = $2",
+                args![summary.to_string(), import_id],
+            )
+            .await?;
+        audit::append(
+            &mut self.tx,
+            self.actor,
+            Change {
+                action: "import",
+                entity: "import",
+                entity_id: Some(import_id.to_string()),
+                before: None,
+                after: Some(json!({
+                    "kind": self.req.kind.code(),
+                    "file": self.req.file_name,
+                    "sm3": self.req.file_sm3,
+                    "summary": summary,
+                    "officials_added": self.created_officials,
+                    "items_added": self.created_items,
+                    "items_updated": self.updated_items,
+                    "units_added": self.created_units,
+                })),
+            },
+        )
+        .await?;
+        self.tx.commit().await?;
+        Ok(self.sum)
+    }
+}
