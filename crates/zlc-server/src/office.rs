@@ -260,6 +260,7 @@ pub async fn export_to_file(
         SheetKind::Lists => {
             let p = period.ok_or(ApiError::NotFound)?;
             let tables = store.lists_tables(&sub, p, req.today).await?;
+            let mut names = std::collections::HashSet::new();
             for ((activity, official, first_day), rows) in tables {
                 let m = SheetMeta {
                     official: Some(official.clone()),
@@ -267,11 +268,22 @@ pub async fn export_to_file(
                     date: Some(first_day),
                     ..meta.clone()
                 };
-                send(Piece::Begin(
-                    format!("{}-{official}", activity.label_zh()),
-                    m.clone(),
-                ))
-                .await?;
+                // Sheet names are unique and at most 31 characters.
+                let base: String = format!(
+                    "{}-{official}-{}",
+                    activity.label_zh(),
+                    first_day.format("%m%d")
+                )
+                .chars()
+                .take(26)
+                .collect();
+                let mut name = base.clone();
+                let mut n = 1;
+                while !names.insert(name.clone()) {
+                    n += 1;
+                    name = format!("{base}({n})");
+                }
+                send(Piece::Begin(name, m.clone())).await?;
                 send(Piece::Rows(Rows::Lists(rows))).await?;
                 send(Piece::End(m)).await?;
             }

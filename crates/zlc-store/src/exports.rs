@@ -74,7 +74,7 @@ struct ProbRow {
 
 /// The mark column a mode is written under in 附件3: 代理办 (帮代办) is
 /// 陪同办 there, 交叉走 is 亲身办.
-fn ledger_mode(mode: &str) -> Mode {
+pub(crate) fn ledger_mode(mode: &str) -> Mode {
     match Mode::parse(mode) {
         Some(Mode::Proxy) => Mode::Accompany,
         Some(Mode::Cross) => Mode::SelfService,
@@ -281,8 +281,8 @@ impl Store {
         Ok((out, next))
     }
 
-    /// 三个清单: the activities of the period, one table per activity kind
-    /// and official (the seed's header names one of each), each row one
+    /// 三个清单: the activities of the period, one table per activity kind,
+    /// official and day (the seed's header names one of each), each row one
     /// activity with its problem, need and measure.
     pub async fn lists_tables(
         &self,
@@ -291,7 +291,7 @@ impl Store {
         today: NaiveDate,
     ) -> Result<Vec<((ActivityKind, String, NaiveDate), Vec<ListsEntry>)>> {
         let mut tables: Vec<((ActivityKind, String, NaiveDate), Vec<ListsEntry>)> = Vec::new();
-        let mut index: HashMap<(ActivityKind, String), usize> = HashMap::new();
+        let mut index: HashMap<(ActivityKind, String, NaiveDate), usize> = HashMap::new();
         let mut after: Cursor = None;
         loop {
             let acts = self
@@ -315,7 +315,7 @@ impl Store {
                     continue;
                 };
                 let who = a.official.clone().unwrap_or_default();
-                let at = *index.entry((kind, who.clone())).or_insert_with(|| {
+                let at = *index.entry((kind, who.clone(), d)).or_insert_with(|| {
                     tables.push(((kind, who.clone(), d), Vec::new()));
                     tables.len() - 1
                 });

@@ -520,6 +520,7 @@ impl Run<'_> {
                 .await?;
             keys.insert(table, rows.into_iter().collect());
         }
+        self.derived_keys(unit.id, &mut keys).await?;
         Ok(Some(UnitCtx {
             region: region_of(&unit.path).unwrap_or(unit.id),
             unit,
@@ -528,6 +529,114 @@ impl Run<'_> {
             items,
             keys,
         }))
+    }
+
+    /// The keys the unit's records entered by hand would have had, had they
+    /// been imported: so that a table exported and imported back (or a
+    /// table of records the unit also entered in the application) finds
+    /// them and adds nothing twice.
+    async fn derived_keys(
+        &mut self,
+        unit: i64,
+        keys: &mut HashMap<&'static str, HashMap<String, i64>>,
+    ) -> Result<()> {
+        let kinds: &[&str] = match self.req.kind {
+            SheetKind::Ledger => &["walk", "window", "inspect"],
+            SheetKind::WindowStats => &["window"],
+            SheetKind::Lists => &["walk", "window", "inspect", "enforce", "complaint"],
+            SheetKind::WindowSchedule => {
+                let rows: Vec<(i64, String, String, Option<String>)> = self
+                    .tx
+                    .fetch_all(
+                        "SELECT p.id, p.date, p.slot, (SELECT o.name FROM plan_officials po JOIN officials o ON o.id = po.official_id                          WHERE po.plan_id = p.id ORDER BY o.id LIMIT 1) FROM plans p WHERE p.unit_id = $1 AND p.import_key IS NULL AND p.status <> 'cancelled'",
+                        args![unit],
+                    )
+                    .await?;
+                let k = keys.entry("plans").or_default();
+                for (id, date, slot, name) in rows {
+                    k.entry(format!("{date}|{slot}|{}", name.unwrap_or_default()))
+                        .or_insert(id);
+                }
+                return Ok(());
+            }
+            SheetKind::Items | SheetKind::Units => return Ok(()),
+        };
+        let marks: Vec<String> = (0..kinds.len()).map(|i| format!("${}", i + 2)).collect();
+        let mut a = args![unit];
+        a.extend(kinds.iter().map(|k| Arg::from(*k)));
+        type Row = (
+            i64,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let acts: Vec<Row> = self
+            .tx
+            .fetch_all(
+                &format!(
+                    "SELECT a.id, a.date, a.kind, a.mode, a.place, a.content,                      (SELECT o.name FROM activity_officials ao JOIN officials o ON o.id = ao.official_id WHERE ao.activity_id = a.id ORDER BY o.id LIMIT 1),                      (SELECT i.name FROM activity_items ai JOIN items i ON i.id = ai.item_id WHERE ai.activity_id = a.id ORDER BY i.id LIMIT 1)                      FROM activities a WHERE a.unit_id = $1 AND a.import_key IS NULL AND a.status = 'filed' AND a.kind IN ({})",
+                    marks.join(", ")
+                ),
+                a,
+            )
+            .await?;
+        let mut by_activity: HashMap<i64, String> = HashMap::new();
+        for (id, date, kind, mode, place, content, official, item) in acts {
+            let who = official.unwrap_or_default();
+            let key = match self.req.kind {
+                SheetKind::Ledger => format!(
+                    "{date}|{who}|{}|{}",
+                    item.or(content).unwrap_or_default(),
+                    crate::exports::ledger_mode(&mode).code()
+                ),
+                SheetKind::WindowStats => format!("{date}|{who}|window"),
+                _ => format!(
+                    "{date}|{who}|{kind}|{}|{}",
+                    place
+                        .filter(|p| !p.is_empty())
+                        .unwrap_or_else(|| "—".into()),
+                    item.or(content).unwrap_or_default()
+                ),
+            };
+            keys.entry("activities")
+                .or_default()
+                .entry(key.clone())
+                .or_insert(id);
+            by_activity.insert(id, key);
+        }
+        let lists = self.req.kind == SheetKind::Lists;
+        for (table, col, tag) in [
+            ("problems", "description", "p"),
+            ("needs", "content", "n"),
+            ("measures", "content", "m"),
+        ] {
+            if table != "problems" && !lists {
+                continue;
+            }
+            let rows: Vec<(i64, Option<i64>, String)> = self
+                .tx
+                .fetch_all(
+                    &format!("SELECT id, activity_id, {col} FROM {table} WHERE unit_id = $1 AND import_key IS NULL AND activity_id IS NOT NULL"),
+                    args![unit],
+                )
+                .await?;
+            let k = keys.entry(table).or_default();
+            for (id, activity, text) in rows {
+                if let Some(akey) = activity.and_then(|a| by_activity.get(&a)) {
+                    let key = if lists {
+                        format!("{akey}|{tag}|{text}")
+                    } else {
+                        format!("{akey}|{text}")
+                    };
+                    k.entry(key).or_insert(id);
+                }
+            }
+        }
+        Ok(())
     }
 
     async fn sheet(&mut self, sheet: &Sheet) -> Result<()> {
@@ -859,11 +968,6 @@ impl Run<'_> {
                 // Once a row is refused nothing will be written; keep only checking.
                 continue;
             }
-            let official = self.official(u, &r.person, None).await?;
-            let item = match &r.item {
-                Some(name) => Some(self.item(u, name).await?),
-                None => None,
-            };
             let akey = format!(
                 "{}|{}|{}|{}",
                 r.date,
@@ -871,20 +975,36 @@ impl Run<'_> {
                 r.item.as_deref().unwrap_or(""),
                 r.mode.code()
             );
-            let items: Vec<(i64, String)> = item.iter().cloned().collect();
-            let (activity, new_activity) = self
-                .activity(
-                    u,
-                    akey.clone(),
-                    r.mode,
-                    r.date,
-                    &[official],
-                    &items,
-                    None,
-                    r.item.as_deref(),
-                    0,
-                )
-                .await?;
+            // A walk already there needs nobody added: only new ones resolve names.
+            let (activity, new_activity, item) = match Self::known(u, "activities", &akey) {
+                Some(id) => (
+                    id,
+                    false,
+                    r.item.as_ref().and_then(|n| u.items.get(n.trim()).cloned()),
+                ),
+                None => {
+                    let official = self.official(u, &r.person, None).await?;
+                    let item = match &r.item {
+                        Some(name) => Some(self.item(u, name).await?),
+                        None => None,
+                    };
+                    let items: Vec<(i64, String)> = item.iter().cloned().collect();
+                    let (id, new) = self
+                        .activity(
+                            u,
+                            akey.clone(),
+                            r.mode,
+                            r.date,
+                            &[official],
+                            &items,
+                            None,
+                            r.item.as_deref(),
+                            0,
+                        )
+                        .await?;
+                    (id, new, item)
+                }
+            };
             let mut new = new_activity;
             if let Some((desc, cause)) = &r.problem {
                 let state = imported(
@@ -941,8 +1061,11 @@ impl Run<'_> {
             if !self.errors.is_empty() {
                 continue;
             }
-            let official = self.official(u, &r.person, None).await?;
             let akey = format!("{}|{}|window", r.date, r.person.name);
+            let official = match Self::known(u, "activities", &akey) {
+                Some(_) => (0, String::new()),
+                None => self.official(u, &r.person, None).await?,
+            };
             let received = visitors
                 .get(&(r.date, r.person.name.as_str()))
                 .copied()

@@ -1068,3 +1068,230 @@ fn user_reset_prints_a_new_one_time_password() {
     assert!(second.chars().count() >= 10, "{second}");
     assert_ne!(first, second);
 }
+
+// ---------------------------------------------------------------------------
+// The seeds' tables: zlc import / zlc export
+// ---------------------------------------------------------------------------
+
+/// The quarter before today's: the demo fills it completely.
+fn last_quarter() -> String {
+    zlc_domain::period::Period::quarter_of(chrono::Local::now().date_naive())
+        .previous()
+        .to_string()
+}
+
+fn read_table(path: &Path, kind: zlc_domain::sheets::SheetKind) -> zlc_office::read::Parsed {
+    let f = std::fs::File::open(path).expect("open the exported file");
+    zlc_office::read::read(std::io::BufReader::new(f), kind).expect("the export reads back")
+}
+
+/// A department of the demo whose ledger of `period` has rows, with their count.
+fn department_with_a_ledger(sb: &Sandbox, period: &str) -> (String, usize) {
+    use zlc_domain::sheets::{Entries, SheetKind};
+    let units = sb.file("units.xlsx");
+    assert_success(&zlc(
+        sb,
+        &["export", "units", "-o", units.to_str().expect("path")],
+    ));
+    let parsed = read_table(&units, SheetKind::Units);
+    let Entries::Units(rows) = &parsed.sheets[0].entries else {
+        panic!("unit rows")
+    };
+    let depts: Vec<&str> = rows
+        .iter()
+        .filter(|u| u.kind == zlc_domain::registry::UnitKind::Department)
+        .map(|u| u.name.as_str())
+        .collect();
+    assert!(!depts.is_empty(), "the demo has departments");
+    let ledger = sb.file("ledger.xlsx");
+    for d in depts {
+        let mut names: Vec<&str> = rows.iter().map(|u| u.name.as_str()).collect();
+        names.retain(|n| *n == d);
+        if names.len() > 1 {
+            continue;
+        }
+        let out = zlc(
+            sb,
+            &[
+                "export",
+                "ledger",
+                "--period",
+                period,
+                "--unit",
+                d,
+                "-o",
+                ledger.to_str().expect("path"),
+            ],
+        );
+        assert_success(&out);
+        let p = read_table(&ledger, SheetKind::Ledger);
+        if p.rows() > 0 {
+            return (d.to_string(), p.rows());
+        }
+    }
+    panic!("no department of the demo has a ledger in {period}")
+}
+
+#[test]
+fn a_ledger_exported_and_imported_back_changes_nothing() {
+    let sb = Sandbox::new();
+    with_demo(&sb);
+    let period = last_quarter();
+    let (dept, rows) = department_with_a_ledger(&sb, &period);
+    let ledger = sb.file("ledger.xlsx");
+    let before = audit_entries(&stdout(&zlc(&sb, &["audit", "verify"])));
+
+    let dry = zlc(
+        &sb,
+        &[
+            "import",
+            "ledger",
+            ledger.to_str().expect("path"),
+            "--unit",
+            &dept,
+            "--dry-run",
+        ],
+    );
+    assert_success(&dry);
+    assert!(
+        stdout(&dry).contains("检查通过（未写入）"),
+        "{}",
+        stdout(&dry)
+    );
+    let out = zlc(
+        &sb,
+        &[
+            "import",
+            "ledger",
+            ledger.to_str().expect("path"),
+            "--unit",
+            &dept,
+        ],
+    );
+
+    assert_success(&out);
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!("共 {rows} 行，其中 {rows} 行此前已导入、未改动")),
+        "every row is found already there: {text}"
+    );
+    assert!(!text.contains("写入："), "nothing is written: {text}");
+    // The import is audited even when it adds nothing; the chain stays whole.
+    let after = audit_entries(&stdout(&zlc(&sb, &["audit", "verify"])));
+    assert_eq!(after, before + 1);
+}
+
+#[test]
+fn a_bad_table_is_refused_naming_every_row_and_nothing_is_written() {
+    let sb = Sandbox::new();
+    with_demo(&sb);
+    let (dept, _) = department_with_a_ledger(&sb, &last_quarter());
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    let rows: [&[&str]; 6] = [
+        &["“干部走流程”问题整改台账"],
+        &["填报单位(盖章):", "", "", "填报日期: 2024年4月10日"],
+        &[
+            "序号",
+            "时间",
+            "流程人员\n及职务",
+            "体验事项",
+            "走流程形式",
+            "",
+            "",
+            "",
+            "存在问题及\n原因",
+            "整改及\n优化措施",
+            "整改完\n成时间",
+            "责任科室",
+        ],
+        &["", "", "", "", "驻窗办", "亲身办", "陪同办", "检验办"],
+        &[
+            "1",
+            "2024.3.32",
+            "钱八 分管局长",
+            "企业开办",
+            "",
+            "✓",
+            "",
+            "",
+            "证明材料重复提交",
+            "",
+            "",
+            "",
+        ],
+        &[
+            "2",
+            "3月5日上午",
+            "钱八 分管局长",
+            "企业开办",
+            "",
+            "",
+            "",
+            "",
+            "排队长",
+            "",
+            "",
+            "不存在的科",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *v).expect("write");
+        }
+    }
+    let bad = sb.file("bad.xlsx");
+    book.save(&bad).expect("save");
+    let before = audit_entries(&stdout(&zlc(&sb, &["audit", "verify"])));
+
+    let out = zlc(
+        &sb,
+        &[
+            "import",
+            "ledger",
+            bad.to_str().expect("path"),
+            "--unit",
+            &dept,
+        ],
+    );
+
+    assert_exit(&out, 1);
+    let err = stderr(&out);
+    assert!(err.contains("未写入任何数据"), "{err}");
+    assert!(
+        err.contains("row 5, column 时间: 无法识别的日期「2024.3.32」"),
+        "{err}"
+    );
+    assert!(
+        err.contains("row 6, column 走流程形式: 须在驻窗办、亲身办、陪同办、检验办中勾选一项"),
+        "{err}"
+    );
+    let after = audit_entries(&stdout(&zlc(&sb, &["audit", "verify"])));
+    assert_eq!(after, before, "nothing was written");
+}
+
+#[test]
+fn import_into_a_mistyped_unit_lists_the_closest_names() {
+    let sb = Sandbox::new();
+    with_demo(&sb);
+    let (dept, _) = department_with_a_ledger(&sb, &last_quarter());
+    let ledger = sb.file("ledger.xlsx");
+    let typo: String = dept.chars().skip(1).collect();
+
+    let out = zlc(
+        &sb,
+        &[
+            "import",
+            "ledger",
+            ledger.to_str().expect("path"),
+            "--unit",
+            &typo,
+        ],
+    );
+
+    assert_exit(&out, 1);
+    assert!(stderr(&out).contains(&dept), "{}", stderr(&out));
+    let out = zlc(&sb, &["import", "nonsense", ledger.to_str().expect("path")]);
+    assert_exit(&out, 1);
+    assert!(stderr(&out).contains("window-schedule"), "{}", stderr(&out));
+}
