@@ -46,6 +46,11 @@ step "tests on PostgreSQL"
 # The database-independent tests already ran; run those that open a store.
 ZLC_TEST_DB=postgres cargo nextest run --workspace --locked --no-fail-fast -E 'kind(test)'
 
+step "office documents open in LibreOffice"
+# Every export, the statistics tables and the notice, converted to PDF.
+cargo build --locked --bin zlc
+scripts/office-check.sh "$PWD/target/debug/zlc" "$PWD/target/office-check"
+
 step "web: type check and unit tests"
 (cd web && npm exec -- vue-tsc --noEmit && npm exec -- vitest run)
 

@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod campaign;
 pub mod error;
 pub mod files;
+pub mod findings;
 pub mod ids;
 pub mod kinds;
 pub mod ledger;

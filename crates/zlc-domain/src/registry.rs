@@ -237,6 +237,44 @@ pub struct ProcessFigures {
 }
 
 impl ProcessFigures {
+    /// What a rectification changed, in the words of seed 004 (`办理时限由3个
+    /// 工作日压缩为当日办结`); `None` when nothing improved.
+    pub fn improvement_zh(before: &ProcessFigures, after: &ProcessFigures) -> Option<String> {
+        let days = |d: i32| {
+            if d == 0 {
+                "当日办结".to_string()
+            } else {
+                format!("{d}个工作日")
+            }
+        };
+        let mut parts = Vec::new();
+        if let (Some(b), Some(a)) = (before.time_limit_days, after.time_limit_days)
+            && a < b
+        {
+            let to = if a == 0 {
+                "当日办结".to_string()
+            } else {
+                days(a)
+            };
+            parts.push(format!("办理时限由{}压缩为{to}", days(b)));
+        }
+        for (what, unit, b, a) in [
+            ("申请材料", "件", before.materials, after.materials),
+            ("办理环节", "个", before.steps, after.steps),
+            ("跑动次数", "次", before.trips, after.trips),
+        ] {
+            if let (Some(b), Some(a)) = (b, a)
+                && a < b
+            {
+                parts.push(format!("{what}由{b}{unit}减少为{a}{unit}"));
+            }
+        }
+        if before.online != Some(true) && after.online == Some(true) {
+            parts.push("实现网上可办".to_string());
+        }
+        (!parts.is_empty()).then(|| parts.join("，"))
+    }
+
     pub fn validate(&self, prefix: &str) -> Result<(), Errors> {
         let mut errs = Errors::default();
         for (name, v, max) in [
@@ -336,5 +374,30 @@ mod tests {
         let errs = f.validate("figures").unwrap_err();
         assert_eq!(errs.0[0].field, "figures.materials");
         assert!(ProcessFigures::default().is_empty());
+    }
+
+    #[test]
+    fn improvements_in_the_words_of_seed_004() {
+        let before = ProcessFigures {
+            materials: Some(5),
+            time_limit_days: Some(3),
+            steps: Some(4),
+            trips: Some(2),
+            online: Some(false),
+        };
+        let after = ProcessFigures {
+            materials: Some(3),
+            time_limit_days: Some(0),
+            steps: Some(4),
+            trips: Some(0),
+            online: Some(true),
+        };
+        assert_eq!(
+            ProcessFigures::improvement_zh(&before, &after).as_deref(),
+            Some(
+                "办理时限由3个工作日压缩为当日办结，申请材料由5件减少为3件，跑动次数由2次减少为0次，实现网上可办"
+            )
+        );
+        assert_eq!(ProcessFigures::improvement_zh(&after, &after), None);
     }
 }

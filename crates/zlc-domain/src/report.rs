@@ -83,6 +83,50 @@ pub struct Report {
     pub findings: Vec<Finding>,
 }
 
+/// 统计表 one row of the statistics tables: a unit directly below the
+/// region (or the region's total). The monthly table of seed 003 四(二)
+/// reads 参与人次、接待企业群众数量、体验事项数量及内容、参与执法次数及内容、
+/// 发现和解决问题情况; the quarterly summary adds the activities by kind,
+/// the overdue rectifications and the grade.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TableRow {
+    /// The unit's id (the region's own for the total row).
+    pub unit_id: i64,
+    pub unit: String,
+    pub activities: i64,
+    pub by_kind: ByKind,
+    /// 参与人次: officials taking part, one per official per activity.
+    pub participations: i64,
+    /// 接待企业群众(人次).
+    pub visitors: i64,
+    /// 体验事项数量: distinct items experienced.
+    pub items_experienced: i64,
+    /// 体验事项内容: the items' names (the first ten).
+    pub items: Vec<String>,
+    /// 参与执法次数: participations in 跟执法.
+    pub enforce_participations: i64,
+    /// 执法内容: what the enforcement activities dealt with (the most frequent five).
+    pub enforce_content: Vec<String>,
+    pub problems_found: i64,
+    pub problems_solved: i64,
+    pub needs: i64,
+    /// Not closed and past the deadline at the period's end (or today).
+    pub overdue: i64,
+    /// 优秀 / 良好 / 一般 / 较差; empty on the total row.
+    pub grade: String,
+}
+
+/// 统计表 the monthly statistics or the quarterly summary of a region.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatTable {
+    pub period: String,
+    pub region: String,
+    pub region_id: i64,
+    pub rows: Vec<TableRow>,
+    /// 合计: the region as a whole.
+    pub total: TableRow,
+}
+
 /// What one unit did in the period, as counted by the store.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UnitCounts {

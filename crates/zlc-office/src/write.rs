@@ -23,7 +23,7 @@ pub const MARK: &str = "√";
 const FONT: &str = "宋体";
 
 /// Formats shared by every table.
-pub(crate) struct Formats {
+pub struct Formats {
     pub title: Format,
     pub line: Format,
     pub header: Format,
@@ -33,8 +33,14 @@ pub(crate) struct Formats {
     pub number: Format,
 }
 
+impl Default for Formats {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Formats {
-    pub(crate) fn new() -> Self {
+    pub fn new() -> Self {
         let base = Format::new().set_font_name(FONT).set_font_size(11);
         let boxed = base
             .clone()
@@ -253,8 +259,23 @@ impl TableWriter {
     pub fn row(&mut self, values: Vec<Out>) -> Result<(), OfficeError> {
         self.number += 1;
         let (r, n) = (self.row, self.number);
+        // Wrapped text needs a row tall enough for its lines: spreadsheet
+        // programs do not grow rows written without a height.
+        let lines = values
+            .iter()
+            .zip(self.lay.columns.iter().skip(1))
+            .map(|(v, c)| match v {
+                Out::Text(s) => text_lines(s, c.width),
+                _ => 1,
+            })
+            .max()
+            .unwrap_or(1);
         let f = &self.f;
         let ws = self.book.worksheet_from_index(self.sheets - 1).map_err(x)?;
+        if lines > 1 {
+            ws.set_row_height(r, 15.0 * f64::from(lines.min(12)))
+                .map_err(x)?;
+        }
         ws.write_number_with_format(r, 0, f64::from(n), &f.number)
             .map_err(x)?;
         for (i, v) in values.into_iter().enumerate() {
@@ -413,6 +434,16 @@ impl TableWriter {
             cats.join("、").into(),
         ])
     }
+}
+
+/// How many lines `s` takes in a column `width` characters wide (a Chinese
+/// character is two of them).
+fn text_lines(s: &str, width: f64) -> u32 {
+    let units: usize = s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+    let per_line = (width - 1.0).max(2.0) as usize;
+    u32::try_from(units.div_ceil(per_line))
+        .unwrap_or(u32::MAX)
+        .max(1)
 }
 
 /// `张三 分管局长`.

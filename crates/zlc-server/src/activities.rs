@@ -151,7 +151,7 @@ fn check(s: &AppState, d: &ActivityDetail, today: NaiveDate) -> Option<FilingChe
     facts(&d.activity, d).map(|f| filing_check(&s.policy(), &s.calendar(), &f, today))
 }
 
-fn out(s: &AppState, user: &CurrentUser, d: ActivityDetail) -> ActivityOut {
+pub fn out(s: &AppState, user: &CurrentUser, d: ActivityDetail) -> ActivityOut {
     let full = user.can(Permission::OfficialPhone);
     let filing = (d.activity.status == "draft")
         .then(|| check(s, &d, chrono::Local::now().date_naive()))

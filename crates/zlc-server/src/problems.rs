@@ -113,7 +113,7 @@ pub struct ProblemOut {
     pub allowed_actions: Vec<String>,
 }
 
-fn out(s: &AppState, user: &CurrentUser, p: Problem) -> ApiResult<ProblemOut> {
+pub fn out(s: &AppState, user: &CurrentUser, p: Problem) -> ApiResult<ProblemOut> {
     let st = state(&p)?;
     let today = chrono::Local::now().date_naive();
     let actions = allowed_actions(

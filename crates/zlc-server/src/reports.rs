@@ -3,22 +3,29 @@
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::ApiJson;
 use crate::extract::ApiQuery;
 use axum::Json;
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use chrono::{Days, NaiveDate};
 use serde::Deserialize;
+use serde::Serialize;
 use utoipa::IntoParams;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zlc_domain::auth::Permission;
 use zlc_domain::kinds::ProblemStatus;
 use zlc_domain::ledger::ProblemCategory;
 
+use zlc_domain::kinds::ActivityKind;
 use zlc_domain::period::{Period, PeriodKind};
 use zlc_domain::policy::Policy;
+use zlc_domain::registry::ProcessFigures;
 use zlc_domain::registry::UnitKind;
-use zlc_domain::report::{ByKind, Report, UnitRow, grade};
+use zlc_domain::report::{ByKind, Finding, Report, StatTable, TableRow, UnitRow, grade};
+use zlc_office::stats::Which;
 use zlc_store::registry::Unit;
 use zlc_store::reports::Window;
 use zlc_store::{Store, StoreError};
@@ -33,14 +40,7 @@ pub async fn build(
     period: Period,
     today: NaiveDate,
 ) -> Result<Report, StoreError> {
-    let day_after = period
-        .end()
-        .checked_add_days(Days::new(1))
-        .unwrap_or(period.end());
-    let w = Window {
-        period,
-        overdue_before: day_after.min(today).to_string(),
-    };
+    let w = window(period, today);
     let totals = store.report_totals(region, &w).await?;
     let mut by_kind = ByKind::default();
     for (k, n) in &totals.by_kind {
@@ -85,6 +85,98 @@ pub async fn build(
     })
 }
 
+/// How many names a table cell lists before 等N项.
+const NAMES_SHOWN: i64 = 10;
+
+/// One row of the statistics tables for `unit`'s subtree.
+async fn table_row(
+    store: &Store,
+    policy: &Policy,
+    unit: &Unit,
+    w: &Window,
+    with_grade: bool,
+) -> Result<TableRow, StoreError> {
+    let t = store.report_totals(unit, w).await?;
+    let c = store.report_unit(unit, w).await?;
+    let mut by_kind = ByKind::default();
+    for (k, n) in &t.by_kind {
+        by_kind.add(*k, *n);
+    }
+    let participations: i64 = c.participations_by_kind.iter().map(|(_, n)| n).sum();
+    let enforce_participations = c
+        .participations_by_kind
+        .iter()
+        .filter(|(k, _)| *k == ActivityKind::Enforce)
+        .map(|(_, n)| n)
+        .sum();
+    let items = store
+        .took_part_page("stats_items", unit, w.period, 0, NAMES_SHOWN)
+        .await?
+        .into_iter()
+        .map(|(_, name, _, _)| name)
+        .collect();
+    let enforce_content = if enforce_participations > 0 {
+        store.enforcement_contents(unit, w.period, 5).await?
+    } else {
+        Vec::new()
+    };
+    Ok(TableRow {
+        unit_id: unit.id,
+        unit: unit.name.clone(),
+        activities: by_kind.total(),
+        by_kind,
+        participations,
+        visitors: t.visitors,
+        items_experienced: t.items,
+        items,
+        enforce_participations,
+        enforce_content,
+        problems_found: t.problems_found,
+        problems_solved: t.problems_solved,
+        needs: t.needs,
+        overdue: c.overdue,
+        grade: if with_grade {
+            grade(policy, w.period, &c, 0).label_zh().to_string()
+        } else {
+            String::new()
+        },
+    })
+}
+
+/// 统计表 the monthly statistics (seed 003 四(二)) or the quarterly
+/// summary of `region`: a row per unit directly below it, and the total.
+pub async fn build_table(
+    store: &Store,
+    policy: &Policy,
+    region: &Unit,
+    period: Period,
+    today: NaiveDate,
+) -> Result<StatTable, StoreError> {
+    let w = window(period, today);
+    let mut rows = Vec::new();
+    for child in store.children(region.id).await? {
+        rows.push(table_row(store, policy, &child, &w, true).await?);
+    }
+    Ok(StatTable {
+        period: period.to_string(),
+        region: region.name.clone(),
+        region_id: region.id,
+        rows,
+        total: table_row(store, policy, region, &w, false).await?,
+    })
+}
+
+fn window(period: Period, today: NaiveDate) -> Window {
+    let day_after = period
+        .end()
+        .checked_add_days(Days::new(1))
+        .unwrap_or(period.end());
+    Window {
+        period,
+        overdue_before: day_after.min(today).to_string(),
+    }
+}
+
 /// The unit a report is about: the one asked for (inside the caller's scope),
 /// else the caller's own unit, else the first root.
 pub async fn region_for(store: &Store, user: &CurrentUser, region: Option<i64>) -> ApiResult<Unit> {
@@ -107,6 +199,8 @@ pub struct ReportQuery {
     pub period: String,
     /// Unit id of the region (default: the caller's unit).
     pub region: Option<i64>,
+    /// json (default) | xlsx (the statistics table) | docx (the notice, 通报).
+    pub format: Option<String>,
 }
 
 fn period_of(raw: &str, kind: PeriodKind) -> ApiResult<Period> {
@@ -133,14 +227,172 @@ async fn report(
     user: &CurrentUser,
     q: ReportQuery,
     kind: PeriodKind,
-) -> ApiResult<Json<Report>> {
+) -> ApiResult<Response> {
     user.require(Permission::ReportRead)?;
     let period = period_of(&q.period, kind)?;
     let region = region_for(&s.store, user, q.region).await?;
     let today = chrono::Local::now().date_naive();
-    Ok(Json(
-        build(&s.store, &s.policy(), &region, period, today).await?,
-    ))
+    match q.format.as_deref().unwrap_or("json") {
+        "json" => {
+            Ok(Json(build(&s.store, &s.policy(), &region, period, today).await?).into_response())
+        }
+        "xlsx" => {
+            let t = build_table(&s.store, &s.policy(), &region, period, today).await?;
+            let which = if kind == PeriodKind::Month {
+                Which::Monthly
+            } else {
+                Which::Quarterly
+            };
+            let name = format!("{}.xlsx", zlc_office::stats::title(&t, which));
+            let bytes =
+                tokio::task::spawn_blocking(move || zlc_office::stats::write_table(&t, which))
+                    .await
+                    .map_err(|e| ApiError::Internal(e.to_string()))?
+                    .map_err(|e| ApiError::Internal(e.to_string()))?;
+            crate::office::xlsx_response(bytes, &name)
+        }
+        "docx" => {
+            let (bytes, title) = notice(s, &region, period, today, None, None).await?;
+            crate::office::file_response(bytes, &format!("{title}.docx"), zlc_office::DOCX_MIME)
+        }
+        other => Err(ApiError::field(
+            "format",
+            format!("「{other}」不是可用的格式，可选：json、xlsx、docx"),
+        )),
+    }
+}
+
+/// How many good cases a notice cites when the supervisor chose none.
+pub const DEFAULT_CASES: usize = 3;
+
+/// The good cases a notice may cite, best first.
+pub async fn cases(
+    store: &Store,
+    region: &Unit,
+    period: Period,
+    limit: i64,
+) -> Result<Vec<CaseOut>, StoreError> {
+    let children = store.children(region.id).await?;
+    let mut out = Vec::new();
+    for c in store.case_candidates(region, period, limit).await? {
+        let figures = match c.item_id {
+            Some(item) => store
+                .figures_change(c.id, item)
+                .await?
+                .and_then(|(b, a)| ProcessFigures::improvement_zh(&b, &a)),
+            None => None,
+        };
+        let unit = children
+            .iter()
+            .find(|u| c.unit_path.starts_with(&u.path))
+            .map(|u| u.name.clone())
+            .unwrap_or_else(|| region.name.clone());
+        out.push(CaseOut {
+            id: c.id,
+            unit,
+            description: c.description,
+            measures: c.measures.unwrap_or_default(),
+            effect: c.effect.unwrap_or_default(),
+            closed_on: c.closed_on,
+            figures,
+        });
+    }
+    // Those whose process figures improved tell the most.
+    out.sort_by_key(|c| c.figures.is_none());
+    Ok(out)
+}
+
+/// 典型做法候选.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CaseOut {
+    pub id: i64,
+    pub unit: String,
+    pub description: String,
+    pub measures: String,
+    pub effect: String,
+    pub closed_on: Option<String>,
+    /// The item's process figures improved, in words.
+    pub figures: Option<String>,
+}
+
+/// The findings of a period in a region's subtree, judged by the policy.
+pub async fn findings(
+    store: &Store,
+    policy: &Policy,
+    region: &Unit,
+    period: Period,
+    today: NaiveDate,
+) -> Result<Vec<Finding>, StoreError> {
+    let (acts, probs) = store.finding_facts(region, &window(period, today)).await?;
+    Ok(zlc_domain::findings::find(policy, &acts, &probs))
+}
+
+/// Drafts the notice (通报) of `region` for `period`: the cases chosen (or
+/// the best [`DEFAULT_CASES`]), the findings, the policy's requirements.
+/// Returns the document and its title.
+pub async fn notice(
+    s: &AppState,
+    region: &Unit,
+    period: Period,
+    today: NaiveDate,
+    chosen: Option<&[i64]>,
+    issuer: Option<String>,
+) -> ApiResult<(Vec<u8>, String)> {
+    let policy = s.policy();
+    let report = build(&s.store, &policy, region, period, today).await?;
+    let all = cases(&s.store, region, period, 200).await?;
+    let picked: Vec<CaseOut> = match chosen {
+        Some(ids) => {
+            let mut v = Vec::new();
+            for id in ids {
+                match all.iter().find(|c| c.id == *id) {
+                    Some(c) => v.push(c.clone()),
+                    None => {
+                        return Err(ApiError::field(
+                            "cases",
+                            format!(
+                                "问题 {id} 不是本期已销号且写明措施和效果的问题，不能作为典型做法"
+                            ),
+                        ));
+                    }
+                }
+            }
+            v
+        }
+        None => all.into_iter().take(DEFAULT_CASES).collect(),
+    };
+    let cases: Vec<zlc_office::notice::Case> = picked
+        .into_iter()
+        .map(|c| zlc_office::notice::Case {
+            unit: c.unit,
+            description: c.description,
+            measures: c.measures,
+            effect: c.effect,
+            figures: c.figures,
+        })
+        .collect();
+    let found = findings(&s.store, &policy, region, period, today).await?;
+    let issuer = issuer
+        .filter(|i| !i.trim().is_empty())
+        .unwrap_or_else(|| policy.meta.issuer.clone());
+    let requirements = policy.requirements.clone();
+    let label = period.label_zh();
+    tokio::task::spawn_blocking(move || {
+        let input = zlc_office::notice::NoticeInput {
+            report: &report,
+            period_label: label,
+            issuer,
+            date: today,
+            cases: &cases,
+            findings: &found,
+            requirements: &requirements,
+        };
+        let title = zlc_office::notice::title(&input);
+        zlc_office::notice::write(&input).map(|b| (b, title))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?
+    .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 /// 月度统计 (seed 003 四(二)).
@@ -149,7 +401,7 @@ async fn monthly(
     State(s): State<AppState>,
     user: CurrentUser,
     ApiQuery(q): ApiQuery<ReportQuery>,
-) -> ApiResult<Json<Report>> {
+) -> ApiResult<Response> {
     report(&s, &user, q, PeriodKind::Month).await
 }
 
@@ -159,8 +411,98 @@ async fn quarterly(
     State(s): State<AppState>,
     user: CurrentUser,
     ApiQuery(q): ApiQuery<ReportQuery>,
-) -> ApiResult<Json<Report>> {
+) -> ApiResult<Response> {
     report(&s, &user, q, PeriodKind::Quarter).await
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodQuery {
+    /// `2024`, `2024H1`, `2024Q1` or `2024-03`.
+    pub period: String,
+    /// Unit id of the region (default: the caller's unit).
+    pub region: Option<i64>,
+}
+
+async fn period_region(
+    s: &AppState,
+    user: &CurrentUser,
+    q: &PeriodQuery,
+) -> ApiResult<(Period, Unit)> {
+    user.require(Permission::ReportRead)?;
+    let period =
+        Period::parse(q.period.trim()).map_err(|e| ApiError::field("period", e.to_string()))?;
+    Ok((period, region_for(&s.store, user, q.region).await?))
+}
+
+/// 统计表 the statistics of seed 003 四(二) per unit and in total, for any period.
+#[utoipa::path(get, path = "/reports/table", tag = "统计", params(PeriodQuery), responses((status = 200, body = Object)))]
+async fn table(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<PeriodQuery>,
+) -> ApiResult<Json<StatTable>> {
+    let (period, region) = period_region(&s, &user, &q).await?;
+    let today = chrono::Local::now().date_naive();
+    Ok(Json(
+        build_table(&s.store, &s.policy(), &region, period, today).await?,
+    ))
+}
+
+/// 形式主义与合规发现 of the period, judged by the active policy.
+#[utoipa::path(get, path = "/reports/findings", tag = "统计", params(PeriodQuery), responses((status = 200, body = Object)))]
+async fn findings_of(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<PeriodQuery>,
+) -> ApiResult<Json<Vec<Finding>>> {
+    let (period, region) = period_region(&s, &user, &q).await?;
+    let today = chrono::Local::now().date_naive();
+    Ok(Json(
+        findings(&s.store, &s.policy(), &region, period, today).await?,
+    ))
+}
+
+/// 典型做法候选: problems closed in the period with measures and effect, for the notice.
+#[utoipa::path(get, path = "/reports/cases", tag = "统计", params(PeriodQuery), responses((status = 200, body = Vec<CaseOut>)))]
+async fn cases_of(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<PeriodQuery>,
+) -> ApiResult<Json<Vec<CaseOut>>> {
+    let (period, region) = period_region(&s, &user, &q).await?;
+    Ok(Json(cases(&s.store, &region, period, 50).await?))
+}
+
+/// What the notice is drafted from.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeBody {
+    /// `2024Q1` (or any period).
+    pub period: String,
+    pub region: Option<i64>,
+    /// Ids of the closed problems to cite as good cases (default: the best three).
+    pub cases: Option<Vec<i64>>,
+    /// 发文机关 (default: the active policy's issuer).
+    pub issuer: Option<String>,
+}
+
+/// 通报 the notice as a Word document in the official layout (GB/T 9704-2012).
+#[utoipa::path(post, path = "/reports/notice", tag = "统计", request_body = NoticeBody,
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document")))]
+async fn notice_docx(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    ApiJson(b): ApiJson<NoticeBody>,
+) -> ApiResult<Response> {
+    let q = PeriodQuery {
+        period: b.period.clone(),
+        region: b.region,
+    };
+    let (period, region) = period_region(&s, &user, &q).await?;
+    let today = chrono::Local::now().date_naive();
+    let (bytes, title) = notice(&s, &region, period, today, b.cases.as_deref(), b.issuer).await?;
+    crate::office::file_response(bytes, &format!("{title}.docx"), zlc_office::DOCX_MIME)
 }
 
 /// One category's count.
@@ -230,4 +572,243 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(problems))
         .routes(routes!(monthly))
         .routes(routes!(quarterly))
+        .routes(routes!(table))
+        .routes(routes!(findings_of))
+        .routes(routes!(cases_of))
+        .routes(routes!(notice_docx))
+        .routes(routes!(drill))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DrillQuery {
+    /// `2024`, `2024H1`, `2024Q1` or `2024-03`.
+    pub period: String,
+    /// The report's region (default: the caller's unit).
+    pub region: Option<i64>,
+    /// The row's unit (default: the region, for the total).
+    pub unit: Option<i64>,
+    /// activities | participations | visitors | enforce | officials |
+    /// items_experienced | problems_found | problems_solved | overdue | needs
+    pub figure: String,
+    /// Activity kind, for `activities` (walk, window, inspect, enforce, complaint).
+    pub kind: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
+}
+
+/// 数据溯源 the records behind one figure of a report.
+#[derive(Serialize, ToSchema)]
+pub struct Drill {
+    pub figure: String,
+    /// The figure's Chinese name.
+    pub label: String,
+    /// The figure itself, counted from exactly these records.
+    pub count: i64,
+    /// activities | problems | needs | officials | items
+    pub records: String,
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<serde_json::Value>,
+    pub next_cursor: Option<String>,
+}
+
+/// 数据溯源: where a figure of the statistics comes from — the records it
+/// counts, page by page, with the figure recounted from them.
+#[utoipa::path(get, path = "/reports/drill", tag = "统计", params(DrillQuery), responses((status = 200, body = Drill)))]
+async fn drill(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<DrillQuery>,
+) -> ApiResult<Json<Drill>> {
+    use zlc_store::PageRequest;
+    use zlc_store::campaign::CampaignFilter;
+    let pq = PeriodQuery {
+        period: q.period.clone(),
+        region: q.region,
+    };
+    let (period, region) = period_region(&s, &user, &pq).await?;
+    let unit = match q.unit {
+        Some(id) => s.store.unit(&user.scope, id).await?,
+        None => region,
+    };
+    let page = PageRequest::new(q.cursor.as_deref(), q.limit)?;
+    let today = chrono::Local::now().date_naive();
+    let w = window(period, today);
+    let (from, to) = (period.start().to_string(), period.end().to_string());
+    let scope = &user.scope;
+    let base = CampaignFilter {
+        unit: Some(unit.id),
+        ..CampaignFilter::default()
+    };
+    let filed = |kind: Option<String>| CampaignFilter {
+        from: Some(from.clone()),
+        to: Some(to.clone()),
+        status: Some("filed".into()),
+        kind,
+        ..base.clone()
+    };
+    let kind = match q.kind.as_deref().filter(|k| !k.is_empty()) {
+        Some(k) => Some(
+            ActivityKind::parse(k)
+                .ok_or_else(|| {
+                    ApiError::field(
+                        "kind",
+                        format!("「{k}」不是活动类型，可选：{}", ActivityKind::choices_zh()),
+                    )
+                })?
+                .code()
+                .to_string(),
+        ),
+        None => None,
+    };
+    let store = &s.store;
+    let (label, records, count, items, next): (
+        &str,
+        &str,
+        i64,
+        Vec<serde_json::Value>,
+        Option<String>,
+    ) = match q.figure.as_str() {
+        "activities" | "participations" | "visitors" | "enforce" => {
+            let f = if q.figure == "enforce" {
+                filed(Some("enforce".into()))
+            } else {
+                filed(kind)
+            };
+            let p = store.list_activities(scope, &f, &page).await?;
+            let (label, count) = match q.figure.as_str() {
+                "activities" => ("活动次数", store.count_activities(scope, &f, None).await?),
+                "visitors" => (
+                    "接待企业群众(人次)",
+                    store.count_activities(scope, &f, Some("visitors")).await?,
+                ),
+                "enforce" => ("参与执法次数", store.count_participations(scope, &f).await?),
+                _ => ("参与人次", store.count_participations(scope, &f).await?),
+            };
+            let details: Vec<_> = store
+                .activities_with_links(p.items)
+                .await?
+                .into_iter()
+                .map(|d| crate::activities::out(&s, &user, d))
+                .collect();
+            (
+                label,
+                "activities",
+                count,
+                to_values(&details),
+                p.next_cursor,
+            )
+        }
+        "problems_found" | "problems_solved" | "overdue" => {
+            let (label, f) = match q.figure.as_str() {
+                "problems_found" => (
+                    "发现问题",
+                    CampaignFilter {
+                        from: Some(from.clone()),
+                        to: Some(to.clone()),
+                        ..base.clone()
+                    },
+                ),
+                "problems_solved" => (
+                    "解决问题",
+                    CampaignFilter {
+                        closed: Some((from.clone(), to.clone())),
+                        ..base.clone()
+                    },
+                ),
+                _ => (
+                    "逾期未整改",
+                    CampaignFilter {
+                        overdue_on: Some(w.overdue_before.clone()),
+                        ..base.clone()
+                    },
+                ),
+            };
+            let p = store.list_problems(scope, &f, &page).await?;
+            (
+                label,
+                "problems",
+                store.count_problems(scope, &f).await?,
+                to_values(&p.items),
+                p.next_cursor,
+            )
+        }
+        "needs" => {
+            user.require(Permission::ProblemRead)?;
+            let f = CampaignFilter {
+                from: Some(from.clone()),
+                to: Some(to.clone()),
+                ..base.clone()
+            };
+            let p = store.list_needs(scope, &f, &page).await?;
+            (
+                "收集需求",
+                "needs",
+                store.count_needs(scope, &f).await?,
+                to_values(&p.items),
+                p.next_cursor,
+            )
+        }
+        "officials" | "items_experienced" => {
+            let (table, label, records) = if q.figure == "officials" {
+                ("stats_officials", "参与领导干部", "officials")
+            } else {
+                ("stats_items", "体验事项", "items")
+            };
+            let rows = store
+                .took_part_page(
+                    table,
+                    &unit,
+                    period,
+                    page.after.unwrap_or(0),
+                    page.limit + 1,
+                )
+                .await?;
+            let total = store.report_totals(&unit, &w).await?;
+            let count = if records == "officials" {
+                total.officials
+            } else {
+                total.items
+            };
+            let more = rows.len() as i64 > page.limit;
+            let rows: Vec<_> = rows.into_iter().take(page.limit as usize).collect();
+            let next = if more {
+                rows.last().map(|r| r.0.to_string())
+            } else {
+                None
+            };
+            let detail_key = if records == "officials" {
+                "title"
+            } else {
+                "item_type"
+            };
+            let items = rows
+                .into_iter()
+                .map(|(id, name, detail, unit)| serde_json::json!({"id": id, "name": name, detail_key: detail, "unit": unit}))
+                .collect();
+            (label, records, count, items, next)
+        }
+        other => {
+            return Err(ApiError::field(
+                "figure",
+                format!(
+                    "「{other}」不是统计项，可选：activities、participations、visitors、enforce、officials、items_experienced、problems_found、problems_solved、overdue、needs"
+                ),
+            ));
+        }
+    };
+    Ok(Json(Drill {
+        figure: q.figure,
+        label: label.to_string(),
+        count,
+        records: records.to_string(),
+        items,
+        next_cursor: next,
+    }))
+}
+
+fn to_values<T: Serialize>(v: &[T]) -> Vec<serde_json::Value> {
+    v.iter()
+        .map(|x| serde_json::to_value(x).unwrap_or_default())
+        .collect()
 }

@@ -243,6 +243,8 @@ pub struct CampaignFilter {
     pub category: Option<String>,
     /// Overdue on this date: not closed and past the deadline.
     pub overdue_on: Option<String>,
+    /// Problems closed (已销号) between these dates, inclusive, whenever found.
+    pub closed: Option<(String, String)>,
     pub q: Option<String>,
 }
 
@@ -264,6 +266,34 @@ impl Where {
         self.sql += &format!(
             " AND {}",
             cond.replace("$?", &format!("${}", self.args.len()))
+        );
+    }
+}
+
+fn problem_filters(w: &mut Where, f: &CampaignFilter) {
+    if let Some(v) = &f.source {
+        w.push("source = $?", v);
+    }
+    if let Some(v) = &f.category {
+        w.push("category = $?", v);
+    }
+    if let Some(v) = &f.overdue_on {
+        w.push("status <> 'closed' AND deadline < $?", v);
+    }
+    if let Some((from, to)) = &f.closed {
+        w.push("closed_on >= $?", from);
+        w.push("closed_on <= $?", to);
+    }
+    if let Some(v) = &f.kind {
+        w.push(
+            "activity_id IN (SELECT id FROM activities WHERE kind = $?)",
+            v,
+        );
+    }
+    if let Some(v) = &f.mode {
+        w.push(
+            "activity_id IN (SELECT id FROM activities WHERE mode = $?)",
+            v,
         );
     }
 }
@@ -321,6 +351,7 @@ impl Store {
     /// One page of `table` inside the scope (narrowed to `f.unit`), filtered by
     /// the period on `date_col`, the status, the text in `text_cols` and
     /// whatever `extra` adds; ordered by id, paged by cursor.
+    #[allow(clippy::too_many_arguments)]
     async fn list_scoped<T: Listed>(
         &self,
         table: &str,
@@ -331,8 +362,61 @@ impl Store {
         page: &PageRequest,
         extra: impl FnOnce(&mut Where),
     ) -> Result<Page<T>> {
+        let mut w = self
+            .scoped_where(table, date_col, text_cols, scope, f, page.after, extra)
+            .await?;
+        w.args.push((page.limit + 1).into());
+        let sql = format!(
+            "SELECT * FROM {table} WHERE {} ORDER BY id LIMIT ${}",
+            w.sql,
+            w.args.len()
+        );
+        let rows = self.db.fetch_all(&sql, w.args).await?;
+        Ok(Page::from_rows(rows, page, T::id))
+    }
+
+    /// What [`Store::list_scoped`] would list, counted (and `sum`, a column
+    /// to add up, summed): the figures of a report drill down to exactly
+    /// these records.
+    #[allow(clippy::too_many_arguments)]
+    async fn count_scoped(
+        &self,
+        table: &str,
+        date_col: Option<&str>,
+        scope: &Scope,
+        f: &CampaignFilter,
+        sum: Option<&str>,
+        extra: impl FnOnce(&mut Where),
+    ) -> Result<i64> {
+        let w = self
+            .scoped_where(table, date_col, &[], scope, f, None, extra)
+            .await?;
+        let what = sum
+            .map(|c| format!("CAST(COALESCE(SUM({c}), 0) AS BIGINT)"))
+            .unwrap_or_else(|| "COUNT(*)".into());
+        Ok(self
+            .db
+            .scalar::<i64>(
+                &format!("SELECT {what} FROM {table} WHERE {}", w.sql),
+                w.args,
+            )
+            .await?
+            .unwrap_or(0))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn scoped_where(
+        &self,
+        table: &str,
+        date_col: Option<&str>,
+        text_cols: &[&str],
+        scope: &Scope,
+        f: &CampaignFilter,
+        after: Option<i64>,
+        extra: impl FnOnce(&mut Where),
+    ) -> Result<Where> {
         let scope = scope_for(self, scope, f.unit).await?;
-        let mut w = Where::new(page.after);
+        let mut w = Where::new(after);
         let cond = scope.condition("unit_path", &mut w.args);
         w.sql += &format!(" AND {cond}");
         if let Some(col) = date_col {
@@ -350,14 +434,7 @@ impl Store {
             w.text(self.kind(), table, text_cols, f.q.as_deref());
         }
         extra(&mut w);
-        w.args.push((page.limit + 1).into());
-        let sql = format!(
-            "SELECT * FROM {table} WHERE {} ORDER BY id LIMIT ${}",
-            w.sql,
-            w.args.len()
-        );
-        let rows = self.db.fetch_all(&sql, w.args).await?;
-        Ok(Page::from_rows(rows, page, T::id))
+        Ok(w)
     }
 }
 
@@ -1075,16 +1152,49 @@ impl Store {
             scope,
             f,
             page,
-            |w| {
-                if let Some(v) = &f.kind {
-                    w.push("kind = $?", v);
-                }
-                if let Some(v) = &f.mode {
-                    w.push("mode = $?", v);
-                }
-            },
+            |w| activity_filters(w, f),
         )
         .await
+    }
+
+    /// The activities [`Store::list_activities`] lists, counted; with `sum`
+    /// (`visitors`), that column added up.
+    pub async fn count_activities(
+        &self,
+        scope: &Scope,
+        f: &CampaignFilter,
+        sum: Option<&str>,
+    ) -> Result<i64> {
+        self.count_scoped("activities", Some("date"), scope, f, sum, |w| {
+            activity_filters(w, f)
+        })
+        .await
+    }
+
+    /// Official participations (人次) in the activities [`Store::list_activities`] lists.
+    pub async fn count_participations(&self, scope: &Scope, f: &CampaignFilter) -> Result<i64> {
+        let w = self
+            .scoped_where("activities", Some("date"), &[], scope, f, None, |w| {
+                activity_filters(w, f)
+            })
+            .await?;
+        Ok(self
+            .db
+            .scalar::<i64>(
+                &format!("SELECT COUNT(*) FROM activity_officials WHERE activity_id IN (SELECT id FROM activities WHERE {})", w.sql),
+                w.args,
+            )
+            .await?
+            .unwrap_or(0))
+    }
+}
+
+fn activity_filters(w: &mut Where, f: &CampaignFilter) {
+    if let Some(v) = &f.kind {
+        w.push("kind = $?", v);
+    }
+    if let Some(v) = &f.mode {
+        w.push("mode = $?", v);
     }
 }
 
@@ -1418,30 +1528,16 @@ impl Store {
             scope,
             f,
             page,
-            |w| {
-                if let Some(v) = &f.source {
-                    w.push("source = $?", v);
-                }
-                if let Some(v) = &f.category {
-                    w.push("category = $?", v);
-                }
-                if let Some(v) = &f.overdue_on {
-                    w.push("status <> 'closed' AND deadline < $?", v);
-                }
-                if let Some(v) = &f.kind {
-                    w.push(
-                        "activity_id IN (SELECT id FROM activities WHERE kind = $?)",
-                        v,
-                    );
-                }
-                if let Some(v) = &f.mode {
-                    w.push(
-                        "activity_id IN (SELECT id FROM activities WHERE mode = $?)",
-                        v,
-                    );
-                }
-            },
+            |w| problem_filters(w, f),
         )
+        .await
+    }
+
+    /// The problems [`Store::list_problems`] lists, counted.
+    pub async fn count_problems(&self, scope: &Scope, f: &CampaignFilter) -> Result<i64> {
+        self.count_scoped("problems", Some("found_on"), scope, f, None, |w| {
+            problem_filters(w, f)
+        })
         .await
     }
 }
@@ -1639,6 +1735,12 @@ impl Store {
             |_| {},
         )
         .await
+    }
+
+    /// The needs [`Store::list_needs`] lists, counted.
+    pub async fn count_needs(&self, scope: &Scope, f: &CampaignFilter) -> Result<i64> {
+        self.count_scoped("needs", Some("raised_on"), scope, f, None, |_| {})
+            .await
     }
 
     pub async fn measure(&self, scope: &Scope, id: i64) -> Result<Measure> {

@@ -157,6 +157,74 @@ impl Store {
         Ok((category, status))
     }
 
+    /// Who took part (`stats_officials`) or what was experienced
+    /// (`stats_items`) in the unit's subtree over the period, a page after
+    /// the id `after`: (id, name, detail, unit name), the detail being the
+    /// official's title or the item's type. The records a report's
+    /// `officials` and `items_experienced` count.
+    pub async fn took_part_page(
+        &self,
+        table: &str,
+        unit: &Unit,
+        period: Period,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, String, String, String)>> {
+        let (join, id, detail) = match table {
+            "stats_officials" => (
+                "officials r ON r.id = t.official_id",
+                "t.official_id",
+                "r.title",
+            ),
+            _ => ("items r ON r.id = t.item_id", "t.item_id", "r.item_type"),
+        };
+        let mut a = args![period.to_string(), after];
+        let cond = Scope::subtree(unit.path.clone()).condition("t.unit_path", &mut a);
+        a.push(limit.into());
+        Ok(self
+            .db
+            .fetch_all(
+                &format!(
+                    "SELECT {id}, r.name, {detail}, u.name FROM {} t JOIN {join} JOIN units u ON u.id = r.unit_id \
+                     WHERE t.period = $1 AND {id} > $2 AND {cond} ORDER BY {id} LIMIT ${}",
+                    if table == "stats_officials" { "stats_officials" } else { "stats_items" },
+                    a.len()
+                ),
+                a,
+            )
+            .await?)
+    }
+
+    /// What the enforcement activities (跟执法) of the unit's subtree dealt
+    /// with over the period: their content, most frequent first.
+    pub async fn enforcement_contents(
+        &self,
+        unit: &Unit,
+        period: Period,
+        limit: i64,
+    ) -> Result<Vec<String>> {
+        let mut a = args![period.start().to_string(), period.end().to_string()];
+        let cond = Scope::subtree(unit.path.clone()).condition("unit_path", &mut a);
+        a.push(limit.into());
+        let rows: Vec<(String, i64)> = self
+            .db
+            .fetch_all(
+                &format!(
+                    "SELECT COALESCE(NULLIF(content, ''), place, '') AS c, COUNT(*) FROM activities \
+                     WHERE kind = 'enforce' AND status = 'filed' AND date >= $1 AND date <= $2 AND {cond} \
+                     GROUP BY c ORDER BY COUNT(*) DESC, c LIMIT ${}",
+                    a.len()
+                ),
+                a,
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(c, _)| c)
+            .filter(|c| !c.is_empty())
+            .collect())
+    }
+
     /// The units directly below a unit, in order.
     pub async fn children(&self, id: i64) -> Result<Vec<Unit>> {
         Ok(self
@@ -166,5 +234,243 @@ impl Store {
                 args![id],
             )
             .await?)
+    }
+}
+
+/// 典型做法候选 a closed problem that may serve as a good case.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
+pub struct CaseCandidate {
+    pub id: i64,
+    pub unit_path: String,
+    pub description: String,
+    pub measures: Option<String>,
+    pub effect: Option<String>,
+    pub closed_on: Option<String>,
+    pub urgent: bool,
+    pub item_id: Option<i64>,
+}
+
+/// An item's process figures as recorded: materials, time limit, steps, trips, online.
+type FiguresRow = (
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<bool>,
+);
+
+impl Store {
+    /// The name of the unit directly below `region` that `path` lies in
+    /// (or the region's own name for its own records).
+    fn below(children: &[Unit], region: &Unit, path: &str) -> String {
+        children
+            .iter()
+            .find(|c| path.starts_with(&c.path))
+            .map(|c| c.name.clone())
+            .unwrap_or_else(|| region.name.clone())
+    }
+
+    /// The facts the findings of a period are judged on, in the region's subtree.
+    pub async fn finding_facts(
+        &self,
+        region: &Unit,
+        w: &Window,
+    ) -> Result<(
+        Vec<zlc_domain::findings::ActivityFact>,
+        Vec<zlc_domain::findings::ProblemFact>,
+    )> {
+        use zlc_domain::findings::{ActivityFact, ProblemFact};
+        use zlc_domain::kinds::{Channel, Mode};
+        let children = self.children(region.id).await?;
+        let (from, to) = (w.period.start().to_string(), w.period.end().to_string());
+        let mut a = args![&from, &to];
+        let cond = Scope::subtree(region.path.clone()).condition("a.unit_path", &mut a);
+        type Row = (
+            i64,
+            String,
+            String,
+            String,
+            Option<String>,
+            bool,
+            Option<String>,
+            bool,
+            i64,
+        );
+        let rows: Vec<Row> = self
+            .db
+            .fetch_all(
+                &format!(
+                    "SELECT a.id, a.unit_path, a.date, a.mode, a.channel, a.unannounced, a.place, a.late, \
+                     (SELECT COUNT(*) FROM problems p WHERE p.activity_id = a.id) + (SELECT COUNT(*) FROM needs n WHERE n.activity_id = a.id) \
+                     FROM activities a WHERE a.status = 'filed' AND a.date >= $1 AND a.date <= $2 AND {cond} ORDER BY a.id"
+                ),
+                a,
+            )
+            .await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+        let mut officials: std::collections::HashMap<i64, Vec<(i64, String)>> = Default::default();
+        for chunk in ids.chunks(500) {
+            let a: Vec<Arg> = chunk.iter().map(|i| Arg::from(*i)).collect();
+            let marks: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+            let who: Vec<(i64, i64, String)> = self
+                .db
+                .fetch_all(
+                    &format!(
+                        "SELECT ao.activity_id, o.id, o.name FROM activity_officials ao JOIN officials o ON o.id = ao.official_id \
+                         WHERE ao.activity_id IN ({}) ORDER BY o.id",
+                        marks.join(", ")
+                    ),
+                    a,
+                )
+                .await?;
+            for (act, id, name) in who {
+                officials.entry(act).or_default().push((id, name));
+            }
+        }
+        let acts = rows
+            .into_iter()
+            .filter_map(
+                |(id, path, date, mode, channel, unannounced, place, late, found)| {
+                    Some(ActivityFact {
+                        id,
+                        unit: Self::below(&children, region, &path),
+                        officials: officials.remove(&id).unwrap_or_default(),
+                        date: chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").ok()?,
+                        mode: Mode::parse(&mode),
+                        channel: channel.as_deref().and_then(Channel::parse),
+                        unannounced,
+                        place,
+                        found,
+                        late,
+                    })
+                },
+            )
+            .collect();
+        let mut a = args![&from, &to, &w.overdue_before];
+        let cond = Scope::subtree(region.path.clone()).condition("unit_path", &mut a);
+        type PRow = (
+            i64,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+            Option<String>,
+            String,
+            Option<String>,
+        );
+        let rows: Vec<PRow> = self
+            .db
+            .fetch_all(
+                &format!(
+                    "SELECT id, unit_path, description, measures, effect, found_on, closed_on, status, deadline FROM problems \
+                     WHERE {cond} AND ((found_on >= $1 AND found_on <= $2) OR (closed_on >= $1 AND closed_on <= $2) \
+                     OR (status <> 'closed' AND deadline < $3)) ORDER BY id"
+                ),
+                a,
+            )
+            .await?;
+        let within = |d: &str| d >= from.as_str() && d <= to.as_str();
+        let probs = rows
+            .into_iter()
+            .map(
+                |(
+                    id,
+                    path,
+                    description,
+                    measures,
+                    effect,
+                    found_on,
+                    closed_on,
+                    status,
+                    deadline,
+                )| ProblemFact {
+                    id,
+                    unit: Self::below(&children, region, &path),
+                    description,
+                    measures: measures.unwrap_or_default(),
+                    effect: effect.unwrap_or_default(),
+                    found: within(&found_on),
+                    closed: closed_on.as_deref().is_some_and(within),
+                    overdue: status != "closed" && deadline.is_some_and(|d| d < w.overdue_before),
+                },
+            )
+            .collect();
+        Ok((acts, probs))
+    }
+
+    /// Problems closed in the period with their measures and effect written,
+    /// the most telling first (urgent ones, then the fullest accounts): the
+    /// good cases a notice may cite.
+    pub async fn case_candidates(
+        &self,
+        region: &Unit,
+        period: Period,
+        limit: i64,
+    ) -> Result<Vec<CaseCandidate>> {
+        let mut a = args![period.start().to_string(), period.end().to_string()];
+        let cond = Scope::subtree(region.path.clone()).condition("unit_path", &mut a);
+        a.push(limit.into());
+        Ok(self
+            .db
+            .fetch_all(
+                &format!(
+                    "SELECT id, unit_path, description, measures, effect, closed_on, urgent, item_id FROM problems \
+                     WHERE status = 'closed' AND closed_on >= $1 AND closed_on <= $2 AND {cond} \
+                     AND measures IS NOT NULL AND measures <> '' AND effect IS NOT NULL AND effect <> '' \
+                     ORDER BY urgent DESC, LENGTH(measures) + LENGTH(effect) DESC, id LIMIT ${}",
+                    a.len()
+                ),
+                a,
+            )
+            .await?)
+    }
+
+    /// The item's process figures before and after the rectification of
+    /// problem `id` was verified, if it changed them.
+    pub async fn figures_change(
+        &self,
+        problem_id: i64,
+        item_id: i64,
+    ) -> Result<
+        Option<(
+            zlc_domain::registry::ProcessFigures,
+            zlc_domain::registry::ProcessFigures,
+        )>,
+    > {
+        let rows: Vec<FiguresRow> = self
+            .db
+            .fetch_all(
+                "SELECT id, materials, time_limit_days, steps, trips, online FROM item_figures WHERE item_id = $1 ORDER BY id",
+                args![item_id],
+            )
+            .await?;
+        let note = format!("问题 {problem_id}");
+        let after_id: Option<i64> = self
+            .db
+            .scalar(
+                "SELECT id FROM item_figures WHERE item_id = $1 AND note = $2 ORDER BY id DESC LIMIT 1",
+                args![item_id, &note],
+            )
+            .await?;
+        let Some(after_id) = after_id else {
+            return Ok(None);
+        };
+        let at = rows.iter().position(|r| r.0 == after_id);
+        let figures = |r: &FiguresRow| {
+            let i = |v: Option<i64>| v.and_then(|x| i32::try_from(x).ok());
+            zlc_domain::registry::ProcessFigures {
+                materials: i(r.1),
+                time_limit_days: i(r.2),
+                steps: i(r.3),
+                trips: i(r.4),
+                online: r.5,
+            }
+        };
+        Ok(match at {
+            Some(k) if k > 0 => Some((figures(&rows[k - 1]), figures(&rows[k]))),
+            _ => None,
+        })
     }
 }

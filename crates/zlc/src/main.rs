@@ -117,7 +117,7 @@ struct ReportArgs {
     /// The region's unit name (default: the root unit)
     #[arg(long)]
     region: Option<String>,
-    /// json (xlsx and docx are the office documents)
+    /// json (the statistics), xlsx (the statistics table) or docx (the notice, 通报)
     #[arg(long, default_value = "json")]
     format: String,
     /// Output file; `-` writes to standard output
@@ -458,11 +458,14 @@ async fn report(ctx: &Ctx, which: ReportCmd) -> Result<u8> {
             }
         );
     }
-    if args.format != "json" {
+    if !["json", "xlsx", "docx"].contains(&args.format.as_str()) {
         bail!(
-            "--format {} 暂不支持：目前可用 json（xlsx 统计表与 docx 通报属于办公文档功能）",
+            "--format 应为 json、xlsx 或 docx，而不是「{}」",
             args.format
         );
+    }
+    if args.format != "json" && args.output.as_os_str() == "-" {
+        bail!("--format {} 须用 -o 指定输出文件", args.format);
     }
     let state = ctx.state().await?;
     let store = &state.store;
@@ -476,6 +479,28 @@ async fn report(ctx: &Ctx, which: ReportCmd) -> Result<u8> {
             .ok_or_else(|| anyhow::anyhow!("数据库中还没有单位"))?,
     };
     let today = chrono::Local::now().date_naive();
+    if args.format != "json" {
+        let bytes = if args.format == "xlsx" {
+            let t =
+                zlc_server::reports::build_table(store, &state.policy(), &region, period, today)
+                    .await?;
+            let which = if kind == PeriodKind::Month {
+                zlc_office::stats::Which::Monthly
+            } else {
+                zlc_office::stats::Which::Quarterly
+            };
+            zlc_office::stats::write_table(&t, which).map_err(|e| anyhow::anyhow!("{e}"))?
+        } else {
+            zlc_server::reports::notice(&state, &region, period, today, None, None)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", api_message(e)))?
+                .0
+        };
+        std::fs::write(&args.output, bytes)
+            .with_context(|| format!("无法写入 {}", args.output.display()))?;
+        eprintln!("已写入 {}", args.output.display());
+        return Ok(0);
+    }
     let r = zlc_server::reports::build(store, &state.policy(), &region, period, today).await?;
     let json = serde_json::to_string_pretty(&r)?;
     if args.output.as_os_str() == "-" {

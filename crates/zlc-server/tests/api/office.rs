@@ -970,3 +970,322 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
         .await;
     assert!(tree.to_string().contains("区医疗保障局"));
 }
+
+/// `n` days ago, but not before the first of January: every date of the
+/// test falls in this year, whatever day it runs.
+fn this_year(n: u64) -> NaiveDate {
+    let jan1 = NaiveDate::from_ymd_opt(chrono::Datelike::year(&today()), 1, 1).expect("date");
+    ago(n).max(jan1)
+}
+
+/// Every record a drill-down lists, page by page.
+async fn drill_all(s: &Session, query: &str) -> (i64, Vec<Value>) {
+    let mut items = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let d = s
+            .json(&format!("/api/v1/reports/drill?{query}&limit=2{cursor}"))
+            .await;
+        items.extend(d["items"].as_array().cloned().unwrap_or_default());
+        match d["next_cursor"].as_str() {
+            Some(c) => cursor = format!("&cursor={c}"),
+            None => return (d["count"].as_i64().expect("count"), items),
+        }
+    }
+}
+
+fn part(bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).expect("a docx is a zip");
+    let mut s = String::new();
+    z.by_name(name)
+        .expect(name)
+        .read_to_string(&mut s)
+        .expect("utf-8");
+    s
+}
+
+#[tokio::test]
+async fn statistics_and_the_notice_come_from_records_each_figure_drills_down_to() {
+    let o = office().await;
+    let year = Period::parse(&today().format("%Y").to_string()).expect("year");
+    let ledger = table(SheetKind::Ledger, &meta("区行政审批服务局"), |w| {
+        w.ledger(&ledger_row(
+            this_year(20),
+            person("张三", "局长"),
+            "企业开办",
+            Mode::SelfService,
+            Some("证明材料重复提交"),
+            Some("推行告知承诺制"),
+            Some(this_year(10)),
+            None,
+        ))
+        .expect("row");
+        w.ledger(&ledger_row(
+            this_year(15),
+            person("李明", "分管副局长"),
+            "不动产登记",
+            Mode::Window,
+            None,
+            None,
+            None,
+            None,
+        ))
+        .expect("row");
+        w.ledger(&ledger_row(
+            this_year(12),
+            person("李明", "分管副局长"),
+            "不动产登记",
+            Mode::Inspect,
+            Some("灭火器摆放不规范"),
+            None,
+            None,
+            None,
+        ))
+        .expect("row");
+    });
+    assert_eq!(
+        upload(
+            &o.la,
+            &format!("/api/v1/imports/ledger?unit={}", o.a),
+            ledger
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    let stats = table(
+        SheetKind::WindowStats,
+        &meta("区行政审批服务局"),
+        |w| {
+            w.window_stat(&WindowStatEntry {
+                row: 0,
+                date: this_year(3),
+                person: person("张三", "局长"),
+                visitors: 17,
+                problem: None,
+                measures: None,
+                done_on: None,
+                section: None,
+            })
+            .expect("row");
+        },
+    );
+    assert_eq!(
+        upload(
+            &o.la,
+            &format!("/api/v1/imports/window-stats?unit={}", o.a),
+            stats
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    let lm = SheetMeta {
+        official: Some("张三".into()),
+        activity_kind: Some(ActivityKind::Walk),
+        date: Some(this_year(4)),
+        ..meta("区行政审批服务局")
+    };
+    let lists = table(SheetKind::Lists, &lm, |w| {
+        w.lists(&ListsEntry {
+            row: 0,
+            place: "区政务服务中心".into(),
+            content: "企业开办".into(),
+            mode: Some(Mode::Proxy),
+            problem: Some("窗口少、排队长".into()),
+            need: Some("延长午间服务".into()),
+            measure: Some("增设2个综合受理窗口，高峰时段增派导办人员".into()),
+            deadline: Some(this_year(1)),
+            effect: Some("群众平均等候时间由40分钟缩短至10分钟".into()),
+            note: None,
+        })
+        .expect("row");
+    });
+    assert_eq!(
+        upload(&o.la, "/api/v1/imports/lists", lists).await.status(),
+        StatusCode::OK
+    );
+
+    // The table, for the region and for department A.
+    let t = o
+        .sup
+        .json(&format!("/api/v1/reports/table?period={year}"))
+        .await;
+    let total = &t["total"];
+    // Three walks of the ledger, a window sitting, the lists' walk.
+    assert_eq!(total["activities"], 5);
+    assert_eq!(total["visitors"], 17);
+    assert_eq!(total["problems_found"], 3);
+    assert_eq!(total["problems_solved"], 2);
+    assert_eq!(total["needs"], 1);
+    let row_a = t["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["unit_id"] == o.a)
+        .cloned()
+        .expect("row of A");
+    assert_eq!(row_a["items_experienced"], 2);
+    assert_eq!(row_a["items"], json!(["企业开办", "不动产登记"]));
+    // Every figure is recounted from the records the drill-down lists.
+    for (figure, key) in [
+        ("activities", "activities"),
+        ("participations", "participations"),
+        ("visitors", "visitors"),
+        ("problems_found", "problems_found"),
+        ("problems_solved", "problems_solved"),
+        ("needs", "needs"),
+        ("officials", ""),
+        ("items_experienced", "items_experienced"),
+    ] {
+        let (count, items) = drill_all(
+            &o.sup,
+            &format!("period={year}&unit={}&figure={figure}", o.a),
+        )
+        .await;
+        if !key.is_empty() {
+            assert_eq!(json!(count), row_a[key], "{figure}");
+        }
+        match figure {
+            "visitors" => assert_eq!(
+                items
+                    .iter()
+                    .map(|a| a["visitors"].as_i64().unwrap_or(0))
+                    .sum::<i64>(),
+                count
+            ),
+            "participations" => assert_eq!(
+                items
+                    .iter()
+                    .map(|a| a["official_ids"].as_array().map_or(0, Vec::len) as i64)
+                    .sum::<i64>(),
+                count
+            ),
+            _ => assert_eq!(items.len() as i64, count, "{figure}"),
+        }
+    }
+    let (_, window) = drill_all(
+        &o.sup,
+        &format!("period={year}&figure=activities&kind=window"),
+    )
+    .await;
+    assert_eq!(window.len(), 2);
+    problem(
+        o.la.get(&format!(
+            "/api/v1/reports/drill?period={year}&unit={}&figure=activities",
+            o.b
+        ))
+        .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let e = problem(
+        o.sup
+            .get(&format!(
+                "/api/v1/reports/drill?period={year}&figure=everything"
+            ))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(e["errors"][0]["field"], "figure");
+
+    // The monthly table as xlsx.
+    let month = Period::month_of(this_year(1));
+    let bytes = download(
+        &o.sup,
+        &format!("/api/v1/reports/monthly?period={month}&format=xlsx"),
+    )
+    .await;
+    let cells = cell_texts(&bytes);
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.contains("活动开展情况统计表") && c.contains(&month.to_string())),
+        "{cells:?}"
+    );
+    assert!(cells.iter().any(|c| c == "合计"));
+
+    // Findings: 李明's window sitting found nothing; a fire extinguisher is trivia.
+    let f = o
+        .sup
+        .json(&format!("/api/v1/reports/findings?period={year}"))
+        .await;
+    let kinds: Vec<&str> = f
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|x| x["kind"].as_str())
+        .collect();
+    assert!(
+        kinds.contains(&"shallow-problem") && kinds.contains(&"empty-walk"),
+        "{f}"
+    );
+
+    // Good cases: closed with measures and effect; the notice cites the chosen one.
+    let cases = o
+        .sup
+        .json(&format!("/api/v1/reports/cases?period={year}"))
+        .await;
+    let case = cases
+        .as_array()
+        .expect("cases")
+        .iter()
+        .find(|c| c["description"] == "窗口少、排队长")
+        .cloned()
+        .expect("the lists problem is a case");
+    assert!(
+        cases
+            .as_array()
+            .expect("cases")
+            .iter()
+            .all(|c| c["description"] != "证明材料重复提交"),
+        "no effect written: not a case"
+    );
+    let r = o
+        .sup
+        .post(
+            "/api/v1/reports/notice",
+            json!({"period": year.to_string(), "cases": [case["id"]], "issuer": "示范区营商办"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], zlc_office::DOCX_MIME);
+    let docx = r.bytes().await.expect("bytes").to_vec();
+    let doc = part(&docx, "word/document.xml");
+    for text in [
+        &format!("关于示范区{}领导干部“走流程”情况的通报", year.label_zh()),
+        "一、总体情况",
+        "“走流程”5次",
+        "发现问题3个，解决问题2个",
+        "区行政审批服务局领导干部在“走流程”中发现窗口少、排队长",
+        "二、主要问题",
+        "“走流程”发现问题比较浮浅。",
+        "灭火器摆放不规范",
+        "三、下步工作要求",
+        "提高思想认识，强化组织领导",
+        "示范区营商办",
+    ] {
+        assert!(doc.contains(text), "the notice lacks {text}");
+    }
+    let e = problem(
+        o.sup
+            .post(
+                "/api/v1/reports/notice",
+                json!({"period": year.to_string(), "cases": [999999]}),
+            )
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(e["errors"][0]["field"], "cases");
+    // The quarterly report as docx is the same notice with the best cases.
+    let q = Period::quarter_of(this_year(1));
+    let r = o
+        .sup
+        .get(&format!("/api/v1/reports/quarterly?period={q}&format=docx"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], zlc_office::DOCX_MIME);
+}
