@@ -128,7 +128,16 @@ pub struct TableWriter {
     sheets: usize,
     row: u32,
     number: u32,
+    /// The current table's name and lines, for its continuation sheets.
+    current: Option<(String, SheetMeta)>,
+    /// Continuation sheets of the current table so far.
+    parts: u32,
+    rows_per_sheet: u32,
 }
+
+/// Rows one sheet takes before the table goes on in the next: Excel's
+/// limit is 1,048,576 rows, less the title, lines and footer.
+pub const ROWS_PER_SHEET: u32 = 1_000_000;
 
 impl TableWriter {
     pub fn new(kind: SheetKind) -> Self {
@@ -145,7 +154,15 @@ impl TableWriter {
             sheets: 0,
             row: 0,
             number: 0,
+            current: None,
+            parts: 1,
+            rows_per_sheet: ROWS_PER_SHEET,
         }
+    }
+
+    /// Goes on in a new sheet after `n` rows (default [`ROWS_PER_SHEET`]).
+    pub fn set_rows_per_sheet(&mut self, n: u32) {
+        self.rows_per_sheet = n.clamp(1, ROWS_PER_SHEET);
     }
 
     /// Writes temporary row data under `dir` instead of the system's temporary directory.
@@ -161,6 +178,12 @@ impl TableWriter {
     /// Starts a table on a new worksheet named `name` (at most 31
     /// characters, as Excel allows).
     pub fn begin(&mut self, name: &str, meta: &SheetMeta) -> Result<(), OfficeError> {
+        self.current = Some((name.to_string(), meta.clone()));
+        self.parts = 1;
+        self.start_sheet(name, meta)
+    }
+
+    fn start_sheet(&mut self, name: &str, meta: &SheetMeta) -> Result<(), OfficeError> {
         let ws = self.book.add_worksheet_with_constant_memory().map_err(x)?;
         let name: String = name
             .chars()
@@ -257,6 +280,18 @@ impl TableWriter {
 
     /// Writes one row; 序号 is numbered here.
     pub fn row(&mut self, values: Vec<Out>) -> Result<(), OfficeError> {
+        if self.number > 0
+            && self.number % self.rows_per_sheet == 0
+            && let Some((name, meta)) = self.current.clone()
+        {
+            // The table goes on in a sheet of its own, numbering on.
+            let number = self.number;
+            self.end(&meta)?;
+            self.parts += 1;
+            let part: String = name.chars().take(26).collect();
+            self.start_sheet(&format!("{part}({})", self.parts), &meta)?;
+            self.number = number;
+        }
         self.number += 1;
         let (r, n) = (self.row, self.number);
         // Wrapped text needs a row tall enough for its lines: spreadsheet

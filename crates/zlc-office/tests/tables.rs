@@ -516,3 +516,31 @@ fn three_lists_come_one_table_per_sheet() {
         ]
     );
 }
+
+#[test]
+fn a_table_too_long_for_one_sheet_goes_on_in_the_next_and_reads_back_whole() {
+    let mut w = TableWriter::new(SheetKind::Units);
+    w.set_rows_per_sheet(3);
+    let m = meta("示范区");
+    w.begin("单位名单", &m).expect("begin");
+    for i in 0..7 {
+        w.unit(&UnitEntry {
+            row: 0,
+            name: format!("单位{i}"),
+            parent: Some("示范区".into()),
+            kind: UnitKind::Department,
+            categories: vec![],
+        })
+        .expect("row");
+    }
+    w.end(&m).expect("end");
+    let parsed = read(
+        Cursor::new(w.into_bytes().expect("bytes")),
+        SheetKind::Units,
+    )
+    .expect("read");
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let names: Vec<&str> = parsed.sheets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["单位名单", "单位名单(2)", "单位名单(3)"]);
+    assert_eq!(parsed.rows(), 7);
+}
