@@ -281,7 +281,7 @@ impl TableWriter {
     /// Writes one row; 序号 is numbered here.
     pub fn row(&mut self, values: Vec<Out>) -> Result<(), OfficeError> {
         if self.number > 0
-            && self.number % self.rows_per_sheet == 0
+            && self.number.is_multiple_of(self.rows_per_sheet)
             && let Some((name, meta)) = self.current.clone()
         {
             // The table goes on in a sheet of its own, numbering on.
