@@ -28,7 +28,11 @@ export default defineConfig({
     },
   },
   server: {
-    proxy: { '/api': 'http://127.0.0.1:8080' },
+    // `ZLC_API=http://127.0.0.1:8099 npm exec -- vite` to develop against another server.
+    // The Host header is kept: the server accepts a write only from its own origin.
+    proxy: { '/api': { target: process.env.ZLC_API || 'http://127.0.0.1:8080', changeOrigin: false } },
+    // tests/labels.test.ts reads the domain's vocabularies from its Rust source.
+    fs: { allow: ['.', '../crates/zlc-domain/src'] },
   },
   test: {
     environment: 'happy-dom',

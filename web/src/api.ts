@@ -89,10 +89,13 @@ export const api = {
   del: <T>(path: string, body?: unknown) => request<T>('DELETE', path, body),
 }
 
-/** A message for anything thrown by a request, for ElMessage. */
+/**
+ * A message for anything thrown by a request, for ElMessage: the server's
+ * Chinese words, without field codes (forms show each beside its field).
+ */
 export function messageOf(e: unknown): string {
   if (e instanceof ApiError) {
-    if (e.errors.length) return e.errors.map((x) => `${x.field}：${x.message}`).join('；')
+    if (e.errors.length) return [...new Set(e.errors.map((x) => x.message))].join('；')
     return e.detail
   }
   if (e instanceof Error) return e.message

@@ -6,7 +6,7 @@ import 'element-plus/theme-chalk/el-message-box.css'
 import App from './App.vue'
 import { router } from './router'
 import { setUnauthorizedHandler } from './api'
-import { useAuth } from './stores/auth'
+import { afterSessionLost, useAuth } from './stores/auth'
 import './style.css'
 
 const app = createApp(App)
@@ -17,11 +17,11 @@ app.use(router)
 // A request that finds the session gone returns to sign-in, then back here.
 setUnauthorizedHandler(() => {
   const auth = useAuth(pinia)
-  const here = router.currentRoute.value
-  if (here.meta.public || here.name === 'login') return
+  const next = afterSessionLost(auth.me !== null, router.currentRoute.value)
+  if (!next) return
   auth.me = null
   auth.expired = true
-  router.replace({ name: 'login', query: { redirect: here.fullPath } })
+  router.replace(next)
 })
 
 app.mount('#app')

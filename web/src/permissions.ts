@@ -1,3 +1,5 @@
+import type { RouteRecordRaw } from 'vue-router'
+
 /** Any of these opens the 系统 page (each tab needs its own). */
 export const systemPermissions = [
   'user:manage',
@@ -8,3 +10,14 @@ export const systemPermissions = [
   'audit:read',
   'policy:read',
 ]
+
+/**
+ * The menu of a signed-in account: the pages its permissions open, nothing
+ * else (the server refuses the rest anyway; the menu does not offer them).
+ */
+export function menuFor(routes: RouteRecordRaw[], can: (permission: string) => boolean): RouteRecordRaw[] {
+  return routes.filter((r) => {
+    if (r.name === 'system') return systemPermissions.some(can)
+    return !r.meta?.perm || can(r.meta.perm)
+  })
+}

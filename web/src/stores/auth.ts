@@ -1,4 +1,5 @@
 import { defineStore } from 'pinia'
+import type { RouteLocationNormalizedLoaded, RouteLocationRaw } from 'vue-router'
 import { api } from '../api'
 
 /** 当前账号: the signed-in account as `/me` answers it. */
@@ -44,3 +45,17 @@ export const useAuth = defineStore('auth', {
     },
   },
 })
+
+/**
+ * Where a request that found the session gone (expired, or revoked by the
+ * security administrator) sends the user: to sign in, then back to the page
+ * they were on. Before anyone signed in a 401 only means "not signed in" (the
+ * router's guard handles that), and public pages need no session: stay.
+ */
+export function afterSessionLost(
+  wasSignedIn: boolean,
+  here: Pick<RouteLocationNormalizedLoaded, 'name' | 'meta' | 'fullPath'>,
+): RouteLocationRaw | null {
+  if (!wasSignedIn || here.meta.public || here.name === 'login') return null
+  return { name: 'login', query: { redirect: here.fullPath } }
+}

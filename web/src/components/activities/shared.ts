@@ -1,5 +1,4 @@
-// What the plan and activity pages share: record shapes, the vocabularies the
-// pages offer, cached look-ups (units, officials, items, the active policy),
+// What the plan and activity pages share: record shapes, cached look-ups (units, officials, items, the active policy),
 // periods and the phone-width switch.
 
 import { onBeforeUnmount, onMounted, ref } from 'vue'
@@ -50,70 +49,6 @@ export interface ActivePolicy {
   policy: { kinds: Record<string, PolicyKind>; filing?: { within_working_days: number } }
 }
 
-export const modes: Record<string, string> = {
-  self: '亲身办',
-  proxy: '代理办',
-  accompany: '陪同办',
-  cross: '交叉走',
-  window: '驻窗办',
-  inspect: '检验办',
-  'enforcement-officer': '执法人员',
-  'hotline-handler': '投诉处理人员',
-}
-
-/** The activity kind each mode belongs to. */
-export const modeKind: Record<string, string> = {
-  self: 'walk',
-  proxy: 'walk',
-  accompany: 'walk',
-  cross: 'walk',
-  window: 'window',
-  inspect: 'inspect',
-  'enforcement-officer': 'enforce',
-  'hotline-handler': 'complaint',
-}
-
-export const channels: Record<string, string> = {
-  window: '窗口/线下大厅',
-  online: '网上/电脑端',
-  mobile: '移动端/掌上',
-  kiosk: '自助端',
-  hotline: '热线',
-  'on-site': '现场',
-}
-
-export const triggers: Record<string, string> = { regular: '定期', instant: '即时', tracking: '跟踪' }
-
-export const problemCategories: Record<string, string> = {
-  process: '流程环节',
-  materials: '要件材料',
-  certificates: '证明材料',
-  intermediary: '中介服务',
-  supporting: '配套服务',
-  'data-sharing': '数据共享',
-  coordination: '业务协同',
-  attitude: '服务态度',
-  facilities: '设施环境',
-  policy: '政策制度',
-  online: '网上办事',
-  enforcement: '执法规范',
-  other: '其他',
-}
-
-export const problemSources: Record<string, string> = {
-  walk: '走流程发现',
-  public: '企业群众提出',
-  staff: '工作人员反映',
-  'self-check': '窗口自查发现',
-  other: '其他',
-}
-
-export const dispositions: Record<string, string> = { immediate: '立行立改', deadline: '限期整改', escalate: '需上级统筹' }
-
-export const needSources: Record<string, string> = { enterprise: '企业', citizen: '群众', staff: '一线工作人员' }
-
-export const satisfactions = ['满意', '基本满意', '不满意']
-
 /** Every page of a list, up to `max` rows. */
 export async function fetchAll<T>(path: string, params: Record<string, unknown> = {}, max = 2000): Promise<T[]> {
   const rows: T[] = []
@@ -158,9 +93,9 @@ export function officialsOf(unit: number): Promise<Official[]> {
   return fetchAll<Official>('/officials', { unit }, 1000)
 }
 
-/** A unit's name indented by its depth, for selects. */
-export function unitOption(u: Unit, minDepth: number): string {
-  return '\u3000'.repeat(Math.max(0, u.depth - minDepth)) + u.name
+/** The indent of a unit's option by its depth in the tree (the selected value shows the bare name). */
+export function unitIndent(u: Unit, minDepth: number): { paddingLeft: string } {
+  return { paddingLeft: `${Math.max(0, u.depth - minDepth)}em` }
 }
 
 export function quarterOf(d: Date): string {

@@ -1,50 +1,7 @@
-// Cursor-paged lists and the unit names the ledger tables show.
+// The unit names the ledger tables show, and row tags for the browser tests.
 
-import { nextTick, reactive, ref, shallowRef, watch, type Ref } from 'vue'
-import { api, messageOf, type Page } from '../../api'
-import { ElMessage } from 'element-plus'
-
-/** Rows of a list endpoint, loaded a page at a time ("加载更多"). */
-export function useCursorList<T>(path: string, filters: () => Record<string, unknown>, limit = 50) {
-  const rows = shallowRef<T[]>([])
-  const next = ref<string | null>(null)
-  const loading = ref(false)
-  let generation = 0
-
-  async function load(more: boolean) {
-    const mine = ++generation
-    loading.value = true
-    try {
-      const page = await api.get<Page<T>>(path, { ...filters(), limit, cursor: more ? next.value : undefined })
-      if (mine !== generation) return
-      rows.value = more ? [...rows.value, ...page.items] : page.items
-      next.value = page.next_cursor
-    } catch (e) {
-      if (mine === generation) ElMessage.error(messageOf(e))
-    } finally {
-      if (mine === generation) loading.value = false
-    }
-  }
-
-  /** Every row of the current filter, up to `cap`, for export. */
-  async function all(cap = 10000): Promise<{ rows: T[]; truncated: boolean }> {
-    const out: T[] = []
-    let cursor: string | null = null
-    do {
-      const page: Page<T> = await api.get<Page<T>>(path, { ...filters(), limit: 200, cursor })
-      out.push(...page.items)
-      cursor = page.next_cursor
-    } while (cursor && out.length < cap)
-    return { rows: out, truncated: cursor !== null }
-  }
-
-  /** Puts a changed record in place without reloading the list. */
-  function replace(row: T & { id: number }) {
-    rows.value = rows.value.map((r) => ((r as { id: number }).id === row.id ? row : r))
-  }
-
-  return { rows, next, loading, reload: () => load(false), more: () => load(true), all, replace }
-}
+import { nextTick, reactive, watch, type Ref } from 'vue'
+import { api, type Page } from '../../api'
 
 export interface UnitBrief {
   id: number

@@ -1,7 +1,7 @@
 // The active policy's rectification rules (GET /policy), read once.
 
 import { ApiError, api } from '../../api'
-import { dispositions } from './vocab'
+import { dispositions } from '../../labels'
 
 export interface Rectification {
   dispositions: string[]

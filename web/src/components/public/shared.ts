@@ -1,5 +1,5 @@
 // What the dashboard and the public page share: local dates, quarters and
-// months, the problem categories' Chinese labels and the phone-width switch.
+// months, status colours and the phone-width switch.
 
 import { onBeforeUnmount, onMounted, ref } from 'vue'
 
@@ -60,23 +60,6 @@ export function lastMonths(n: number): string[] {
     out.push(`${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`)
   }
   return out
-}
-
-/** 问题类别 codes (domain.md) and their labels. */
-export const problemCategories: Record<string, string> = {
-  process: '流程环节',
-  materials: '要件材料',
-  certificates: '证明材料',
-  intermediary: '中介服务',
-  supporting: '配套服务',
-  'data-sharing': '数据共享',
-  coordination: '业务协同',
-  attitude: '服务态度',
-  facilities: '设施环境',
-  policy: '政策制度',
-  online: '网上办事',
-  enforcement: '执法规范',
-  other: '其他',
 }
 
 /** The tag colour of a problem status. */

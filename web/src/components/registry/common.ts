@@ -1,5 +1,5 @@
-// Shared pieces of the registry and system pages: the unit tree, the
-// registry vocabularies, the mobile breakpoint and time formatting.
+// Shared pieces of the registry and system pages: the unit tree, the mobile
+// breakpoint and time formatting.
 
 import { onBeforeUnmount, onMounted, ref } from 'vue'
 import { api, type Page } from '../../api'
@@ -65,52 +65,6 @@ export interface Official {
   phone: string | null
   phone_masked: boolean
   active: boolean
-}
-
-// Vocabularies of crates/zlc-domain/src/registry.rs (codes on the wire).
-export const unitKinds: Record<string, string> = {
-  region: '地区',
-  department: '部门',
-  enterprise: '企业',
-  section: '科室',
-  hall: '大厅',
-}
-
-export const unitCategories: Record<string, string> = {
-  approval: '审批服务',
-  enforcement: '行政执法',
-  complaints: '投诉集中',
-  'policy-making': '政策制定',
-  'public-enterprise': '公共服务企业',
-}
-
-export const itemTypes: Record<string, string> = {
-  'one-thing': '高效办成一件事',
-  integrated: '集成办',
-  'cross-region': '跨域办',
-  'high-frequency': '高频',
-  other: '其他',
-}
-
-export const powerCategories: Record<string, string> = {
-  licensing: '行政许可',
-  confirmation: '行政确认',
-  adjudication: '行政裁决',
-  benefit: '行政给付',
-  reward: '行政奖励',
-  filing: '行政备案',
-  'other-power': '其他行政权力',
-  'public-service': '公共服务',
-  'social-service': '其他社会服务',
-}
-
-export const serviceObjects: Record<string, string> = { enterprise: '企业', person: '个人', both: '企业和个人' }
-
-export const handlingModes: Record<string, string> = { online: '线上', offline: '线下', both: '线上线下' }
-
-/** Options for el-select from a code → label map. */
-export function options(map: Record<string, string>) {
-  return Object.entries(map).map(([value, label]) => ({ value, label }))
 }
 
 /** Every page of a cursor list (the unit tree needs all units in scope). */

@@ -1,0 +1,602 @@
+// The walk of issue 4 through the user interface, as the people who use zlc
+// would do it: clicks and typing only (the API is read only to learn a value
+// to compare with, never to make a change).
+//
+// 1. The supervisor signs in, plans two 坐窗口 walks at one window on one day
+//    (the second shows the 扎堆 warning), publishes the first, cancels the
+//    second with a reason.
+// 2. A visitor who is not signed in finds the published plan on /public/.
+// 3. The supervisor records the 坐窗口 activity: the form follows the kind,
+//    shows the policy's checklist, says what blocks filing until callbacks
+//    and steps are complete; a photo, a problem and a need are added; filed.
+// 4. The handler (登记注册科) starts and submits the rectification, with
+//    evidence; verifying is not offered to the handler.
+// 5. The supervisor verifies: 已销号, the timeline shows every step; the
+//    dashboard counts one more problem found and solved.
+// 6. Screenshots of every main page, and of the administrators' tabs.
+// On the desktop run also: a one-time password forced to change, the lockout
+// message, a session that expires and returns to the page, the policy editor's
+// validation errors, and a role refused by the server (三员分立).
+
+import { deflateSync } from 'node:zlib'
+
+const MARKET = '区市场监督管理局'
+const SECTION = '登记注册科'
+const HALL = '区政务服务中心'
+const HEAD = '宋超'
+const DEPUTY = '黄丽华'
+const ITEMS = ['个体工商户登记', '企业变更登记']
+
+// ------------------------------------------------------------------ helpers
+
+const pad = (n) => String(n).padStart(2, '0')
+const ymd = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
+function addDays(date, n) {
+  const [y, m, d] = date.split('-').map(Number)
+  return ymd(new Date(y, m - 1, d + n))
+}
+const quarterOf = (date) => `${date.slice(0, 4)}Q${Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1}`
+
+function check(cond, message) {
+  if (!cond) throw new Error(message)
+}
+
+/** A small real PNG (an 8×8 two-colour picture), made here so the upload is a true image. */
+function png() {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+    return c >>> 0
+  })
+  const crc = (buf) => {
+    let c = 0xffffffff
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8)
+    return (c ^ 0xffffffff) >>> 0
+  }
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4)
+    len.writeUInt32BE(data.length)
+    const td = Buffer.concat([Buffer.from(type, 'ascii'), data])
+    const sum = Buffer.alloc(4)
+    sum.writeUInt32BE(crc(td))
+    return Buffer.concat([len, td, sum])
+  }
+  const size = 8
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(size, 0)
+  ihdr.writeUInt32BE(size, 4)
+  ihdr[8] = 8 // bit depth
+  ihdr[9] = 2 // truecolour
+  const rows = []
+  for (let y = 0; y < size; y++) {
+    rows.push(0) // no filter
+    for (let x = 0; x < size; x++) rows.push(...(x < size / 2 ? [31, 78, 140] : [103, 194, 58]))
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.from(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ])
+}
+
+/** The visible option of the open el-select (or el-time-select) with this text, clicked. */
+async function option(page, text) {
+  const item = page.locator('.el-select__popper[aria-hidden=false] .el-select-dropdown__item:visible', { hasText: text }).first()
+  await item.click()
+}
+
+/**
+ * Chooses `texts` in the el-select found by `sel`; a filterable one is typed
+ * into first. Returns once its dropdown has closed: a closing dropdown still
+ * shows its options for a moment, and the next pick must not take them.
+ */
+async function pick(page, sel, texts, { type = false } = {}) {
+  const select = typeof sel === 'string' ? page.locator(sel) : sel
+  const list = Array.isArray(texts) ? texts : [texts]
+  await select.click()
+  for (const t of list) {
+    if (type) await select.locator('input').first().fill(t)
+    await option(page, t)
+  }
+  // A multiple select stays open: Escape in its own input closes it (and goes no
+  // further, so the dialog around it stays open).
+  if (await select.locator('.el-tag').count()) await select.locator('input').first().press('Escape')
+  await page.locator('.el-select__popper:visible').first().waitFor({ state: 'hidden' })
+}
+
+/** Types a date into an el-date-picker (its `data-test` lands on the input itself). */
+async function date(page, sel, value) {
+  const input = field(typeof sel === 'string' ? page.locator(sel) : sel)
+  await input.click()
+  await input.fill(value)
+  await input.press('Enter')
+}
+
+/**
+ * The text box of an el-input or el-input-number (Element Plus puts the
+ * `data-test` of an el-input on its input or textarea, of others on a wrapper).
+ */
+function field(loc) {
+  return loc.locator('xpath=self::input | self::textarea | .//input | .//textarea').first()
+}
+
+/** Waits for an ElMessage with this text (success, warning or error). */
+async function message(page, text) {
+  await page.locator('.el-message', { hasText: text }).first().waitFor()
+}
+
+/** Confirms the open ElMessageBox with the button named `button`. */
+async function confirmBox(page, button) {
+  const box = page.locator('.el-message-box:visible')
+  await box.waitFor()
+  await box.getByRole('button', { name: button }).click()
+  await box.waitFor({ state: 'hidden' })
+}
+
+/** Opens a page from the menu: the side menu on a desktop, the ☰ drawer on a phone. */
+async function nav(page, device, title) {
+  if (device === 'phone') {
+    await page.locator('.menu-button').click()
+    await page.locator('.drawer-menu').getByRole('button', { name: title, exact: true }).click()
+    await page.locator('.drawer-menu').waitFor({ state: 'hidden' })
+  } else {
+    await page.locator('.aside .el-menu-item', { hasText: title }).first().click()
+  }
+  await page.locator('.header .title', { hasText: title }).waitFor()
+}
+
+/** The menu entries the signed-in account is shown. */
+async function menuTitles(page, device) {
+  if (device === 'phone') {
+    await page.locator('.menu-button').click()
+    const titles = await page.locator('.drawer-menu .el-button').allInnerTexts()
+    await page.keyboard.press('Escape')
+    await page.locator('.drawer-menu').waitFor({ state: 'hidden' })
+    return titles.map((t) => t.trim())
+  }
+  return (await page.locator('.aside .el-menu-item').allInnerTexts()).map((t) => t.trim())
+}
+
+async function signIn(page, base, username, password, { from = '/login' } = {}) {
+  if (from) await page.goto(`${base}${from}`)
+  await page.locator('input[name=username]').fill(username)
+  await page.locator('input[name=password]').fill(password)
+  await page.getByRole('button', { name: '登录' }).click()
+}
+
+async function signedIn(page) {
+  await page.locator('[data-test=who]').waitFor({ state: 'attached' })
+}
+
+/** A number shown on the dashboard's figures. */
+async function stat(page, key) {
+  const el = page.locator(`[data-test=stat-${key}] .num`)
+  await el.waitFor()
+  return Number((await el.innerText()).trim())
+}
+
+/** The problem's row in 问题台账, found by the keyword search, and its drawer opened. */
+async function openProblem(page, text) {
+  await field(page.locator('[data-test=filter-q]')).fill(text)
+  await page.locator('[data-test=problem-search-button]').click()
+  const row = page.locator('[data-test=problem-row]', { hasText: text })
+  await row.first().waitFor()
+  await row.first().click()
+  const drawer = page.locator('[data-test=problem-drawer]')
+  await drawer.waitFor()
+  await drawer.locator('[data-test=problem-timeline]').waitFor()
+  return drawer
+}
+
+/** Runs one life-cycle action from the drawer's buttons. */
+async function act(page, drawer, action, fill = async () => {}) {
+  await drawer.locator(`[data-test=action-${action}]`).click()
+  const form = page.locator('[data-test=action-form]')
+  await form.waitFor()
+  await fill(form)
+  await page.locator('[data-test=action-confirm]').click()
+  await form.waitFor({ state: 'hidden' })
+}
+
+async function closeDrawer(page) {
+  await page.keyboard.press('Escape')
+  await page.locator('.el-drawer:visible').first().waitFor({ state: 'hidden' })
+}
+
+// --------------------------------------------------------------------- walk
+
+export async function walk({ ctx, newContext, base, device, password, adminPassword, shot, tag }) {
+  const desktop = device === 'desktop'
+  const today = ymd(new Date())
+  const planDate = addDays(today, 7)
+  const planQuarter = quarterOf(planDate)
+  const note = `E2E ${tag} 窗口体验`
+  const problemText = `E2E ${tag} 个体工商户登记窗口要求重复提交营业执照复印件`
+
+  // ---- sign in -----------------------------------------------------------
+  const page = await ctx.newPage()
+  await page.goto(`${base}/`)
+  await page.locator('input[name=username]').waitFor()
+  check(page.url().includes('/login'), `signed out, / should lead to sign-in, not ${page.url()}`)
+  check(!(await page.locator('text=登录已过期').count()), 'a first visit must not speak of an expired session')
+  await shot(page, 'login')
+
+  // A wrong password is refused with the server's reason, tries left included
+  // (the right one next resets the count).
+  await signIn(page, base, 'demo-supervisor', 'not-the-password', { from: null })
+  await page.locator('[data-test=login-error]', { hasText: '再失败' }).waitFor()
+
+  await signIn(page, base, 'demo-supervisor', password, { from: null })
+  await signedIn(page)
+  await page.locator('[data-test=dashboard]').waitFor()
+  const foundBefore = await stat(page, 'problems-found')
+  const solvedBefore = await stat(page, 'problems-solved')
+  await page.locator('[data-test=chart-monthly] canvas').first().waitFor()
+  await page.locator('[data-test=dashboard-rectifications] [data-test=due-row]').first().waitFor()
+  await shot(page, 'dashboard')
+
+  // ---- plan two walks at one window on one day, publish one ---------------
+  await nav(page, device, '计划')
+  if (planQuarter !== quarterOf(today)) await pick(page, '[data-test=plan-period]', planQuarter.replace('Q', '年第') + '季度')
+  const plans = []
+  for (const [official, n] of [
+    [HEAD, 1],
+    [DEPUTY, 2],
+  ]) {
+    await page.locator('[data-test=plan-new]').click()
+    const dialog = page.locator('[data-test=plan-dialog]')
+    await dialog.waitFor()
+    await pick(page, dialog.locator('[data-test=plan-unit]'), MARKET, { type: true })
+    await pick(page, dialog.locator('[data-test=plan-officials]'), [official])
+    await pick(page, dialog.locator('[data-test=plan-kind]'), '坐窗口')
+    // One mode only under this policy: the form chose it.
+    check((await dialog.locator('[data-test=plan-mode]').innerText()).includes('驻窗办'), 'the only mode of 坐窗口 is preselected')
+    await date(page, dialog.locator('[data-test=plan-date]'), planDate)
+    await dialog.locator('[data-test=plan-place]').getByText('窗口', { exact: true }).click()
+    await pick(page, dialog.locator('[data-test=plan-window]'), HALL, { type: true })
+    await pick(page, dialog.locator('[data-test=plan-items]'), [ITEMS[0]])
+    // While the plan is written, the form says what else is planned that day at that window.
+    if (n === 2) await dialog.locator('[data-test=plan-day-load]', { hasText: '同一窗口' }).waitFor()
+    await field(dialog.locator('[data-test=plan-note]')).fill(`${note} ${n}`)
+    await dialog.locator('[data-test=plan-save]').click()
+    await dialog.locator('[data-test=plan-status]', { hasText: '草稿' }).waitFor()
+    const id = Number(await dialog.getAttribute('data-plan-id'))
+    plans.push(id)
+    if (n === 2) {
+      // Two officials at one window on one day: 扎堆, said as soon as it is saved.
+      await dialog.locator('[data-test=plan-warning]').first().waitFor()
+      await shot(page, 'plan-warning')
+      await dialog.locator('[data-test=plan-cancel]').click()
+      const box = page.locator('.el-message-box:visible')
+      await box.locator('input').fill('与同日同窗口的计划扎堆，另行安排')
+      await confirmBox(page, '确定取消')
+      await dialog.locator('[data-test=plan-status]', { hasText: '已取消' }).waitFor()
+    } else {
+      await dialog.locator('[data-test=plan-publish]').click()
+      await dialog.locator('[data-test=plan-status]', { hasText: '已发布' }).waitFor()
+      // Published plans are public: no more editing.
+      check(!(await dialog.locator('[data-test=plan-save]').count()), 'a published plan has no save button')
+    }
+    await dialog.getByRole('button', { name: '关闭', exact: true }).click()
+    await dialog.waitFor({ state: 'hidden' })
+  }
+  await page.locator(`[data-test=plan-row][data-id="${plans[0]}"]`).waitFor()
+  await shot(page, 'plans')
+  await page.locator('[data-test=plan-view]').getByText('日历').click()
+  await page.locator('[data-test=plan-chip]').first().waitFor()
+  await shot(page, 'plans-calendar')
+
+  // ---- the public page, signed out --------------------------------------
+  {
+    const pub = await (await newContext()).newPage()
+    await pub.goto(`${base}/public/`)
+    await pub.locator('[data-test=public-page]').waitFor()
+    if (planQuarter !== quarterOf(today)) {
+      await pick(pub, '[data-test=public-period]', planQuarter)
+    }
+    await field(pub.locator('[data-test=public-plan-search]')).fill(`${note} 1`)
+    const card = pub.locator('[data-test=public-plan]', { hasText: `${note} 1` })
+    await card.waitFor()
+    const text = await card.innerText()
+    check(text.includes(HEAD) && text.includes(MARKET) && text.includes(planDate) && text.includes(ITEMS[0]), `public card shows who, where, when, what: ${text}`)
+    check(!(await pub.locator('[data-test=public-plan]', { hasText: `${note} 2` }).count()), 'a cancelled plan is not public')
+    check(!/1[3-9]\d{9}/.test(await pub.locator('body').innerText()), 'no phone number on the public page')
+    await field(pub.locator('[data-test=public-plan-search]')).fill('')
+    await shot(pub, 'public-plans')
+    await pub.locator('.el-tabs__item', { hasText: '整改进展公示' }).click()
+    await pub.locator('[data-test=public-rectifications] article, [data-test=public-rectifications-empty]').first().waitFor()
+    await shot(pub, 'public-rectifications')
+    await pub.context().close()
+  }
+
+  // ---- record the 坐窗口 activity ---------------------------------------
+  await nav(page, device, '活动记录')
+  await page.locator('[data-test=activity-new]').click()
+  const drawer = page.locator('[data-test=activity-drawer]')
+  await drawer.waitFor()
+  await pick(page, drawer.locator('[data-test=activity-unit]'), MARKET, { type: true })
+  await pick(page, drawer.locator('[data-test=activity-officials]'), [HEAD])
+  await pick(page, drawer.locator('[data-test=activity-kind]'), '坐窗口')
+  // The form follows the kind: its one mode and channel, its four sub-steps.
+  await drawer.locator('[data-test=activity-mode]', { hasText: '驻窗办' }).waitFor()
+  check((await drawer.locator('[data-test=activity-mode] .el-radio-button').count()) === 1, '坐窗口 offers its one mode')
+  await drawer.locator('[data-test=activity-channel]', { hasText: '窗口' }).waitFor()
+  for (const s of ['approval-service', 'business-check', 'callback', 'discussion']) await drawer.locator(`[data-test=step-${s}]`).waitFor()
+  await pick(page, drawer.locator('[data-test=activity-started]'), '09:00', { type: true })
+  await pick(page, drawer.locator('[data-test=activity-ended]'), '12:00', { type: true })
+  await field(drawer.locator('[data-test=activity-place]')).fill(`${HALL}一楼市场监管窗口`)
+  await pick(page, drawer.locator('[data-test=activity-items]'), ITEMS)
+  await field(drawer.locator('[data-test=activity-content]')).fill(`${note}：以窗口工作人员身份受理个体工商户登记，体验要件数量与办理时限`)
+  await field(drawer.locator('[data-test=activity-visitors]')).fill('12')
+  await field(drawer.locator('[data-test=activity-checked]')).fill('2')
+  for (const s of ['approval-service', 'business-check', 'callback']) await drawer.locator(`[data-test=step-${s}]`).click()
+  const callback = async (i, name, phone) => {
+    await drawer.locator('[data-test=callback-add]').click()
+    const row = drawer.locator('[data-test=callback-row]').nth(i)
+    await field(row.locator('[data-test=callback-name]')).fill(name)
+    await field(row.locator('[data-test=callback-phone]')).fill(phone)
+    await date(page, row.locator('[data-test=callback-served]'), addDays(today, -10 - i))
+    await field(row.locator('[data-test=callback-remarks]')).fill('办理顺利，希望进一步精简材料')
+  }
+  await callback(0, '王小梅', '13912341111')
+  await drawer.locator('[data-test=activity-save]').click()
+  await drawer.locator('[data-test=activity-status]', { hasText: '草稿' }).waitFor()
+  // The draft says exactly what still blocks filing: a sub-step and callbacks.
+  const blockers = drawer.locator('[data-test=filing-blockers]')
+  await blockers.waitFor()
+  const why = await blockers.innerText()
+  check(why.includes('座谈交流') && why.includes('回访'), `blockers name the missing step and callbacks: ${why}`)
+  await shot(page, 'activity-blockers')
+  await drawer.locator('[data-test=step-discussion]').click()
+  await callback(1, '李建国', '13912342222')
+  await callback(2, '赵敏', '13912343333')
+  await drawer.locator('[data-test=activity-save]').click()
+  await drawer.locator('[data-test=filing-ready]').waitFor()
+
+  // A photo from the phone's camera (here a generated PNG).
+  const input = drawer.locator('[data-test=photo-input]')
+  check((await input.getAttribute('accept')) === 'image/*' && (await input.getAttribute('capture')) === 'environment', 'the photo input opens the camera')
+  await input.setInputFiles({ name: `window-${tag}.png`, mimeType: 'image/png', buffer: png() })
+  await drawer.locator('[data-test=photo-thumb]').first().waitFor()
+
+  // A problem, inline, assigned to the section that will fix it.
+  await drawer.locator('[data-test=problem-add]').click()
+  const pform = page.locator('[data-test=finding-problem-form]')
+  await pform.waitFor()
+  await field(pform.locator('[data-test=problem-description]')).fill(problemText)
+  await field(pform.locator('[data-test=problem-cause]')).fill('原因：系统未与登记档案共享，窗口仍按纸质材料受理')
+  await pick(page, pform.locator('[data-test=problem-category]'), '要件材料')
+  await pick(page, pform.locator('[data-test=problem-unit]'), SECTION)
+  await date(page, pform.locator('[data-test=problem-deadline]'), addDays(today, 10))
+  await page.locator('[data-test=problem-save]').click()
+  await pform.waitFor({ state: 'hidden' })
+  await drawer.locator('[data-test=finding-problems]', { hasText: problemText }).waitFor()
+
+  // A need, inline.
+  await drawer.locator('[data-test=need-add]').click()
+  const nform = page.locator('[data-test=finding-need-form]')
+  await nform.waitFor()
+  await field(nform.locator('[data-test=need-content]')).fill(`E2E ${tag} 希望开通个体工商户登记全程网办`)
+  await page.locator('[data-test=need-save]').click()
+  await nform.waitFor({ state: 'hidden' })
+  await drawer.locator('[data-test=finding-needs]', { hasText: `E2E ${tag}` }).waitFor()
+  await shot(page, 'activity-form')
+
+  await drawer.locator('[data-test=activity-file]').click()
+  await confirmBox(page, '报备')
+  await drawer.locator('[data-test=activity-status]', { hasText: '已报备' }).waitFor()
+  check(!(await drawer.locator('[data-test=activity-save]').count()), 'a filed record cannot be edited')
+  await closeDrawer(page)
+  await page.locator('[data-test=activity-row]').first().waitFor()
+  await shot(page, 'activities')
+
+  // ---- the handler works the rectification -------------------------------
+  {
+    const hctx = await newContext()
+    const h = await hctx.newPage()
+    await signIn(h, base, 'demo-handler', password)
+    await signedIn(h)
+    // What the handler's role may not open is not in the menu.
+    const titles = await menuTitles(h, device)
+    check(titles.includes('问题台账') && !titles.includes('计划') && !titles.includes('活动记录'), `handler's menu: ${titles}`)
+    await nav(h, device, '问题台账')
+    let pd = await openProblem(h, problemText)
+    await pd.locator('[data-test=problem-status]', { hasText: '待整改' }).waitFor()
+    check(!(await pd.locator('[data-test=action-verify]').count()), 'the handler is not offered verification')
+    await act(h, pd, 'start')
+    await pd.locator('[data-test=problem-status]', { hasText: '整改中' }).waitFor()
+    // Evidence: the photo after the fix.
+    await pd.locator('[data-test=attachment-input]').setInputFiles({ name: `after-${tag}.png`, mimeType: 'image/png', buffer: png() })
+    await pd.locator('[data-test=problem-attachments] li').first().waitFor()
+    await act(h, pd, 'submit', async (form) => {
+      await field(form.locator('[data-test=measures-input]')).fill('打通登记档案共享接口，窗口直接调取营业执照电子证照，不再收取复印件')
+      await field(form.locator('[data-test=effect-input]')).fill('个体工商户登记要件由 5 件减为 3 件，当场办结')
+      await field(form.locator('[data-test=evidence-input]')).fill('整改后窗口受理截图')
+    })
+    await pd.locator('[data-test=problem-status]', { hasText: '待验收' }).waitFor()
+    check(!(await pd.locator('[data-test=action-verify]').count()), 'the handler cannot verify their own fix')
+    await pd.locator('[data-test=no-actions]', { hasText: '经办人以外' }).waitFor()
+    await shot(h, 'problem-handler')
+    await hctx.close()
+  }
+
+  // ---- the supervisor verifies -------------------------------------------
+  await nav(page, device, '问题台账')
+  let pd = await openProblem(page, problemText)
+  await pd.locator('[data-test=problem-status]', { hasText: '待验收' }).waitFor()
+  await act(page, pd, 'verify')
+  await pd.locator('[data-test=problem-status]', { hasText: '已销号' }).waitFor()
+  const steps = await pd.locator('[data-test=problem-timeline] .el-timeline-item').allInnerTexts()
+  check(steps.length >= 4 && steps.some((s) => s.includes('验收销号')) && steps.some((s) => s.includes('提交整改')), `timeline: ${steps.join(' | ')}`)
+  await shot(page, 'problem-drawer')
+  await closeDrawer(page)
+  await page.locator('[data-test=problem-tabs] .el-tabs__item', { hasText: '已销号' }).click()
+  await page.locator('[data-test=problem-row]', { hasText: problemText }).waitFor()
+  await field(page.locator('[data-test=filter-q]')).fill('')
+  await page.locator('[data-test=problem-tabs] .el-tabs__item', { hasText: '全部' }).click()
+  await page.locator('[data-test=problem-search-button]').click()
+  await page.locator('[data-test=problem-overdue]').first().waitFor()
+  await page.locator('[data-test=problem-row]').first().waitFor()
+  await shot(page, 'problems')
+
+  // ---- counted on the dashboard ------------------------------------------
+  await nav(page, device, '工作台')
+  await page.locator('[data-test=dashboard]').waitFor()
+  const foundAfter = await stat(page, 'problems-found')
+  const solvedAfter = await stat(page, 'problems-solved')
+  check(foundAfter === foundBefore + 1, `problems found ${foundBefore} → ${foundAfter}`)
+  check(solvedAfter === solvedBefore + 1, `problems solved ${solvedBefore} → ${solvedAfter}`)
+
+  // ---- the other pages ----------------------------------------------------
+  await nav(page, device, '需求清单')
+  await page.locator('[data-test=need-row]').first().waitFor()
+  await shot(page, 'needs')
+  await nav(page, device, '整改清单')
+  await page.locator('[data-test=measure-row]').first().waitFor()
+  await shot(page, 'measures')
+  await nav(page, device, '事项清单')
+  await page.locator('[data-test=items-table] .el-table__row').first().waitFor()
+  await shot(page, 'items')
+  await field(page.locator('[data-test=items-filter-q]')).fill(ITEMS[0])
+  await page.locator('[data-test=items-search]').click()
+  await page.locator('[data-test=items-table] .el-table__row', { hasText: ITEMS[0] }).first().waitFor()
+  await page.locator('[data-test^=item-history-]').first().click()
+  await page.locator('[data-test=figures-table] .el-table__row').first().waitFor()
+  await shot(page, 'item-figures')
+  await closeDrawer(page)
+  await nav(page, device, '单位与人员')
+  await page.locator(`[data-test=unit-tree] .el-tree-node__content`, { hasText: MARKET }).first().click()
+  await page.locator('[data-test=unit-title]', { hasText: MARKET }).waitFor()
+  await page.locator('[data-test=officials-table] .el-table__row', { hasText: HEAD }).waitFor()
+  await shot(page, 'units')
+  await nav(page, device, '系统')
+  for (const tab of ['policy', 'calendar']) {
+    await page.locator(`[data-test=tab-${tab}]`).click()
+    await page.locator(tab === 'policy' ? '[data-test=policy-active]' : '[data-test=calendar-table]').waitFor()
+    await shot(page, `system-${tab}`)
+  }
+  check(!(await page.locator('[data-test=tab-audit]').count()), 'only the audit administrator sees the audit log')
+
+  // ---- session expiry returns to the page the user was on (desktop) --------
+  if (desktop) {
+    await nav(page, device, '需求清单')
+    await ctx.clearCookies()
+    await page.locator('[data-test=need-search-button]').click()
+    await page.locator('text=登录已过期，请重新登录').waitFor()
+    check(page.url().includes('redirect=%2Fneeds') || page.url().includes('redirect=/needs'), `expiry keeps the page: ${page.url()}`)
+    await signIn(page, base, 'demo-supervisor', password, { from: null })
+    await page.locator('.header .title', { hasText: '需求清单' }).waitFor()
+  }
+
+  // ---- the administrators -------------------------------------------------
+  const admin = async (username) => {
+    const c = await newContext()
+    const p = await c.newPage()
+    await signIn(p, base, username, adminPassword)
+    await signedIn(p)
+    await nav(p, device, '系统')
+    return p
+  }
+  {
+    const sys = await admin('sysadmin')
+    await sys.locator('[data-test=users-table] .el-table__row').first().waitFor()
+    await shot(sys, 'system-users')
+    check(!(await sys.locator('[data-test=tab-audit]').count()), 'the system administrator does not see the audit log')
+    check(!(await sys.locator('[data-test=tab-roles]').count()), 'the system administrator does not manage roles')
+    let oneTime = null
+    if (desktop) {
+      // A new account gets a one-time password, shown once.
+      await sys.locator('[data-test=user-create]').click()
+      const form = sys.locator('[data-test=user-form]')
+      await form.waitFor()
+      await field(form.locator('[data-test=user-username]')).fill(`e2e-${tag}`)
+      await field(form.locator('[data-test=user-display-name]')).fill('测试联络员')
+      await sys.locator('[data-test=user-save]').click()
+      const otp = sys.locator('[data-test=one-time-password]')
+      await otp.waitFor()
+      oneTime = (await otp.innerText()).trim()
+      await confirmBox(sys, '已记下')
+      // The policy editor names the line and key of a mistake and keeps the old policy.
+      await sys.locator('[data-test=tab-policy]').click()
+      const src = field(sys.locator('[data-test=policy-source]'))
+      await src.waitFor()
+      const toml = await src.inputValue()
+      check(toml.includes('within_working_days = 3'), 'the active policy text is shown')
+      await src.fill(toml.replace('within_working_days = 3', 'within_working_days = "三天"'))
+      await sys.locator('[data-test=policy-save]').click()
+      await confirmBox(sys, '启用')
+      const errs = sys.locator('[data-test=policy-errors]')
+      await errs.waitFor()
+      check((await errs.innerText()).includes('行'), `policy errors name the line: ${await errs.innerText()}`)
+      await shot(sys, 'system-policy-errors')
+      await sys.locator('[data-test=policy-revert]').click()
+    }
+    await sys.context().close()
+
+    if (oneTime) {
+      // First sign-in with it: the change is forced before anything else.
+      const c = await newContext()
+      const p = await c.newPage()
+      await signIn(p, base, `e2e-${tag}`, oneTime)
+      await p.locator('text=这是一次性口令').waitFor()
+      await shot(p, 'password-forced')
+      await p.locator('input[name=old]').fill(oneTime)
+      await p.locator('input[name=new1]').fill('short')
+      await p.locator('input[name=new2]').fill('short')
+      await p.getByRole('button', { name: '确定' }).click()
+      await p.locator('[data-test=password-error]').waitFor()
+      const mine = `Walk-${tag}-Pass!9`
+      await p.locator('input[name=new1]').fill(mine)
+      await p.locator('input[name=new2]').fill(mine)
+      await p.getByRole('button', { name: '确定' }).click()
+      await p.locator('[data-test=dashboard]').waitFor()
+      await p.getByRole('button', { name: '退出' }).click()
+      // Failed sign-ins in a row lock the account, and the page says so.
+      for (let i = 0; i < 5; i++) {
+        await signIn(p, base, `e2e-${tag}`, `wrong-${i}`, { from: null })
+        await p.locator('[data-test=login-error]', { hasText: i < 4 ? '再失败' : '锁定' }).waitFor()
+      }
+      await signIn(p, base, `e2e-${tag}`, mine, { from: null })
+      await p.locator('[data-test=login-error]', { hasText: '锁定' }).waitFor()
+      await shot(p, 'login-locked')
+      await c.close()
+    }
+
+    const sec = await admin('secadmin')
+    await sec.locator('[data-test=tab-roles]').click()
+    await sec.locator('[data-test=roles-table] .el-table__row').first().waitFor()
+    await shot(sec, 'system-roles')
+    if (desktop) {
+      // 三员分立: the server refuses a role holding two administrators' duties, and the page says why.
+      await sec.locator('[data-test=role-create]').click()
+      const form = sec.locator('[data-test=role-form]')
+      await form.waitFor()
+      await field(form.locator('[data-test=role-code]')).fill(`e2e-${tag}`)
+      await field(form.locator('[data-test=role-name]')).fill('越权角色')
+      await form.locator('[data-test=perm-user\\:manage]').click()
+      await form.locator('[data-test=perm-audit\\:read]').click()
+      await sec.locator('[data-test=role-save]').click()
+      await form.locator('[data-test=role-refusal], .el-form-item__error').first().waitFor()
+      await shot(sec, 'system-role-refused')
+      await sec.keyboard.press('Escape')
+    }
+    await sec.locator('[data-test=tab-sessions]').click()
+    await sec.locator('[data-test=sessions-table] .el-table__row').first().waitFor()
+    await shot(sec, 'system-sessions')
+    await sec.locator('[data-test=tab-loginlog]').click()
+    await sec.locator('[data-test=loginlog-table] .el-table__row').first().waitFor()
+    await shot(sec, 'system-loginlog')
+    check(!(await sec.locator('[data-test=tab-audit]').count()), 'the security administrator does not see the audit log')
+    await sec.context().close()
+
+    const aud = await admin('auditadmin')
+    await aud.locator('[data-test=tab-audit]').click()
+    await aud.locator('[data-test=audit-table] .el-table__row').first().waitFor()
+    await aud.locator('[data-test=audit-verify]').click()
+    await aud.locator('[data-test=audit-verify-result]', { hasText: '校验通过' }).waitFor()
+    await shot(aud, 'system-audit')
+    check(!(await aud.locator('[data-test=tab-users]').count()), 'the audit administrator manages no accounts')
+    await aud.context().close()
+  }
+}
