@@ -18,6 +18,7 @@
 // message, a session that expires and returns to the page, the policy editor's
 // validation errors, and a role refused by the server (三员分立).
 
+import { readFileSync } from 'node:fs'
 import { deflateSync } from 'node:zlib'
 
 const MARKET = '区市场监督管理局'
@@ -213,6 +214,7 @@ export async function walk({ ctx, newContext, base, device, password, adminPassw
   const planQuarter = quarterOf(planDate)
   const note = `E2E ${tag} 窗口体验`
   const problemText = `E2E ${tag} 个体工商户登记窗口要求重复提交营业执照复印件`
+  let materialsAfter = null
 
   // ---- sign in -----------------------------------------------------------
   const page = await ctx.newPage()
@@ -368,6 +370,7 @@ export async function walk({ ctx, newContext, base, device, password, adminPassw
   await field(pform.locator('[data-test=problem-cause]')).fill('原因：系统未与登记档案共享，窗口仍按纸质材料受理')
   await pick(page, pform.locator('[data-test=problem-category]'), '要件材料')
   await pick(page, pform.locator('[data-test=problem-unit]'), SECTION)
+  await pick(page, pform.locator('[data-test=problem-item]'), ITEMS[0], { type: true })
   await date(page, pform.locator('[data-test=problem-deadline]'), addDays(today, 10))
   await page.locator('[data-test=problem-save]').click()
   await pform.waitFor({ state: 'hidden' })
@@ -413,6 +416,10 @@ export async function walk({ ctx, newContext, base, device, password, adminPassw
       await field(form.locator('[data-test=measures-input]')).fill('打通登记档案共享接口，窗口直接调取营业执照电子证照，不再收取复印件')
       await field(form.locator('[data-test=effect-input]')).fill('个体工商户登记要件由 5 件减为 3 件，当场办结')
       await field(form.locator('[data-test=evidence-input]')).fill('整改后窗口受理截图')
+      // The item's figures after the fix, applied to the item when verified: one
+      // document fewer on each run (the demo item starts with 3).
+      materialsAfter = desktop ? 2 : 1
+      await field(form.locator('[data-test=figure-materials]')).fill(String(materialsAfter))
     })
     await pd.locator('[data-test=problem-status]', { hasText: '待验收' }).waitFor()
     check(!(await pd.locator('[data-test=action-verify]').count()), 'the handler cannot verify their own fix')
@@ -437,6 +444,12 @@ export async function walk({ ctx, newContext, base, device, password, adminPassw
   await page.locator('[data-test=problem-tabs] .el-tabs__item', { hasText: '全部' }).click()
   await page.locator('[data-test=problem-search-button]').click()
   await page.locator('[data-test=problem-overdue]').first().waitFor()
+  if (desktop) {
+    // Every list exports what its search found, as a CSV that Excel reads (BOM, CRLF).
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=problem-export]').click()])
+    const csv = readFileSync(await download.path(), 'utf8')
+    check(csv.startsWith('\ufeff编号,发现日期,责任单位') && csv.includes(problemText), 'the exported ledger holds the problem')
+  }
   await page.locator('[data-test=problem-row]').first().waitFor()
   await shot(page, 'problems')
 
@@ -461,8 +474,12 @@ export async function walk({ ctx, newContext, base, device, password, adminPassw
   await field(page.locator('[data-test=items-filter-q]')).fill(ITEMS[0])
   await page.locator('[data-test=items-search]').click()
   await page.locator('[data-test=items-table] .el-table__row', { hasText: ITEMS[0] }).first().waitFor()
+  const itemRow = page.locator('[data-test=items-table] .el-table__row', { hasText: ITEMS[0] }).first()
+  const materialsNow = (await itemRow.locator('[data-test=item-materials]').innerText()).trim()
+  check(materialsNow === String(materialsAfter), `the item now needs ${materialsAfter} documents, shows ${materialsNow}`)
   await page.locator('[data-test^=item-history-]').first().click()
-  await page.locator('[data-test=figures-table] .el-table__row').first().waitFor()
+  // Its history: the figures as registered, then as the rectification left them.
+  await page.locator('[data-test=figures-table] .el-table__row').nth(1).waitFor()
   await shot(page, 'item-figures')
   await closeDrawer(page)
   await nav(page, device, '单位与人员')

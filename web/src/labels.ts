@@ -24,6 +24,18 @@ export const modes: Record<string, string> = {
   'hotline-handler': '投诉处理人员',
 }
 
+/** In what identity the official takes part, by mode (domain.md's kinds and modes). */
+export const modeRoles: Record<string, string> = {
+  self: '以企业群众身份亲自办理（亲身办·模拟）',
+  proxy: '代企业群众办理（代理办·帮办）',
+  accompany: '陪同企业群众全程办理（陪同办·陪伴）',
+  cross: '到其他部门、其他地区交叉体验（交叉走）',
+  window: '以窗口工作人员身份受理办件（驻窗办）',
+  inspect: '以监督人员身份检验窗口服务（检验办）',
+  'enforcement-officer': '以一线执法人员身份参与执法（跟执法）',
+  'hotline-handler': '以12345热线处理人员身份处理投诉（处投诉）',
+}
+
 /** The activity kind each mode belongs to (Mode::kind). */
 export const modeKind: Record<string, string> = {
   self: 'walk',

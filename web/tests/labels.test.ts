@@ -81,6 +81,10 @@ describe('vocabularies', () => {
     })
   }
 
+  it('says for every mode in what identity the official takes part', () => {
+    expect(Object.keys(labels.modeRoles).sort()).toEqual(Object.keys(labels.modes).sort())
+  })
+
   it('puts every mode under a kind the domain knows', () => {
     expect(Object.keys(labels.modeKind).sort()).toEqual(Object.keys(labels.modes).sort())
     for (const kind of Object.values(labels.modeKind)) expect(labels.activityKinds).toHaveProperty(kind)

@@ -122,3 +122,28 @@ export function fmtDate(v: number | Date): string {
   const d = typeof v === 'number' ? new Date(v) : v
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
 }
+
+/** One entry of an item's figures history (`/items/{id}/figures`). */
+export interface FiguresRecord {
+  recorded_at: number
+  source: string
+  note: string | null
+  figures: Figures
+}
+
+export const figureKeys = ['materials', 'time_limit_days', 'steps', 'trips', 'online'] as const
+
+/**
+ * The history as it reads: an entry records only the figures that changed
+ * (a rectification that cut the documents leaves the time limit empty), so
+ * each entry carries the earlier values forward, and says which it changed.
+ */
+export function carryFigures(records: FiguresRecord[]): (FiguresRecord & { changed: (typeof figureKeys)[number][] })[] {
+  const sorted = [...records].sort((a, b) => a.recorded_at - b.recorded_at)
+  let now: Figures = { materials: null, time_limit_days: null, steps: null, trips: null, online: null }
+  return sorted.map((r) => {
+    const changed = figureKeys.filter((k) => r.figures[k] !== null && r.figures[k] !== undefined && r.figures[k] !== now[k])
+    now = { ...now, ...Object.fromEntries(changed.map((k) => [k, r.figures[k]])) }
+    return { ...r, figures: now, changed }
+  })
+}
