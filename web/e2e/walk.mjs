@@ -414,7 +414,7 @@ export async function walk({ ctx, newContext, base, device, password, adminPassw
     await pd.locator('[data-test=problem-attachments] li').first().waitFor()
     await act(h, pd, 'submit', async (form) => {
       await field(form.locator('[data-test=measures-input]')).fill('打通登记档案共享接口，窗口直接调取营业执照电子证照，不再收取复印件')
-      await field(form.locator('[data-test=effect-input]')).fill('个体工商户登记要件由 5 件减为 3 件，当场办结')
+      await field(form.locator('[data-test=effect-input]')).fill('不再收取营业执照复印件，要件减少 1 件，当场办结')
       await field(form.locator('[data-test=evidence-input]')).fill('整改后窗口受理截图')
       // The item's figures after the fix, applied to the item when verified: one
       // document fewer on each run (the demo item starts with 3).

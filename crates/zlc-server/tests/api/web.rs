@@ -51,6 +51,16 @@ async fn the_app_answers_deep_links_and_serves_its_files() {
             .unwrap_or_default()
             .contains("immutable")
     );
+    // The icon the page names is there (a browser asks for one on every load).
+    assert!(html.contains("href=\"/favicon.svg\""), "{html}");
+    let r = s.get("/favicon.svg").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("image/svg+xml")
+    );
     // A file that is not there is a 404, not the page; so is an unknown API path.
     assert_eq!(
         s.get("/assets/missing-0000.js").await.status(),
