@@ -114,9 +114,20 @@ impl Batch {
         }
         let n = self.cols.len();
         let rows = self.args.len() / n;
+        // SQLite binds `?` by position; `$N` names it binds by looking the
+        // name up, which grows with the square of a long statement's values.
+        let sqlite = tx.kind() == Kind::Sqlite;
         let values: Vec<String> = (0..rows)
             .map(|r| {
-                let marks: Vec<String> = (1..=n).map(|c| format!("${}", r * n + c)).collect();
+                let marks: Vec<String> = (1..=n)
+                    .map(|c| {
+                        if sqlite {
+                            "?".to_string()
+                        } else {
+                            format!("${}", r * n + c)
+                        }
+                    })
+                    .collect();
                 format!("({})", marks.join(", "))
             })
             .collect();
@@ -349,6 +360,12 @@ impl Store {
         req: &ImportRequest<'_>,
     ) -> Result<ImportSummary> {
         let mut tx = self.db.begin().await?;
+        // Rows of related tables are written in batches of their own, in
+        // any order: their references are checked at commit.
+        match tx.kind() {
+            Kind::Sqlite => tx.execute("PRAGMA defer_foreign_keys = ON", vec![]).await?,
+            Kind::Postgres => tx.execute("SET CONSTRAINTS ALL DEFERRED", vec![]).await?,
+        };
         let now = now_ms();
         // The log row comes first: on SQLite it takes the write lock that
         // keeps the ids taken below free.

@@ -209,7 +209,12 @@ pub(crate) async fn insert_took_part(
             a.push((*id).into());
             a.push(path.as_str().into());
             let n = a.len();
-            marks.push(format!("(${}, ${}, ${})", n - 2, n - 1, n));
+            // `?` on SQLite: see imports.rs on binding long statements.
+            marks.push(if tx.kind() == crate::Kind::Sqlite {
+                "(?, ?, ?)".to_string()
+            } else {
+                format!("(${}, ${}, ${})", n - 2, n - 1, n)
+            });
         }
         tx.execute(
             &format!(
