@@ -1,8 +1,8 @@
-// What the plan and activity pages share: record shapes, cached look-ups (units, officials, items, the active policy),
-// periods and the phone-width switch.
+// What the plan and activity pages share: record shapes, cached look-ups
+// (units, officials, items, the active policy), periods and CSV export.
 
-import { onBeforeUnmount, onMounted, ref } from 'vue'
 import { api, ApiError, type Page } from '../../api'
+import { downloadCsv as saveCsv } from '../ledgers/csv'
 
 export interface Unit {
   id: number
@@ -135,15 +135,6 @@ export function isoDate(d: Date): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
 }
 
-/** True below the phone breakpoint, kept current on resize. */
-export function useIsMobile() {
-  const isMobile = ref(window.innerWidth < 768)
-  const update = () => (isMobile.value = window.innerWidth < 768)
-  onMounted(() => window.addEventListener('resize', update))
-  onBeforeUnmount(() => window.removeEventListener('resize', update))
-  return isMobile
-}
-
 /** Field messages of a refusal, keyed by field name. */
 export function fieldErrors(e: unknown): Record<string, string> {
   const out: Record<string, string> = {}
@@ -151,17 +142,11 @@ export function fieldErrors(e: unknown): Record<string, string> {
   return out
 }
 
-/** Downloads rows as a CSV file that Excel opens (UTF-8 with BOM). */
+/** Downloads rows (in the header's order) as a CSV file that Excel opens: the ledgers' writer, fed by column. */
 export function downloadCsv(name: string, header: string[], rows: (string | number)[][]) {
-  const cell = (v: string | number) => {
-    const s = String(v ?? '')
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-  }
-  const text = [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n')
-  const url = URL.createObjectURL(new Blob(['\ufeff' + text], { type: 'text/csv;charset=utf-8' }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  a.click()
-  URL.revokeObjectURL(url)
+  saveCsv(
+    name,
+    header.map((h, i) => ({ header: h, value: (r: (string | number)[]) => r[i] })),
+    rows,
+  )
 }

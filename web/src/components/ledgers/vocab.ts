@@ -1,8 +1,6 @@
 // The small helpers the three ledger pages share: action names, status tag
 // colours, deadline marks and dates (the vocabularies live in labels.ts).
 
-import { onBeforeUnmount, onMounted, ref } from 'vue'
-
 export const problemActions: Record<string, string> = {
   create: '登记',
   start: '开始整改',
@@ -67,14 +65,3 @@ export function dateTime(ms: number): string {
   return `${isoDay(d)} ${p(d.getHours())}:${p(d.getMinutes())}`
 }
 
-/** Whether the window is phone-sized (drawers and dialogs go full width). */
-export function useMobile() {
-  const isMobile = ref(false)
-  const update = () => (isMobile.value = window.innerWidth <= 768)
-  onMounted(() => {
-    update()
-    window.addEventListener('resize', update)
-  })
-  onBeforeUnmount(() => window.removeEventListener('resize', update))
-  return isMobile
-}

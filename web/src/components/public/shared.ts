@@ -1,7 +1,5 @@
 // What the dashboard and the public page share: local dates, quarters and
-// months, status colours and the phone-width switch.
-
-import { onBeforeUnmount, onMounted, ref } from 'vue'
+// months and status colours.
 
 /** A local date as YYYY-MM-DD (the server counts days in local time). */
 export function ymd(d: Date): string {
@@ -78,12 +76,3 @@ export function statusTagType(status: string): 'danger' | 'warning' | 'primary' 
   }
 }
 
-/** True while the window is phone-wide (≤ 768px). */
-export function useIsMobile() {
-  const query = window.matchMedia('(max-width: 768px)')
-  const mobile = ref(query.matches)
-  const update = (e: MediaQueryListEvent) => (mobile.value = e.matches)
-  onMounted(() => query.addEventListener('change', update))
-  onBeforeUnmount(() => query.removeEventListener('change', update))
-  return mobile
-}

@@ -1,7 +1,6 @@
-// Shared pieces of the registry and system pages: the unit tree, the mobile
-// breakpoint and time formatting.
+// Shared pieces of the registry and system pages: the unit tree and time
+// formatting.
 
-import { onBeforeUnmount, onMounted, ref } from 'vue'
 import { api, type Page } from '../../api'
 
 /** 单位 as `/units` answers it. */
@@ -95,17 +94,6 @@ export function buildUnitTree(units: Unit[]): UnitNode[] {
   }
   order(roots)
   return roots
-}
-
-/** True below the phone breakpoint, kept up to date on resize. */
-export function useIsMobile(width = 768) {
-  const isMobile = ref(window.innerWidth <= width)
-  const update = () => {
-    isMobile.value = window.innerWidth <= width
-  }
-  onMounted(() => window.addEventListener('resize', update))
-  onBeforeUnmount(() => window.removeEventListener('resize', update))
-  return isMobile
 }
 
 const pad = (n: number) => String(n).padStart(2, '0')
