@@ -34,6 +34,8 @@ pub enum Entry {
 
 /// What a reader hands on as it goes through a file.
 pub trait Sink {
+    /// The file holds this many worksheets (before any table begins).
+    fn workbook(&mut self, _sheets: usize) {}
     /// A table begins, with the lines above its header.
     fn sheet(&mut self, name: &str, meta: &SheetMeta);
     fn entry(&mut self, entry: Entry);
@@ -132,6 +134,7 @@ pub fn read_into<RS: Read + Seek>(
     let names = book.sheet_names();
     let lay = layout(kind);
     let several = names.len() > 1;
+    sink.workbook(names.len());
     let mut tables = 0;
     let mut first_problem: Option<RowError> = None;
     for name in &names {

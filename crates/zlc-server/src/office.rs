@@ -79,35 +79,122 @@ pub async fn import_bytes(
     today: NaiveDate,
 ) -> ApiResult<ImportSummary> {
     let sm3 = zlc_store::crypto::sm3_hex(&bytes);
-    let parsed =
-        tokio::task::spawn_blocking(move || zlc_office::read::read(Cursor::new(bytes), kind))
-            .await
-            .map_err(join_error)?
-            .map_err(office_error)?;
     let policy = s.policy();
     let calendar = s.calendar();
     let req = ImportRequest {
         kind,
-        sheets: &parsed.sheets,
         unit,
-        // With rows already refused, only check the others.
-        dry_run: dry_run || !parsed.errors.is_empty(),
+        dry_run,
         today,
         file_name: file_name.to_string(),
         file_sm3: sm3,
         policy: &policy,
         calendar: &calendar,
     };
-    let result = s.store.import(actor, scope, &req).await;
-    match (result, parsed.errors) {
-        (Ok(summary), errors) if errors.is_empty() => Ok(summary),
-        (Ok(_), errors) => Err(ApiError::Rows(errors)),
-        (Err(zlc_store::StoreError::Rows(more)), mut errors) => {
-            errors.extend(more);
-            errors.sort_by(|a, b| (&a.sheet, a.row).cmp(&(&b.sheet, b.row)));
-            Err(ApiError::Rows(errors))
+    // The file is read on another thread while its rows are written: the
+    // two halves of an import run side by side.
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Read>(8);
+    let reader = tokio::task::spawn_blocking(move || {
+        let mut sink = ChannelSink {
+            tx,
+            batch: None,
+            several: false,
+        };
+        let read = zlc_office::read::read_into(Cursor::new(bytes), kind, &mut sink);
+        sink.flush();
+        read
+    });
+    let mut run = s.store.begin_import(actor, scope, &req).await?;
+    while let Some(piece) = rx.recv().await {
+        match piece {
+            Read::Sheet(name, meta, several) => run.sheet(&name, &meta, several).await?,
+            Read::Rows(rows) => run.rows(rows).await?,
+            Read::End => run.end_sheet().await?,
+            Read::Error(e) => run.error(e),
         }
-        (Err(e), _) => Err(e.into()),
+    }
+    // A file that is no table at all: nothing was written (the run is
+    // dropped, its transaction rolled back).
+    reader.await.map_err(join_error)?.map_err(office_error)?;
+    Ok(run.finish().await?)
+}
+
+/// What the reading thread hands to the writing one.
+enum Read {
+    Sheet(String, SheetMeta, bool),
+    Rows(zlc_domain::sheets::Entries),
+    End,
+    Error(RowError),
+}
+
+/// Rows of a table this many at a time.
+const READ_BATCH: usize = 2000;
+
+/// A [`zlc_office::read::Sink`] that sends what it reads down a channel in batches.
+struct ChannelSink {
+    tx: tokio::sync::mpsc::Sender<Read>,
+    batch: Option<zlc_domain::sheets::Entries>,
+    several: bool,
+}
+
+impl ChannelSink {
+    fn send(&self, r: Read) {
+        // The writing side only stops early on a database error; the
+        // reading then has nobody to tell and ends with the file.
+        let _ = self.tx.blocking_send(r);
+    }
+
+    fn flush(&mut self) {
+        if let Some(b) = self.batch.take()
+            && !b.is_empty()
+        {
+            self.send(Read::Rows(b));
+        }
+    }
+}
+
+impl zlc_office::read::Sink for ChannelSink {
+    fn workbook(&mut self, sheets: usize) {
+        self.several = sheets > 1;
+    }
+
+    fn sheet(&mut self, name: &str, meta: &SheetMeta) {
+        self.flush();
+        self.send(Read::Sheet(name.to_string(), meta.clone(), self.several));
+    }
+
+    fn entry(&mut self, entry: zlc_office::read::Entry) {
+        use zlc_domain::sheets::Entries;
+        use zlc_office::read::Entry;
+        let batch = self.batch.get_or_insert_with(|| match &entry {
+            Entry::Item(_) => Entries::Items(Vec::new()),
+            Entry::Ledger(_) => Entries::Ledger(Vec::new()),
+            Entry::Schedule(_) => Entries::WindowSchedule(Vec::new()),
+            Entry::WindowStat(_) => Entries::WindowStats(Vec::new()),
+            Entry::Lists(_) => Entries::Lists(Vec::new()),
+            Entry::Unit(_) => Entries::Units(Vec::new()),
+        });
+        match (batch, entry) {
+            (Entries::Items(v), Entry::Item(e)) => v.push(e),
+            (Entries::Ledger(v), Entry::Ledger(e)) => v.push(e),
+            (Entries::WindowSchedule(v), Entry::Schedule(e)) => v.push(e),
+            (Entries::WindowStats(v), Entry::WindowStat(e)) => v.push(e),
+            (Entries::Lists(v), Entry::Lists(e)) => v.push(e),
+            (Entries::Units(v), Entry::Unit(e)) => v.push(e),
+            _ => {}
+        }
+        if self.batch.as_ref().is_some_and(|b| b.len() >= READ_BATCH) {
+            self.flush();
+        }
+    }
+
+    fn error(&mut self, error: RowError) {
+        self.send(Read::Error(error));
+    }
+
+    fn end(&mut self, _meta: &SheetMeta) {
+        self.flush();
+        self.send(Read::End);
     }
 }
 

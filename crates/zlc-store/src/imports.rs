@@ -31,13 +31,12 @@ use zlc_domain::policy::Policy;
 use zlc_domain::registry::{PowerCategory, UnitKind};
 use zlc_domain::sheets::{
     Entries, ItemEntry, LedgerEntry, ListsEntry, PersonRef, Rectified, RowError, ScheduleEntry,
-    Sheet, SheetKind, UnitEntry, WindowStatEntry, closest, not_found, rectified,
+    Sheet, SheetKind, SheetMeta, UnitEntry, WindowStatEntry, closest, not_found, rectified,
 };
 
 /// What to import and under which rules.
 pub struct ImportRequest<'a> {
     pub kind: SheetKind,
-    pub sheets: &'a [Sheet],
     /// The unit named by `--unit` (or chosen in the upload dialog); else
     /// each sheet's 填报单位 names it.
     pub unit: Option<i64>,
@@ -75,6 +74,11 @@ pub struct ImportSummary {
     /// The import's number in the log; `None` for a dry run.
     pub import_id: Option<i64>,
 }
+
+/// SQLite's page cache during an import, in KiB (the connection's usual is
+/// 64 MiB, set in sqlite.rs).
+const IMPORT_CACHE_KIB: i64 = 512 * 1024;
+const USUAL_CACHE_KIB: i64 = 64 * 1024;
 
 /// Most bound values in one statement (SQLite allows 32766).
 const MAX_PARAMS: usize = 30_000;
@@ -318,9 +322,32 @@ struct UnitCtx {
     keys: HashMap<&'static str, HashMap<String, i64>>,
 }
 
-/// An import under way.
-struct Run<'a> {
+/// The table being read, as far as the import has it.
+struct Current {
+    /// The table (its name, lines and no rows: those come in batches).
+    sheet: Sheet,
+    /// The unit it is for, once found.
+    unit: Option<UnitCtx>,
+    /// Rows kept until the table ends: the unit list (parents come in any
+    /// order) and 三个清单 (its lines above decide every row).
+    held: Option<Entries>,
+    /// Sittings at the window created by this import: the people received
+    /// is the largest figure any of their rows gives.
+    sittings: HashMap<String, (i64, i64, String, String)>,
+}
+
+/// 导入过程 an import under way: tables begin, their rows come in batches
+/// as the file is read, row errors of the file are added, and `finish`
+/// writes all or nothing. [`Store::import`] drives it over tables read
+/// whole; the server feeds it while another thread reads the file.
+pub struct ImportRun<'a> {
     store: &'a Store,
+    current: Option<Current>,
+    import_id: i64,
+    /// Visitors raised on sittings already written: (activity, visitors).
+    raised: HashMap<i64, i64>,
+    /// Whether the file holds several tables: errors then name the sheet.
+    several: bool,
     actor: &'a Actor,
     scope: &'a Scope,
     req: &'a ImportRequest<'a>,
@@ -347,29 +374,64 @@ struct Run<'a> {
     created_units: Vec<i64>,
 }
 
+/// A row's key as stored (`import_key`): the first 16 bytes of its SM3
+/// digest in hex, short enough that a million of them index cheaply.
+fn hashed(key: &str) -> String {
+    let mut h = crate::crypto::sm3_hex(key.as_bytes());
+    h.truncate(32);
+    h
+}
+
 fn d(date: NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()
 }
 
 impl Store {
-    /// Imports the sheets of one file; see the module doc.
+    /// Imports tables read whole; see the module doc.
     pub async fn import(
         &self,
         actor: &Actor,
         scope: &Scope,
         req: &ImportRequest<'_>,
+        sheets: &[Sheet],
     ) -> Result<ImportSummary> {
+        let mut run = self.begin_import(actor, scope, req).await?;
+        let several = sheets.len() > 1;
+        for sheet in sheets {
+            run.sheet(&sheet.name, &sheet.meta, several).await?;
+            run.rows(sheet.entries.clone()).await?;
+            run.end_sheet().await?;
+        }
+        run.finish().await
+    }
+
+    /// Starts an import: the transaction, the log row, the settings a
+    /// large write wants.
+    pub async fn begin_import<'a>(
+        &'a self,
+        actor: &'a Actor,
+        scope: &'a Scope,
+        req: &'a ImportRequest<'a>,
+    ) -> Result<ImportRun<'a>> {
         let mut tx = self.db.begin().await?;
         // Rows of related tables are written in batches of their own, in
         // any order: their references are checked at commit.
         match tx.kind() {
-            Kind::Sqlite => tx.execute("PRAGMA defer_foreign_keys = ON", vec![]).await?,
-            Kind::Postgres => tx.execute("SET CONSTRAINTS ALL DEFERRED", vec![]).await?,
+            Kind::Sqlite => {
+                tx.execute("PRAGMA defer_foreign_keys = ON", vec![]).await?;
+                // A large import touches every index page of its tables;
+                // the page cache grows for it and shrinks again at the end.
+                tx.execute(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}"), vec![])
+                    .await?;
+            }
+            Kind::Postgres => {
+                tx.execute("SET CONSTRAINTS ALL DEFERRED", vec![]).await?;
+            }
         };
         let now = now_ms();
         // The log row comes first: on SQLite it takes the write lock that
         // keeps the ids taken below free.
-        let rows: u64 = req.sheets.iter().map(|s| s.entries.len() as u64).sum();
+        let rows: u64 = 0;
         let import_id: i64 = tx
             .scalar::<i64>(
                 "INSERT INTO imports (kind, unit_id, file_name, file_sm3, rows, summary, actor, at) \
@@ -378,7 +440,11 @@ impl Store {
             )
             .await?
             .unwrap_or_default();
-        let mut run = Run {
+        let run = ImportRun {
+            current: None,
+            import_id,
+            raised: HashMap::new(),
+            several: false,
             store: self,
             actor,
             scope,
@@ -410,29 +476,112 @@ impl Store {
             updated_items: Vec::new(),
             created_units: Vec::new(),
         };
-        if req.kind == SheetKind::Units {
-            for sheet in req.sheets {
-                if let Entries::Units(rows) = &sheet.entries {
-                    run.units(sheet, rows).await?;
-                }
-            }
-        } else {
-            for sheet in req.sheets {
-                run.sheet(sheet).await?;
-            }
-        }
-        run.finish(import_id).await
+        Ok(run)
     }
 }
 
-impl Run<'_> {
+impl ImportRun<'_> {
     fn err(&mut self, sheet: &Sheet, e: RowError) {
-        let e = if self.req.sheets.len() > 1 {
+        let e = if self.several {
             e.in_sheet(&sheet.name)
         } else {
             e
         };
         self.errors.push(e);
+    }
+
+    /// A row error the file's reader found: nothing will be written, but
+    /// the other rows are still checked.
+    pub fn error(&mut self, e: RowError) {
+        self.errors.push(e);
+    }
+
+    /// A table begins: its unit is found and its registry loaded.
+    pub async fn sheet(&mut self, name: &str, meta: &SheetMeta, several: bool) -> Result<()> {
+        self.end_sheet().await?;
+        self.several = several;
+        let sheet = Sheet {
+            name: name.to_string(),
+            meta: meta.clone(),
+            entries: Entries::Units(Vec::new()),
+        };
+        self.current = Some(Current {
+            sheet: sheet.clone(),
+            unit: None,
+            held: None,
+            sittings: HashMap::new(),
+        });
+        if self.req.kind != SheetKind::Units {
+            let u = self.unit_of(&sheet).await?;
+            if let Some(c) = self.current.as_mut() {
+                c.unit = u;
+            }
+        }
+        Ok(())
+    }
+
+    /// A batch of the current table's rows.
+    pub async fn rows(&mut self, entries: Entries) -> Result<()> {
+        let Some(mut c) = self.current.take() else {
+            return Ok(());
+        };
+        self.sum.rows += entries.len() as u64;
+        let sheet = c.sheet.clone();
+        match entries {
+            Entries::Units(rows) => {
+                if let Entries::Units(v) = c.held.get_or_insert_with(|| Entries::Units(Vec::new()))
+                {
+                    v.extend(rows);
+                }
+            }
+            Entries::Lists(rows) => {
+                if let Entries::Lists(v) = c.held.get_or_insert_with(|| Entries::Lists(Vec::new()))
+                {
+                    v.extend(rows);
+                }
+            }
+            entries => {
+                if let Some(u) = c.unit.as_mut() {
+                    match &entries {
+                        Entries::Items(rows) => {
+                            for r in rows {
+                                self.item_row(&sheet, u, r).await?;
+                            }
+                        }
+                        Entries::Ledger(rows) => self.ledger(&sheet, u, rows).await?,
+                        Entries::WindowSchedule(rows) => {
+                            for r in rows {
+                                self.schedule_row(&sheet, u, r).await?;
+                            }
+                        }
+                        Entries::WindowStats(rows) => {
+                            self.window_stats(&sheet, u, &mut c.sittings, rows).await?
+                        }
+                        Entries::Lists(_) | Entries::Units(_) => {}
+                    }
+                }
+            }
+        }
+        self.current = Some(c);
+        Ok(())
+    }
+
+    /// The current table ends: the rows held for its end are written.
+    pub async fn end_sheet(&mut self) -> Result<()> {
+        let Some(mut c) = self.current.take() else {
+            return Ok(());
+        };
+        let sheet = c.sheet.clone();
+        match c.held.take() {
+            Some(Entries::Units(rows)) => self.units(&sheet, &rows).await?,
+            Some(Entries::Lists(rows)) => {
+                if let Some(u) = c.unit.as_mut() {
+                    self.lists(&sheet, u, &rows).await?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
     }
 
     /// The unit a sheet is for: the one the request names, else its 填报单位.
@@ -571,8 +720,11 @@ impl Run<'_> {
                     .await?;
                 let k = keys.entry("plans").or_default();
                 for (id, date, slot, name) in rows {
-                    k.entry(format!("{date}|{slot}|{}", name.unwrap_or_default()))
-                        .or_insert(id);
+                    k.entry(hashed(&format!(
+                        "{date}|{slot}|{}",
+                        name.unwrap_or_default()
+                    )))
+                    .or_insert(id);
                 }
                 return Ok(());
             }
@@ -621,7 +773,7 @@ impl Run<'_> {
             };
             keys.entry("activities")
                 .or_default()
-                .entry(key.clone())
+                .entry(hashed(&key))
                 .or_insert(id);
             by_activity.insert(id, key);
         }
@@ -649,32 +801,9 @@ impl Run<'_> {
                     } else {
                         format!("{akey}|{text}")
                     };
-                    k.entry(key).or_insert(id);
+                    k.entry(hashed(&key)).or_insert(id);
                 }
             }
-        }
-        Ok(())
-    }
-
-    async fn sheet(&mut self, sheet: &Sheet) -> Result<()> {
-        let Some(mut u) = self.unit_of(sheet).await? else {
-            return Ok(());
-        };
-        match &sheet.entries {
-            Entries::Items(rows) => {
-                for r in rows {
-                    self.item_row(sheet, &mut u, r).await?;
-                }
-            }
-            Entries::Ledger(rows) => self.ledger(sheet, &mut u, rows).await?,
-            Entries::WindowSchedule(rows) => {
-                for r in rows {
-                    self.schedule_row(sheet, &mut u, r).await?;
-                }
-            }
-            Entries::WindowStats(rows) => self.window_stats(sheet, &mut u, rows).await?,
-            Entries::Lists(rows) => self.lists(sheet, &mut u, rows).await?,
-            Entries::Units(_) => {}
         }
         Ok(())
     }
@@ -781,11 +910,11 @@ impl Run<'_> {
     }
 
     fn known(u: &UnitCtx, table: &'static str, key: &str) -> Option<i64> {
-        u.keys.get(table).and_then(|k| k.get(key)).copied()
+        u.keys.get(table).and_then(|k| k.get(&hashed(key))).copied()
     }
 
-    fn remember(u: &mut UnitCtx, table: &'static str, key: String, id: i64) {
-        u.keys.entry(table).or_default().insert(key, id);
+    fn remember(u: &mut UnitCtx, table: &'static str, key: &str, id: i64) {
+        u.keys.entry(table).or_default().insert(hashed(key), id);
     }
 
     /// A filed activity, or the one an earlier import wrote for the same key.
@@ -838,7 +967,7 @@ impl Run<'_> {
                     self.actor.user_id,
                     self.now,
                     self.now,
-                    &key
+                    hashed(&key)
                 ],
             )
             .await?;
@@ -874,7 +1003,7 @@ impl Run<'_> {
             &mut self.took_items,
         )?;
         self.sum.activities += 1;
-        Self::remember(u, "activities", key, id);
+        Self::remember(u, "activities", &key, id);
         Ok((id, true))
     }
 
@@ -925,7 +1054,7 @@ impl Run<'_> {
                     self.actor.user_id,
                     self.now,
                     self.now,
-                    &key
+                    hashed(&key)
                 ],
             )
             .await?;
@@ -972,7 +1101,7 @@ impl Run<'_> {
             });
         }
         self.sum.problems += 1;
-        Self::remember(u, "problems", key, id);
+        Self::remember(u, "problems", &key, id);
         Ok((id, true))
     }
 
@@ -1060,6 +1189,7 @@ impl Run<'_> {
         &mut self,
         sheet: &Sheet,
         u: &mut UnitCtx,
+        sittings: &mut HashMap<String, (i64, i64, String, String)>,
         rows: &[WindowStatEntry],
     ) -> Result<()> {
         // Rows of one sitting (same day, same person) are one activity; it
@@ -1087,6 +1217,22 @@ impl Run<'_> {
                 .get(&(r.date, r.person.name.as_str()))
                 .copied()
                 .unwrap_or(r.visitors);
+            // A sitting this import wrote from an earlier batch takes the
+            // larger figure; its statistics follow.
+            if let Some((id, had, path, month)) = sittings.get_mut(&akey)
+                && received > *had
+            {
+                let f = self
+                    .flows
+                    .entry((path.clone(), month.clone(), "window".into()))
+                    .or_default();
+                *f = f.plus(Flow {
+                    visitors: received - *had,
+                    ..Flow::ZERO
+                });
+                *had = received;
+                self.raised.insert(*id, received);
+            }
             let (activity, mut new) = self
                 .activity(
                     u,
@@ -1100,6 +1246,17 @@ impl Run<'_> {
                     received,
                 )
                 .await?;
+            if new {
+                sittings.insert(
+                    akey.clone(),
+                    (
+                        activity,
+                        received,
+                        u.unit.path.clone(),
+                        stats::month_key(&d(r.date))?,
+                    ),
+                );
+            }
             if let Some((source, desc)) = &r.problem {
                 let state = imported(
                     self.req.policy,
@@ -1297,7 +1454,7 @@ impl Run<'_> {
                                 self.actor.user_id,
                                 self.now,
                                 self.now,
-                                &key
+                                hashed(&key)
                             ],
                         )
                         .await?;
@@ -1314,7 +1471,7 @@ impl Run<'_> {
                         ..Flow::ZERO
                     });
                     self.sum.needs += 1;
-                    Self::remember(u, "needs", key, id);
+                    Self::remember(u, "needs", &key, id);
                     need_id = Some(id);
                     new = true;
                 }
@@ -1347,12 +1504,12 @@ impl Run<'_> {
                                 self.actor.user_id,
                                 self.now,
                                 self.now,
-                                &key
+                                hashed(&key)
                             ],
                         )
                         .await?;
                     self.sum.measures += 1;
-                    Self::remember(u, "measures", key, id);
+                    Self::remember(u, "measures", &key, id);
                     new = true;
                 }
             }
@@ -1404,7 +1561,7 @@ impl Run<'_> {
                     self.actor.user_id,
                     self.now,
                     self.now,
-                    &key
+                    hashed(&key)
                 ],
             )
             .await?;
@@ -1412,7 +1569,7 @@ impl Run<'_> {
             .push(&mut self.tx, args![id, official])
             .await?;
         self.sum.plans += 1;
-        Self::remember(u, "plans", key, id);
+        Self::remember(u, "plans", &key, id);
         Ok(())
     }
 
@@ -1641,8 +1798,23 @@ impl Run<'_> {
         Ok(())
     }
 
-    async fn finish(mut self, import_id: i64) -> Result<ImportSummary> {
+    async fn restore_cache(&mut self) -> Result<()> {
+        if self.tx.kind() == Kind::Sqlite {
+            self.tx
+                .execute(&format!("PRAGMA cache_size = -{USUAL_CACHE_KIB}"), vec![])
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Ends the import: with any row error (or a dry run) nothing is
+    /// written; else the statistics are added, the import is logged and
+    /// audited, and everything is committed at once.
+    pub async fn finish(mut self) -> Result<ImportSummary> {
+        self.end_sheet().await?;
+        let import_id = self.import_id;
         if !self.errors.is_empty() {
+            self.restore_cache().await?;
             self.tx.rollback().await?;
             let mut errors = self.errors;
             errors.sort_by(|a, b| (&a.sheet, a.row).cmp(&(&b.sheet, b.row)));
@@ -1661,6 +1833,14 @@ impl Run<'_> {
         ] {
             b.flush(&mut self.tx).await?;
         }
+        for (id, visitors) in std::mem::take(&mut self.raised) {
+            self.tx
+                .execute(
+                    "UPDATE activities SET visitors = $1 WHERE id = $2",
+                    args![visitors, id],
+                )
+                .await?;
+        }
         stats::add_flows(&mut self.tx, std::mem::take(&mut self.flows)).await?;
         stats::insert_took_part(
             &mut self.tx,
@@ -1675,6 +1855,7 @@ impl Run<'_> {
         )
         .await?;
         if self.req.dry_run {
+            self.restore_cache().await?;
             self.tx.rollback().await?;
             return Ok(self.sum);
         }
@@ -1682,8 +1863,8 @@ impl Run<'_> {
         let summary = serde_json::to_value(&self.sum).unwrap_or_default();
         self.tx
             .execute(
-                "UPDATE imports SET summary = $1 WHERE id = $2",
-                args![summary.to_string(), import_id],
+                "UPDATE imports SET summary = $1, rows = $2 WHERE id = $3",
+                args![summary.to_string(), self.sum.rows as i64, import_id],
             )
             .await?;
         audit::append(
@@ -1707,6 +1888,7 @@ impl Run<'_> {
             },
         )
         .await?;
+        self.restore_cache().await?;
         self.tx.commit().await?;
         Ok(self.sum)
     }

@@ -143,7 +143,8 @@ fn write_ledger(
         // One row in twenty is a walk that found nothing: those are told
         // apart only by day, person, item and form, so they take the
         // combinations in turn and no two are the same row.
-        let (day, who, item, mode, problem) = if r < 5 {
+        let combos = days * people.len() * items.len() * modes.len();
+        let (day, who, item, mode, problem) = if r < 5 && empty < combos {
             let mut k = empty;
             empty += 1;
             let d = k % days;
