@@ -635,6 +635,17 @@ impl ImportRun<'_> {
             }
         };
         let Some(unit) = unit else { return Ok(None) };
+        // Two imports into one unit at once would each miss the other's
+        // keys: on PostgreSQL the second waits for the first (SQLite has
+        // one writer anyway).
+        if self.tx.kind() == Kind::Postgres {
+            self.tx
+                .execute(
+                    "SELECT pg_advisory_xact_lock(7243, CAST($1 AS INTEGER))",
+                    args![unit.id],
+                )
+                .await?;
+        }
         let mut a = Vec::new();
         let cond = Scope::subtree(unit.path.clone()).condition("path", &mut a);
         let subtree: Vec<(i64, String, String)> = self
@@ -680,13 +691,13 @@ impl ImportRun<'_> {
             let rows: Vec<(String, i64)> = self
                 .tx
                 .fetch_all(
-                    &format!("SELECT import_key, id FROM {table} WHERE unit_id = $1 AND import_key IS NOT NULL"),
-                    args![unit.id],
+                    &format!("SELECT import_key, id FROM {table} WHERE unit_path = $1 AND unit_id = $2 AND import_key IS NOT NULL"),
+                    args![&unit.path, unit.id],
                 )
                 .await?;
             keys.insert(table, rows.into_iter().collect());
         }
-        self.derived_keys(unit.id, &mut keys).await?;
+        self.derived_keys(unit.id, &unit.path, &mut keys).await?;
         Ok(Some(UnitCtx {
             region: region_of(&unit.path).unwrap_or(unit.id),
             unit,
@@ -704,6 +715,7 @@ impl ImportRun<'_> {
     async fn derived_keys(
         &mut self,
         unit: i64,
+        path: &str,
         keys: &mut HashMap<&'static str, HashMap<String, i64>>,
     ) -> Result<()> {
         let kinds: &[&str] = match self.req.kind {
@@ -714,8 +726,8 @@ impl ImportRun<'_> {
                 let rows: Vec<(i64, String, String, Option<String>)> = self
                     .tx
                     .fetch_all(
-                        "SELECT p.id, p.date, p.slot, (SELECT o.name FROM plan_officials po JOIN officials o ON o.id = po.official_id                          WHERE po.plan_id = p.id ORDER BY o.id LIMIT 1) FROM plans p WHERE p.unit_id = $1 AND p.import_key IS NULL AND p.status <> 'cancelled'",
-                        args![unit],
+                        "SELECT p.id, p.date, p.slot, (SELECT o.name FROM plan_officials po JOIN officials o ON o.id = po.official_id                          WHERE po.plan_id = p.id ORDER BY o.id LIMIT 1) FROM plans p WHERE p.unit_path = $2 AND p.unit_id = $1 AND p.import_key IS NULL AND p.status <> 'cancelled'",
+                        args![unit, path],
                     )
                     .await?;
                 let k = keys.entry("plans").or_default();
@@ -730,8 +742,8 @@ impl ImportRun<'_> {
             }
             SheetKind::Items | SheetKind::Units => return Ok(()),
         };
-        let marks: Vec<String> = (0..kinds.len()).map(|i| format!("${}", i + 2)).collect();
-        let mut a = args![unit];
+        let marks: Vec<String> = (0..kinds.len()).map(|i| format!("${}", i + 3)).collect();
+        let mut a = args![unit, path];
         a.extend(kinds.iter().map(|k| Arg::from(*k)));
         type Row = (
             i64,
@@ -747,7 +759,7 @@ impl ImportRun<'_> {
             .tx
             .fetch_all(
                 &format!(
-                    "SELECT a.id, a.date, a.kind, a.mode, a.place, a.content,                      (SELECT o.name FROM activity_officials ao JOIN officials o ON o.id = ao.official_id WHERE ao.activity_id = a.id ORDER BY o.id LIMIT 1),                      (SELECT i.name FROM activity_items ai JOIN items i ON i.id = ai.item_id WHERE ai.activity_id = a.id ORDER BY i.id LIMIT 1)                      FROM activities a WHERE a.unit_id = $1 AND a.import_key IS NULL AND a.status = 'filed' AND a.kind IN ({})",
+                    "SELECT a.id, a.date, a.kind, a.mode, a.place, a.content,                      (SELECT o.name FROM activity_officials ao JOIN officials o ON o.id = ao.official_id WHERE ao.activity_id = a.id ORDER BY o.id LIMIT 1),                      (SELECT i.name FROM activity_items ai JOIN items i ON i.id = ai.item_id WHERE ai.activity_id = a.id ORDER BY i.id LIMIT 1)                      FROM activities a WHERE a.unit_path = $2 AND a.unit_id = $1 AND a.import_key IS NULL AND a.status = 'filed' AND a.kind IN ({})",
                     marks.join(", ")
                 ),
                 a,
@@ -789,8 +801,8 @@ impl ImportRun<'_> {
             let rows: Vec<(i64, Option<i64>, String)> = self
                 .tx
                 .fetch_all(
-                    &format!("SELECT id, activity_id, {col} FROM {table} WHERE unit_id = $1 AND import_key IS NULL AND activity_id IS NOT NULL"),
-                    args![unit],
+                    &format!("SELECT id, activity_id, {col} FROM {table} WHERE unit_path = $2 AND unit_id = $1 AND import_key IS NULL AND activity_id IS NOT NULL"),
+                    args![unit, path],
                 )
                 .await?;
             let k = keys.entry(table).or_default();
