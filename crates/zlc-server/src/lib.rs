@@ -264,6 +264,25 @@ pub fn app(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+        // The app's scripts and the API's JSON go gzipped (a phone in a
+        // service hall is often on a slow network); office files and
+        // photos are compressed already.
+        .layer({
+            use tower_http::compression::Predicate;
+            tower_http::compression::CompressionLayer::new().compress_when(
+                tower_http::compression::predicate::DefaultPredicate::new()
+                    .and(
+                        tower_http::compression::predicate::NotForContentType::const_new(
+                            "application/vnd.openxmlformats",
+                        ),
+                    )
+                    .and(
+                        tower_http::compression::predicate::NotForContentType::const_new(
+                            "application/pdf",
+                        ),
+                    ),
+            )
+        })
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

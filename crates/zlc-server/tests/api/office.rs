@@ -1289,3 +1289,34 @@ async fn statistics_and_the_notice_come_from_records_each_figure_drills_down_to(
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["content-type"], zlc_office::DOCX_MIME);
 }
+
+#[tokio::test]
+async fn pages_and_json_go_gzipped_office_files_as_they_are() {
+    let o = office().await;
+    let get = |path: &str| {
+        o.la.client
+            .get(format!("{}{path}", o.la.base))
+            .header("accept-encoding", "gzip")
+            .send()
+    };
+    let page = get("/").await.expect("page");
+    assert_eq!(
+        page.headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap_or("")),
+        Some("gzip")
+    );
+    let json = get("/api/v1/me").await.expect("json");
+    assert_eq!(
+        json.headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap_or("")),
+        Some("gzip")
+    );
+    let xlsx = get("/api/v1/templates/ledger").await.expect("xlsx");
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    assert!(
+        xlsx.headers().get("content-encoding").is_none(),
+        "an xlsx is a zip already"
+    );
+}
