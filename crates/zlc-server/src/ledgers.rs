@@ -235,6 +235,80 @@ async fn get_need(
     Ok(Json(s.store.need(&user.scope, id).await?.into()))
 }
 
+/// 办理过程 one step of a need's or measure's history: who changed what, when.
+#[derive(Serialize, ToSchema)]
+pub struct HistoryStep {
+    pub at: i64,
+    pub actor: String,
+    /// create | update
+    pub action: String,
+    /// The fields that changed: name → [before, after].
+    #[schema(value_type = Object)]
+    pub changes: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The record's history from the audit trail: each write with the fields it changed.
+async fn history(s: &AppState, entity: &str, id: i64) -> ApiResult<Vec<HistoryStep>> {
+    let entries = zlc_store::audit::record_history(&s.store.db, entity, id).await?;
+    let parse = |v: &Option<String>| -> serde_json::Map<String, serde_json::Value> {
+        v.as_deref()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+            .and_then(|v| v.as_object().cloned())
+            .unwrap_or_default()
+    };
+    Ok(entries
+        .into_iter()
+        .map(|e| {
+            let before = parse(&e.before);
+            let after = parse(&e.after);
+            let mut changes = serde_json::Map::new();
+            for (k, v) in &after {
+                // Bookkeeping fields say nothing to a reader.
+                if matches!(
+                    k.as_str(),
+                    "version" | "updated_at" | "created_at" | "unit_path" | "region_id"
+                ) {
+                    continue;
+                }
+                let old = before.get(k).cloned().unwrap_or(serde_json::Value::Null);
+                if &old != v {
+                    changes.insert(k.clone(), serde_json::json!([old, v]));
+                }
+            }
+            HistoryStep {
+                at: e.at,
+                actor: e.actor,
+                action: e.action,
+                changes,
+            }
+        })
+        .collect())
+}
+
+/// 办理过程 the need's history: each change with who made it and when.
+#[utoipa::path(get, path = "/needs/{id}/history", tag = "需求清单", responses((status = 200, body = Vec<HistoryStep>)))]
+async fn need_history(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+) -> ApiResult<Json<Vec<HistoryStep>>> {
+    user.require(Permission::ProblemRead)?;
+    s.store.need(&user.scope, id).await?;
+    Ok(Json(history(&s, "need", id).await?))
+}
+
+/// 办理过程 the measure's history: each change with who made it and when.
+#[utoipa::path(get, path = "/measures/{id}/history", tag = "整改清单", responses((status = 200, body = Vec<HistoryStep>)))]
+async fn measure_history(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+) -> ApiResult<Json<Vec<HistoryStep>>> {
+    user.require(Permission::ProblemRead)?;
+    s.store.measure(&user.scope, id).await?;
+    Ok(Json(history(&s, "measure", id).await?))
+}
+
 #[utoipa::path(post, path = "/needs", tag = "需求清单", request_body = NeedBody, responses((status = 201, body = NeedOut)))]
 async fn create_need(
     State(s): State<AppState>,
@@ -473,4 +547,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_need, update_need))
         .routes(routes!(list_measures, create_measure))
         .routes(routes!(get_measure, update_measure))
+        .routes(routes!(need_history))
+        .routes(routes!(measure_history))
 }

@@ -212,3 +212,13 @@ pub async fn verify(db: &Db) -> Result<Verification> {
         problems,
     })
 }
+
+/// The trail of one record (`entity`, `id`), oldest first: its history.
+pub async fn record_history(db: &Db, entity: &str, id: i64) -> Result<Vec<AuditEntry>> {
+    Ok(db
+        .fetch_all(
+            "SELECT * FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY seq",
+            crate::args![entity, id.to_string()],
+        )
+        .await?)
+}

@@ -567,6 +567,32 @@ async fn ledgers_filter_and_a_need_may_end_as_cannot_be_met_explained() {
     assert_eq!(r.status(), StatusCode::CREATED);
     let need: Value = r.json().await.expect("json");
     assert_eq!(need["closed_on"], today().to_string());
+    // Its history: who created it, then each change with its fields.
+    let r = w.la.patch(&format!("/api/v1/needs/{}", need["id"]), json!({"version": need["version"], "response": "编制所限暂无法开通，已提供预约上门服务和电话预约"})).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
+    let h =
+        w.la.json(&format!("/api/v1/needs/{}/history", need["id"]))
+            .await;
+    let steps = h.as_array().expect("steps");
+    assert_eq!(steps.len(), 2, "{h}");
+    assert_eq!(steps[0]["action"], "create");
+    assert_eq!(steps[0]["actor"], "liaison-a");
+    assert_eq!(
+        steps[1]["changes"]["response"][1],
+        "编制所限暂无法开通，已提供预约上门服务和电话预约"
+    );
+    assert!(steps[1]["changes"].get("version").is_none());
+    problem(
+        w.lb.get(&format!("/api/v1/needs/{}/history", need["id"]))
+            .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
     let m = w.la.post("/api/v1/measures", json!({"unit_id": w.a, "need_id": need["id"], "content": "推出预约上门服务", "status": "done"})).await;
     let e = problem(m, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(e["errors"][0]["field"], "status");
