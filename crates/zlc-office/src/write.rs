@@ -133,11 +133,23 @@ pub struct TableWriter {
     /// Continuation sheets of the current table so far.
     parts: u32,
     rows_per_sheet: u32,
+    /// Rows that may still be given a height of their own (see [`SIZED_ROWS`]).
+    sized_left: u32,
 }
 
 /// Rows one sheet takes before the table goes on in the next: Excel's
 /// limit is 1,048,576 rows, less the title, lines and footer.
 pub const ROWS_PER_SHEET: u32 = 1_000_000;
+
+/// Rows of a workbook written with a height fitted to their wrapped text.
+///
+/// LibreOffice shows a row at the height stored in the file, so a row of
+/// wrapped text needs one; but rust_xlsxwriter keeps every stored height
+/// (a few hundred bytes each) until the workbook is saved, which would make
+/// a million-row export grow by a gigabyte. Rows past this many are left
+/// without one: Excel and WPS fit such rows to their text when they open
+/// the file, and the export stays within constant memory.
+pub const SIZED_ROWS: u32 = 100_000;
 
 impl TableWriter {
     pub fn new(kind: SheetKind) -> Self {
@@ -157,12 +169,18 @@ impl TableWriter {
             current: None,
             parts: 1,
             rows_per_sheet: ROWS_PER_SHEET,
+            sized_left: SIZED_ROWS,
         }
     }
 
     /// Goes on in a new sheet after `n` rows (default [`ROWS_PER_SHEET`]).
     pub fn set_rows_per_sheet(&mut self, n: u32) {
         self.rows_per_sheet = n.clamp(1, ROWS_PER_SHEET);
+    }
+
+    /// Gives at most `n` rows a fitted height (default [`SIZED_ROWS`]).
+    pub fn set_sized_rows(&mut self, n: u32) {
+        self.sized_left = n;
     }
 
     /// Writes temporary row data under `dir` instead of the system's temporary directory.
@@ -307,9 +325,10 @@ impl TableWriter {
             .unwrap_or(1);
         let f = &self.f;
         let ws = self.book.worksheet_from_index(self.sheets - 1).map_err(x)?;
-        if lines > 1 {
+        if lines > 1 && self.sized_left > 0 {
             ws.set_row_height(r, 15.0 * f64::from(lines.min(12)))
                 .map_err(x)?;
+            self.sized_left -= 1;
         }
         ws.write_number_with_format(r, 0, f64::from(n), &f.number)
             .map_err(x)?;

@@ -544,3 +544,44 @@ fn a_table_too_long_for_one_sheet_goes_on_in_the_next_and_reads_back_whole() {
     assert_eq!(names, ["单位名单", "单位名单(2)", "单位名单(3)"]);
     assert_eq!(parsed.rows(), 7);
 }
+
+/// The `<row …>` start tags of the first sheet, in order.
+fn row_tags(xlsx: &[u8]) -> Vec<String> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(Cursor::new(xlsx)).expect("zip");
+    let mut xml = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .expect("sheet1")
+        .read_to_string(&mut xml)
+        .expect("xml");
+    xml.split("<row ")
+        .skip(1)
+        .map(|r| r[..r.find('>').expect("tag end")].to_string())
+        .collect()
+}
+
+#[test]
+fn wrapped_rows_are_sized_up_to_the_budget_and_the_rest_left_to_the_reader() {
+    let mut w = TableWriter::new(SheetKind::Units);
+    w.set_sized_rows(2);
+    let m = meta("示范区");
+    w.begin("单位名单", &m).expect("begin");
+    let long = "市场监督管理局登记注册科窗口服务与行政审批协调办公室".repeat(3);
+    for name in [long.as_str(), "短名", long.as_str(), long.as_str()] {
+        w.unit(&UnitEntry {
+            row: 0,
+            name: name.to_string(),
+            parent: None,
+            kind: UnitKind::Department,
+            categories: vec![],
+        })
+        .expect("row");
+    }
+    w.end(&m).expect("end");
+    let tags = row_tags(&w.into_bytes().expect("bytes"));
+    // Title, two lines, header; then the four rows.
+    let data = &tags[4..8];
+    let sized: Vec<bool> = data.iter().map(|t| t.contains("customHeight")).collect();
+    // The short row needs no height and takes none of the budget.
+    assert_eq!(sized, [true, false, true, false], "{data:?}");
+}
