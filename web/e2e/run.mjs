@@ -179,6 +179,11 @@ async function main() {
           tag: `${device.name}-${Date.now() % 100000}`,
         })
         console.log(`ok: ${device.name} walk (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
+        // 需求清单 and 整改清单: the detail drawers, their timeline and next steps.
+        const t1 = Date.now()
+        const { ledgers } = await import('./ledgers.mjs')
+        await ledgers({ newContext, base: server.base, device: device.name, password: PASSWORD, shot, tag: `${device.name}-${Date.now() % 100000}` })
+        console.log(`ok: ${device.name} ledgers (${((Date.now() - t1) / 1000).toFixed(1)} s)`)
       } catch (e) {
         failures.push(`[${device.name}] ${e.stack || e}`)
         let n = 0
