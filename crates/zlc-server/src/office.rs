@@ -249,6 +249,12 @@ pub struct ExportRequest<'a> {
 /// Writes the table of `req` to `path` in its seed's layout. Rows are read
 /// page by page and handed to a writer thread that streams them to disk,
 /// so memory stays flat however long the ledger. Returns the rows written.
+/// Activities read per page of a ledger export. A page holds each of their
+/// problems as a row, and a walk may list a hundred problems, so pages are
+/// kept small: with two pages queued to the writer, an export holds a few
+/// thousand rows however long the ledger is.
+const EXPORT_PAGE: i64 = 500;
+
 pub async fn export_to_file(
     s: &AppState,
     scope: &Scope,
@@ -266,7 +272,7 @@ pub async fn export_to_file(
         (None, false) => None,
         (None, true) => return Err(ApiError::field("period", "导出此表须指定期间，如 2024Q1")),
     };
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Piece>(4);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Piece>(2);
     let out: PathBuf = path.to_path_buf();
     let tmp = out
         .parent()
@@ -328,11 +334,13 @@ pub async fn export_to_file(
             let mut after: PageCursor = None;
             loop {
                 let (rows, next) = if kind == SheetKind::Ledger {
-                    let (r, n) = store.ledger_page(&sub, p, &after, 5000, req.today).await?;
+                    let (r, n) = store
+                        .ledger_page(&sub, p, &after, EXPORT_PAGE, req.today)
+                        .await?;
                     (Rows::Ledger(r), n)
                 } else {
                     let (r, n) = store
-                        .window_stats_page(&sub, p, &after, 5000, req.today)
+                        .window_stats_page(&sub, p, &after, EXPORT_PAGE, req.today)
                         .await?;
                     (Rows::WindowStats(r), n)
                 };

@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zlc_domain::auth::Permission;
@@ -111,6 +111,61 @@ async fn list(
     Ok(Json(page.map(UnitOut::from).into()))
 }
 
+/// Most ids one names request takes.
+const MAX_NAMES: usize = 200;
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct NamesQuery {
+    /// Unit ids separated by commas, at most 200.
+    pub ids: String,
+}
+
+/// 单位名称: a unit's id and name, nothing else.
+#[derive(Serialize, ToSchema)]
+pub struct UnitName {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The names of units by id, also of units outside the caller's scope: a
+/// problem names the units it involves (协办单位) and its readers must see
+/// who they are. Names only (they are public on the 公示 page too).
+#[utoipa::path(get, path = "/names", tag = "单位", params(NamesQuery), responses((status = 200, body = ListOf<UnitName>), (status = 422, body = crate::error::Problem)))]
+async fn names(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<NamesQuery>,
+) -> ApiResult<Json<ListOf<UnitName>>> {
+    user.require(Permission::UnitRead)?;
+    let mut ids = Vec::new();
+    for part in q.ids.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let id: i64 = part
+            .parse()
+            .map_err(|_| ApiError::field("ids", format!("「{part}」不是单位编号")))?;
+        ids.push(id);
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.len() > MAX_NAMES {
+        return Err(ApiError::field(
+            "ids",
+            format!("一次最多查询 {MAX_NAMES} 个单位，收到 {} 个", ids.len()),
+        ));
+    }
+    let items = s
+        .store
+        .unit_names(&ids)
+        .await?
+        .into_iter()
+        .map(|(id, name)| UnitName { id, name })
+        .collect();
+    Ok(Json(ListOf {
+        items,
+        next_cursor: None,
+    }))
+}
+
 #[utoipa::path(get, path = "/{id}", tag = "单位", responses((status = 200, body = UnitOut), (status = 404, body = crate::error::Problem)))]
 async fn get_one(
     State(s): State<AppState>,
@@ -199,5 +254,6 @@ async fn remove(
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
+        .routes(routes!(names))
         .routes(routes!(get_one, update, remove))
 }

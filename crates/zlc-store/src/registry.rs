@@ -212,6 +212,27 @@ impl Store {
         }
     }
 
+    /// The names of units by id, in or out of the caller's scope: a problem
+    /// names the units it involves (协办单位), and a reader must see who they
+    /// are. Names only; ids that do not exist are left out.
+    pub async fn unit_names(&self, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let a: Vec<Arg> = ids.iter().map(|i| Arg::from(*i)).collect();
+        let marks: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+        Ok(self
+            .db
+            .fetch_all(
+                &format!(
+                    "SELECT id, name FROM units WHERE id IN ({}) ORDER BY id",
+                    marks.join(", ")
+                ),
+                a,
+            )
+            .await?)
+    }
+
     pub async fn unit_by_name(&self, name: &str) -> Result<Vec<Unit>> {
         Ok(self
             .db

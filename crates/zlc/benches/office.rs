@@ -2,7 +2,8 @@
 //!
 //! `cargo bench -p zlc --bench office`
 //!
-//! For each size (`ZLC_BENCH_ROWS`, default `10000,100000,1000000`) it:
+//! For each size (`ZLC_BENCH_ROWS`, default `10000,100000,1000000`;
+//! `ZLC_BENCH_KEEP=1` keeps each size's files and database) it:
 //! 1. writes a 问题整改台账 of that many rows in the seed's layout, for one
 //!    department of the `small` demo (its real officials and items, a
 //!    quarter of dates, ~70 % of rows with a problem, some rectified);
@@ -391,7 +392,11 @@ fn main() -> anyhow::Result<()> {
         } else {
             println!("{n} rows: pandas is not available; the comparison is skipped");
         }
-        let _ = std::fs::remove_dir_all(&root);
+        if std::env::var_os("ZLC_BENCH_KEEP").is_some() {
+            println!("{n} rows: kept {}", root.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&root);
+        }
     }
     Ok(())
 }

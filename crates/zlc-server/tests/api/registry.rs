@@ -120,6 +120,54 @@ async fn a_liaison_sees_only_its_own_unit_subtree() {
 }
 
 #[tokio::test]
+async fn unit_names_are_readable_across_scopes_and_nothing_else_is() {
+    let t = tree().await;
+    // A problem of unit A may involve unit B (协办单位): A's liaison sees
+    // B's name, and only its name.
+    let ids = format!("{},{},{},999999", t.dept_b, t.dept_a, t.dept_b);
+    let r = t
+        .liaison
+        .json(&format!("/api/v1/units/names?ids={ids}"))
+        .await;
+    assert_eq!(
+        r["items"],
+        json!([
+            {"id": t.dept_a, "name": "区市场监督管理局"},
+            {"id": t.dept_b, "name": "区人力资源和社会保障局"},
+        ])
+    );
+    let p = problem(
+        t.liaison.get("/api/v1/units/names?ids=1,abc").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "ids");
+    assert!(
+        p["errors"][0]["message"]
+            .as_str()
+            .expect("message")
+            .contains("abc")
+    );
+    let many: Vec<String> = (1..=201).map(|i| i.to_string()).collect();
+    let p = problem(
+        t.liaison
+            .get(&format!("/api/v1/units/names?ids={}", many.join(",")))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "ids");
+    // Signed out, nothing.
+    let anon = t.app.anonymous();
+    assert_eq!(
+        anon.get(&format!("/api/v1/units/names?ids={}", t.root))
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
 async fn phones_are_sealed_at_rest_and_masked_without_the_permission() {
     let t = tree().await;
     let r = t.liaison.post("/api/v1/officials", json!({"unit_id": t.dept_a, "name": "张三", "title": "分管局长", "rank": "分管负责人", "phone": "138 1234 5678"})).await;

@@ -22,36 +22,35 @@ export function rememberUnits(units: UnitBrief[]) {
   for (const u of units) unitNames.set(u.id, u.name)
 }
 
-/** Fetches the names of units not seen yet (each once). */
+/** Most ids one `/units/names` request takes (the server's limit). */
+export const NAMES_PER_REQUEST = 200
+
+/**
+ * Fetches the names of units not seen yet (each once), also of units outside
+ * the reader's scope that a record involves (协办单位): `/units/names` answers
+ * names only, in requests of at most NAMES_PER_REQUEST ids.
+ */
 export async function ensureUnitNames(ids: (number | null | undefined)[]) {
   const missing = [...new Set(ids)].filter(
     (id): id is number => typeof id === 'number' && !unitNames.has(id) && !pendingUnits.has(id),
   )
   if (!missing.length) return
-  if (missing.length > 10) {
-    // Many unknown units: one page of the scope's units usually covers them.
-    missing.forEach((id) => pendingUnits.add(id))
-    try {
-      rememberUnits((await api.get<Page<UnitBrief>>('/units', { limit: 200 })).items)
-    } catch {
-      // The names fall back to ids; the list itself still shows.
-    }
-    missing.forEach((id) => pendingUnits.delete(id))
-  }
-  await Promise.all(
-    missing
-      .filter((id) => !unitNames.has(id))
-      .map(async (id) => {
-        pendingUnits.add(id)
+  missing.forEach((id) => pendingUnits.add(id))
+  const chunks: number[][] = []
+  for (let i = 0; i < missing.length; i += NAMES_PER_REQUEST) chunks.push(missing.slice(i, i + NAMES_PER_REQUEST))
+  try {
+    await Promise.all(
+      chunks.map(async (chunk) => {
         try {
-          rememberUnits([await api.get<UnitBrief>(`/units/${id}`)])
+          rememberUnits((await api.get<Page<UnitBrief>>('/units/names', { ids: chunk.join(',') })).items)
         } catch {
-          // Out of scope or gone: the id stays as the label.
-        } finally {
-          pendingUnits.delete(id)
+          // The names fall back to ids; the list itself still shows.
         }
       }),
-  )
+    )
+  } finally {
+    missing.forEach((id) => pendingUnits.delete(id))
+  }
 }
 
 /**
