@@ -6,6 +6,12 @@
 export interface FieldError {
   field: string
   message: string
+  /** For a row of an imported table: the row number as the spreadsheet shows it. */
+  row?: number
+  /** For a row of an imported table: the column's header (empty for the whole row). */
+  column?: string
+  /** For a file of several tables: the worksheet. */
+  sheet?: string
 }
 
 /** A refusal from the server (RFC 9457 problem+json). */
@@ -43,13 +49,19 @@ export function setUnauthorizedHandler(f: Unauthorized) {
 }
 
 export async function parseError(res: Response): Promise<ApiError> {
+  return errorFromText(res.status, await res.text().catch(() => ''))
+}
+
+/** An ApiError from a refusal's status and body text (problem+json, or anything else). */
+export function errorFromText(status: number, text: string): ApiError {
   let body: Partial<{ title: string; detail: string; errors: FieldError[] }> = {}
   try {
-    body = await res.json()
+    const parsed: unknown = JSON.parse(text)
+    if (parsed && typeof parsed === 'object') body = parsed
   } catch {
     body = {}
   }
-  return new ApiError(res.status, body)
+  return new ApiError(status, body)
 }
 
 /** Query string of the defined, non-empty values. */
@@ -79,6 +91,87 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   if (res.status === 204) return undefined as T
   const text = await res.text()
   return (text ? JSON.parse(text) : undefined) as T
+}
+
+/**
+ * The file name of a download from its Content-Disposition: the RFC 6266
+ * `filename*=UTF-8''…` form the server sends for Chinese names, else the
+ * plain `filename="…"`, else `fallback`.
+ */
+export function fileNameOf(disposition: string | null, fallback: string): string {
+  if (!disposition) return fallback
+  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(disposition)
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim())
+    } catch {
+      // a malformed escape: try the plain name
+    }
+  }
+  const plain = /filename\s*=\s*"([^"]*)"/.exec(disposition) ?? /filename\s*=\s*([^;]+)/.exec(disposition)
+  const name = plain?.[1].trim()
+  return name && name !== 'download' ? name : fallback
+}
+
+/** Saves a blob as `name` through the browser's download. */
+export function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 0)
+}
+
+/**
+ * A file the server writes (xlsx tables, the docx notice), downloaded under
+ * the name it gives; a refusal is thrown as ApiError like any request.
+ * Returns the name saved.
+ */
+export async function download(method: 'GET' | 'POST', path: string, body?: unknown, fallback = 'download'): Promise<string> {
+  const init: RequestInit = { method, credentials: 'same-origin', headers: {} }
+  if (body !== undefined) {
+    init.body = JSON.stringify(body)
+    ;(init.headers as Record<string, string>)['content-type'] = 'application/json'
+  }
+  const res = await fetch(`/api/v1${path}`, init)
+  if (res.status === 401) onUnauthorized()
+  if (!res.ok) throw await parseError(res)
+  const name = fileNameOf(res.headers.get('content-disposition'), fallback)
+  saveBlob(await res.blob(), name)
+  return name
+}
+
+/**
+ * Sends a file as the request body, reporting how much of it has gone
+ * (0…1) as it uploads; fetch cannot tell, so this one request is an XHR.
+ */
+export function upload<T>(path: string, file: Blob, contentType: string, onProgress: (sent: number) => void = () => {}): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', `/api/v1${path}`)
+    xhr.setRequestHeader('content-type', contentType)
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total)
+    }
+    xhr.upload.onload = () => onProgress(1)
+    xhr.onload = () => {
+      if (xhr.status === 401) onUnauthorized()
+      if (xhr.status < 200 || xhr.status >= 300) {
+        reject(errorFromText(xhr.status, xhr.responseText))
+        return
+      }
+      try {
+        resolve((xhr.responseText ? JSON.parse(xhr.responseText) : undefined) as T)
+      } catch {
+        reject(new ApiError(xhr.status, { detail: '服务器的应答无法解析' }))
+      }
+    }
+    xhr.onerror = () => reject(new ApiError(0, { detail: '网络中断，文件未能上传' }))
+    xhr.send(file)
+  })
 }
 
 export const api = {

@@ -199,6 +199,28 @@ export const serviceObjects: Record<string, string> = { enterprise: '企业', pe
 /** 办理方式 (HandlingMode) */
 export const handlingModes: Record<string, string> = { online: '线上', offline: '线下', both: '线上线下' }
 
+/** 报表类型 (SheetKind): the seeds' tables that come in and go out as xlsx. */
+export const sheetKinds: Record<string, string> = {
+  items: '事项清单',
+  ledger: '问题整改台账',
+  'window-schedule': '坐窗口时间安排表',
+  'window-stats': '坐窗口统计表',
+  lists: '三个清单',
+  units: '单位名单',
+}
+
+/** 发现类型 (FindingKind): formalism and compliance findings of a period. */
+export const findingKinds: Record<string, string> = {
+  'clustered-dates': '时间安排比较扎堆',
+  'shallow-problem': '发现问题比较浮浅',
+  'one-sided-modes': '体验事项比较单一',
+  'perfunctory-rectification': '整改效果比较敷衍',
+  'empty-walk': '空走',
+  overdue: '整改逾期',
+  'missing-walk': '未按频次体验',
+  'late-filing': '报备超时',
+}
+
 /** 活动记录状态 (draft until filed, activities.rs). */
 export const activityStatus: Record<string, string> = {
   draft: '草稿',

@@ -60,6 +60,8 @@ const mirrors: [keyof typeof labels, string][] = [
   ['powerCategories', 'PowerCategory'],
   ['serviceObjects', 'ServiceObject'],
   ['handlingModes', 'HandlingMode'],
+  ['sheetKinds', 'SheetKind'],
+  ['findingKinds', 'FindingKind'],
 ]
 
 describe('vocabularies', () => {

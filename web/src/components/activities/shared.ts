@@ -46,7 +46,7 @@ export interface PolicyKind {
 export interface ActivePolicy {
   code: string
   name: string
-  policy: { kinds: Record<string, PolicyKind>; filing?: { within_working_days: number } }
+  policy: { kinds: Record<string, PolicyKind>; filing?: { within_working_days: number }; meta?: { issuer?: string } }
 }
 
 /** Every page of a list, up to `max` rows. */

@@ -1,5 +1,9 @@
 // CSV export of a list as the user sees it: UTF-8 with a byte-order mark so
 // that Excel and WPS read the Chinese text, CRLF line ends, RFC 4180 quoting.
+// (Lists that are a seed's table export that table as xlsx instead, from the
+// server: components/office.)
+
+import { saveBlob } from '../../api'
 
 /** One column of an exported table: its Chinese header and how to read a row. */
 export interface CsvColumn<T> {
@@ -25,15 +29,7 @@ export function toCsv<T>(columns: CsvColumn<T>[], rows: T[]): string {
 
 /** Saves the rows as `name` (…csv) through the browser's download. */
 export function downloadCsv<T>(name: string, columns: CsvColumn<T>[], rows: T[]): void {
-  const blob = new Blob([toCsv(columns, rows)], { type: 'text/csv;charset=utf-8' })
-  const url = URL.createObjectURL(blob)
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  document.body.appendChild(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 0)
+  saveBlob(new Blob([toCsv(columns, rows)], { type: 'text/csv;charset=utf-8' }), name)
 }
 
 /** Today as YYYYMMDD, for file names. */

@@ -1,0 +1,116 @@
+// What the browser scripts share: the demo data's names, dates, and the
+// moves through Element Plus that a person makes (pick from a select, type
+// a date, open a page from the menu, sign in).
+
+export const MARKET = '区市场监督管理局'
+export const SECTION = '登记注册科'
+export const HALL = '区政务服务中心'
+export const HEAD = '宋超'
+export const DEPUTY = '黄丽华'
+export const ITEMS = ['个体工商户登记', '企业变更登记']
+
+export const pad = (n) => String(n).padStart(2, '0')
+export const ymd = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
+export function addDays(date, n) {
+  const [y, m, d] = date.split('-').map(Number)
+  return ymd(new Date(y, m - 1, d + n))
+}
+export const quarterOf = (date) => `${date.slice(0, 4)}Q${Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1}`
+
+export function check(cond, message) {
+  if (!cond) throw new Error(message)
+}
+
+/** The visible option of the open el-select (or el-time-select) with this text, clicked. */
+export async function option(page, text) {
+  const item = page.locator('.el-select__popper[aria-hidden=false] .el-select-dropdown__item:visible', { hasText: text }).first()
+  await item.click()
+}
+
+/**
+ * Chooses `texts` in the el-select found by `sel`; a filterable one is typed
+ * into first. Returns once its dropdown has closed: a closing dropdown still
+ * shows its options for a moment, and the next pick must not take them.
+ */
+export async function pick(page, sel, texts, { type = false } = {}) {
+  const select = typeof sel === 'string' ? page.locator(sel) : sel
+  const list = Array.isArray(texts) ? texts : [texts]
+  await select.click()
+  for (const t of list) {
+    if (type) await select.locator('input').first().fill(t)
+    await option(page, t)
+  }
+  // A multiple select stays open: Escape in its own input closes it (and goes no
+  // further, so the dialog around it stays open).
+  if (await select.locator('.el-tag').count()) await select.locator('input').first().press('Escape')
+  await page.locator('.el-select__popper:visible').first().waitFor({ state: 'hidden' })
+}
+
+/** Types a date into an el-date-picker (its `data-test` lands on the input itself). */
+export async function date(page, sel, value) {
+  const input = field(typeof sel === 'string' ? page.locator(sel) : sel)
+  await input.click()
+  await input.fill(value)
+  await input.press('Enter')
+}
+
+/**
+ * The text box of an el-input or el-input-number (Element Plus puts the
+ * `data-test` of an el-input on its input or textarea, of others on a wrapper).
+ */
+export function field(loc) {
+  return loc.locator('xpath=self::input | self::textarea | .//input | .//textarea').first()
+}
+
+/** Waits for an ElMessage with this text (success, warning or error). */
+export async function message(page, text) {
+  await page.locator('.el-message', { hasText: text }).first().waitFor()
+}
+
+/** Confirms the open ElMessageBox with the button named `button`. */
+export async function confirmBox(page, button) {
+  const box = page.locator('.el-message-box:visible')
+  await box.waitFor()
+  await box.getByRole('button', { name: button }).click()
+  await box.waitFor({ state: 'hidden' })
+}
+
+/** Opens a page from the menu: the side menu on a desktop, the ☰ drawer on a phone. */
+export async function nav(page, device, title) {
+  if (device === 'phone') {
+    await page.locator('.menu-button').click()
+    await page.locator('.drawer-menu').getByRole('button', { name: title, exact: true }).click()
+    await page.locator('.drawer-menu').waitFor({ state: 'hidden' })
+  } else {
+    await page.locator('.aside .el-menu-item', { hasText: title }).first().click()
+  }
+  await page.locator('.header .title', { hasText: title }).waitFor()
+}
+
+/** The menu entries the signed-in account is shown. */
+export async function menuTitles(page, device) {
+  if (device === 'phone') {
+    await page.locator('.menu-button').click()
+    const titles = await page.locator('.drawer-menu .el-button').allInnerTexts()
+    await page.keyboard.press('Escape')
+    await page.locator('.drawer-menu').waitFor({ state: 'hidden' })
+    return titles.map((t) => t.trim())
+  }
+  return (await page.locator('.aside .el-menu-item').allInnerTexts()).map((t) => t.trim())
+}
+
+export async function signIn(page, base, username, password, { from = '/login' } = {}) {
+  if (from) await page.goto(`${base}${from}`)
+  await page.locator('input[name=username]').fill(username)
+  await page.locator('input[name=password]').fill(password)
+  await page.getByRole('button', { name: '登录' }).click()
+}
+
+export async function signedIn(page) {
+  await page.locator('[data-test=who]').waitFor({ state: 'attached' })
+}
+
+export async function closeDrawer(page) {
+  await page.keyboard.press('Escape')
+  await page.locator('.el-drawer:visible').first().waitFor({ state: 'hidden' })
+}
