@@ -7,8 +7,11 @@
 // (390×844): sign in; plan a walk and publish it; see it on the public page
 // signed out; record a 坐窗口 activity with callbacks, a problem and a photo;
 // file it; take the problem to 已销号 with a second account verifying; see it
-// counted on the dashboard. Any console error or uncaught exception fails the
-// run. Screenshots of the main pages go to ZLC_SHOTS.
+// counted on the dashboard. Then the need and measure drawers (ledgers.mjs),
+// and the seeds' tables and the statistics (office.mjs): a template filled
+// in and imported, its errors, an export, the 统计 page's drill-down, charts
+// and 通报. Any console error or uncaught exception fails the run.
+// Screenshots of the main pages go to ZLC_SHOTS.
 //
 // For work on the front end, ZLC_BASE=http://127.0.0.1:5173 runs the walk
 // against a server already running (e.g. `vite` proxying to `zlc serve
@@ -165,6 +168,8 @@ async function main() {
       const shot = async (page, name) => {
         await page.waitForTimeout(300)
         const overlay = await page.locator('.el-overlay:visible').count()
+        // A whole page from its top: scrolled, the fixed menu and header would be drawn part way down.
+        if (!overlay) await page.evaluate(() => window.scrollTo(0, 0))
         await page.screenshot({ path: join(shots, `${device.name}-${name}.png`), fullPage: !overlay })
       }
       try {
@@ -184,6 +189,12 @@ async function main() {
         const { ledgers } = await import('./ledgers.mjs')
         await ledgers({ newContext, base: server.base, device: device.name, password: PASSWORD, shot, tag: `${device.name}-${Date.now() % 100000}` })
         console.log(`ok: ${device.name} ledgers (${((Date.now() - t1) / 1000).toFixed(1)} s)`)
+        // The seeds' tables in and out (template, import with its errors,
+        // export) and 统计 with its drill-down, charts and 通报.
+        const t2 = Date.now()
+        const { office } = await import('./office.mjs')
+        await office({ newContext, base: server.base, device: device.name, password: PASSWORD, shot, tag: `${device.name}-${Date.now() % 100000}` })
+        console.log(`ok: ${device.name} office (${((Date.now() - t2) / 1000).toFixed(1)} s)`)
       } catch (e) {
         failures.push(`[${device.name}] ${e.stack || e}`)
         let n = 0
