@@ -397,8 +397,10 @@ pub fn template(kind: SheetKind, unit: Option<&str>) -> Result<Vec<u8>, OfficeEr
         ..SheetMeta::default()
     };
     w.begin(zlc_office::layout::layout(kind).title, &meta)?;
+    // Three boxed rows to type into.
+    let blanks = zlc_office::layout::layout(kind).columns.len() - 1;
     for _ in 0..3 {
-        w.row(Vec::new())?;
+        w.row(vec![zlc_office::write::Out::Blank; blanks])?;
     }
     w.end(&meta)?;
     w.into_bytes()
@@ -545,22 +547,18 @@ async fn export(
         result.and_then(|_| std::fs::read(&file).map_err(|e| ApiError::Internal(e.to_string())));
     let _ = std::fs::remove_dir_all(&dir);
     let name = match period {
-        Some(p) => format!(
-            "{}-{}-{p}.xlsx",
-            zlc_office::layout::layout(kind)
-                .title
-                .trim_matches(['“', '”']),
-            unit.name
-        ),
-        None => format!(
-            "{}-{}.xlsx",
-            zlc_office::layout::layout(kind)
-                .title
-                .trim_matches(['“', '”']),
-            unit.name
-        ),
+        Some(p) => format!("{}-{}-{p}.xlsx", file_title(kind), unit.name),
+        None => format!("{}-{}.xlsx", file_title(kind), unit.name),
     };
     xlsx_response(bytes?, &name)
+}
+
+/// A table's title as a file name: without its quotation marks
+/// (“干部走流程”问题整改台账 → 干部走流程问题整改台账).
+fn file_title(kind: SheetKind) -> String {
+    zlc_office::layout::layout(kind)
+        .title
+        .replace(['“', '”'], "")
 }
 
 /// A name no other export uses at the same time.
@@ -587,15 +585,7 @@ async fn template_download(
         .await
         .map_err(join_error)?
         .map_err(office_error)?;
-    xlsx_response(
-        bytes,
-        &format!(
-            "{}-模板.xlsx",
-            zlc_office::layout::layout(kind)
-                .title
-                .trim_matches(['“', '”'])
-        ),
-    )
+    xlsx_response(bytes, &format!("{}-模板.xlsx", file_title(kind)))
 }
 
 /// Row errors as lines, for the command line.

@@ -162,11 +162,16 @@ async fn download(s: &Session, path: &str) -> Vec<u8> {
         r.text().await.unwrap_or_default()
     );
     assert_eq!(r.headers()["content-type"], zlc_office::XLSX_MIME);
-    assert!(
-        r.headers()["content-disposition"]
-            .to_str()
-            .unwrap_or_default()
-            .contains("filename*=UTF-8''")
+    let disposition = r.headers()["content-disposition"]
+        .to_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(disposition.contains("filename*=UTF-8''"), "{disposition}");
+    // A file name's quotation marks (“ ”) come in pairs, if at all.
+    assert_eq!(
+        disposition.matches("%E2%80%9C").count(),
+        disposition.matches("%E2%80%9D").count(),
+        "{disposition}"
     );
     r.bytes().await.expect("bytes").to_vec()
 }
