@@ -41,9 +41,16 @@ export async function pick(page, sel, texts, { type = false } = {}) {
     await option(page, t)
   }
   // A multiple select stays open: Escape in its own input closes it (and goes no
-  // further, so the dialog around it stays open).
+  // further, so the dialog around it stays open). Its tags may not be drawn yet
+  // on a busy machine, so a dropdown still open after a moment is closed too.
+  const popper = page.locator('.el-select__popper:visible').first()
   if (await select.locator('.el-tag').count()) await select.locator('input').first().press('Escape')
-  await page.locator('.el-select__popper:visible').first().waitFor({ state: 'hidden' })
+  try {
+    await popper.waitFor({ state: 'hidden', timeout: 2000 })
+  } catch {
+    await select.locator('input').first().press('Escape')
+    await popper.waitFor({ state: 'hidden' })
+  }
 }
 
 /** Types a date into an el-date-picker (its `data-test` lands on the input itself). */
