@@ -472,6 +472,17 @@ fn check_close_fields(
         return Err(TransitionError::field(field, msg));
     }
 
+    check_rectification_texts(policy, measures, effect)
+}
+
+/// 整改措施/整改效果 that say nothing concrete are refused, wherever they come
+/// from: the close form, and a table imported with the problem closed.
+/// `Err` names the field (`measures` or `effect`) and says why.
+pub fn check_rectification_texts(
+    policy: &Policy,
+    measures: Option<&str>,
+    effect: Option<&str>,
+) -> Result<(), TransitionError> {
     let rule = &policy.formalism.perfunctory_rectification;
     if let Some(m) = measures
         && thin(rule, m, rule.min_measures_chars)
