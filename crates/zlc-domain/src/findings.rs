@@ -185,7 +185,8 @@ pub fn find(policy: &Policy, acts: &[ActivityFact], probs: &[ProblemFact]) -> Ve
     // 整改敷衍.
     for p in probs.iter().filter(|p| p.closed) {
         if f.perfunctory_rectification
-            .is_perfunctory(&p.measures, &p.effect)
+            .judge(&p.description, &p.measures, &p.effect)
+            .is_some()
         {
             let m = if p.measures.is_empty() {
                 "（未填写）"

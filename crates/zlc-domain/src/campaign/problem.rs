@@ -503,16 +503,10 @@ pub fn check_rectification_texts(
     Ok(())
 }
 
-/// Whether one text is too thin by the policy's own test: the rule's check
-/// run on this text alone, with the other text's minimum waived.
+/// Whether one text is too thin to accept: the policy's test of set phrases
+/// and length, waived when the text names a concrete change.
 fn thin(rule: &PerfunctoryRule, text: &str, min_chars: u32) -> bool {
-    let alone = PerfunctoryRule {
-        min_measures_chars: min_chars,
-        min_effect_chars: 0,
-        ..rule.clone()
-    };
-    // The empty effect passes a zero minimum unless "" itself is listed as vague.
-    alone.is_perfunctory(text, "") && !alone.vague_phrases.iter().any(String::is_empty)
+    rule.is_thin(text, min_chars)
 }
 
 fn vague_message(rule: &PerfunctoryRule, what: &str, text: &str, say: &str, min: u32) -> String {

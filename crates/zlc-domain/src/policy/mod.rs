@@ -673,41 +673,37 @@ pub struct OneSidedModesRule {
     pub min_unannounced_share: f64,
 }
 
-/// 整改敷衍 closed without concrete measures or effect.
+/// 整改敷衍 rectifications closed without naming a concrete change, judged
+/// by their substance ([`crate::substance`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PerfunctoryRule {
     #[serde(default = "yes")]
     pub enabled: bool,
-    /// 整改措施 shorter than this (in characters) is not concrete.
+    /// 整改措施 with fewer characters than this beyond the set phrases, and
+    /// nothing concrete, is refused outright (the close form, the import).
     pub min_measures_chars: u32,
-    /// 整改效果 shorter than this is not concrete.
+    /// 整改效果 likewise.
     pub min_effect_chars: u32,
-    /// Texts that say nothing when they are all there is (已整改, 已解决…).
+    /// 套话 set phrases that say nothing (已整改、高度重视、进一步规范…).
     #[serde(default)]
     pub vague_phrases: Vec<String>,
+    /// 空泛用语 words that name no change (加强、规范、服务、窗口…), taken
+    /// out before judging what is left.
+    #[serde(default)]
+    pub vague_words: Vec<String>,
+    /// 具体举措 words that name a change (增设、取消、合并、接入…).
+    #[serde(default)]
+    pub concrete_words: Vec<String>,
+    /// A measure that names nothing concrete and keeps at most this many
+    /// characters once the set phrases, the vague words and the problem's own
+    /// words are taken out is 敷衍.
+    #[serde(default = "three")]
+    pub max_residue_chars: u32,
 }
 
-impl PerfunctoryRule {
-    /// Whether a closed problem's measures and effect are too thin.
-    pub fn is_perfunctory(&self, measures: &str, effect: &str) -> bool {
-        if !self.enabled {
-            return false;
-        }
-        let thin = |text: &str, min: u32| {
-            let t: String = text
-                .chars()
-                .filter(|c| !c.is_whitespace() && !is_punctuation(*c))
-                .collect();
-            let n = u32::try_from(t.chars().count()).unwrap_or(u32::MAX);
-            n < min || self.vague_phrases.contains(&t)
-        };
-        thin(measures, self.min_measures_chars) || thin(effect, self.min_effect_chars)
-    }
-}
-
-fn is_punctuation(c: char) -> bool {
-    c.is_ascii_punctuation() || "，。、；：！？（）“”‘’《》…—·".contains(c)
+fn three() -> u32 {
+    3
 }
 
 /// 空走 walks that found nothing.

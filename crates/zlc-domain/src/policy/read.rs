@@ -1462,6 +1462,9 @@ fn read_formalism(r: &mut Reader, root: &Tab) -> Option<FormalismRule> {
                 "min_measures_chars",
                 "min_effect_chars",
                 "vague_phrases",
+                "vague_words",
+                "concrete_words",
+                "max_residue_chars",
             ],
         )
         .and_then(|c| {
@@ -1469,11 +1472,21 @@ fn read_formalism(r: &mut Reader, root: &Tab) -> Option<FormalismRule> {
             let m = r.count(&c, "min_measures_chars", true, 0);
             let e = r.count(&c, "min_effect_chars", true, 0);
             let vague = r.strings(&c, "vague_phrases", false).unwrap_or_default();
+            let vague_words = r.strings(&c, "vague_words", false).unwrap_or_default();
+            let concrete_words = r.strings(&c, "concrete_words", false).unwrap_or_default();
+            let residue = if c.t.get("max_residue_chars").is_some() {
+                r.count(&c, "max_residue_chars", true, 0)
+            } else {
+                Some(3)
+            };
             Some(PerfunctoryRule {
                 enabled: en?,
                 min_measures_chars: m?,
                 min_effect_chars: e?,
                 vague_phrases: vague,
+                vague_words,
+                concrete_words,
+                max_residue_chars: residue?,
             })
         });
 
