@@ -59,6 +59,9 @@ pub enum Permission {
     ProblemVerify,
     #[serde(rename = "report:read")]
     ReportRead,
+    /// 审核形式主义问题: confirm or dismiss findings before they go into a notice.
+    #[serde(rename = "finding:review")]
+    FindingReview,
 }
 
 /// Which of the separated duties (三员分立) a permission belongs to.
@@ -86,7 +89,7 @@ impl Duty {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 25] = [
+    pub const ALL: [Permission; 26] = [
         Permission::UnitRead,
         Permission::UnitWrite,
         Permission::OfficialRead,
@@ -112,6 +115,7 @@ impl Permission {
         Permission::ProblemHandle,
         Permission::ProblemVerify,
         Permission::ReportRead,
+        Permission::FindingReview,
     ];
 
     pub fn code(self) -> &'static str {
@@ -141,6 +145,7 @@ impl Permission {
             Permission::ProblemHandle => "problem:handle",
             Permission::ProblemVerify => "problem:verify",
             Permission::ReportRead => "report:read",
+            Permission::FindingReview => "finding:review",
         }
     }
 
@@ -171,6 +176,7 @@ impl Permission {
             Permission::ProblemHandle => "办理整改",
             Permission::ProblemVerify => "验收销号",
             Permission::ReportRead => "查看统计",
+            Permission::FindingReview => "审核通报问题",
         }
     }
 
@@ -245,6 +251,7 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
             P::ProblemWrite,
             P::ProblemVerify,
             P::ReportRead,
+            P::FindingReview,
         ],
     },
     BuiltinRole {

@@ -1,266 +1,603 @@
 //! 发现 the formalism and compliance findings of a period (seed 004 二):
 //! dates bunched together, trivial problems, one-sided ways of walking,
-//! rectifications claimed without concrete measures, walks that found
-//! nothing; and overdue rectifications and late filing. Every threshold is
-//! the active policy's ([`crate::policy::FormalismRule`]).
+//! rectifications closed without a concrete change, walks that found
+//! nothing; and overdue rectifications and late filing.
+//!
+//! A finding names one judged unit (a region, department or enterprise;
+//! a section's or hall's records are judged with the unit above it), once
+//! per kind, with the records behind it and the reason the rule gives.
+//! Every threshold is the active policy's ([`crate::policy::FormalismRule`]).
+//! Where a rule is in doubt it finds nothing: a notice names units publicly.
+//!
+//! The facts come pre-selected by the store (only the days where officials
+//! bunched, only the walks that found nothing, only the problems flagged when
+//! written), so that judging a nation's quarter reads a small part of it.
 
-use crate::kinds::{Channel, FindingKind, Mode};
+use crate::kinds::{ActivityKind, Channel, FindingKind, Mode};
 use crate::policy::Policy;
-use crate::report::Finding;
-use chrono::NaiveDate;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::report::{Finding, RecordRef};
+use chrono::{Datelike, NaiveDate};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// An activity of the period, as the rules need it.
+/// How many records a finding lists; `record_count` says how many there are.
+pub const RECORDS_LISTED: usize = 20;
+
+/// 被研判单位 a unit findings are about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JudgedUnit {
+    pub id: i64,
+    pub name: String,
+    /// The unit directly below the report's region that it lies in (its
+    /// row of the report, where its grade counts the finding).
+    pub row_id: i64,
+    pub row_name: String,
+}
+
+/// An activity, as the rules need it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActivityFact {
     pub id: i64,
-    /// The unit directly below the region it belongs to (县区 or 部门).
-    pub unit: String,
-    pub officials: Vec<(i64, String)>,
+    /// The judged unit it is counted for.
+    pub unit: i64,
     pub date: NaiveDate,
-    pub mode: Option<Mode>,
-    pub channel: Option<Channel>,
-    pub unannounced: bool,
     /// Where it took place (the window or hall), if recorded.
     pub place: Option<String>,
-    /// Problems and needs it recorded.
-    pub found: i64,
-    pub late: bool,
+    pub officials: Vec<(i64, String)>,
+    /// How the activity reads in a list: date, unit, officials, kind.
+    pub text: String,
 }
 
-/// A problem of the period, as the rules need it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProblemFact {
+/// 方式统计 a judged unit's 走流程 walks of the period, counted by way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ModeCounts {
+    pub unit: i64,
+    pub walks: i64,
+    pub online: i64,
+    pub cross: i64,
+    pub citizen: i64,
+    pub unannounced: i64,
+}
+
+/// A problem a rule flagged when it was written: its description matched a
+/// trivial keyword, or its closing measures read empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlaggedProblem {
     pub id: i64,
-    pub unit: String,
+    pub unit: i64,
     pub description: String,
     pub measures: String,
-    pub effect: String,
-    /// Found in the period.
-    pub found: bool,
-    /// Closed (已销号) in the period.
-    pub closed: bool,
-    /// Open and past its deadline.
-    pub overdue: bool,
+    /// The keyword matched, or the rule's reason.
+    pub note: String,
 }
 
-/// The findings of a period from its facts, in the order of seed 004 二
-/// (formalism first), then by unit.
-pub fn find(policy: &Policy, acts: &[ActivityFact], probs: &[ProblemFact]) -> Vec<Finding> {
-    let f = &policy.formalism;
-    let mut out: Vec<(FindingKind, String, String)> = Vec::new();
+/// 计数 a count per judged unit with the first records behind it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tally {
+    pub unit: i64,
+    pub count: i64,
+    pub records: Vec<RecordRef>,
+}
 
-    // 时间扎堆: within `within_days` days, this many officials of one unit.
-    if f.clustered_dates.enabled && f.clustered_dates.min_officials > 0 {
-        let mut by_unit: BTreeMap<&str, Vec<(NaiveDate, i64)>> = BTreeMap::new();
-        for a in acts {
-            for (o, _) in &a.officials {
-                by_unit.entry(&a.unit).or_default().push((a.date, *o));
-            }
-        }
-        let span = i64::from(f.clustered_dates.within_days.saturating_sub(1));
-        for (unit, mut v) in by_unit {
-            v.sort();
-            let mut reported_until: Option<NaiveDate> = None;
-            for (i, (d0, _)) in v.iter().enumerate() {
-                if reported_until.is_some_and(|r| *d0 <= r) {
-                    continue;
-                }
-                let end = *d0 + chrono::Duration::days(span);
-                let who: BTreeSet<i64> = v[i..]
-                    .iter()
-                    .take_while(|(d, _)| *d <= end)
-                    .map(|(_, o)| *o)
-                    .collect();
-                if who.len() >= f.clustered_dates.min_officials as usize {
-                    let last = v[i..]
-                        .iter()
-                        .take_while(|(d, _)| *d <= end)
-                        .map(|(d, _)| *d)
-                        .max()
-                        .unwrap_or(*d0);
-                    let when = if last == *d0 {
-                        d0.to_string()
-                    } else {
-                        format!("{d0} 至 {last}")
-                    };
-                    out.push((
-                        FindingKind::ClusteredDates,
-                        unit.to_string(),
-                        format!("{when} 有 {} 名领导干部集中“走流程”", who.len()),
-                    ));
-                    reported_until = Some(last);
-                }
-            }
-        }
-        // The same window on one day.
-        if f.clustered_dates.same_window_min_officials > 0 {
-            let mut at: BTreeMap<(&str, NaiveDate, &str), BTreeSet<i64>> = BTreeMap::new();
-            for a in acts {
-                if let Some(p) = a.place.as_deref().filter(|p| !p.is_empty()) {
-                    at.entry((&a.unit, a.date, p))
-                        .or_default()
-                        .extend(a.officials.iter().map(|o| o.0));
-                }
-            }
-            for ((unit, d, place), who) in at {
-                if who.len() >= f.clustered_dates.same_window_min_officials as usize {
-                    out.push((
-                        FindingKind::ClusteredDates,
-                        unit.to_string(),
-                        format!("{d} 有 {} 名领导干部同一天“走”{place}", who.len()),
-                    ));
-                }
-            }
-        }
-    }
+/// What the findings of a period are judged on.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    /// Every judged unit the facts below name.
+    pub units: HashMap<i64, JudgedUnit>,
+    /// The activities of the judged units on the days where enough of their
+    /// officials took part for a cluster to be possible.
+    pub busy: Vec<ActivityFact>,
+    /// Filed activities that recorded no problem and no need.
+    pub empty: Vec<ActivityFact>,
+    pub modes: Vec<ModeCounts>,
+    /// Problems found in the period that name trivia.
+    pub shallow: Vec<FlaggedProblem>,
+    /// Problems closed in the period whose rectification reads empty.
+    pub perfunctory: Vec<FlaggedProblem>,
+    /// Problems past their deadline and not rectified, per judged unit.
+    pub overdue: Vec<Tally>,
+    /// Activities filed late, per judged unit.
+    pub late: Vec<Tally>,
+}
 
-    // 问题浮浅.
-    for p in probs.iter().filter(|p| p.found) {
-        if let Some(k) = f.shallow_problems.matched_keyword(&p.description) {
-            out.push((
-                FindingKind::ShallowProblem,
-                p.unit.clone(),
-                format!("将「{}」列为“走流程”问题（{k}）", p.description),
-            ));
-        }
-    }
+/// `2026年11月10日`.
+pub fn zh_date(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
 
-    // 方式单一: shares of the unit's walks.
-    let rule = &f.one_sided_modes;
-    if rule.enabled {
-        let mut by_unit: BTreeMap<&str, Vec<&ActivityFact>> = BTreeMap::new();
-        for a in acts.iter().filter(|a| {
-            a.mode
-                .is_some_and(|m| m.kind() == crate::kinds::ActivityKind::Walk)
-        }) {
-            by_unit.entry(&a.unit).or_default().push(a);
-        }
-        for (unit, walks) in by_unit {
-            let n = walks.len();
-            if n == 0 || n < rule.min_walks as usize {
-                continue;
-            }
-            let share = |pred: &dyn Fn(&ActivityFact) -> bool| {
-                walks.iter().filter(|a| pred(a)).count() as f64 / n as f64
-            };
-            let checks: [(f64, f64, &str); 4] = [
-                (
-                    share(&|a| a.channel.is_some_and(Channel::is_online)),
-                    rule.min_online_share,
-                    "网上（掌上）体验",
-                ),
-                (
-                    share(&|a| a.mode == Some(Mode::Cross)),
-                    rule.min_cross_share,
-                    "交叉联动“走”",
-                ),
-                (
-                    share(&|a| a.mode.is_some_and(Mode::is_citizen_identity)),
-                    rule.min_citizen_share,
-                    "以普通办事群众身份体验",
-                ),
-                (
-                    share(&|a| a.unannounced),
-                    rule.min_unannounced_share,
-                    "“四不两直”暗访",
-                ),
-            ];
-            for (got, want, what) in checks {
-                if want > 0.0 && got < want {
-                    out.push((
-                        FindingKind::OneSidedModes,
-                        unit.to_string(),
-                        format!(
-                            "{n} 次“走流程”中{what}仅占 {:.0}%（要求不低于 {:.0}%）",
-                            got * 100.0,
-                            want * 100.0
-                        ),
-                    ));
-                }
-            }
-        }
+/// `2026年11月3日至4日`, `2026年10月31日至11月1日`, or one day.
+pub fn zh_span(a: NaiveDate, b: NaiveDate) -> String {
+    if a == b {
+        zh_date(a)
+    } else if a.year() != b.year() {
+        format!("{}至{}", zh_date(a), zh_date(b))
+    } else if a.month() != b.month() {
+        format!("{}至{}月{}日", zh_date(a), b.month(), b.day())
+    } else {
+        format!("{}至{}日", zh_date(a), b.day())
     }
+}
 
-    // 整改敷衍.
-    for p in probs.iter().filter(|p| p.closed) {
-        if f.perfunctory_rectification
-            .judge(&p.description, &p.measures, &p.effect)
-            .is_some()
-        {
-            let m = if p.measures.is_empty() {
-                "（未填写）"
-            } else {
-                p.measures.as_str()
-            };
-            out.push((
-                FindingKind::PerfunctoryRectification,
-                p.unit.clone(),
-                format!(
-                    "问题「{}」销号时整改措施为「{m}」，措施或效果不具体",
-                    p.description
-                ),
-            ));
-        }
-    }
+/// The smallest number of officials one day must show for a cluster of
+/// `min_officials` within a window of `days` days to be possible.
+pub fn busy_day_threshold(min_officials: u32, days: u32) -> u32 {
+    min_officials.div_ceil(days.max(1)).max(1)
+}
 
-    // 空走: an official's walks that found nothing.
-    if f.empty_walks.enabled && f.empty_walks.min_per_official > 0 {
-        let mut empty: BTreeMap<(&str, i64), (&str, u32)> = BTreeMap::new();
-        for a in acts.iter().filter(|a| a.found == 0) {
-            for (o, name) in &a.officials {
-                let e = empty.entry((&a.unit, *o)).or_insert((name, 0));
-                e.1 += 1;
-            }
-        }
-        for ((unit, _), (name, n)) in empty {
-            if n >= f.empty_walks.min_per_official {
-                out.push((
-                    FindingKind::EmptyWalk,
-                    unit.to_string(),
-                    format!("{name} {n} 次“走流程”未发现问题、未收集需求"),
-                ));
-            }
-        }
+fn activity_ref(a: &ActivityFact) -> RecordRef {
+    RecordRef {
+        kind: "activity".into(),
+        id: a.id,
+        text: a.text.clone(),
     }
+}
 
-    // 整改逾期 and 报备超时, counted per unit.
-    let mut overdue: BTreeMap<&str, u32> = BTreeMap::new();
-    for p in probs.iter().filter(|p| p.overdue) {
-        *overdue.entry(&p.unit).or_default() += 1;
+fn problem_ref(p: &FlaggedProblem) -> RecordRef {
+    RecordRef {
+        kind: "problem".into(),
+        id: p.id,
+        text: p.description.clone(),
     }
-    for (unit, n) in overdue {
-        out.push((
-            FindingKind::Overdue,
-            unit.to_string(),
-            format!("{n} 个问题超过整改时限仍未销号"),
-        ));
-    }
-    let mut late: BTreeMap<&str, u32> = BTreeMap::new();
-    for a in acts.iter().filter(|a| a.late) {
-        *late.entry(&a.unit).or_default() += 1;
-    }
-    for (unit, n) in late {
-        out.push((
-            FindingKind::LateFiling,
-            unit.to_string(),
-            format!("{n} 次活动超过规定时限报备"),
-        ));
-    }
+}
 
-    out.sort_by_key(|(k, _, _)| {
+/// A finding under construction.
+struct Draft {
+    kind: FindingKind,
+    unit: i64,
+    detail: String,
+    reason: String,
+    records: Vec<RecordRef>,
+    count: i64,
+}
+
+/// The findings of a period from its facts: one per kind and judged unit,
+/// in the order of seed 004 二 (formalism first), then by report row and unit.
+pub fn find(policy: &Policy, facts: &Facts) -> Vec<Finding> {
+    let mut out: Vec<Draft> = Vec::new();
+    clustered(policy, facts, &mut out);
+    shallow(policy, facts, &mut out);
+    one_sided(policy, facts, &mut out);
+    perfunctory(policy, facts, &mut out);
+    empty_walks(policy, facts, &mut out);
+    tallies(policy, facts, &mut out);
+
+    let rank = |k: FindingKind| {
         FindingKind::ALL
             .iter()
-            .position(|x| x == k)
+            .position(|x| *x == k)
             .unwrap_or(usize::MAX)
-    });
-    out.into_iter()
-        .map(|(k, unit, detail)| Finding {
-            kind: k.code().to_string(),
-            unit,
-            detail,
+    };
+    let unknown = JudgedUnit {
+        id: 0,
+        name: String::new(),
+        row_id: 0,
+        row_name: String::new(),
+    };
+    let mut found: Vec<(usize, Finding)> = out
+        .into_iter()
+        .map(|d| {
+            let u = facts.units.get(&d.unit).unwrap_or(&unknown);
+            (
+                rank(d.kind),
+                Finding {
+                    kind: d.kind.code().to_string(),
+                    unit: u.name.clone(),
+                    detail: d.detail,
+                    reason: d.reason,
+                    records: d.records,
+                    key: format!("{}:{}", d.kind.code(), d.unit),
+                    unit_id: d.unit,
+                    row_unit_id: u.row_id,
+                    row_unit: u.row_name.clone(),
+                    record_count: d.count,
+                    review: None,
+                },
+            )
         })
-        .collect()
+        .collect();
+    found.sort_by(|(ka, a), (kb, b)| {
+        (ka, a.row_unit_id, &a.unit, a.unit_id).cmp(&(kb, b.row_unit_id, &b.unit, b.unit_id))
+    });
+    found.into_iter().map(|(_, f)| f).collect()
+}
+
+/// 时间扎堆: this many officials of one unit within `within_days` days of
+/// each other, over at least two separate activities (a joint walk is one
+/// walk); and this many at the same place on one day.
+fn clustered(policy: &Policy, facts: &Facts, out: &mut Vec<Draft>) {
+    let rule = &policy.formalism.clustered_dates;
+    if !rule.enabled || rule.min_officials < 2 {
+        return;
+    }
+    let span = i64::from(rule.within_days);
+    let mut by_unit: BTreeMap<i64, Vec<&ActivityFact>> = BTreeMap::new();
+    for a in &facts.busy {
+        by_unit.entry(a.unit).or_default().push(a);
+    }
+    for (unit, mut acts) in by_unit {
+        acts.sort_by_key(|a| (a.date, a.id));
+        let mut spans: Vec<String> = Vec::new();
+        let mut used: BTreeSet<i64> = BTreeSet::new();
+        let mut records: Vec<&ActivityFact> = Vec::new();
+        let mut reported_until: Option<NaiveDate> = None;
+        for (i, first) in acts.iter().enumerate() {
+            if reported_until.is_some_and(|r| first.date <= r) {
+                continue;
+            }
+            let end = first.date + chrono::Duration::days(span);
+            let window: Vec<&ActivityFact> = acts[i..]
+                .iter()
+                .take_while(|a| a.date <= end)
+                .copied()
+                .collect();
+            let who: BTreeSet<i64> = window
+                .iter()
+                .flat_map(|a| a.officials.iter().map(|o| o.0))
+                .collect();
+            if who.len() >= rule.min_officials as usize && window.len() >= 2 {
+                let last = window.last().map_or(first.date, |a| a.date);
+                // Names stay in the records: the detail is what a notice may print.
+                spans.push(format!(
+                    "{}有{}名领导干部分{}次“走流程”",
+                    zh_span(first.date, last),
+                    who.len(),
+                    window.len()
+                ));
+                for a in window {
+                    if used.insert(a.id) {
+                        records.push(a);
+                    }
+                }
+                reported_until = Some(last);
+            }
+        }
+        if rule.same_window_min_officials >= 2 {
+            let mut at: BTreeMap<(NaiveDate, &str), Vec<&ActivityFact>> = BTreeMap::new();
+            for a in &acts {
+                if let Some(p) = a.place.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+                    at.entry((a.date, p)).or_default().push(a);
+                }
+            }
+            for ((d, place), v) in at {
+                let who: BTreeSet<i64> = v
+                    .iter()
+                    .flat_map(|a| a.officials.iter().map(|o| o.0))
+                    .collect();
+                if who.len() >= rule.same_window_min_officials as usize && v.len() >= 2 {
+                    spans.push(format!(
+                        "{}有{}名领导干部同一天“走”{place}",
+                        zh_date(d),
+                        who.len()
+                    ));
+                    for a in v {
+                        if used.insert(a.id) {
+                            records.push(a);
+                        }
+                    }
+                }
+            }
+        }
+        if spans.is_empty() {
+            continue;
+        }
+        let within = if span == 0 {
+            "同一天".to_string()
+        } else {
+            format!("{}天之内", span + 1)
+        };
+        let mut reason = format!(
+            "本地规则：同一单位{within}有{}名及以上领导干部分别“走流程”即为时间扎堆",
+            rule.min_officials
+        );
+        if rule.same_window_min_officials >= 2 {
+            reason.push_str(&format!(
+                "；{}名及以上同一天“走”同一窗口单位亦然",
+                rule.same_window_min_officials
+            ));
+        }
+        reason.push_str("（同一次活动多人同行只算一次）");
+        records.sort_by_key(|a| (a.date, a.id));
+        out.push(Draft {
+            kind: FindingKind::ClusteredDates,
+            unit,
+            detail: spans.join("；"),
+            reason,
+            count: records.len() as i64,
+            records: records
+                .into_iter()
+                .take(RECORDS_LISTED)
+                .map(activity_ref)
+                .collect(),
+        });
+    }
+}
+
+/// Groups flagged problems by judged unit, in id order.
+fn by_unit(v: &[FlaggedProblem]) -> BTreeMap<i64, Vec<&FlaggedProblem>> {
+    let mut m: BTreeMap<i64, Vec<&FlaggedProblem>> = BTreeMap::new();
+    for p in v {
+        m.entry(p.unit).or_default().push(p);
+    }
+    for list in m.values_mut() {
+        list.sort_by_key(|p| p.id);
+    }
+    m
+}
+
+/// `「a」「b」「c」等5个`, or `「a」「b」` when all are shown.
+fn quoted_list<'a>(items: impl Iterator<Item = &'a str>, shown: usize) -> String {
+    // The same text twice reads as a slip: each is quoted once.
+    let mut seen = BTreeSet::new();
+    let all: Vec<&str> = items.filter(|t| seen.insert(t.trim())).collect();
+    let q: Vec<String> = all
+        .iter()
+        .take(shown)
+        .map(|s| format!("「{}」", s.trim().trim_end_matches(['。', '；', '，'])))
+        .collect();
+    if all.len() > shown {
+        format!("{}等{}个", q.join(""), all.len())
+    } else {
+        q.join("")
+    }
+}
+
+/// 问题浮浅: problems about trivia (卫生清扫、灭火器摆放…).
+fn shallow(policy: &Policy, facts: &Facts, out: &mut Vec<Draft>) {
+    let rule = &policy.formalism.shallow_problems;
+    if !rule.enabled {
+        return;
+    }
+    for (unit, list) in by_unit(&facts.shallow) {
+        let keywords: BTreeSet<&str> = list.iter().map(|p| p.note.as_str()).collect();
+        let kw: Vec<String> = keywords.iter().map(|k| format!("「{k}」")).collect();
+        out.push(Draft {
+            kind: FindingKind::ShallowProblem,
+            unit,
+            detail: format!(
+                "将{}列为“走流程”发现的问题",
+                quoted_list(list.iter().map(|p| p.description.as_str()), 3)
+            ),
+            reason: format!(
+                "问题描述含{}，属本地规则所列浮浅问题（{}）",
+                kw.join(""),
+                rule.keywords.join("、")
+            ),
+            count: list.len() as i64,
+            records: list
+                .iter()
+                .take(RECORDS_LISTED)
+                .map(|p| problem_ref(p))
+                .collect(),
+        });
+    }
+}
+
+/// 方式单一: shares of the unit's walks below the policy's minimums.
+fn one_sided(policy: &Policy, facts: &Facts, out: &mut Vec<Draft>) {
+    let rule = &policy.formalism.one_sided_modes;
+    if !rule.enabled {
+        return;
+    }
+    let mut counts = facts.modes.clone();
+    counts.sort_by_key(|m| m.unit);
+    for m in counts {
+        let n = m.walks;
+        if n <= 0 || n < i64::from(rule.min_walks) {
+            continue;
+        }
+        let checks: [(i64, f64, &str); 4] = [
+            (m.online, rule.min_online_share, "网上（掌上）体验"),
+            (m.cross, rule.min_cross_share, "交叉联动“走”"),
+            (m.citizen, rule.min_citizen_share, "以普通办事群众身份体验"),
+            (m.unannounced, rule.min_unannounced_share, "“四不两直”暗访"),
+        ];
+        let mut short = Vec::new();
+        let mut wanted = Vec::new();
+        for (got, want, what) in checks {
+            // Counts are compared exactly: 1 of 5 is 20%, not below a 0.2 minimum.
+            if want > 0.0 && (got as f64) < want * n as f64 - 1e-9 {
+                short.push(format!(
+                    "{what}{got}次（占{:.0}%）",
+                    got as f64 * 100.0 / n as f64
+                ));
+                wanted.push(format!("{what}不低于{:.0}%", want * 100.0));
+            }
+        }
+        if short.is_empty() {
+            continue;
+        }
+        out.push(Draft {
+            kind: FindingKind::OneSidedModes,
+            unit: m.unit,
+            detail: format!("{n}次“走流程”中{}", short.join("、")),
+            reason: format!(
+                "本地规则：“走流程”{}次及以上的单位，{}",
+                rule.min_walks,
+                wanted.join("，")
+            ),
+            count: 0,
+            records: Vec::new(),
+        });
+    }
+}
+
+/// 整改敷衍: closed with measures that name no concrete change.
+fn perfunctory(policy: &Policy, facts: &Facts, out: &mut Vec<Draft>) {
+    if !policy.formalism.perfunctory_rectification.enabled {
+        return;
+    }
+    for (unit, list) in by_unit(&facts.perfunctory) {
+        let shown: Vec<String> = list
+            .iter()
+            .take(2)
+            .map(|p| {
+                let m = if p.measures.trim().is_empty() {
+                    "（未填写）".to_string()
+                } else {
+                    p.measures.trim().to_string()
+                };
+                format!(
+                    "问题「{}」销号时整改措施为「{}」",
+                    p.description.trim().trim_end_matches('。'),
+                    m.trim_end_matches('。')
+                )
+            })
+            .collect();
+        let more = if list.len() > 2 {
+            format!("等{}个问题", list.len())
+        } else {
+            String::new()
+        };
+        let reasons: BTreeSet<&str> = list.iter().map(|p| p.note.as_str()).collect();
+        out.push(Draft {
+            kind: FindingKind::PerfunctoryRectification,
+            unit,
+            detail: format!("{}{more}", shown.join("；")),
+            reason: reasons.into_iter().collect::<Vec<_>>().join("；"),
+            count: list.len() as i64,
+            records: list
+                .iter()
+                .take(RECORDS_LISTED)
+                .map(|p| RecordRef {
+                    kind: "problem".into(),
+                    id: p.id,
+                    text: format!(
+                        "{}（整改措施：{}）",
+                        p.description.trim().trim_end_matches('。'),
+                        if p.measures.trim().is_empty() {
+                            "未填写"
+                        } else {
+                            p.measures.trim()
+                        }
+                    ),
+                })
+                .collect(),
+        });
+    }
+}
+
+/// 空走: officials with this many activities that found no problem and no need.
+fn empty_walks(policy: &Policy, facts: &Facts, out: &mut Vec<Draft>) {
+    let rule = &policy.formalism.empty_walks;
+    if !rule.enabled || rule.min_per_official == 0 {
+        return;
+    }
+    // unit → official → activities
+    let mut per: BTreeMap<i64, BTreeMap<i64, Vec<&ActivityFact>>> = BTreeMap::new();
+    for a in &facts.empty {
+        for (o, _) in &a.officials {
+            per.entry(a.unit)
+                .or_default()
+                .entry(*o)
+                .or_default()
+                .push(a);
+        }
+    }
+    for (unit, officials) in per {
+        let mut people = 0;
+        let mut records: BTreeMap<i64, &ActivityFact> = BTreeMap::new();
+        for acts in officials.values() {
+            if acts.len() >= rule.min_per_official as usize {
+                people += 1;
+                for a in acts {
+                    records.insert(a.id, a);
+                }
+            }
+        }
+        if people == 0 {
+            continue;
+        }
+        let mut recs: Vec<&ActivityFact> = records.into_values().collect();
+        recs.sort_by_key(|a| (a.date, a.id));
+        // Names stay in the records: the detail is what a notice may print.
+        out.push(Draft {
+            kind: FindingKind::EmptyWalk,
+            unit,
+            detail: format!(
+                "{people}名领导干部共{}次“走流程”未发现问题、未收集需求",
+                recs.len()
+            ),
+            reason: format!(
+                "本地规则：一名领导干部本期有{}次及以上活动既未发现问题也未收集需求即为“空走”",
+                rule.min_per_official
+            ),
+            count: recs.len() as i64,
+            records: recs
+                .into_iter()
+                .take(RECORDS_LISTED)
+                .map(activity_ref)
+                .collect(),
+        });
+    }
+}
+
+/// 整改逾期 and 报备超时, one finding per judged unit with its count.
+fn tallies(policy: &Policy, facts: &Facts, out: &mut Vec<Draft>) {
+    let r = &policy.rectification;
+    let overdue_reason = format!(
+        "超过整改时限仍未整改完成（立行立改{}个工作日、限期整改默认{}个工作日；已整改待验收的不计）",
+        r.immediate_working_days, r.deadline_working_days
+    );
+    let late_reason = format!(
+        "本地规则要求活动结束后{}个工作日内报备",
+        policy.filing.within_working_days
+    );
+    for (v, kind, what, reason) in [
+        (
+            &facts.overdue,
+            FindingKind::Overdue,
+            "个问题超过整改时限仍未整改完成",
+            &overdue_reason,
+        ),
+        (
+            &facts.late,
+            FindingKind::LateFiling,
+            "次活动超过规定时限报备",
+            &late_reason,
+        ),
+    ] {
+        let mut v: Vec<&Tally> = v.iter().filter(|t| t.count > 0).collect();
+        v.sort_by_key(|t| t.unit);
+        for t in v {
+            out.push(Draft {
+                kind,
+                unit: t.unit,
+                detail: format!("{}{what}", t.count),
+                reason: reason.clone(),
+                count: t.count,
+                records: t.records.iter().take(RECORDS_LISTED).cloned().collect(),
+            });
+        }
+    }
+}
+
+/// Counts one filed activity's way of walking into `m` (only 走流程 counts).
+pub fn count_mode(
+    m: &mut ModeCounts,
+    mode: Option<Mode>,
+    channel: Option<Channel>,
+    unannounced: bool,
+) {
+    if mode.is_none_or(|m| m.kind() != ActivityKind::Walk) {
+        return;
+    }
+    m.walks += 1;
+    m.online += i64::from(channel.is_some_and(Channel::is_online));
+    m.cross += i64::from(mode == Some(Mode::Cross));
+    m.citizen += i64::from(mode.is_some_and(Mode::is_citizen_identity));
+    m.unannounced += i64::from(unannounced);
+}
+
+/// The kinds a notice counts as formalism (seed 004 二), as opposed to
+/// compliance (overdue, late, missing).
+pub fn is_formalism(kind: FindingKind) -> bool {
+    matches!(
+        kind,
+        FindingKind::ClusteredDates
+            | FindingKind::ShallowProblem
+            | FindingKind::OneSidedModes
+            | FindingKind::PerfunctoryRectification
+            | FindingKind::EmptyWalk
+    )
 }
 
 #[cfg(test)]
@@ -272,64 +609,80 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
     }
 
-    fn walk(
-        id: i64,
-        unit: &str,
-        official: i64,
-        date: &str,
-        channel: Channel,
-        found: i64,
-    ) -> ActivityFact {
+    fn unit(id: i64, name: &str) -> (i64, JudgedUnit) {
+        (
+            id,
+            JudgedUnit {
+                id,
+                name: name.into(),
+                row_id: id,
+                row_name: name.into(),
+            },
+        )
+    }
+
+    fn act(id: i64, unit: i64, officials: &[i64], date: &str) -> ActivityFact {
         ActivityFact {
             id,
-            unit: unit.into(),
-            officials: vec![(official, format!("干部{official}"))],
+            unit,
             date: d(date),
-            mode: Some(Mode::SelfService),
-            channel: Some(channel),
-            unannounced: false,
             place: None,
-            found,
-            late: false,
+            officials: officials.iter().map(|o| (*o, format!("干部{o}"))).collect(),
+            text: format!("活动{id}"),
         }
     }
 
-    fn problem(unit: &str, text: &str, measures: &str, effect: &str, closed: bool) -> ProblemFact {
-        ProblemFact {
-            id: 1,
-            unit: unit.into(),
+    fn flagged(id: i64, unit: i64, text: &str, measures: &str, note: &str) -> FlaggedProblem {
+        FlaggedProblem {
+            id,
+            unit,
             description: text.into(),
             measures: measures.into(),
-            effect: effect.into(),
-            found: true,
-            closed,
-            overdue: false,
+            note: note.into(),
+        }
+    }
+
+    fn facts() -> Facts {
+        Facts {
+            units: [unit(1, "区市场监管局"), unit(2, "区医保局")]
+                .into_iter()
+                .collect(),
+            ..Facts::default()
         }
     }
 
     #[test]
-    fn the_five_kinds_of_seed_004_are_found_by_the_policy_thresholds() {
+    fn the_five_kinds_of_seed_004_are_found_once_per_unit() {
         let policy = preset("003").expect("preset").policy();
-        // Three officials of 区市场监管局 on one day (min_officials = 3 in preset 003).
-        let acts = vec![
-            walk(1, "区市场监管局", 1, "2024-03-05", Channel::Window, 1),
-            walk(2, "区市场监管局", 2, "2024-03-05", Channel::Window, 1),
-            walk(3, "区市场监管局", 3, "2024-03-05", Channel::Window, 0),
-            walk(4, "区医保局", 4, "2024-03-05", Channel::Online, 2),
-            walk(5, "区医保局", 5, "2024-03-20", Channel::Online, 1),
+        let mut f = facts();
+        // Three officials of 区市场监管局 over two days (within_days = 1).
+        f.busy = vec![
+            act(1, 1, &[11], "2024-03-05"),
+            act(2, 1, &[12], "2024-03-05"),
+            act(3, 1, &[13], "2024-03-06"),
         ];
-        let probs = vec![
-            problem("区市场监管局", "灭火器摆放不规范", "", "", false),
-            problem("区医保局", "证明材料重复提交", "已整改", "已解决", true),
-            problem(
-                "区医保局",
-                "网办流程不畅",
-                "打通省市两级系统接口，申请表单由12项精简为5项",
-                "办理时间由3天缩短为当日",
-                true,
-            ),
+        f.shallow = vec![
+            flagged(7, 1, "灭火器摆放不规范", "", "灭火器"),
+            flagged(8, 1, "卫生清扫不彻底", "", "卫生清扫"),
+            flagged(10, 1, "灭火器摆放不规范", "", "灭火器"),
         ];
-        let found = find(&policy, &acts, &probs);
+        f.modes = vec![ModeCounts {
+            unit: 1,
+            walks: 3,
+            online: 0,
+            cross: 0,
+            citizen: 3,
+            unannounced: 0,
+        }];
+        f.perfunctory = vec![flagged(
+            9,
+            2,
+            "证明材料重复提交",
+            "已落实整改措施",
+            "整改措施只有表态",
+        )];
+        f.empty = vec![act(3, 1, &[13], "2024-03-06")];
+        let found = find(&policy, &f);
         let kinds: Vec<(&str, &str)> = found
             .iter()
             .map(|f| (f.kind.as_str(), f.unit.as_str()))
@@ -345,27 +698,103 @@ mod tests {
             ],
             "{found:#?}"
         );
-        assert_eq!(found[0].detail, "2024-03-05 有 3 名领导干部集中“走流程”");
+        assert_eq!(
+            found[0].detail,
+            "2024年3月5日至6日有3名领导干部分3次“走流程”"
+        );
         assert!(
-            found[2].detail.contains("网上（掌上）体验仅占 0%"),
+            found[0].reason.contains("2天之内有3名及以上"),
+            "{}",
+            found[0].reason
+        );
+        assert_eq!(found[0].records.len(), 3);
+        assert_eq!(
+            found[1].detail,
+            "将「灭火器摆放不规范」「卫生清扫不彻底」列为“走流程”发现的问题"
+        );
+        assert_eq!(
+            found[1].records.iter().map(|r| r.id).collect::<Vec<_>>(),
+            [7, 8, 10]
+        );
+        assert!(
+            found[2].detail.contains("网上（掌上）体验0次（占0%）"),
             "{}",
             found[2].detail
         );
-        assert_eq!(found[4].detail, "干部3 1 次“走流程”未发现问题、未收集需求");
+        assert_eq!(found[3].key, "perfunctory-rectification:2");
+        assert_eq!(
+            found[4].detail,
+            "1名领导干部共1次“走流程”未发现问题、未收集需求"
+        );
+        assert!(found.iter().all(|f| !f.detail.contains("「「")));
+    }
+
+    #[test]
+    fn a_joint_walk_is_not_a_cluster() {
+        let policy = preset("003").expect("preset").policy();
+        let mut f = facts();
+        f.busy = vec![act(1, 1, &[11, 12, 13], "2024-03-05")];
+        assert!(find(&policy, &f).is_empty());
+    }
+
+    #[test]
+    fn a_share_exactly_at_the_minimum_is_not_one_sided() {
+        let policy = preset("003").expect("preset").policy();
+        let mut f = facts();
+        // 003: online at least 20%, citizen identity at least 30%.
+        f.modes = vec![ModeCounts {
+            unit: 1,
+            walks: 10,
+            online: 2,
+            cross: 0,
+            citizen: 3,
+            unannounced: 0,
+        }];
+        assert!(find(&policy, &f).is_empty());
+        f.modes[0].online = 1;
+        assert_eq!(find(&policy, &f).len(), 1);
     }
 
     #[test]
     fn overdue_and_late_filing_are_counted_per_unit() {
         let policy = preset("003").expect("preset").policy();
-        let mut a = walk(1, "南门街道", 1, "2024-03-05", Channel::Online, 1);
-        a.late = true;
-        let mut p = problem("南门街道", "排队时间长", "", "", false);
-        p.overdue = true;
-        let found = find(&policy, &[a], &[p.clone(), p]);
+        let mut f = facts();
+        f.overdue = vec![Tally {
+            unit: 2,
+            count: 2,
+            records: vec![],
+        }];
+        f.late = vec![Tally {
+            unit: 2,
+            count: 1,
+            records: vec![],
+        }];
+        let found = find(&policy, &f);
         let details: Vec<&str> = found.iter().map(|f| f.detail.as_str()).collect();
         assert_eq!(
             details,
-            ["2 个问题超过整改时限仍未销号", "1 次活动超过规定时限报备"]
+            ["2个问题超过整改时限仍未整改完成", "1次活动超过规定时限报备"]
+        );
+    }
+
+    #[test]
+    fn the_busy_day_threshold_covers_every_cluster() {
+        assert_eq!(busy_day_threshold(3, 1), 3);
+        assert_eq!(busy_day_threshold(3, 2), 2);
+        assert_eq!(busy_day_threshold(3, 3), 1);
+        assert_eq!(busy_day_threshold(3, 0), 3);
+    }
+
+    #[test]
+    fn dates_read_as_in_a_notice() {
+        assert_eq!(zh_date(d("2026-11-10")), "2026年11月10日");
+        assert_eq!(
+            zh_span(d("2026-11-03"), d("2026-11-04")),
+            "2026年11月3日至4日"
+        );
+        assert_eq!(
+            zh_span(d("2026-10-31"), d("2026-11-01")),
+            "2026年10月31日至11月1日"
         );
     }
 }

@@ -131,6 +131,9 @@ pub struct UnitInput {
     pub categories: Vec<UnitCategory>,
     pub code: Option<String>,
     pub sort: i64,
+    /// 牵头单位 the office that issues a region's notices (发文机关), e.g.
+    /// 示范区营商环境建设办公室; only regions have one.
+    pub lead_office: Option<String>,
 }
 
 /// Limits of free text fields, in characters.
@@ -161,7 +164,21 @@ impl UnitInput {
             categories: cats,
             code: code.flatten(),
             sort,
+            lead_office: None,
         })
+    }
+
+    /// The unit with its lead office (发文机关), checked like a name.
+    pub fn with_lead_office(mut self, lead_office: Option<&str>) -> Result<Self, Errors> {
+        let mut errs = Errors::default();
+        let v = errs.take(error::optional_text(
+            "lead_office",
+            lead_office.unwrap_or(""),
+            NAME_MAX,
+        ));
+        errs.into_result()?;
+        self.lead_office = v.flatten();
+        Ok(self)
     }
 }
 

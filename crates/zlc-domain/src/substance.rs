@@ -24,6 +24,9 @@ pub struct Perfunctory {
 /// Measure words after a Chinese numeral that make it a count (两个窗口, 三项材料).
 const MEASURE_WORDS: &str = "个项台名人天日次份件处条元套张块把间类批场组户家位";
 const CHINESE_NUMERALS: &str = "一二两三四五六七八九十百千万";
+/// A measure restates its problem when at least this many of its characters
+/// repeat the problem's words (one shared word such as 摆放 is not enough).
+const RESTATED_MIN_CHARS: usize = 4;
 
 fn is_punctuation(c: char) -> bool {
     c.is_ascii_punctuation() || "，。、；：！？（）“”‘’《》〈〉「」『』【】…—·～".contains(c)
@@ -164,8 +167,10 @@ impl PerfunctoryRule {
                 ),
             });
         }
+        // Restating needs more than a shared word: most of what is left is the problem's.
         let left = restated(&stripped, &clean(problem));
-        if left.chars().count() <= max {
+        let repeated = stripped.chars().count() - left.chars().count();
+        if repeated >= RESTATED_MIN_CHARS && left.chars().count() <= max {
             return Some(Perfunctory {
                 reason: "整改措施只是复述问题，未写明具体改了什么".into(),
             });

@@ -23,9 +23,86 @@ pub struct Case {
     pub figures: Option<String>,
 }
 
+/// 称谓 how the notice names the units below its region, from the unit
+/// tree: 全区 / 全市, 街道（乡镇） / 县（市）区, 区直部门 / 市直部门.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wording {
+    /// 全区, 全市, 全县…
+    pub whole: String,
+    /// What the region units directly below are: 街道（乡镇）, 县（市）区, 市（州）.
+    pub regions: String,
+    /// What its departments are: 区直部门, 市直部门…
+    pub departments: String,
+}
+
+impl Wording {
+    /// The wording for a region named `region` whose region units directly
+    /// below it are named `below`.
+    pub fn of<'a>(region: &str, below: impl IntoIterator<Item = &'a str>) -> Wording {
+        let level = [
+            "自治区",
+            "省",
+            "市",
+            "州",
+            "盟",
+            "县",
+            "旗",
+            "区",
+            "镇",
+            "乡",
+            "街道",
+        ]
+        .into_iter()
+        .find(|s| region.trim_end_matches("办事处").ends_with(s))
+        .map(|s| match s {
+            "自治区" => "区",
+            "街道" => "街道",
+            other => other,
+        });
+        let whole = format!("全{}", level.unwrap_or("域"));
+        let departments = match level {
+            Some(l @ ("省" | "区" | "市" | "州" | "县" | "盟" | "旗")) => {
+                format!("{l}直部门")
+            }
+            _ => "部门".to_string(),
+        };
+        let (mut streets, mut counties, mut cities) = (0, 0, 0);
+        for name in below {
+            let n = name
+                .trim()
+                .trim_end_matches("办事处")
+                .trim_end_matches("人民政府");
+            if ["街道", "镇", "乡", "苏木"].iter().any(|s| n.ends_with(s)) {
+                streets += 1;
+            } else if ["县", "区", "旗"].iter().any(|s| n.ends_with(s)) {
+                counties += 1;
+            } else if ["市", "州", "盟"].iter().any(|s| n.ends_with(s)) {
+                if matches!(level, Some("省" | "区")) {
+                    cities += 1;
+                } else {
+                    counties += 1;
+                }
+            }
+        }
+        let regions = if streets > counties && streets > cities {
+            "街道（乡镇）"
+        } else if cities > counties {
+            "市（州）"
+        } else {
+            "县（市）区"
+        };
+        Wording {
+            whole,
+            regions: regions.into(),
+            departments,
+        }
+    }
+}
+
 /// What the notice is drafted from.
 pub struct NoticeInput<'a> {
     pub report: &'a Report,
+    pub wording: Wording,
     /// `2024年第一季度`.
     pub period_label: String,
     /// 发文机关, e.g. `示范区营商办`.
@@ -73,6 +150,70 @@ fn heading(kind: FindingKind) -> (&'static str, &'static str) {
     }
 }
 
+/// `87.5%`.
+fn percent(rate: f64) -> String {
+    let p = (rate * 1000.0).round() / 10.0;
+    if p.fract() == 0.0 {
+        format!("{p:.0}%")
+    } else {
+        format!("{p:.1}%")
+    }
+}
+
+/// The counts sentence of 一、总体情况.
+fn overview(input: &NoticeInput<'_>) -> String {
+    let r = input.report;
+    let w = &input.wording;
+    let mut who = Vec::new();
+    if r.regions > 0 {
+        who.push(format!("{}个{}", r.regions, w.regions));
+    }
+    if r.departments > 0 {
+        who.push(format!("{}家{}", r.departments, w.departments));
+    }
+    let kinds: Vec<String> = [
+        ("走流程", r.by_kind.walk),
+        ("坐窗口", r.by_kind.window),
+        ("检验办", r.by_kind.inspect),
+        ("跟执法", r.by_kind.enforce),
+        ("处投诉", r.by_kind.complaint),
+    ]
+    .into_iter()
+    .filter(|(_, n)| *n > 0)
+    .map(|(k, n)| format!("{k}{n}次"))
+    .collect();
+    let mut text = format!(
+        "{}，{}{}{}名领导干部“走流程”{}次",
+        input.period_label,
+        w.whole,
+        who.join("、"),
+        r.officials,
+        r.activities
+    );
+    if kinds.len() > 1 {
+        text.push_str(&format!("（其中{}）", kinds.join("、")));
+    }
+    text.push_str(&format!(
+        "，接待企业群众{}人次，体验事项{}项，发现问题{}个",
+        r.visitors_received, r.items_experienced, r.problems_found
+    ));
+    if let Some(rate) = r.rectification_rate {
+        text.push_str(&format!(
+            "，其中已整改销号{}个，整改率{}（本期发现的问题中已销号的比例）",
+            r.problems_found_closed,
+            percent(rate)
+        ));
+    }
+    if r.problems_closed_old > 0 {
+        text.push_str(&format!(
+            "；另销号以前发现的问题{}个",
+            r.problems_closed_old
+        ));
+    }
+    text.push_str(&format!("，收集企业群众需求{}条。", r.needs));
+    text
+}
+
 /// The blocks of the notice.
 pub fn compose(input: &NoticeInput<'_>) -> Vec<Block> {
     let r = input.report;
@@ -88,25 +229,7 @@ pub fn compose(input: &NoticeInput<'_>) -> Vec<Block> {
         Block::Heading1("一、总体情况".into()),
         Block::Body {
             lead: None,
-            text: format!(
-                "{}，{}{}个县（市）区、{}个部门{}名领导干部“走流程”{}次（其中走流程{}次、坐窗口{}次、检验办{}次、跟执法{}次、处投诉{}次），接待企业群众{}人次，体验事项{}项，发现问题{}个，解决问题{}个，收集需求{}条。",
-                input.period_label,
-                r.region,
-                r.regions,
-                r.departments,
-                r.officials,
-                r.activities,
-                r.by_kind.walk,
-                r.by_kind.window,
-                r.by_kind.inspect,
-                r.by_kind.enforce,
-                r.by_kind.complaint,
-                r.visitors_received,
-                r.items_experienced,
-                r.problems_found,
-                r.problems_solved,
-                r.needs
-            ),
+            text: overview(input),
         },
     ];
     if !input.cases.is_empty() {
@@ -135,7 +258,8 @@ pub fn compose(input: &NoticeInput<'_>) -> Vec<Block> {
     }
 
     b.push(Block::Heading1("二、主要问题".into()));
-    if input.findings.is_empty() {
+    let named: Vec<&Finding> = input.findings.iter().filter(|f| !f.dismissed()).collect();
+    if named.is_empty() {
         b.push(Block::Body {
             lead: None,
             text: "本期检查未发现时间扎堆、问题浮浅、方式单一、整改敷衍、“空走”等突出问题，各单位要继续保持。".into(),
@@ -147,25 +271,24 @@ pub fn compose(input: &NoticeInput<'_>) -> Vec<Block> {
         });
         let mut n = 0;
         for kind in FindingKind::ALL {
-            let of_kind: Vec<&Finding> = input
-                .findings
-                .iter()
-                .filter(|f| f.kind == kind.code())
-                .collect();
+            let of_kind: Vec<&&Finding> = named.iter().filter(|f| f.kind == kind.code()).collect();
             if of_kind.is_empty() {
                 continue;
             }
             n += 1;
             let (head, opening) = heading(*kind);
+            // One finding per unit and kind: each example names a different unit.
+            let mut seen = std::collections::BTreeSet::new();
             let examples: Vec<String> = of_kind
                 .iter()
+                .filter(|f| seen.insert(f.detail.as_str()))
                 .take(EXAMPLES)
-                .map(|f| format!("{}{}", f.unit, f.detail))
+                .map(|f| format!("{}{}", f.unit, f.detail.trim_end_matches('。')))
                 .collect();
             let units: std::collections::BTreeSet<&str> =
                 of_kind.iter().map(|f| f.unit.as_str()).collect();
-            let more = if of_kind.len() > EXAMPLES {
-                format!("等，共涉及{}个单位{}处", units.len(), of_kind.len())
+            let more = if units.len() > examples.len() {
+                format!("等，共涉及{}个单位", units.len())
             } else {
                 String::new()
             };
@@ -238,9 +361,29 @@ mod tests {
             items_experienced: 40,
             problems_found: 77,
             problems_solved: 51,
+            problems_found_closed: 40,
+            problems_closed_old: 11,
+            rectification_rate: Some(40.0 / 77.0),
+            rectification_rate_definition: String::new(),
             needs: 9,
             units: vec![],
             findings: vec![],
+        }
+    }
+
+    fn finding(kind: &str, unit: &str, detail: &str) -> Finding {
+        Finding {
+            kind: kind.into(),
+            unit: unit.into(),
+            detail: detail.into(),
+            reason: String::new(),
+            records: vec![],
+            key: format!("{kind}:{unit}"),
+            unit_id: 1,
+            row_unit_id: 1,
+            row_unit: unit.into(),
+            record_count: 1,
+            review: None,
         }
     }
 
@@ -268,17 +411,29 @@ mod tests {
             effect: "当日受理、当日审批、当日指派律师".into(),
             figures: Some("办理时限由3个工作日压缩为当日办结".into()),
         }];
+        let mut dismissed = finding(
+            "shallow-problem",
+            "市文旅局",
+            "将「卫生清扫不彻底」列为“走流程”发现的问题",
+        );
+        dismissed.review = Some(zlc_domain::report::Review {
+            decision: "dismissed".into(),
+            reason: "该问题涉及游客服务中心公共卫生，属实质问题".into(),
+            by: "督查科".into(),
+            at: "2024-04-10 09:00".into(),
+        });
         let findings = [
-            Finding {
-                kind: "empty-walk".into(),
-                unit: "市教育局".into(),
-                detail: "张三 2 次“走流程”未发现问题、未收集需求".into(),
-            },
-            Finding {
-                kind: "clustered-dates".into(),
-                unit: "某县".into(),
-                detail: "2024-03-05 有 4 名领导干部集中“走流程”".into(),
-            },
+            finding(
+                "empty-walk",
+                "市教育局",
+                "1名领导干部共2次“走流程”未发现问题、未收集需求",
+            ),
+            finding(
+                "clustered-dates",
+                "某县",
+                "2024年3月5日有4名领导干部分4次“走流程”",
+            ),
+            dismissed,
         ];
         let reqs = [Requirement {
             title: "压实落靠责任".into(),
@@ -286,6 +441,7 @@ mod tests {
         }];
         let input = NoticeInput {
             report: &r,
+            wording: Wording::of("示范市", ["甲县", "乙区", "丙市"]),
             period_label: "2024年第一季度".into(),
             issuer: "示范市营商办".into(),
             date: NaiveDate::from_ymd_opt(2024, 4, 20).expect("date"),
@@ -298,12 +454,17 @@ mod tests {
         assert_eq!(t[2], "一、总体情况");
         assert!(
             t[3].starts_with(
-                "2024年第一季度，示范市3个县（市）区、12个部门45名领导干部“走流程”98次"
+                "2024年第一季度，全市3个县（市）区、12家市直部门45名领导干部“走流程”98次"
             ),
             "{}",
             t[3]
         );
-        assert!(t[3].contains("发现问题77个，解决问题51个"));
+        assert!(
+            t[3].contains("发现问题77个，其中已整改销号40个，整改率51.9%"),
+            "{}",
+            t[3]
+        );
+        assert!(t[3].contains("另销号以前发现的问题11个"), "{}", t[3]);
         assert!(
             t[5].starts_with(
                 "1.市司法局领导干部在“走流程”中发现群众申请法律援助需提供经济困难证明，"
@@ -320,10 +481,13 @@ mod tests {
         // Formalism in the order of seed 004 二: clustered dates before empty walks.
         assert!(t[8].starts_with("1.“走流程”时间安排比较扎堆。"), "{}", t[8]);
         assert!(
-            t[9].starts_with("2.个别领导干部“空走”。") && t[9].contains("市教育局张三 2 次"),
+            t[9].starts_with("2.个别领导干部“空走”。")
+                && t[9].contains("如市教育局1名领导干部共2次“走流程”"),
             "{}",
             t[9]
         );
+        // The dismissed finding is not in the notice.
+        assert!(!t.iter().any(|l| l.contains("市文旅局")));
         assert_eq!(t[10], "三、下步工作要求");
         assert_eq!(t[11], "1.压实落靠责任。主要负责同志要带头走。");
         assert_eq!(
@@ -331,5 +495,33 @@ mod tests {
             Some("示范市营商办 2024年4月20日")
         );
         assert!(write(&input).is_ok());
+    }
+
+    #[test]
+    fn the_wording_follows_the_unit_tree() {
+        let district = Wording::of("示范区", ["南门街道办事处", "东关街道办事处", "长安路街道"]);
+        assert_eq!(
+            (
+                district.whole.as_str(),
+                district.regions.as_str(),
+                district.departments.as_str()
+            ),
+            ("全区", "街道（乡镇）", "区直部门")
+        );
+        let city = Wording::of("西安市", ["碑林区", "雁塔区", "蓝田县"]);
+        assert_eq!(
+            (
+                city.whole.as_str(),
+                city.regions.as_str(),
+                city.departments.as_str()
+            ),
+            ("全市", "县（市）区", "市直部门")
+        );
+        let province = Wording::of("陕西省", ["西安市", "宝鸡市"]);
+        assert_eq!(province.regions, "市（州）");
+        assert_eq!(
+            Wording::of("巴音郭楞蒙古自治州", ["库尔勒市", "轮台县"]).whole,
+            "全州"
+        );
     }
 }

@@ -33,6 +33,49 @@ struct Col {
 enum Cell {
     Text(String),
     Int(i64),
+    Number(f64),
+}
+
+/// 整改率 as a cell: `51.9%`, or `—` when nothing was found.
+fn rate_text(rate: Option<f64>) -> String {
+    match rate {
+        Some(r) => {
+            let p = (r * 1000.0).round() / 10.0;
+            if p.fract() == 0.0 {
+                format!("{p:.0}%")
+            } else {
+                format!("{p:.1}%")
+            }
+        }
+        None => "—".into(),
+    }
+}
+
+/// 评分说明: the score's parts, then why the grade.
+fn score_text(r: &TableRow) -> String {
+    let parts: Vec<String> = r
+        .score_parts
+        .iter()
+        .map(|p| format!("{}{}（{}）", p.label, signed(p.points), p.detail))
+        .collect();
+    if parts.is_empty() {
+        r.grade_reason.clone()
+    } else {
+        format!("{}；{}", parts.join("，"), r.grade_reason)
+    }
+}
+
+fn signed(v: f64) -> String {
+    let t = if v.fract() == 0.0 {
+        format!("{}", v.abs() as i64)
+    } else {
+        format!("{:.1}", v.abs())
+    };
+    if v < 0.0 {
+        format!("−{t}")
+    } else {
+        format!("+{t}")
+    }
 }
 
 /// `a、b、c等N项`.
@@ -95,6 +138,24 @@ fn monthly_cols() -> Vec<Col> {
             group: Some("问题(个)"),
             width: 7.0,
             value: |r| Cell::Int(r.problems_found),
+        },
+        Col {
+            header: "其中已销号",
+            group: Some("问题(个)"),
+            width: 8.0,
+            value: |r| Cell::Int(r.problems_found_closed),
+        },
+        Col {
+            header: "整改率",
+            group: Some("问题(个)"),
+            width: 8.0,
+            value: |r| Cell::Text(rate_text(r.rectification_rate)),
+        },
+        Col {
+            header: "销号旧账",
+            group: Some("问题(个)"),
+            width: 8.0,
+            value: |r| Cell::Int(r.problems_closed_old),
         },
         Col {
             header: "解决",
@@ -168,6 +229,24 @@ fn quarterly_cols() -> Vec<Col> {
             value: |r| Cell::Int(r.problems_found),
         },
         Col {
+            header: "其中已销号",
+            group: Some("问题(个)"),
+            width: 8.0,
+            value: |r| Cell::Int(r.problems_found_closed),
+        },
+        Col {
+            header: "整改率",
+            group: Some("问题(个)"),
+            width: 8.0,
+            value: |r| Cell::Text(rate_text(r.rectification_rate)),
+        },
+        Col {
+            header: "销号旧账",
+            group: Some("问题(个)"),
+            width: 8.0,
+            value: |r| Cell::Int(r.problems_closed_old),
+        },
+        Col {
             header: "解决",
             group: Some("问题(个)"),
             width: 7.0,
@@ -186,10 +265,31 @@ fn quarterly_cols() -> Vec<Col> {
             value: |r| Cell::Int(r.needs),
         },
         Col {
-            header: "考评等次",
+            header: "形式主义等问题(项)",
             group: None,
-            width: 9.0,
+            width: 10.0,
+            value: |r| Cell::Int(r.findings),
+        },
+        Col {
+            header: "得分",
+            group: Some("考评"),
+            width: 7.0,
+            value: |r| match r.score {
+                Some(v) => Cell::Number(v),
+                None => Cell::Text(String::new()),
+            },
+        },
+        Col {
+            header: "等次",
+            group: Some("考评"),
+            width: 8.0,
             value: |r| Cell::Text(r.grade.clone()),
+        },
+        Col {
+            header: "评分说明",
+            group: Some("考评"),
+            width: 44.0,
+            value: |r| Cell::Text(score_text(r)),
         },
     ]
 }
@@ -268,7 +368,10 @@ pub fn write_table(t: &StatTable, which: Which) -> Result<Vec<u8>, OfficeError> 
         0,
         r + 4,
         last,
-        "注: 参与人次按每名领导干部每参与一次活动计；体验事项数量为不重复的政务服务事项数；解决问题为统计期内销号的问题（不论何时发现）。",
+        &format!(
+            "注: 参与人次按每名领导干部每参与一次活动计；体验事项数量为统计期内体验的不重复政务服务事项数；{}解决问题＝统计期内销号的问题（含销号旧账）。",
+            t.rectification_rate_definition
+        ),
         &f.line,
     )
     .map_err(x)?;
@@ -324,6 +427,9 @@ fn cells(
             Cell::Int(n) => ws
                 .write_number_with_format(r, col, n as f64, &f.number)
                 .map_err(x)?,
+            Cell::Number(v) => ws
+                .write_number_with_format(r, col, v, &f.number)
+                .map_err(x)?,
         };
     }
     Ok(())
@@ -347,7 +453,16 @@ mod tests {
             enforce_content: vec!["餐饮燃气安全检查".into()],
             problems_found: found,
             problems_solved: 1,
+            problems_found_closed: found.min(1),
+            rectification_rate: (found > 0).then(|| 1.0 / found as f64),
             grade: "良好".into(),
+            score: Some(85.0),
+            score_parts: vec![zlc_domain::report::ScorePart {
+                label: "整改率".into(),
+                detail: "本期发现2个，已销号1个".into(),
+                points: 25.0,
+            }],
+            grade_reason: "得分85分，评为良好".into(),
             ..TableRow::default()
         }
     }
@@ -360,6 +475,7 @@ mod tests {
             region_id: 1,
             rows: vec![row("区行政审批服务局", 2), row("区司法局", 0)],
             total: row("碑林区", 2),
+            rectification_rate_definition: zlc_domain::report::RECTIFICATION_RATE_DEFINITION.into(),
         };
         let bytes = write_table(&t, Which::Monthly).expect("xlsx");
         let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("open");
@@ -382,6 +498,38 @@ mod tests {
         assert_eq!(text(5, 7), "餐饮燃气安全检查");
         assert_eq!(text(7, 1), "合计");
         assert_eq!(text(7, 8), "2");
-        assert!(write_table(&t, Which::Quarterly).is_ok());
+        assert_eq!(
+            (text(4, 9), text(4, 10)),
+            ("其中已销号".into(), "整改率".into())
+        );
+        assert_eq!(text(5, 10), "50%");
+        assert_eq!(text(6, 10), "—");
+        assert!(
+            text(11, 0).contains("整改率＝本期发现的问题中已销号的个数"),
+            "{}",
+            text(11, 0)
+        );
+
+        let q = write_table(&t, Which::Quarterly).expect("xlsx");
+        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(q)).expect("open");
+        let range = book.worksheet_range("季度汇总").expect("sheet");
+        let header: Vec<String> = (1..30)
+            .map(|c| {
+                range
+                    .get_value((4, c))
+                    .map(|v| v.to_string())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let at = |h: &str| header.iter().position(|x| x == h).map(|i| i as u32 + 1);
+        let explain = at("评分说明").expect("评分说明 column");
+        let said = range
+            .get_value((5, explain))
+            .map(|v| v.to_string())
+            .unwrap_or_default();
+        assert_eq!(
+            said,
+            "整改率+25（本期发现2个，已销号1个）；得分85分，评为良好"
+        );
     }
 }

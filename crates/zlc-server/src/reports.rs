@@ -24,7 +24,10 @@ use zlc_domain::period::{Period, PeriodKind};
 use zlc_domain::policy::Policy;
 use zlc_domain::registry::ProcessFigures;
 use zlc_domain::registry::UnitKind;
-use zlc_domain::report::{ByKind, Finding, Report, StatTable, TableRow, UnitRow, grade};
+use zlc_domain::report::{
+    ByKind, Finding, FindingCounts, RECTIFICATION_RATE_DEFINITION, Report, StatTable, TableRow,
+    UnitRow, assess, rectification_rate,
+};
 use zlc_office::stats::Which;
 use zlc_store::registry::Unit;
 use zlc_store::reports::Window;
@@ -32,7 +35,8 @@ use zlc_store::{Store, StoreError};
 
 /// Counts the statistics of `region`'s subtree over `period`, as of `today`
 /// (a problem is overdue when its deadline passed before the period's end, or
-/// before today while the period is still running).
+/// before today while the period is still running), with the findings the
+/// notice names and the grades that count them.
 pub async fn build(
     store: &Store,
     policy: &Policy,
@@ -40,6 +44,8 @@ pub async fn build(
     period: Period,
     today: NaiveDate,
 ) -> Result<Report, StoreError> {
+    // First: it brings the facts the figures below read up to date.
+    let all = findings(store, policy, region, period, today).await?;
     let w = window(period, today);
     let totals = store.report_totals(region, &w).await?;
     let mut by_kind = ByKind::default();
@@ -57,14 +63,30 @@ pub async fn build(
                 _ => {}
             }
         }
-        let g = grade(policy, period, &c, 0);
+        let of_row: Vec<&Finding> = all
+            .iter()
+            .filter(|f| f.row_unit_id == child.id && !f.dismissed())
+            .collect();
+        let a = assess(
+            policy,
+            period,
+            &c,
+            &FindingCounts::of(of_row.iter().copied()),
+        );
         units.push(UnitRow {
             unit: child.name,
+            unit_id: child.id,
             activities: c.activities,
             problems_found: c.problems_found,
             problems_solved: c.problems_solved,
+            problems_found_closed: c.problems_found_closed,
+            rectification_rate: rectification_rate(c.problems_found, c.problems_found_closed),
             overdue: c.overdue,
-            grade: g.label_zh().to_string(),
+            findings: of_row.len() as i64,
+            grade: a.grade,
+            score: a.score,
+            score_parts: a.parts,
+            grade_reason: a.reason,
         });
     }
     Ok(Report {
@@ -79,22 +101,27 @@ pub async fn build(
         items_experienced: totals.items,
         problems_found: totals.problems_found,
         problems_solved: totals.problems_solved,
+        problems_found_closed: totals.problems_found_closed,
+        problems_closed_old: (totals.problems_solved - totals.problems_found_closed).max(0),
+        rectification_rate: rectification_rate(totals.problems_found, totals.problems_found_closed),
+        rectification_rate_definition: RECTIFICATION_RATE_DEFINITION.to_string(),
         needs: totals.needs,
         units,
-        findings: Vec::new(),
+        findings: all.into_iter().filter(|f| !f.dismissed()).collect(),
     })
 }
 
 /// How many names a table cell lists before 等N项.
 const NAMES_SHOWN: i64 = 10;
 
-/// One row of the statistics tables for `unit`'s subtree.
+/// One row of the statistics tables for `unit`'s subtree; `findings` are
+/// the row's (the total row passes none and is not graded).
 async fn table_row(
     store: &Store,
     policy: &Policy,
     unit: &Unit,
     w: &Window,
-    with_grade: bool,
+    findings: Option<&[&Finding]>,
 ) -> Result<TableRow, StoreError> {
     let t = store.report_totals(unit, w).await?;
     let c = store.report_unit(unit, w).await?;
@@ -120,6 +147,7 @@ async fn table_row(
     } else {
         Vec::new()
     };
+    let a = findings.map(|f| assess(policy, w.period, &c, &FindingCounts::of(f.iter().copied())));
     Ok(TableRow {
         unit_id: unit.id,
         unit: unit.name.clone(),
@@ -133,13 +161,16 @@ async fn table_row(
         enforce_content,
         problems_found: t.problems_found,
         problems_solved: t.problems_solved,
+        problems_found_closed: t.problems_found_closed,
+        problems_closed_old: (t.problems_solved - t.problems_found_closed).max(0),
+        rectification_rate: rectification_rate(t.problems_found, t.problems_found_closed),
         needs: t.needs,
         overdue: c.overdue,
-        grade: if with_grade {
-            grade(policy, w.period, &c, 0).label_zh().to_string()
-        } else {
-            String::new()
-        },
+        findings: findings.map_or(0, |f| f.len() as i64),
+        grade: a.as_ref().map(|a| a.grade.clone()).unwrap_or_default(),
+        score: a.as_ref().and_then(|a| a.score),
+        score_parts: a.as_ref().map(|a| a.parts.clone()).unwrap_or_default(),
+        grade_reason: a.map(|a| a.reason).unwrap_or_default(),
     })
 }
 
@@ -152,17 +183,25 @@ pub async fn build_table(
     period: Period,
     today: NaiveDate,
 ) -> Result<StatTable, StoreError> {
+    let all = findings(store, policy, region, period, today).await?;
     let w = window(period, today);
     let mut rows = Vec::new();
     for child in store.children(region.id).await? {
-        rows.push(table_row(store, policy, &child, &w, true).await?);
+        let of_row: Vec<&Finding> = all
+            .iter()
+            .filter(|f| f.row_unit_id == child.id && !f.dismissed())
+            .collect();
+        rows.push(table_row(store, policy, &child, &w, Some(&of_row)).await?);
     }
+    let mut total = table_row(store, policy, region, &w, None).await?;
+    total.findings = all.iter().filter(|f| !f.dismissed()).count() as i64;
     Ok(StatTable {
         period: period.to_string(),
         region: region.name.clone(),
         region_id: region.id,
         rows,
-        total: table_row(store, policy, region, &w, false).await?,
+        total,
+        rectification_rate_definition: RECTIFICATION_RATE_DEFINITION.to_string(),
     })
 }
 
@@ -299,7 +338,20 @@ pub async fn cases(
     }
     // Those whose process figures improved tell the most.
     out.sort_by_key(|c| c.figures.is_none());
-    Ok(out)
+    // A case is cited once: the same account written for several problems
+    // (one rectification answering several rows) reads as a repeat.
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|c| {
+        seen.insert((
+            c.description.trim().to_string(),
+            c.measures.trim().to_string(),
+        )) && seen.insert((String::new(), c.measures.trim().to_string()))
+    });
+    // Prefer examples from different units: the first case of each unit first.
+    let mut units = std::collections::HashSet::new();
+    let (first, rest): (Vec<CaseOut>, Vec<CaseOut>) =
+        out.into_iter().partition(|c| units.insert(c.unit.clone()));
+    Ok(first.into_iter().chain(rest).collect())
 }
 
 /// 典型做法候选.
@@ -315,7 +367,9 @@ pub struct CaseOut {
     pub figures: Option<String>,
 }
 
-/// The findings of a period in a region's subtree, judged by the policy.
+/// The findings of a period in a region's subtree, judged by the policy,
+/// each with the supervisor's review if one was made (dismissed ones
+/// included: callers leave them out of the notice and the grades).
 pub async fn findings(
     store: &Store,
     policy: &Policy,
@@ -323,8 +377,33 @@ pub async fn findings(
     period: Period,
     today: NaiveDate,
 ) -> Result<Vec<Finding>, StoreError> {
-    let (acts, probs) = store.finding_facts(region, &window(period, today)).await?;
-    Ok(zlc_domain::findings::find(policy, &acts, &probs))
+    let children = store.children(region.id).await?;
+    let facts = store
+        .finding_facts(policy, region, &children, &window(period, today))
+        .await?;
+    let mut found = zlc_domain::findings::find(policy, &facts);
+    let reviews = store.finding_reviews(period).await?;
+    for f in &mut found {
+        f.review = reviews.get(&f.key).cloned();
+    }
+    Ok(found)
+}
+
+/// 发文机关 of a region's notice: the one the supervisor typed, else the
+/// region's lead office (牵头单位), and only then the policy's issuer.
+pub fn issuer_of(region: &Unit, policy: &Policy, typed: Option<String>) -> String {
+    typed
+        .map(|i| i.trim().to_string())
+        .filter(|i| !i.is_empty())
+        .or_else(|| {
+            region
+                .lead_office
+                .as_deref()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| policy.meta.issuer.clone())
 }
 
 /// Drafts the notice (通报) of `region` for `period`: the cases chosen (or
@@ -371,15 +450,24 @@ pub async fn notice(
             figures: c.figures,
         })
         .collect();
-    let found = findings(&s.store, &policy, region, period, today).await?;
-    let issuer = issuer
-        .filter(|i| !i.trim().is_empty())
-        .unwrap_or_else(|| policy.meta.issuer.clone());
+    // The report's findings are the notice's: dismissed ones already left out.
+    let found = report.findings.clone();
+    let issuer = issuer_of(region, &policy, issuer);
+    let below: Vec<String> = s
+        .store
+        .children(region.id)
+        .await?
+        .into_iter()
+        .filter(|u| u.kind == UnitKind::Region.code())
+        .map(|u| u.name)
+        .collect();
+    let wording = zlc_office::notice::Wording::of(&region.name, below.iter().map(String::as_str));
     let requirements = policy.requirements.clone();
     let label = period.label_zh();
     tokio::task::spawn_blocking(move || {
         let input = zlc_office::notice::NoticeInput {
             report: &report,
+            wording,
             period_label: label,
             issuer,
             date: today,
@@ -463,6 +551,67 @@ async fn findings_of(
     ))
 }
 
+/// 审核 a supervisor's decision on a finding before it goes into a notice.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewBody {
+    /// The period the finding is of (`2024Q1`).
+    pub period: String,
+    /// The region the findings were read for (default: the caller's unit).
+    pub region: Option<i64>,
+    /// The finding's `key`.
+    pub key: String,
+    /// `confirmed` (确认) or `dismissed` (排除: leaves the notice and the grade).
+    pub decision: String,
+    /// Why; required to dismiss.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// 审核: confirm or dismiss a finding (audited); the newest decision counts.
+#[utoipa::path(post, path = "/reports/findings/review", tag = "统计", request_body = ReviewBody,
+    responses((status = 200, body = Object), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn review(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    ApiJson(b): ApiJson<ReviewBody>,
+) -> ApiResult<Json<Finding>> {
+    user.require(Permission::FindingReview)?;
+    let q = PeriodQuery {
+        period: b.period.clone(),
+        region: b.region,
+    };
+    let (period, region) = period_region(&s, &user, &q).await?;
+    let decision = match b.decision.as_str() {
+        "confirmed" | "确认" => "confirmed",
+        "dismissed" | "排除" => "dismissed",
+        other => {
+            return Err(ApiError::field(
+                "decision",
+                format!("「{other}」不是审核结论，可选：确认（confirmed）、排除（dismissed）"),
+            ));
+        }
+    };
+    let reason = b.reason.trim();
+    if decision == "dismissed" && reason.is_empty() {
+        return Err(ApiError::field("reason", "排除须写明理由"));
+    }
+    if reason.chars().count() > 500 {
+        return Err(ApiError::field("reason", "理由不能超过 500 个字"));
+    }
+    let today = chrono::Local::now().date_naive();
+    let policy = s.policy();
+    let all = findings(&s.store, &policy, &region, period, today).await?;
+    let Some(mut f) = all.into_iter().find(|f| f.key == b.key) else {
+        return Err(ApiError::NotFound);
+    };
+    s.store
+        .review_finding(&user.actor(), period, &f.key, f.unit_id, decision, reason)
+        .await?;
+    f.review = s.store.finding_reviews(period).await?.remove(&f.key);
+    Ok(Json(f))
+}
+
 /// 典型做法候选: problems closed in the period with measures and effect, for the notice.
 #[utoipa::path(get, path = "/reports/cases", tag = "统计", params(PeriodQuery), responses((status = 200, body = Vec<CaseOut>)))]
 async fn cases_of(
@@ -483,7 +632,7 @@ pub struct NoticeBody {
     pub region: Option<i64>,
     /// Ids of the closed problems to cite as good cases (default: the best three).
     pub cases: Option<Vec<i64>>,
-    /// 发文机关 (default: the active policy's issuer).
+    /// 发文机关 (default: the region's lead office, else the active policy's issuer).
     pub issuer: Option<String>,
 }
 
@@ -574,6 +723,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(quarterly))
         .routes(routes!(table))
         .routes(routes!(findings_of))
+        .routes(routes!(review))
         .routes(routes!(cases_of))
         .routes(routes!(notice_docx))
         .routes(routes!(drill))

@@ -33,6 +33,8 @@ pub struct UnitOut {
     pub sort: i64,
     pub depth: i64,
     pub path: String,
+    /// 牵头单位（发文机关）: who issues the region's notices.
+    pub lead_office: Option<String>,
 }
 
 impl From<Unit> for UnitOut {
@@ -57,6 +59,7 @@ impl From<Unit> for UnitOut {
             sort: u.sort,
             depth: u.depth,
             path: u.path,
+            lead_office: u.lead_office,
         }
     }
 }
@@ -74,6 +77,8 @@ pub struct UnitBody {
     pub code: Option<String>,
     #[serde(default)]
     pub sort: i64,
+    /// 牵头单位（发文机关）, for a region.
+    pub lead_office: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -88,6 +93,8 @@ pub struct UnitPatch {
     pub categories: Option<Vec<UnitCategory>>,
     pub code: Option<String>,
     pub sort: Option<i64>,
+    /// 牵头单位（发文机关）; an empty string clears it.
+    pub lead_office: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -190,7 +197,8 @@ async fn create(
         b.categories,
         b.code.as_deref(),
         b.sort,
-    )?;
+    )?
+    .with_lead_office(b.lead_office.as_deref())?;
     let unit = s
         .store
         .create_unit(&user.actor(), &user.scope, &input)
@@ -228,7 +236,8 @@ async fn update(
         cats,
         b.code.as_deref().or(cur.code.as_deref()),
         b.sort.unwrap_or(cur.sort),
-    )?;
+    )?
+    .with_lead_office(b.lead_office.as_deref().or(cur.lead_office.as_deref()))?;
     Ok(Json(
         s.store
             .update_unit(&user.actor(), &user.scope, id, b.version, &input)

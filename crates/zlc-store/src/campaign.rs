@@ -278,7 +278,11 @@ fn problem_filters(w: &mut Where, f: &CampaignFilter) {
         w.push("category = $?", v);
     }
     if let Some(v) = &f.overdue_on {
-        w.push("status <> 'closed' AND deadline < $?", v);
+        // Waiting for verification is the verifier's turn, not overdue (整改逾期).
+        w.push(
+            "status <> 'closed' AND status <> 'awaiting-verification' AND deadline < $?",
+            v,
+        );
     }
     if let Some((from, to)) = &f.closed {
         w.push("closed_on >= $?", from);
@@ -1465,11 +1469,19 @@ impl Store {
             .fetch_one(
                 "UPDATE problems SET status = $1, disposition = $2, deadline = $3, escalated_to = $4, handler_id = $5, measures = $6, effect = $7, \
                  evidence_count = $8, verifier_id = $9, closed_on = $10, review_due = $11, reviewed_on = $12, reopen_count = $13, version = version + 1, \
-                 updated_at = $14, figures_after = $16 WHERE id = $15 RETURNING *",
+                 updated_at = $14, figures_after = $16, judged = NULL WHERE id = $15 RETURNING *",
                 args![&life.status, &life.disposition, &life.deadline, &life.escalated_to, life.handler_id, &life.measures, &life.effect, life.evidence_count,
                       life.verifier_id, &life.closed_on, &life.review_due, &life.reviewed_on, life.reopen_count, now_ms(), id, figures_after],
             )
             .await?;
+        // 反弹: a rectification that did not hold no longer changes the item;
+        // its figures go back to what they were, unless changed since.
+        if old.status == "closed"
+            && p.status != "closed"
+            && let Some(item) = p.item_id
+        {
+            self.revert_figures(&mut tx, actor, id, item).await?;
+        }
         if old.closed_on != p.closed_on {
             if let Some(d) = &old.closed_on {
                 stats::count(&mut tx, &p.unit_path, d, "", SOLVED.negated()).await?;
@@ -1502,6 +1514,56 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(p)
+    }
+
+    /// Puts an item's process figures back to what they were before problem
+    /// `id`'s verification applied its own, when those are still the item's
+    /// latest; the history keeps both steps.
+    async fn revert_figures(&self, tx: &mut Tx, actor: &Actor, id: i64, item: i64) -> Result<()> {
+        type Row = (
+            i64,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<bool>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = tx
+            .fetch_all(
+                "SELECT id, materials, time_limit_days, steps, trips, online, note FROM item_figures WHERE item_id = $1 ORDER BY id DESC LIMIT 2",
+                args![item],
+            )
+            .await?;
+        let note = format!("问题 {id}");
+        let [latest, before] = rows.as_slice() else {
+            return Ok(());
+        };
+        if latest.6.as_deref() != Some(note.as_str()) {
+            return Ok(());
+        }
+        let i = |v: Option<i64>| v.and_then(|x| i32::try_from(x).ok());
+        let f = zlc_domain::registry::ProcessFigures {
+            materials: i(before.1),
+            time_limit_days: i(before.2),
+            steps: i(before.3),
+            trips: i(before.4),
+            online: before.5,
+        };
+        tx.execute(
+            "UPDATE items SET materials = $1, time_limit_days = $2, steps = $3, trips = $4, online = $5, version = version + 1, updated_at = $6 WHERE id = $7",
+            args![f.materials, f.time_limit_days, f.steps, f.trips, f.online, now_ms(), item],
+        )
+        .await?;
+        self.insert_figures(
+            tx,
+            actor,
+            item,
+            &f,
+            "问题反弹",
+            Some(&format!("问题 {id} 反弹，恢复整改前")),
+        )
+        .await
     }
 
     pub async fn problem_events(&self, scope: &Scope, id: i64) -> Result<Vec<ProblemEvent>> {
@@ -1688,10 +1750,20 @@ impl Store {
                 let new = tx
                     .fetch_one(
                         "UPDATE needs SET unit_id = $1, unit_path = $2, region_id = $3, activity_id = $4, problem_id = $5, raised_by = $6, content = $7, response = $8, \
-                         status = $9, raised_on = $10, closed_on = $11, version = version + 1, updated_at = $12 WHERE id = $13 RETURNING *",
+                         status = $9, raised_on = $10, closed_on = $11, version = version + 1, updated_at = $12, judged = NULL WHERE id = $13 RETURNING *",
                         args![n.unit_id, &path, region, n.activity_id, n.problem_id, &n.raised_by, &n.content, &n.response, &n.status, &n.raised_on, &n.closed_on, now, id],
                     )
                     .await?;
+                // The activity it leaves has one need fewer: counted again for 空走.
+                if old.activity_id != n.activity_id
+                    && let Some(a) = old.activity_id
+                {
+                    tx.execute(
+                        "UPDATE activities SET judged = NULL WHERE id = $1",
+                        args![a],
+                    )
+                    .await?;
+                }
                 (new, Some(old))
             }
         };

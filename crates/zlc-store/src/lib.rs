@@ -13,6 +13,7 @@ pub mod campaign;
 pub mod crypto;
 pub mod db;
 pub mod exports;
+pub mod findings;
 pub mod imports;
 pub mod objects;
 pub mod policy;
@@ -222,6 +223,8 @@ impl Default for Options {
 pub struct Store {
     pub db: Db,
     pub cipher: FieldCipher,
+    /// One catch-up of the finding facts at a time ([`findings`]).
+    findings_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Store {
@@ -239,7 +242,11 @@ impl Store {
         } else {
             sqlite::open(url, opts).await?
         };
-        let store = Store { db, cipher };
+        let store = Store {
+            db,
+            cipher,
+            findings_lock: Default::default(),
+        };
         store.ensure_stats().await?;
         Ok(store)
     }

@@ -26,6 +26,8 @@ pub struct Unit {
     pub version: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// 牵头单位 the office that issues the region's notices.
+    pub lead_office: Option<String>,
 }
 
 /// 人员 as stored; the phone stays sealed until the server decides how to show it.
@@ -137,7 +139,7 @@ pub struct RegistryFilter {
 
 fn unit_json(u: &Unit) -> serde_json::Value {
     json!({"name": u.name, "parent_id": u.parent_id, "kind": u.kind, "categories": u.categories,
-           "code": u.code, "sort": u.sort, "version": u.version})
+           "code": u.code, "sort": u.sort, "lead_office": u.lead_office, "version": u.version})
 }
 
 fn official_json(o: &Official) -> serde_json::Value {
@@ -274,9 +276,9 @@ impl Store {
         let now = now_ms();
         let unit: Unit = tx
             .fetch_one(
-                "INSERT INTO units (parent_id, path, depth, name, kind, categories, code, sort, created_at, updated_at) \
-                 VALUES ($1, '', $2, $3, $4, $5, $6, $7, $8, $8) RETURNING *",
-                args![input.parent_id.map(|p| p.0), depth, &input.name, input.kind.code(), cats.join(","), &input.code, input.sort, now],
+                "INSERT INTO units (parent_id, path, depth, name, kind, categories, code, sort, created_at, updated_at, lead_office) \
+                 VALUES ($1, '', $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING *",
+                args![input.parent_id.map(|p| p.0), depth, &input.name, input.kind.code(), cats.join(","), &input.code, input.sort, now, &input.lead_office],
             )
             .await
             .map_err(unique_as("name", "同一上级单位下已有同名单位"))?;
@@ -347,8 +349,8 @@ impl Store {
         let after: Unit = tx
             .fetch_one(
                 "UPDATE units SET parent_id = $1, path = $2, depth = $3, name = $4, kind = $5, categories = $6, code = $7, \
-                 sort = $8, version = version + 1, updated_at = $9 WHERE id = $10 RETURNING *",
-                args![new_parent, &path, depth, &input.name, input.kind.code(), cats.join(","), &input.code, input.sort, now_ms(), id],
+                 sort = $8, version = version + 1, updated_at = $9, lead_office = $11 WHERE id = $10 RETURNING *",
+                args![new_parent, &path, depth, &input.name, input.kind.code(), cats.join(","), &input.code, input.sort, now_ms(), id, &input.lead_office],
             )
             .await
             .map_err(unique_as("name", "同一上级单位下已有同名单位"))?;
@@ -361,6 +363,15 @@ impl Store {
             )
             .await?;
             crate::stats::unit_moved(&mut tx, id, &before.path, &path).await?;
+        }
+        if path != before.path || before.kind != after.kind {
+            // Its records may now be judged with another unit (研判): counted again.
+            let mut units = vec![id];
+            units.extend(before.parent_id);
+            units.extend(new_parent);
+            units.sort_unstable();
+            units.dedup();
+            Store::invalidate_judged(&mut tx, &units).await?;
         }
         audit::append(
             &mut tx,
@@ -403,8 +414,15 @@ impl Store {
             .map_err(fk_conflict(
                 "该单位还有下级单位、人员、事项或账号，不能删除",
             ))?;
-        tx.execute("DELETE FROM stats_flows WHERE unit_id = $1", args![id])
-            .await?;
+        for t in [
+            "stats_flows",
+            "stats_closure",
+            "finding_days",
+            "finding_modes",
+        ] {
+            tx.execute(&format!("DELETE FROM {t} WHERE unit_id = $1"), args![id])
+                .await?;
+        }
         audit::append(
             &mut tx,
             actor,

@@ -34,6 +34,8 @@ pub struct Totals {
     pub items: i64,
     pub problems_found: i64,
     pub problems_solved: i64,
+    /// Found in the window and closed by its end.
+    pub problems_found_closed: i64,
     pub needs: i64,
 }
 
@@ -94,7 +96,19 @@ impl Store {
         }
         t.officials = self.took_part("stats_officials", unit, w).await?;
         t.items = self.took_part("stats_items", unit, w).await?;
+        t.problems_found_closed = self.found_closed(unit, w).await?;
         Ok(t)
+    }
+
+    /// Problems of the unit's subtree found in the window and closed by its
+    /// end: the numerator of 整改率, so that it never passes 100%.
+    pub async fn found_closed(&self, unit: &Unit, w: &Window) -> Result<i64> {
+        let (from, to) = w.months();
+        self.count(
+            "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM stats_closure WHERE unit_id = $1 AND found_month >= $2 AND found_month <= $3 AND closed_month <= $3",
+            args![unit.id, from, to],
+        )
+        .await
     }
 
     /// What one unit's subtree did in the period, for its row and its grade.
@@ -114,8 +128,9 @@ impl Store {
         let cond = Scope::subtree(unit.path.clone()).condition("unit_path", &mut a);
         a.push(w.overdue_before.clone().into());
         c.overdue = self
-            .count(&format!("SELECT COUNT(*) FROM problems WHERE {cond} AND status <> 'closed' AND deadline < ${}", a.len()), a)
+            .count(&format!("SELECT COUNT(*) FROM problems WHERE {cond} AND status <> 'closed' AND status <> 'awaiting-verification' AND deadline < ${}", a.len()), a)
             .await?;
+        c.problems_found_closed = self.found_closed(unit, w).await?;
         let mut a = vec![Arg::from(true)];
         let cond = Scope::subtree(unit.path.clone()).condition("unit_path", &mut a);
         let ranks: Vec<(String, i64)> = self
@@ -261,145 +276,6 @@ type FiguresRow = (
 );
 
 impl Store {
-    /// The name of the unit directly below `region` that `path` lies in
-    /// (or the region's own name for its own records).
-    fn below(children: &[Unit], region: &Unit, path: &str) -> String {
-        children
-            .iter()
-            .find(|c| path.starts_with(&c.path))
-            .map(|c| c.name.clone())
-            .unwrap_or_else(|| region.name.clone())
-    }
-
-    /// The facts the findings of a period are judged on, in the region's subtree.
-    pub async fn finding_facts(
-        &self,
-        region: &Unit,
-        w: &Window,
-    ) -> Result<(
-        Vec<zlc_domain::findings::ActivityFact>,
-        Vec<zlc_domain::findings::ProblemFact>,
-    )> {
-        use zlc_domain::findings::{ActivityFact, ProblemFact};
-        use zlc_domain::kinds::{Channel, Mode};
-        let children = self.children(region.id).await?;
-        let (from, to) = (w.period.start().to_string(), w.period.end().to_string());
-        let mut a = args![&from, &to];
-        let cond = Scope::subtree(region.path.clone()).condition("a.unit_path", &mut a);
-        type Row = (
-            i64,
-            String,
-            String,
-            String,
-            Option<String>,
-            bool,
-            Option<String>,
-            bool,
-            i64,
-        );
-        let rows: Vec<Row> = self
-            .db
-            .fetch_all(
-                &format!(
-                    "SELECT a.id, a.unit_path, a.date, a.mode, a.channel, a.unannounced, a.place, a.late, \
-                     (SELECT COUNT(*) FROM problems p WHERE p.activity_id = a.id) + (SELECT COUNT(*) FROM needs n WHERE n.activity_id = a.id) \
-                     FROM activities a WHERE a.status = 'filed' AND a.date >= $1 AND a.date <= $2 AND {cond} ORDER BY a.id"
-                ),
-                a,
-            )
-            .await?;
-        let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-        let mut officials: std::collections::HashMap<i64, Vec<(i64, String)>> = Default::default();
-        for chunk in ids.chunks(500) {
-            let a: Vec<Arg> = chunk.iter().map(|i| Arg::from(*i)).collect();
-            let marks: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
-            let who: Vec<(i64, i64, String)> = self
-                .db
-                .fetch_all(
-                    &format!(
-                        "SELECT ao.activity_id, o.id, o.name FROM activity_officials ao JOIN officials o ON o.id = ao.official_id \
-                         WHERE ao.activity_id IN ({}) ORDER BY o.id",
-                        marks.join(", ")
-                    ),
-                    a,
-                )
-                .await?;
-            for (act, id, name) in who {
-                officials.entry(act).or_default().push((id, name));
-            }
-        }
-        let acts = rows
-            .into_iter()
-            .filter_map(
-                |(id, path, date, mode, channel, unannounced, place, late, found)| {
-                    Some(ActivityFact {
-                        id,
-                        unit: Self::below(&children, region, &path),
-                        officials: officials.remove(&id).unwrap_or_default(),
-                        date: chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").ok()?,
-                        mode: Mode::parse(&mode),
-                        channel: channel.as_deref().and_then(Channel::parse),
-                        unannounced,
-                        place,
-                        found,
-                        late,
-                    })
-                },
-            )
-            .collect();
-        let mut a = args![&from, &to, &w.overdue_before];
-        let cond = Scope::subtree(region.path.clone()).condition("unit_path", &mut a);
-        type PRow = (
-            i64,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            String,
-            Option<String>,
-            String,
-            Option<String>,
-        );
-        let rows: Vec<PRow> = self
-            .db
-            .fetch_all(
-                &format!(
-                    "SELECT id, unit_path, description, measures, effect, found_on, closed_on, status, deadline FROM problems \
-                     WHERE {cond} AND ((found_on >= $1 AND found_on <= $2) OR (closed_on >= $1 AND closed_on <= $2) \
-                     OR (status <> 'closed' AND deadline < $3)) ORDER BY id"
-                ),
-                a,
-            )
-            .await?;
-        let within = |d: &str| d >= from.as_str() && d <= to.as_str();
-        let probs = rows
-            .into_iter()
-            .map(
-                |(
-                    id,
-                    path,
-                    description,
-                    measures,
-                    effect,
-                    found_on,
-                    closed_on,
-                    status,
-                    deadline,
-                )| ProblemFact {
-                    id,
-                    unit: Self::below(&children, region, &path),
-                    description,
-                    measures: measures.unwrap_or_default(),
-                    effect: effect.unwrap_or_default(),
-                    found: within(&found_on),
-                    closed: closed_on.as_deref().is_some_and(within),
-                    overdue: status != "closed" && deadline.is_some_and(|d| d < w.overdue_before),
-                },
-            )
-            .collect();
-        Ok((acts, probs))
-    }
-
     /// Problems closed in the period with their measures and effect written,
     /// the most telling first (urgent ones, then the fullest accounts): the
     /// good cases a notice may cite.

@@ -26,7 +26,7 @@ use zlc_domain::period::{Period, PeriodKind};
 
 /// The shape of the summaries; a database whose `stats_version` setting
 /// differs is rebuilt when opened.
-pub const STATS_VERSION: &str = "1";
+pub const STATS_VERSION: &str = "2";
 
 /// A change to the flows of one unit, month and kind.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -256,6 +256,31 @@ pub(crate) async fn add_flows(
     Ok(())
 }
 
+/// Adds closures summed per (unit path, found month, closed month) to the
+/// unit of each path and every ancestor (整改率's numerator, `stats_closure`).
+pub(crate) async fn add_closures(
+    tx: &mut Tx,
+    closures: impl IntoIterator<Item = ((String, String, String), i64)>,
+) -> Result<()> {
+    let mut per_unit: std::collections::BTreeMap<(i64, String, String), i64> = Default::default();
+    for ((path, found, closed), n) in closures {
+        for u in path_ids(&path) {
+            *per_unit
+                .entry((u, found.clone(), closed.clone()))
+                .or_default() += n;
+        }
+    }
+    for ((unit, found, closed), n) in per_unit.into_iter().filter(|e| e.1 != 0) {
+        tx.execute(
+            "INSERT INTO stats_closure (unit_id, found_month, closed_month, n) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (unit_id, found_month, closed_month) DO UPDATE SET n = stats_closure.n + excluded.n",
+            args![unit, found, closed, n],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// Counts an activity just filed: its flows, its officials and its items.
 pub(crate) async fn count_filed(tx: &mut Tx, a: &crate::campaign::Activity) -> Result<()> {
     let participations: i64 = tx
@@ -309,7 +334,7 @@ pub(crate) async fn follow_unit(tx: &mut Tx, table: &str, id: i64, path: &str) -
 
 /// Tables whose rows keep their unit's path (and, where they have one, the
 /// region: the ancestor directly below the root).
-const PATH_TABLES: [(&str, bool); 8] = [
+const PATH_TABLES: [(&str, bool); 10] = [
     ("plans", true),
     ("activities", true),
     ("problems", true),
@@ -318,6 +343,8 @@ const PATH_TABLES: [(&str, bool); 8] = [
     ("officials", false),
     ("stats_officials", false),
     ("stats_items", false),
+    ("finding_days", false),
+    ("finding_modes", false),
 ];
 
 /// The unit `id` moved from `old` to `new` (paths): the records of its
@@ -367,6 +394,24 @@ pub(crate) async fn unit_moved(tx: &mut Tx, id: i64, old: &str, new: &str) -> Re
         let f = r.flow();
         add_flow(tx, &leaving, &r.0, &r.1, f.negated()).await?;
         add_flow(tx, &joining, &r.0, &r.1, f).await?;
+    }
+    let closures: Vec<(String, String, i64)> = tx
+        .fetch_all(
+            "SELECT found_month, closed_month, CAST(n AS BIGINT) FROM stats_closure WHERE unit_id = $1",
+            args![id],
+        )
+        .await?;
+    for (found, closed, n) in closures {
+        for (units, sign) in [(&leaving, -1), (&joining, 1)] {
+            for u in units {
+                tx.execute(
+                    "INSERT INTO stats_closure (unit_id, found_month, closed_month, n) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (unit_id, found_month, closed_month) DO UPDATE SET n = stats_closure.n + excluded.n",
+                    args![*u, &found, &closed, sign * n],
+                )
+                .await?;
+            }
+        }
     }
     Ok(())
 }
@@ -420,7 +465,12 @@ impl Store {
     /// Recomputes every summary from the records, in one transaction.
     pub async fn rebuild_stats(&self) -> Result<()> {
         let mut tx = self.db.begin().await?;
-        for t in ["stats_flows", "stats_officials", "stats_items"] {
+        for t in [
+            "stats_flows",
+            "stats_officials",
+            "stats_items",
+            "stats_closure",
+        ] {
             tx.execute(&format!("DELETE FROM {t}"), vec![]).await?;
         }
         tx.execute(
@@ -475,7 +525,27 @@ impl Store {
             .map(|c| format!("{c} = stats_flows.{c} + excluded.{c}"))
             .collect::<Vec<_>>()
             .join(", ");
+        tx.execute(
+            "INSERT INTO stats_closure (unit_id, found_month, closed_month, n) \
+             SELECT unit_id, SUBSTR(found_on, 1, 7), SUBSTR(closed_on, 1, 7), COUNT(*) FROM problems \
+             WHERE closed_on IS NOT NULL GROUP BY unit_id, SUBSTR(found_on, 1, 7), SUBSTR(closed_on, 1, 7)",
+            vec![],
+        )
+        .await?;
+        tx.execute(
+            "UPDATE problems SET closure_month = SUBSTR(closed_on, 1, 7)",
+            vec![],
+        )
+        .await?;
         for depth in (0..=max_depth).rev() {
+            tx.execute(
+                "INSERT INTO stats_closure (unit_id, found_month, closed_month, n) \
+                 SELECT u.parent_id, s.found_month, s.closed_month, SUM(s.n) FROM stats_closure s JOIN units u ON u.id = s.unit_id \
+                 WHERE u.depth = $1 AND u.parent_id IS NOT NULL GROUP BY u.parent_id, s.found_month, s.closed_month \
+                 ON CONFLICT (unit_id, found_month, closed_month) DO UPDATE SET n = stats_closure.n + excluded.n",
+                args![depth],
+            )
+            .await?;
             tx.execute(
                 &format!(
                     "INSERT INTO stats_flows (unit_id, month, kind, {}) SELECT u.parent_id, s.month, s.kind, {sums} \

@@ -68,6 +68,18 @@ enum Cmd {
         #[command(subcommand)]
         which: ReportCmd,
     },
+    /// Compliance and formalism findings of a period (形式主义与合规发现)
+    Check {
+        /// 2024, 2024H1, 2024Q1 or 2024-03
+        #[arg(long)]
+        period: String,
+        /// The region's unit name (default: the root unit)
+        #[arg(long)]
+        region: Option<String>,
+        /// text (default) or json
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
     /// Read a filled-in table (xlsx) into the database, all or nothing
     Import {
         /// items | ledger | window-schedule | window-stats | lists | units
@@ -305,6 +317,11 @@ async fn run(cli: Cli) -> Result<u8> {
         }
         Cmd::User { cmd } => user(&ctx, cmd).await,
         Cmd::Report { which } => report(&ctx, which).await,
+        Cmd::Check {
+            period,
+            region,
+            format,
+        } => check(&ctx, &period, region.as_deref(), &format).await,
         Cmd::Import {
             kind,
             file,
@@ -438,6 +455,67 @@ async fn policy(ctx: &Ctx, cmd: PolicyCmd) -> Result<u8> {
             }
         }
     }
+}
+
+/// The region a report or check is about: the unit named, else the root.
+async fn region_named(
+    store: &zlc_store::Store,
+    name: Option<&str>,
+) -> Result<zlc_store::registry::Unit> {
+    Ok(match name {
+        Some(name) => find_unit(store, name).await?,
+        None => store
+            .root_units()
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| anyhow::anyhow!("数据库中还没有单位"))?,
+    })
+}
+
+/// `zlc check`: the findings of a period, each with its unit, reason, the
+/// records behind it and the supervisor's review, as text or JSON.
+async fn check(ctx: &Ctx, period: &str, region: Option<&str>, format: &str) -> Result<u8> {
+    use zlc_domain::kinds::FindingKind;
+    use zlc_domain::period::Period;
+    if !["text", "json"].contains(&format) {
+        bail!("--format 应为 text 或 json，而不是「{format}」");
+    }
+    let period = Period::parse(period).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let state = ctx.state().await?;
+    let region = region_named(&state.store, region).await?;
+    let today = chrono::Local::now().date_naive();
+    let found =
+        zlc_server::reports::findings(&state.store, &state.policy(), &region, period, today)
+            .await?;
+    if format == "json" {
+        println!("{}", serde_json::to_string_pretty(&found)?);
+        return Ok(0);
+    }
+    if found.is_empty() {
+        println!(
+            "{}{}：未发现形式主义和合规问题",
+            region.name,
+            period.label_zh()
+        );
+    }
+    for f in &found {
+        let kind = FindingKind::parse(&f.kind).map_or(f.kind.as_str(), |k| k.label_zh());
+        let review = match &f.review {
+            Some(r) if r.decision == "dismissed" => format!("（已排除：{}）", r.reason),
+            Some(_) => "（已确认）".to_string(),
+            None => String::new(),
+        };
+        println!("【{kind}】{}：{}{review}", f.unit, f.detail);
+        println!("    依据：{}", f.reason);
+        for r in &f.records {
+            println!("    - {}", r.text);
+        }
+        if f.record_count > f.records.len() as i64 {
+            println!("    …… 共 {} 条", f.record_count);
+        }
+    }
+    Ok(0)
 }
 
 async fn report(ctx: &Ctx, which: ReportCmd) -> Result<u8> {

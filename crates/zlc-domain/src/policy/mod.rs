@@ -698,12 +698,8 @@ pub struct PerfunctoryRule {
     /// A measure that names nothing concrete and keeps at most this many
     /// characters once the set phrases, the vague words and the problem's own
     /// words are taken out is 敷衍.
-    #[serde(default = "three")]
+    #[serde(default = "one")]
     pub max_residue_chars: u32,
-}
-
-fn three() -> u32 {
-    3
 }
 
 /// 空走 walks that found nothing.

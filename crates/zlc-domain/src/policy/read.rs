@@ -1477,7 +1477,7 @@ fn read_formalism(r: &mut Reader, root: &Tab) -> Option<FormalismRule> {
             let residue = if c.t.get("max_residue_chars").is_some() {
                 r.count(&c, "max_residue_chars", true, 0)
             } else {
-                Some(3)
+                Some(1)
             };
             Some(PerfunctoryRule {
                 enabled: en?,

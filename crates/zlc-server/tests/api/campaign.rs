@@ -742,7 +742,45 @@ async fn the_quarterly_report_matches_a_hand_count() {
     assert_eq!(r["needs"], 1);
     assert_eq!(r["departments"], 2);
     assert_eq!(r["regions"], 0, "the street walked nowhere");
-    assert_eq!(r["findings"], json!([]));
+    // 整改率: one of the two found this quarter is closed; the older one closed today is 销号旧账.
+    assert_eq!(r["problems_found_closed"], 1);
+    assert_eq!(r["problems_closed_old"], 1);
+    assert_eq!(r["rectification_rate"], 0.5);
+    // The findings, counted by hand: walks that found nothing, the overdue
+    // problem, and filings late by the calendar (3 working days after d0).
+    let late = today() > zlc_domain::calendar::WorkCalendar::builtin().add_working_days(d0, 3);
+    let mut expected = vec![
+        ("empty-walk", "区市场监督管理局", 1),
+        ("empty-walk", "区人力资源和社会保障局", 1),
+    ];
+    if overdue_today(d0) {
+        expected.push(("overdue", "区人力资源和社会保障局", 1));
+    }
+    if late {
+        expected.push(("late-filing", "区市场监督管理局", 2));
+        expected.push(("late-filing", "区人力资源和社会保障局", 1));
+    }
+    let found: Vec<(String, String, i64)> = r["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap_or_default().to_string(),
+                f["unit"].as_str().unwrap_or_default().to_string(),
+                f["record_count"].as_i64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String, i64)> = expected
+        .into_iter()
+        .map(|(k, u, n)| (k.to_string(), u.to_string(), n))
+        .collect();
+    assert_eq!(found, expected);
+    for f in r["findings"].as_array().expect("findings") {
+        assert!(!f["reason"].as_str().unwrap_or_default().is_empty(), "{f}");
+        assert!(!f["records"].as_array().expect("records").is_empty(), "{f}");
+    }
     let units = r["units"].as_array().expect("units");
     let row = |name: &str| {
         units
@@ -762,7 +800,7 @@ async fn the_quarterly_report_matches_a_hand_count() {
         (json!(2), json!(1), json!(2), json!(0))
     );
     let b = row("区人力资源和社会保障局");
-    let overdue = i64::from(today() > d0);
+    let overdue = i64::from(overdue_today(d0));
     assert_eq!(
         (
             b["activities"].clone(),
@@ -773,11 +811,31 @@ async fn the_quarterly_report_matches_a_hand_count() {
         (json!(1), json!(1), json!(0), json!(overdue))
     );
     for u in units {
+        let grade = u["grade"].as_str().expect("grade");
         assert!(
-            ["优秀", "良好", "一般", "较差"].contains(&u["grade"].as_str().expect("grade")),
+            !u["grade_reason"].as_str().unwrap_or_default().is_empty(),
             "{u}"
         );
+        if u["activities"] == 0 {
+            // Nothing recorded: never 优秀 or 良好.
+            assert!(["较差", "未参评"].contains(&grade), "{u}");
+        } else {
+            assert!(["优秀", "良好", "一般", "较差"].contains(&grade), "{u}");
+            assert!(
+                !u["score_parts"].as_array().expect("parts").is_empty(),
+                "{u}"
+            );
+        }
     }
+    // Its findings count against B's grade: one formalism finding (空走), its
+    // overdue problem and late filing, each named in the score's parts.
+    let parts: Vec<String> = b["score_parts"]
+        .as_array()
+        .expect("parts")
+        .iter()
+        .map(|p| p["label"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(parts.contains(&"形式主义问题".to_string()), "{parts:?}");
     // A liaison's report covers its own department only.
     let own =
         w.la.json(&format!("/api/v1/reports/quarterly?period={q}"))
@@ -812,6 +870,11 @@ async fn the_quarterly_report_matches_a_hand_count() {
         ))
         .await;
     assert_eq!(monthly["activities"], 3);
+}
+
+/// Whether a deadline on `d` has passed today.
+fn overdue_today(d: NaiveDate) -> bool {
+    today() > d
 }
 
 /// A row of `stats_flows`: unit, month, kind and the seven counts.

@@ -1263,7 +1263,7 @@ async fn statistics_and_the_notice_come_from_records_each_figure_drills_down_to(
         &format!("关于示范区{}领导干部“走流程”情况的通报", year.label_zh()),
         "一、总体情况",
         "“走流程”5次",
-        "发现问题3个，解决问题2个",
+        "发现问题3个，其中已整改销号2个",
         "区行政审批服务局领导干部在“走流程”中发现窗口少、排队长",
         "二、主要问题",
         "“走流程”发现问题比较浮浅。",

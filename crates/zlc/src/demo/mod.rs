@@ -545,8 +545,14 @@ async fn small_registry(store: &Store, seed: u64) -> Result<()> {
     let steps = DEPTS.len() + STREETS.len() + ENTERPRISES.len() + 2;
     let bar = Progress::new("演示数据", steps);
 
+    // The district's notices are issued by its lead office (牵头单位).
     let root = store
-        .create_unit(&actor, &all, &unit("示范区", None, UnitKind::Region, &[])?)
+        .create_unit(
+            &actor,
+            &all,
+            &unit("示范区", None, UnitKind::Region, &[])?
+                .with_lead_office(Some("示范区营商环境建设办公室"))?,
+        )
         .await?;
     let lead = store
         .create_unit(

@@ -1,0 +1,86 @@
+-- 研判: what the formalism findings of a period are judged on, kept so that a
+-- nation's quarter is judged from a small part of its records.
+--
+-- A record is judged with its unit, or, for a section or a hall, with the
+-- unit above it (the 判定单位). Facts are refreshed lazily: a record whose
+-- `judged` is NULL has changed since it was last counted, and the next
+-- report counts it again (see zlc-store/src/findings.rs).
+
+-- Per judged unit and day, the distinct officials who took part in filed
+-- activities (place '' for any place, else per place); `detail` lists the
+-- activities as `id:kind:official,official;…`.
+CREATE TABLE finding_days (
+    unit_id   INTEGER NOT NULL,
+    unit_path TEXT NOT NULL,
+    day       TEXT NOT NULL,
+    place     TEXT NOT NULL,
+    officials INTEGER NOT NULL,
+    detail    TEXT NOT NULL,
+    PRIMARY KEY (unit_id, day, place)
+) WITHOUT ROWID;
+CREATE INDEX finding_days_busy ON finding_days (unit_path, day) WHERE officials >= 2;
+
+-- Per judged unit and period (month, quarter, half, year): its 走流程 walks
+-- and how many were online, cross-department, as a citizen, unannounced.
+CREATE TABLE finding_modes (
+    period      TEXT NOT NULL,
+    unit_id     INTEGER NOT NULL,
+    unit_path   TEXT NOT NULL,
+    walks       INTEGER NOT NULL,
+    online      INTEGER NOT NULL,
+    cross_mode  INTEGER NOT NULL,
+    citizen     INTEGER NOT NULL,
+    unannounced INTEGER NOT NULL,
+    PRIMARY KEY (period, unit_id)
+) WITHOUT ROWID;
+CREATE INDEX finding_modes_path ON finding_modes (period, unit_path);
+
+-- Problems and needs recorded on an activity; NULL `judged`: to count again.
+ALTER TABLE activities ADD COLUMN found INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE activities ADD COLUMN judged INTEGER;
+CREATE INDEX activities_unjudged ON activities (id) WHERE judged IS NULL;
+CREATE INDEX activities_empty ON activities (unit_path, date) WHERE found = 0 AND status = 'filed';
+CREATE INDEX activities_late ON activities (unit_path, date) WHERE late = 1 AND status = 'filed';
+
+-- What the policy's rules say of a problem's texts: the trivial keyword its
+-- description names (问题浮浅), why its rectification reads empty (整改敷衍).
+ALTER TABLE problems ADD COLUMN shallow TEXT;
+ALTER TABLE problems ADD COLUMN perfunctory TEXT;
+ALTER TABLE problems ADD COLUMN judged INTEGER;
+ALTER TABLE problems ADD COLUMN closure_month TEXT;
+CREATE INDEX problems_unjudged ON problems (id) WHERE judged IS NULL;
+CREATE INDEX problems_shallow ON problems (unit_path, found_on) WHERE shallow IS NOT NULL;
+CREATE INDEX problems_perfunctory ON problems (unit_path, closed_on) WHERE perfunctory IS NOT NULL;
+
+-- A need recorded on an activity: NULL `judged` until its activity is counted again.
+ALTER TABLE needs ADD COLUMN judged INTEGER;
+CREATE INDEX needs_unjudged ON needs (id) WHERE judged IS NULL;
+
+-- 整改率: problems by the month they were found and the month they were
+-- closed, counted at their unit and every ancestor like stats_flows;
+-- `problems.closure_month` is the closed month a problem is counted under.
+CREATE TABLE stats_closure (
+    unit_id      INTEGER NOT NULL,
+    found_month  TEXT NOT NULL,
+    closed_month TEXT NOT NULL,
+    n            INTEGER NOT NULL,
+    PRIMARY KEY (unit_id, found_month, closed_month)
+) WITHOUT ROWID;
+
+-- 审核 a supervisor's decision on a finding before it goes into a notice;
+-- the newest decision on a key counts, the older ones stay as the record.
+CREATE TABLE finding_reviews (
+    id          INTEGER PRIMARY KEY,
+    period      TEXT NOT NULL,
+    finding_key TEXT NOT NULL,
+    unit_id     INTEGER NOT NULL,
+    decision    TEXT NOT NULL,     -- confirmed | dismissed
+    reason      TEXT NOT NULL,
+    actor_id    INTEGER,
+    actor       TEXT NOT NULL,
+    at          INTEGER NOT NULL
+);
+CREATE INDEX finding_reviews_key ON finding_reviews (period, finding_key, id);
+
+-- 牵头单位 the office that issues a region's notices (发文机关).
+ALTER TABLE units ADD COLUMN lead_office TEXT;
