@@ -1536,12 +1536,18 @@ impl Store {
             )
             .await?;
         let note = format!("问题 {id}");
-        let [latest, before] = rows.as_slice() else {
+        let Some(latest) = rows.first() else {
             return Ok(());
         };
         if latest.6.as_deref() != Some(note.as_str()) {
             return Ok(());
         }
+        // No earlier record: the item had no figures (an item registered
+        // without them keeps no history row).
+        let before = rows
+            .get(1)
+            .cloned()
+            .unwrap_or((0, None, None, None, None, None, None));
         let i = |v: Option<i64>| v.and_then(|x| i32::try_from(x).ok());
         let f = zlc_domain::registry::ProcessFigures {
             materials: i(before.1),

@@ -324,7 +324,7 @@ async fn a_ledger_imports_all_or_nothing_and_again_changes_nothing() {
         assert_eq!(r["officials"], 2);
     }
     let kept = summaries(&o.app.store).await;
-    o.app.store.rebuild_stats().await.expect("rebuild");
+    crate::campaign::rebuild_all(&o.app.store).await;
     assert_eq!(summaries(&o.app.store).await, kept);
     let audit_before = count(&o.app, "audit_log").await;
 
