@@ -43,13 +43,29 @@ export interface ProblemOut {
   overdue: boolean
 }
 
+/** 评分项 one part of a grade's score. */
+export interface ScorePart {
+  label: string
+  detail: string
+  points: number
+}
+
 export interface ReportUnitRow {
   unit: string
+  unit_id: number
   activities: number
   problems_found: number
   problems_solved: number
+  /** Found in the period and closed by its end (or today). */
+  problems_found_closed: number
+  /** 整改率 0..1; null when nothing was found. */
+  rectification_rate: number | null
   overdue: number
+  findings: number
   grade: string
+  score: number | null
+  score_parts: ScorePart[]
+  grade_reason: string
 }
 
 /** The monthly and quarterly statistics (interface.md "report"). */
@@ -61,8 +77,20 @@ export interface Report {
   visitors_received: number
   problems_found: number
   problems_solved: number
+  problems_found_closed: number
+  /** 销号旧账: found before the period, closed in it. */
+  problems_closed_old: number
+  rectification_rate: number | null
+  rectification_rate_definition: string
   needs: number
   units: ReportUnitRow[]
+}
+
+/** A rate 0..1 as `87.5%`, or `—` when there is none. */
+export function percent(rate: number | null | undefined): string {
+  if (rate === null || rate === undefined) return '—'
+  const p = Math.round(rate * 1000) / 10
+  return `${p}%`
 }
 
 export interface ProblemBreakdown {
