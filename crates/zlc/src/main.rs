@@ -589,6 +589,14 @@ async fn import(
                     written.join("，")
                 );
             }
+            if s.sections_added > 0 {
+                println!(
+                    "{}科室 {}：{}",
+                    if s.dry_run { "将新增" } else { "新增" },
+                    s.sections_added,
+                    s.sections_added_names.join("、")
+                );
+            }
             Ok(0)
         }
         Err(zlc_server::error::ApiError::Rows(rows)) => {

@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::io::Cursor;
 use zlc_domain::campaign::plan::HalfDay;
-use zlc_domain::kinds::{ActivityKind, Mode};
+use zlc_domain::kinds::{ActivityKind, Mode, ProblemStatus};
 use zlc_domain::ledger::ProblemSource;
 use zlc_domain::period::Period;
 use zlc_domain::sheets::{
@@ -108,6 +108,11 @@ fn ledger_row(
         measures: measures.map(str::to_string),
         done_on: done,
         section: section.map(str::to_string),
+        slot: None,
+        deadline: None,
+        status: None,
+        unit: None,
+        seq: Default::default(),
     }
 }
 
@@ -186,7 +191,7 @@ fn sample_ledger() -> Vec<u8> {
             "企业开办",
             Mode::SelfService,
             Some("证明材料重复提交"),
-            Some("推行告知承诺制"),
+            Some("推行告知承诺制，取消营业执照复印件等2项证明材料"),
             Some(ago(10)),
             Some("审批科"),
         ))
@@ -217,7 +222,7 @@ fn sample_ledger() -> Vec<u8> {
             ago(12),
             person("李明", "分管副局长"),
             "不动产登记",
-            Mode::Inspect,
+            Mode::Accompany,
             Some("窗口少、排队长"),
             None,
             None,
@@ -390,7 +395,7 @@ async fn a_bad_ledger_names_every_row_and_writes_nothing() {
     assert_eq!(errors[0]["field"], "row 6, column 责任科室");
     let msg = errors[0]["message"].as_str().expect("message");
     assert!(
-        msg.contains("科室「审批股」不存在") && msg.contains("审批科"),
+        msg.contains("科室「审批股」与已有的科室「审批科」只差一个字"),
         "{msg}"
     );
     assert_eq!(count(&o.app, "problems").await, 0);
@@ -447,7 +452,7 @@ async fn a_bad_ledger_names_every_row_and_writes_nothing() {
             "排队长",
             "",
             "",
-            "不存在科",
+            "审批股",
         ],
     ]
     .iter()
@@ -590,7 +595,11 @@ async fn what_is_imported_exports_in_the_seed_layout() {
             ]
         );
         assert_eq!(rows[0].done_on, Some(ago(10)));
-        assert_eq!(rows[1].done_on, Some(ahead(30)));
+        assert_eq!(rows[0].status, Some(ProblemStatus::Closed));
+        // 整改完成时间 is for closed rows; the deadline of one under way has its own column.
+        assert_eq!(rows[1].done_on, None);
+        assert_eq!(rows[1].deadline, Some(ahead(30)));
+        assert_eq!(rows[1].status, Some(ProblemStatus::InProgress));
         assert_eq!(rows[3].section.as_deref(), Some("综合服务科"));
         assert_eq!(
             back.sheets[0].meta.unit.as_deref(),
@@ -641,6 +650,7 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
                 person: person("张三", "局长"),
                 phone: Some("18300001234".into()),
                 note: None,
+                unit: None,
             })
             .expect("row");
             w.schedule(&ScheduleEntry {
@@ -650,6 +660,7 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
                 person: person("周七", "审批科科长"),
                 phone: Some("18300005678".into()),
                 note: Some("带班".into()),
+                unit: None,
             })
             .expect("row");
         },
@@ -734,6 +745,11 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
                     measures: None,
                     done_on: None,
                     section: None,
+                    slot: None,
+                    deadline: None,
+                    status: None,
+                    unit: None,
+                    seq: Default::default(),
                 })
                 .expect("row");
             }
@@ -746,6 +762,11 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
                 measures: None,
                 done_on: None,
                 section: None,
+                slot: None,
+                deadline: None,
+                status: None,
+                unit: None,
+                seq: Default::default(),
             })
             .expect("row");
         },
@@ -794,10 +815,12 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
             mode: Some(Mode::Proxy),
             problem: Some("窗口少、排队长".into()),
             need: Some("延长午间服务".into()),
-            measure: Some("增设2个窗口".into()),
+            measure: Some("将窗口由2个增加到4个，高峰时段启用弹性窗口".into()),
             deadline: Some(ago(1)),
             effect: Some("等候由40分钟缩短至10分钟".into()),
             note: None,
+            status: None,
+            repeat: 0,
         })
         .expect("row");
         w.lists(&ListsEntry {
@@ -811,6 +834,8 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
             deadline: None,
             effect: None,
             note: None,
+            status: None,
+            repeat: 0,
         })
         .expect("row");
     });
@@ -829,8 +854,11 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
         (json!(2), json!(1), json!(2), json!(1)),
         "{s}"
     );
+    // 体验内容 is the item experienced: the unit gains both, and its walks count them.
+    assert_eq!(s["items_added"], 2, "{s}");
     let p = o.la.json("/api/v1/problems?q=窗口少").await;
     assert_eq!(p["items"][0]["status"], "closed");
+    assert!(p["items"][0]["item_id"].is_i64(), "{}", p["items"][0]);
     assert_eq!(p["items"][0]["closed_on"], ago(1).to_string());
     // A mode the local policy does not use is refused by name.
     let lm2 = SheetMeta {
@@ -849,6 +877,8 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
             deadline: None,
             effect: None,
             note: None,
+            status: None,
+            repeat: 0,
         })
         .expect("row");
     });
@@ -876,6 +906,7 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
                     section: Some("审批科".into()),
                     contact: None,
                     note: None,
+                    unit: None,
                 })
                 .expect("row");
                 w.item(&zlc_domain::sheets::ItemEntry {
@@ -888,6 +919,7 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
                     section: None,
                     contact: None,
                     note: None,
+                    unit: None,
                 })
                 .expect("row");
             },
@@ -902,9 +934,10 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
     .json()
     .await
     .expect("json");
+    // 企业开办 came with the 三个清单 above, without its type: now it has one.
     assert_eq!(
         (s["items"].clone(), s["items_updated"].clone()),
-        (json!(2), json!(0)),
+        (json!(1), json!(1)),
         "{s}"
     );
     let s: Value = upload(
@@ -1021,7 +1054,7 @@ async fn statistics_and_the_notice_come_from_records_each_figure_drills_down_to(
             "企业开办",
             Mode::SelfService,
             Some("证明材料重复提交"),
-            Some("推行告知承诺制"),
+            Some("推行告知承诺制，取消营业执照复印件等2项证明材料"),
             Some(this_year(10)),
             None,
         ))
@@ -1041,7 +1074,7 @@ async fn statistics_and_the_notice_come_from_records_each_figure_drills_down_to(
             this_year(12),
             person("李明", "分管副局长"),
             "不动产登记",
-            Mode::Inspect,
+            Mode::Accompany,
             Some("灭火器摆放不规范"),
             None,
             None,
@@ -1072,6 +1105,11 @@ async fn statistics_and_the_notice_come_from_records_each_figure_drills_down_to(
                 measures: None,
                 done_on: None,
                 section: None,
+                slot: None,
+                deadline: None,
+                status: None,
+                unit: None,
+                seq: Default::default(),
             })
             .expect("row");
         },
@@ -1104,6 +1142,8 @@ async fn statistics_and_the_notice_come_from_records_each_figure_drills_down_to(
             deadline: Some(this_year(1)),
             effect: Some("群众平均等候时间由40分钟缩短至10分钟".into()),
             note: None,
+            status: None,
+            repeat: 0,
         })
         .expect("row");
     });
