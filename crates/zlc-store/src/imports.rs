@@ -67,6 +67,9 @@ pub struct ImportSummary {
     /// Rows whose records were all there already (imported before).
     pub unchanged: u64,
     pub activities: u64,
+    /// Activities already there that the table told more of (the people a
+    /// sitting received).
+    pub activities_updated: u64,
     pub problems: u64,
     pub needs: u64,
     pub measures: u64,
@@ -330,6 +333,8 @@ struct UnitCtx {
     items: HashMap<String, (i64, String)>,
     /// Keys of the unit's records, imported before or derived from them.
     keys: HashMap<&'static str, HashMap<String, i64>>,
+    /// The window statistics: the people each sitting already there received.
+    visitors: HashMap<i64, i64>,
 }
 
 /// The table being read, as far as the import has it.
@@ -343,9 +348,6 @@ struct Current {
     tree: UnitTree,
     /// The registry of each unit the rows named so far.
     units: HashMap<i64, UnitCtx>,
-    /// Items anywhere below the table's unit by name, loaded when a row names
-    /// an item its own unit and ancestors lack: (id, the item's unit path).
-    wide_items: Option<HashMap<String, Vec<(i64, String)>>>,
     /// Rows kept until the table ends: the unit list (parents come in any
     /// order) and 三个清单 (its lines above decide every row).
     held: Option<Entries>,
@@ -390,6 +392,9 @@ pub struct ImportRun<'a> {
     created_items: Vec<i64>,
     updated_items: Vec<i64>,
     created_units: Vec<i64>,
+    /// Items looked up by name across the import's reach: the one item of
+    /// that name, or `None` when there are none or several.
+    wide_items: HashMap<String, Option<(i64, String)>>,
 }
 
 /// A row's key as stored (`import_key`): the first 16 bytes of its SM3
@@ -518,6 +523,7 @@ impl Store {
             created_items: Vec::new(),
             updated_items: Vec::new(),
             created_units: Vec::new(),
+            wide_items: HashMap::new(),
         };
         Ok(run)
     }
@@ -553,7 +559,6 @@ impl ImportRun<'_> {
             unit: None,
             tree: UnitTree::default(),
             units: HashMap::new(),
-            wide_items: None,
             held: None,
             sittings: HashMap::new(),
         };
@@ -872,13 +877,16 @@ impl ImportRun<'_> {
                 .await?;
             keys.insert(table, rows.into_iter().collect());
         }
-        self.derived_keys(unit.id, &unit.path, &mut keys).await?;
+        let mut visitors = HashMap::new();
+        self.derived_keys(unit.id, &unit.path, &mut keys, &mut visitors)
+            .await?;
         Ok(UnitCtx {
             region: region_of(&unit.path).unwrap_or(unit.id),
             unit,
             officials,
             items,
             keys,
+            visitors,
         })
     }
 
@@ -892,6 +900,7 @@ impl ImportRun<'_> {
         unit: i64,
         path: &str,
         keys: &mut HashMap<&'static str, HashMap<String, i64>>,
+        visitors: &mut HashMap<i64, i64>,
     ) -> Result<()> {
         let kinds: &[&str] = match self.req.kind {
             SheetKind::Ledger => &["walk", "window", "inspect"],
@@ -928,13 +937,14 @@ impl ImportRun<'_> {
             String,
             Option<String>,
             Option<String>,
+            i64,
             Option<String>,
         );
         let acts: Vec<Row> = self
             .tx
             .fetch_all(
                 &format!(
-                    "SELECT a.id, a.date, a.kind, a.mode, a.place, a.content, \
+                    "SELECT a.id, a.date, a.kind, a.mode, a.place, a.content, a.visitors, \
                      (SELECT o.name FROM activity_officials ao JOIN officials o ON o.id = ao.official_id WHERE ao.activity_id = a.id ORDER BY o.id LIMIT 1) \
                      FROM activities a WHERE a.unit_path = $2 AND a.unit_id = $1 AND a.status = 'filed' AND a.kind IN ({}) ORDER BY a.date, a.id",
                     marks.join(", ")
@@ -952,37 +962,56 @@ impl ImportRun<'_> {
             }
         }
         let mut walks = WalkCounter::default();
-        let mut by_activity: HashMap<i64, String> = HashMap::new();
-        for (id, date, kind, mode, place, content, official) in acts {
+        // Each activity's keys: as this table writes it, and, for one that
+        // came through another table lacking this table's column (a
+        // sitting without items, a walk without a place), the key that
+        // leaves that column out.
+        let mut by_activity: HashMap<i64, Vec<String>> = HashMap::new();
+        for (id, date, kind, mode, place, content, seen, official) in acts {
             let who = official.unwrap_or_default();
-            let items = rowkeys::items_key(
-                names.get(&id).map(Vec::as_slice).unwrap_or(&[]),
-                content.as_deref(),
-            );
-            let key = match self.req.kind {
+            let listed = names.get(&id).map(Vec::as_slice).unwrap_or(&[]);
+            let items = rowkeys::items_key(listed, content.as_deref());
+            let place = place.filter(|p| !p.is_empty());
+            let mut own = Vec::new();
+            match self.req.kind {
                 SheetKind::Ledger => {
                     let form = crate::exports::ledger_mode(&mode).code();
                     let base = rowkeys::ledger_walk(&date, &who, &items, form, 0);
                     let walk = walks.next(&date, base);
-                    rowkeys::ledger_walk(&date, &who, &items, form, walk)
+                    own.push(rowkeys::ledger_walk(&date, &who, &items, form, walk));
+                    if items.is_empty() {
+                        own.push(rowkeys::ledger_walk(&date, &who, rowkeys::ANY, form, 0));
+                    }
                 }
                 SheetKind::WindowStats => {
                     let walk = walks.next(&date, rowkeys::window_sitting(&date, &who, 0));
-                    rowkeys::window_sitting(&date, &who, walk)
+                    own.push(rowkeys::window_sitting(&date, &who, walk));
+                    visitors.insert(id, seen);
                 }
-                _ => rowkeys::lists_activity(
-                    &date,
-                    &who,
-                    &kind,
-                    place.as_deref().filter(|p| !p.is_empty()).unwrap_or("—"),
-                    &items,
-                ),
+                _ => {
+                    own.push(rowkeys::lists_activity(
+                        &date,
+                        &who,
+                        &kind,
+                        place.as_deref().unwrap_or("—"),
+                        &items,
+                    ));
+                    if place.is_none() {
+                        own.push(rowkeys::lists_activity(
+                            &date,
+                            &who,
+                            &kind,
+                            rowkeys::ANY,
+                            &items,
+                        ));
+                    }
+                }
             };
-            keys.entry("activities")
-                .or_default()
-                .entry(hashed(&key))
-                .or_insert(id);
-            by_activity.insert(id, key);
+            let k = keys.entry("activities").or_default();
+            for key in &own {
+                k.entry(hashed(key)).or_insert(id);
+            }
+            by_activity.insert(id, own);
         }
         let lists = self.req.kind == SheetKind::Lists;
         let rows: Vec<(i64, i64, String, Option<String>)> = self
@@ -995,25 +1024,27 @@ impl ImportRun<'_> {
             .await?;
         let mut repeats = RepeatCounter::default();
         for (id, activity, text, measures) in rows {
-            let Some(akey) = by_activity.get(&activity) else {
+            let Some(akeys) = by_activity.get(&activity) else {
                 continue;
             };
             let n = repeats.next(activity, &text);
-            let key = if lists {
-                format!("{akey}|p|{text}{}", Seq::suffix(n))
-            } else {
-                rowkeys::problem(akey, &text, n)
-            };
-            keys.entry("problems")
-                .or_default()
-                .entry(hashed(&key))
-                .or_insert(id);
-            // 三个清单 writes a problem's measures as its 解决措施.
-            if lists && let Some(m) = measures {
-                keys.entry("measures")
+            for akey in akeys {
+                let key = if lists {
+                    format!("{akey}|p|{text}{}", Seq::suffix(n))
+                } else {
+                    rowkeys::problem(akey, &text, n)
+                };
+                keys.entry("problems")
                     .or_default()
-                    .entry(hashed(&format!("{akey}|m|{m}")))
-                    .or_insert(0);
+                    .entry(hashed(&key))
+                    .or_insert(id);
+                // 三个清单 writes a problem's measures as its 解决措施.
+                if lists && let Some(m) = &measures {
+                    keys.entry("measures")
+                        .or_default()
+                        .entry(hashed(&format!("{akey}|m|{m}")))
+                        .or_insert(0);
+                }
             }
         }
         if lists {
@@ -1030,7 +1061,7 @@ impl ImportRun<'_> {
                     .await?;
                 let k = keys.entry(table).or_default();
                 for (id, activity, text) in rows {
-                    if let Some(akey) = by_activity.get(&activity) {
+                    for akey in by_activity.get(&activity).into_iter().flatten() {
                         k.entry(hashed(&format!("{akey}|{tag}|{text}")))
                             .or_insert(id);
                     }
@@ -1228,34 +1259,41 @@ impl ImportRun<'_> {
         if let Some(found) = self.unit_ctx(c, unit).await?.items.get(name) {
             return Ok(found.clone());
         }
-        if c.wide_items.is_none()
-            && let Some(top) = c
-                .unit
-                .and_then(|t| c.tree.units.get(&t))
-                .map(|t| t.path.clone())
-        {
-            let mut a = Vec::new();
-            let cond = Scope::subtree(top).condition("u.path", &mut a);
-            let rows: Vec<(i64, String, String)> = self
-                .tx
-                .fetch_all(
-                    &format!("SELECT i.id, i.name, u.path FROM items i JOIN units u ON u.id = i.unit_id WHERE {cond} ORDER BY i.id"),
-                    a,
-                )
-                .await?;
-            let mut wide: HashMap<String, Vec<(i64, String)>> = HashMap::new();
-            for (id, n, path) in rows {
-                wide.entry(n).or_default().push((id, path));
+        // The one item of that name anywhere the import may reach (a
+        // street's hotline shift handles departments' items).
+        let found = match self.wide_items.get(name) {
+            Some(f) => f.clone(),
+            None => {
+                let scope = match self.req.unit {
+                    Some(_) => c
+                        .unit
+                        .and_then(|t| c.tree.units.get(&t))
+                        .map(|t| Scope::subtree(t.path.clone()))
+                        .unwrap_or(Scope {
+                            path: self.scope.path.clone(),
+                        }),
+                    None => Scope {
+                        path: self.scope.path.clone(),
+                    },
+                };
+                let mut a = args![name];
+                let cond = scope.condition("u.path", &mut a);
+                let rows: Vec<(i64, String)> = self
+                    .tx
+                    .fetch_all(
+                        &format!("SELECT i.id, u.path FROM items i JOIN units u ON u.id = i.unit_id WHERE i.name = $1 AND {cond} ORDER BY i.id LIMIT 2"),
+                        a,
+                    )
+                    .await?;
+                let one = match rows.as_slice() {
+                    [one] => Some(one.clone()),
+                    _ => None,
+                };
+                self.wide_items.insert(name.to_string(), one.clone());
+                one
             }
-            c.wide_items = Some(wide);
-        }
-        if let Some([one]) = c
-            .wide_items
-            .as_ref()
-            .and_then(|w| w.get(name))
-            .map(Vec::as_slice)
-        {
-            let one = one.clone();
+        };
+        if let Some(one) = found {
             self.unit_ctx(c, unit)
                 .await?
                 .items
@@ -1276,11 +1314,8 @@ impl ImportRun<'_> {
         self.created_items.push(id);
         let path = u.unit.path.clone();
         u.items.insert(name.to_string(), (id, path.clone()));
-        if let Some(w) = c.wide_items.as_mut() {
-            w.entry(name.to_string())
-                .or_default()
-                .push((id, path.clone()));
-        }
+        // Another unit of the table naming it would now find two: its own is made.
+        self.wide_items.insert(name.to_string(), None);
         Ok((id, path))
     }
 
@@ -1693,7 +1728,7 @@ impl ImportRun<'_> {
                 continue;
             };
             let names = r.item.as_deref().map(item_names).unwrap_or_default();
-            let akey = rowkeys::ledger_walk(
+            let mut akey = rowkeys::ledger_walk(
                 &d(r.date),
                 &r.person.name,
                 &rowkeys::items_key(&names, None),
@@ -1701,7 +1736,21 @@ impl ImportRun<'_> {
                 r.seq.walk,
             );
             let u = self.unit_ctx(c, unit).await?;
-            let known_walk = Self::known(u, "activities", &akey);
+            let mut known_walk = Self::known(u, "activities", &akey);
+            if known_walk.is_none() && r.seq.walk == 0 {
+                // A sitting the window statistics brought, without its items.
+                let any = rowkeys::ledger_walk(
+                    &d(r.date),
+                    &r.person.name,
+                    rowkeys::ANY,
+                    r.mode.code(),
+                    0,
+                );
+                if let Some(id) = Self::known(u, "activities", &any) {
+                    known_walk = Some(id);
+                    akey = any;
+                }
+            }
             let pkey = r
                 .problem
                 .as_ref()
@@ -1826,11 +1875,38 @@ impl ImportRun<'_> {
             let known_sitting = Self::known(u, "activities", &akey);
             let known_problem = pkey.as_ref().and_then(|k| Self::known(u, "problems", k));
             let sitting_key = format!("{unit}|{akey}");
+            // A sitting already there (the ledger brings sittings without
+            // the people received) takes the table's figure when larger.
+            let mut raised = false;
+            if let Some(id) = known_sitting
+                && let Some(had) = u.visitors.get(&id).copied()
+                && received > had
+                && self.errors.is_empty()
+            {
+                let f = self
+                    .flows
+                    .entry((
+                        u.unit.path.clone(),
+                        stats::month_key(&d(r.date))?,
+                        "window".into(),
+                    ))
+                    .or_default();
+                *f = f.plus(Flow {
+                    visitors: received - had,
+                    ..Flow::ZERO
+                });
+                u.visitors.insert(id, received);
+                self.raised.insert(id, received);
+                self.sum.activities_updated += 1;
+                raised = true;
+            }
             if known_sitting.is_some()
                 && (pkey.is_none() || known_problem.is_some())
                 && !c.sittings.contains_key(&sitting_key)
             {
-                self.sum.unchanged += 1;
+                if !raised {
+                    self.sum.unchanged += 1;
+                }
                 continue;
             }
             let place = self
@@ -1980,13 +2056,25 @@ impl ImportRun<'_> {
                 Vec::new()
             };
             let place = r.place.trim();
-            let akey = rowkeys::lists_activity(
-                &d(date),
-                &person.name,
-                kind.code(),
-                place,
-                &rowkeys::items_key(&names, Some(&r.content)),
-            );
+            let items_key = rowkeys::items_key(&names, Some(&r.content));
+            let mut akey =
+                rowkeys::lists_activity(&d(date), &person.name, kind.code(), place, &items_key);
+            {
+                // A walk the ledger brought, without its place.
+                let u = self.unit_ctx(c, unit).await?;
+                let any = rowkeys::lists_activity(
+                    &d(date),
+                    &person.name,
+                    kind.code(),
+                    rowkeys::ANY,
+                    &items_key,
+                );
+                if Self::known(u, "activities", &akey).is_none()
+                    && Self::known(u, "activities", &any).is_some()
+                {
+                    akey = any;
+                }
+            }
             let pkey = r
                 .problem
                 .as_ref()
@@ -2336,11 +2424,7 @@ impl ImportRun<'_> {
                 let u = self.unit_ctx(c, unit).await?;
                 u.items
                     .insert(r.name.trim().to_string(), (id, unit_path.clone()));
-                if let Some(w) = c.wide_items.as_mut() {
-                    w.entry(r.name.trim().to_string())
-                        .or_default()
-                        .push((id, unit_path));
-                }
+                self.wide_items.remove(r.name.trim());
             }
         }
         Ok(())

@@ -172,6 +172,12 @@ pub fn items_key(items: &[String], content: Option<&str>) -> String {
     v.join("、")
 }
 
+/// What a key says of a column the record's own table did not have (the
+/// items of a sitting that came through the window statistics, the place
+/// of a walk that came through the ledger): a row of another table that
+/// has the column matches it whatever it says there.
+pub const ANY: &str = "*";
+
 /// The key of a walk of the ledger: `date|official|items|form`, with the
 /// walk's number among those of the day that look alike.
 pub fn ledger_walk(date: &str, who: &str, items: &str, form: &str, walk: u32) -> String {

@@ -566,6 +566,7 @@ async fn import(
             );
             let parts = [
                 ("活动", s.activities),
+                ("更新活动", s.activities_updated),
                 ("问题", s.problems),
                 ("需求", s.needs),
                 ("措施", s.measures),
