@@ -497,10 +497,26 @@ pub struct ListsEntry {
     pub note: Option<String>,
     /// 整改状态 (zlc's trailing column).
     pub status: Option<ProblemStatus>,
-    /// Earlier rows of the table at the same place, with the same 体验内容
-    /// and the same problem: rows of one place and 体验内容 are one activity,
-    /// and a problem written twice there is two problems.
-    pub repeat: u32,
+    /// Rows of one place and 体验内容 are one activity, unless 备注 says
+    /// `第2次` (a later activity there that day): `walk` counts those, and
+    /// `repeat` the earlier rows of the same activity with the same problem.
+    pub seq: Seq,
+}
+
+/// The walk a 三个清单 row's 备注 says it is: `第2次` (or 第2次体验…) is the
+/// second (1, 0-based), nothing the first.
+pub fn walk_of_note(note: Option<&str>) -> u32 {
+    let Some(n) = note else { return 0 };
+    let Some(at) = n.find('第') else { return 0 };
+    let rest = &n[at + '第'.len_utf8()..];
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    match (
+        digits.parse::<u32>(),
+        rest[digits.len()..].starts_with('次'),
+    ) {
+        (Ok(k), true) if k > 1 => k - 1,
+        _ => 0,
+    }
 }
 
 /// 单位名单 row.
@@ -676,6 +692,11 @@ mod tests {
         assert!(item_names(" \n ").is_empty());
         assert_eq!(walk_label(0), None);
         assert_eq!(walk_label(1).as_deref(), Some("第2次"));
+        assert_eq!(walk_of_note(Some("第2次")), 1);
+        assert_eq!(walk_of_note(Some("同日第3次体验")), 2);
+        assert_eq!(walk_of_note(Some("第1次")), 0);
+        assert_eq!(walk_of_note(Some("第二次")), 0);
+        assert_eq!(walk_of_note(None), 0);
         assert_eq!(Seq::suffix(0), "");
         assert_eq!(Seq::suffix(2), "#3");
     }

@@ -20,7 +20,7 @@ use zlc_domain::registry::{HandlingMode, ItemType, ServiceObject, UnitCategory, 
 use zlc_domain::sheets::{
     Entries, ItemEntry, LEDGER_FORMS, LedgerEntry, ListsEntry, PersonRef, RowError, ScheduleEntry,
     Seq, Sheet, SheetKind, SheetMeta, UnitEntry, WINDOW_SOURCES, WindowStatEntry, found_nothing,
-    split_cause,
+    split_cause, walk_of_note,
 };
 
 /// One row of a table, parsed.
@@ -538,16 +538,18 @@ impl Table {
                 e.seq = self.count(base, e.slot.clone(), same, e.problem.is_none());
             }
             Some(Entry::Lists(e)) => {
-                // Rows at one place with one 体验内容 are one activity; the
-                // same problem written twice there is two problems.
+                // Rows at one place with one 体验内容 are one activity (a
+                // later one that day says 第2次 in 备注); the same problem
+                // written twice there is two problems.
+                let walk = walk_of_note(e.note.as_deref());
                 let key = format!(
-                    "{}\u{1f}{}\u{1f}{}",
+                    "{}\u{1f}{}\u{1f}{walk}\u{1f}{}",
                     e.place,
                     e.content,
                     e.problem.as_deref().unwrap_or("")
                 );
                 let n = self.repeats.entry(key).or_insert(0);
-                e.repeat = *n;
+                e.seq = Seq { walk, repeat: *n };
                 *n += 1;
             }
             _ => {
@@ -986,7 +988,7 @@ impl RowReader<'_> {
             effect: self.text("整改效果").filter(|t| !found_nothing(t)),
             note: self.text("备注"),
             status: self.status(errors),
-            repeat: 0,
+            seq: Seq::default(),
         })
     }
 

@@ -672,7 +672,7 @@ fn what_zlc_writes_reads_back_as_it_was() {
         effect: Some("等候时间由40分钟缩短至10分钟".into()),
         note: None,
         status: None,
-        repeat: 0,
+        seq: Default::default(),
     }];
     let (back, entries) = round_trip(SheetKind::Lists, &lm, |w| w.lists(&lists[0]).expect("row"));
     assert_eq!(back.unit, lm.unit);
@@ -720,7 +720,7 @@ fn three_lists_come_one_table_per_sheet() {
             effect: None,
             note: None,
             status: None,
-            repeat: 0,
+            seq: Default::default(),
         })
         .expect("row");
         w.end(&m).expect("end");

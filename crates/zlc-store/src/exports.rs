@@ -350,7 +350,9 @@ impl Store {
         for a in acts {
             let Some(d) = date(&a.date) else { continue };
             let who = a.official.clone().unwrap_or_default();
-            let names = items.remove(&a.id).unwrap_or_default();
+            // Items by name, so that the cell reads the same in any database.
+            let mut names = items.remove(&a.id).unwrap_or_default();
+            names.sort();
             let form = ledger_mode(&a.mode);
             let base = rowkeys::ledger_walk(
                 &a.date,
@@ -488,6 +490,7 @@ impl Store {
     ) -> Result<Vec<(ListsTable, Vec<ListsEntry>)>> {
         let mut tables: Vec<(ListsTable, Vec<ListsEntry>)> = Vec::new();
         let mut index: HashMap<ListsTable, usize> = HashMap::new();
+        let mut walks: HashMap<(usize, Option<String>, String), u32> = HashMap::new();
         let mut after: Cursor = None;
         loop {
             let acts = self
@@ -522,7 +525,8 @@ impl Store {
                     tables.push((key, Vec::new()));
                     tables.len() - 1
                 });
-                let names = items.remove(&a.id).unwrap_or_default();
+                let mut names = items.remove(&a.id).unwrap_or_default();
+                names.sort();
                 let content = if names.is_empty() {
                     a.content.clone().unwrap_or_default()
                 } else {
@@ -531,16 +535,22 @@ impl Store {
                 let probs = probs.remove(&a.id).unwrap_or_default();
                 let needs = needs.remove(&a.id).unwrap_or_default();
                 let mut repeats = RepeatCounter::default();
+                // A later activity of the table at the same place with the
+                // same 体验内容 says so in 备注.
+                let place = a.place.clone().filter(|s| !s.is_empty());
+                let walk = {
+                    let n = walks
+                        .entry((at, place.clone(), content.clone()))
+                        .or_insert(0);
+                    *n += 1;
+                    *n - 1
+                };
                 for i in 0..probs.len().max(needs.len()).max(1) {
                     let p = probs.get(i);
                     let closed = p.filter(|p| p.status == "closed");
                     tables[at].1.push(ListsEntry {
                         row: 0,
-                        place: a
-                            .place
-                            .clone()
-                            .filter(|s| !s.is_empty())
-                            .unwrap_or_else(|| "—".into()),
+                        place: place.clone().unwrap_or_else(|| "—".into()),
                         content: content.clone(),
                         mode: Mode::parse(&a.mode),
                         problem: p.map(|p| p.description.clone()),
@@ -549,9 +559,12 @@ impl Store {
                         // 完成时限: the day a closed problem closed, else its deadline.
                         deadline: p.and_then(|p| p.done_on().or(p.deadline())),
                         effect: closed.and_then(|p| p.effect.clone()),
-                        note: None,
-                        status: p.and_then(ProbRow::status),
-                        repeat: p.map_or(0, |p| repeats.next(a.id, &p.description)),
+                        note: walk_label(walk),
+                        status: p.and_then(|p| p.status()),
+                        seq: Seq {
+                            walk,
+                            repeat: p.map_or(0, |p| repeats.next(a.id, &p.description)),
+                        },
                     });
                 }
             }

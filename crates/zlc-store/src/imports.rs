@@ -71,6 +71,9 @@ pub struct ImportSummary {
     /// sitting received).
     pub activities_updated: u64,
     pub problems: u64,
+    /// Problems already there that the table told more of (the source of a
+    /// problem the ledger brought).
+    pub problems_updated: u64,
     pub needs: u64,
     pub measures: u64,
     pub plans: u64,
@@ -962,6 +965,7 @@ impl ImportRun<'_> {
             }
         }
         let mut walks = WalkCounter::default();
+        let mut placeless = WalkCounter::default();
         // Each activity's keys: as this table writes it, and, for one that
         // came through another table lacking this table's column (a
         // sitting without items, a walk without a place), the key that
@@ -989,21 +993,19 @@ impl ImportRun<'_> {
                     visitors.insert(id, seen);
                 }
                 _ => {
-                    own.push(rowkeys::lists_activity(
+                    let base = rowkeys::lists_activity(
                         &date,
                         &who,
                         &kind,
                         place.as_deref().unwrap_or("—"),
                         &items,
-                    ));
+                    );
+                    let walk = walks.next(&date, base.clone());
+                    own.push(format!("{base}{}", Seq::suffix(walk)));
                     if place.is_none() {
-                        own.push(rowkeys::lists_activity(
-                            &date,
-                            &who,
-                            &kind,
-                            rowkeys::ANY,
-                            &items,
-                        ));
+                        let any = rowkeys::lists_activity(&date, &who, &kind, rowkeys::ANY, &items);
+                        let walk = placeless.next(&date, any.clone());
+                        own.push(format!("{any}{}", Seq::suffix(walk)));
                     }
                 }
             };
@@ -1900,6 +1902,27 @@ impl ImportRun<'_> {
                 self.sum.activities_updated += 1;
                 raised = true;
             }
+            // A problem the ledger brought (it has no 问题来源 column) takes
+            // the source the statistics name.
+            if let (Some(id), Some((source, _)), true) =
+                (known_problem, &r.problem, self.errors.is_empty())
+                && matches!(
+                    source,
+                    ProblemSource::Public | ProblemSource::Staff | ProblemSource::SelfCheck
+                )
+            {
+                let n = self
+                    .tx
+                    .execute(
+                        "UPDATE problems SET source = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND source = $4",
+                        args![source.code(), self.now, id, ProblemSource::Walk.code()],
+                    )
+                    .await?;
+                if n > 0 {
+                    self.sum.problems_updated += 1;
+                    raised = true;
+                }
+            }
             if known_sitting.is_some()
                 && (pkey.is_none() || known_problem.is_some())
                 && !c.sittings.contains_key(&sitting_key)
@@ -2057,28 +2080,49 @@ impl ImportRun<'_> {
             };
             let place = r.place.trim();
             let items_key = rowkeys::items_key(&names, Some(&r.content));
-            let mut akey =
-                rowkeys::lists_activity(&d(date), &person.name, kind.code(), place, &items_key);
+            let walk = Seq::suffix(r.seq.walk);
+            let mut akey = format!(
+                "{}{walk}",
+                rowkeys::lists_activity(&d(date), &person.name, kind.code(), place, &items_key)
+            );
             {
                 // A walk the ledger brought, without its place.
                 let u = self.unit_ctx(c, unit).await?;
-                let any = rowkeys::lists_activity(
-                    &d(date),
-                    &person.name,
-                    kind.code(),
-                    rowkeys::ANY,
-                    &items_key,
+                let any = format!(
+                    "{}{walk}",
+                    rowkeys::lists_activity(
+                        &d(date),
+                        &person.name,
+                        kind.code(),
+                        rowkeys::ANY,
+                        &items_key,
+                    )
                 );
                 if Self::known(u, "activities", &akey).is_none()
-                    && Self::known(u, "activities", &any).is_some()
+                    && let Some(id) = Self::known(u, "activities", &any)
                 {
                     akey = any;
+                    // It takes the place and the way of walking this table names
+                    // (the ledger writes 代理办 as 陪同办 and has no place).
+                    if self.errors.is_empty() && mode.kind() == kind && place != "—" {
+                        let n = self
+                            .tx
+                            .execute(
+                                "UPDATE activities SET place = $1, mode = $2, version = version + 1, updated_at = $3 \
+                                 WHERE id = $4 AND (place IS NULL OR place = '')",
+                                args![place, mode.code(), self.now, id],
+                            )
+                            .await?;
+                        if n > 0 {
+                            self.sum.activities_updated += 1;
+                        }
+                    }
                 }
             }
             let pkey = r
                 .problem
                 .as_ref()
-                .map(|t| format!("{akey}|p|{t}{}", Seq::suffix(r.repeat)));
+                .map(|t| format!("{akey}|p|{t}{}", Seq::suffix(r.seq.repeat)));
             let u = self.unit_ctx(c, unit).await?;
             let known_activity = Self::known(u, "activities", &akey);
             let known_problem = pkey.as_ref().and_then(|k| Self::known(u, "problems", k));
@@ -2088,12 +2132,34 @@ impl ImportRun<'_> {
             let known_measure = measure_key
                 .as_ref()
                 .is_some_and(|k| Self::known(u, "measures", k).is_some());
+            // A problem the ledger brought (it has no 整改效果 column) takes
+            // the effect this table writes, checked as the close form checks it.
+            let mut told_more = false;
+            if let (Some(id), Some(effect)) = (known_problem, &r.effect) {
+                if let Err(e) = check_rectification_texts(self.req.policy, None, Some(effect)) {
+                    self.err(&sheet, RowError::new(r.row, "整改效果", e.message));
+                } else if self.errors.is_empty() {
+                    let n = self
+                        .tx
+                        .execute(
+                            "UPDATE problems SET effect = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND effect IS NULL",
+                            args![effect, self.now, id],
+                        )
+                        .await?;
+                    if n > 0 {
+                        self.sum.problems_updated += 1;
+                        told_more = true;
+                    }
+                }
+            }
             if known_activity.is_some()
                 && (pkey.is_none() || known_problem.is_some())
                 && (need_key.is_none() || known_need.is_some())
                 && (measure_key.is_none() || known_measure)
             {
-                self.sum.unchanged += 1;
+                if !told_more {
+                    self.sum.unchanged += 1;
+                }
                 continue;
             }
             if known_activity.is_none() {

@@ -568,6 +568,7 @@ async fn import(
                 ("活动", s.activities),
                 ("更新活动", s.activities_updated),
                 ("问题", s.problems),
+                ("更新问题", s.problems_updated),
                 ("需求", s.needs),
                 ("措施", s.measures),
                 ("计划", s.plans),

@@ -820,7 +820,7 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
             effect: Some("等候由40分钟缩短至10分钟".into()),
             note: None,
             status: None,
-            repeat: 0,
+            seq: Default::default(),
         })
         .expect("row");
         w.lists(&ListsEntry {
@@ -835,7 +835,7 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
             effect: None,
             note: None,
             status: None,
-            repeat: 0,
+            seq: Default::default(),
         })
         .expect("row");
     });
@@ -878,7 +878,7 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
             effect: None,
             note: None,
             status: None,
-            repeat: 0,
+            seq: Default::default(),
         })
         .expect("row");
     });
@@ -1143,7 +1143,7 @@ async fn statistics_and_the_notice_come_from_records_each_figure_drills_down_to(
             effect: Some("群众平均等候时间由40分钟缩短至10分钟".into()),
             note: None,
             status: None,
-            repeat: 0,
+            seq: Default::default(),
         })
         .expect("row");
     });
