@@ -1003,7 +1003,13 @@ impl ImportRun<'_> {
                     let walk = walks.next(&date, base.clone());
                     own.push(format!("{base}{}", Seq::suffix(walk)));
                     if place.is_none() {
-                        let any = rowkeys::lists_activity(&date, &who, &kind, rowkeys::ANY, &items);
+                        // The ledger's walks: no place, and the way of
+                        // walking as the ledger's mark columns say it.
+                        let form = crate::exports::ledger_mode(&mode).code();
+                        let any = format!(
+                            "{}|{form}",
+                            rowkeys::lists_activity(&date, &who, &kind, rowkeys::ANY, &items)
+                        );
                         let walk = placeless.next(&date, any.clone());
                         own.push(format!("{any}{}", Seq::suffix(walk)));
                     }
@@ -2089,14 +2095,15 @@ impl ImportRun<'_> {
                 // A walk the ledger brought, without its place.
                 let u = self.unit_ctx(c, unit).await?;
                 let any = format!(
-                    "{}{walk}",
+                    "{}|{}{walk}",
                     rowkeys::lists_activity(
                         &d(date),
                         &person.name,
                         kind.code(),
                         rowkeys::ANY,
                         &items_key,
-                    )
+                    ),
+                    crate::exports::ledger_mode(mode.code()).code()
                 );
                 if Self::known(u, "activities", &akey).is_none()
                     && let Some(id) = Self::known(u, "activities", &any)
@@ -2563,7 +2570,22 @@ impl ImportRun<'_> {
                     },
                 };
                 progress = true;
-                if parent.is_none() && self.scope.path.is_some() {
+                // A scoped account may name its own top unit (a table it
+                // exported), not add another.
+                let own_top = match (&parent, &self.scope.path) {
+                    (None, Some(_)) => {
+                        let tops: Vec<Unit> = self
+                            .tx
+                            .fetch_all(
+                                "SELECT * FROM units WHERE parent_id IS NULL AND name = $1",
+                                args![r.name.trim()],
+                            )
+                            .await?;
+                        tops.iter().any(|u| self.scope.contains(&u.path))
+                    }
+                    _ => false,
+                };
+                if parent.is_none() && self.scope.path.is_some() && !own_top {
                     self.err(
                         sheet,
                         RowError::new(r.row, "上级单位", "不能为空：只有全域账号可以添加顶级单位"),
