@@ -10,11 +10,40 @@ set -euo pipefail
 bin=${1:?usage: office-check.sh ZLC_BINARY [OUT_DIR]}
 out=${2:-target/office-check}
 
-if ! command -v soffice >/dev/null; then
-  echo "installing LibreOffice (writer, calc)" >&2
+# LibreOffice converts each kind of document with a component of its own:
+# Writer the notice (docx), Calc the tables (xlsx). A machine may have
+# soffice with only one of them (Writer alone converts no xlsx), so each is
+# checked for, by its library in soffice's program folder or its Debian
+# package, and the missing ones installed.
+has_component() { # writer|calc
+  local lib pkgs p dir
+  case "$1" in
+    writer) lib=libswlo.so; pkgs="libreoffice-writer-nogui libreoffice-writer" ;;
+    calc) lib=libsclo.so; pkgs="libreoffice-calc-nogui libreoffice-calc" ;;
+  esac
+  if command -v soffice >/dev/null; then
+    dir=$(dirname "$(readlink -f "$(command -v soffice)")")
+    [ -e "$dir/$lib" ] && return 0
+  fi
+  if command -v dpkg-query >/dev/null; then
+    for p in $pkgs; do
+      dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' && return 0
+    done
+  fi
+  return 1
+}
+missing=()
+command -v soffice >/dev/null || missing+=(libreoffice-core-nogui)
+has_component writer || missing+=(libreoffice-writer-nogui)
+has_component calc || missing+=(libreoffice-calc-nogui)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing LibreOffice components: ${missing[*]}" >&2
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq libreoffice-writer-nogui libreoffice-calc-nogui >&2
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >&2
+  for c in writer calc; do
+    has_component "$c" || { echo "LibreOffice $c is still missing after installing" >&2; exit 1; }
+  done
 fi
 
 rm -rf "$out"

@@ -8,7 +8,7 @@
 //! mode, when a ledger row is a walk that found nothing, when a
 //! rectification counts as closed.
 
-use crate::kinds::{ActivityKind, Mode, Rank};
+use crate::kinds::{ActivityKind, Mode, ProblemStatus, Rank};
 use crate::ledger::ProblemSource;
 use crate::registry::{HandlingMode, ItemType, ServiceObject, UnitCategory, UnitKind, vocab};
 use chrono::NaiveDate;
@@ -196,20 +196,71 @@ pub fn found_nothing(text: &str) -> bool {
 /// Splits `窗口少、排队长。原因：人手不足` into the problem and its cause
 /// (the text after 原因：/原因:).
 pub fn split_cause(text: &str) -> (String, Option<String>) {
-    for marker in ["原因：", "原因:"] {
+    for marker in CAUSE_MARKERS {
         if let Some(at) = text.find(marker) {
             let problem = text[..at]
                 .trim()
                 .trim_end_matches(['，', ',', '；', ';', '。'])
                 .trim();
-            let cause = text[at + marker.len()..].trim();
-            return (
-                problem.to_string(),
-                (!cause.is_empty()).then(|| cause.to_string()),
-            );
+            return (problem.to_string(), cause_text(&text[at..]));
         }
     }
     (text.trim().to_string(), None)
+}
+
+const CAUSE_MARKERS: [&str; 2] = ["原因：", "原因:"];
+
+/// 原因 as it is kept: without the 原因：/原因: that people type before it
+/// (once or more), the tables writing that prefix themselves; `None` when
+/// nothing is left.
+pub fn cause_text(text: &str) -> Option<String> {
+    let mut t = text.trim();
+    while let Some(rest) = CAUSE_MARKERS.iter().find_map(|m| t.strip_prefix(m)) {
+        t = rest.trim_start();
+    }
+    let t = t.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// Whether `a` and `b` are one character apart (one changed, added or left
+/// out: 综合科 and 综合股) without being a numbered series (审批一科 and
+/// 审批二科, 审批科 and 审批一科): a name typed with a slip rather than
+/// another section.
+pub fn one_char_apart(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.trim().chars().collect();
+    let b: Vec<char> = b.trim().chars().collect();
+    if a == b {
+        return false;
+    }
+    let numeral = |c: char| {
+        c.is_ascii_digit() || "一二三四五六七八九十甲乙丙丁０１２３４５６７８９".contains(c)
+    };
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    match long.len() - short.len() {
+        0 => {
+            let diffs: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+            matches!(diffs.as_slice(), [i] if !(numeral(a[*i]) && numeral(b[*i])))
+        }
+        1 => {
+            let at = (0..short.len())
+                .find(|&i| short[i] != long[i])
+                .unwrap_or(short.len());
+            short[at..] == long[at + 1..] && !numeral(long[at])
+        }
+        _ => false,
+    }
+}
+
+/// `科室「综合股」与已有的科室「综合科」只差一个字` — refused rather than
+/// created as a twin of the section meant.
+pub fn near_twin(what: &str, name: &str, existing: &str) -> String {
+    format!(
+        "{what}「{name}」与已有的{what}「{existing}」只差一个字：如是同一{what}，请改为「{existing}」；如确是另一{what}，请先在单位管理中添加"
+    )
 }
 
 /// The names among `candidates` closest to `name`, best first, at most
@@ -274,6 +325,36 @@ pub fn rectified(done_on: Option<NaiveDate>, has_measures: bool, today: NaiveDat
     }
 }
 
+/// 第几次 where a row stands among rows that read alike in one table:
+/// `walk` counts the earlier walks (sittings, activities) of the same day,
+/// person and 体验事项 that the table tells apart (by 上午/下午, a time or
+/// 第N次 after the date), `repeat` the earlier rows of the same walk with
+/// the same problem. Both are 0 for the first; two walks that look alike,
+/// or a problem written down twice, are kept as two records.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Seq {
+    pub walk: u32,
+    pub repeat: u32,
+}
+
+impl Seq {
+    /// The key suffix of the `n`th (0-based) of its kind: none for the
+    /// first, so keys stay as they were before rows were counted.
+    pub fn suffix(n: u32) -> String {
+        if n == 0 {
+            String::new()
+        } else {
+            format!("#{}", n + 1)
+        }
+    }
+}
+
+/// What the 时间 cell writes after the date to tell the `walk`th (0-based)
+/// walk of a day from the earlier ones that look alike: `第2次`.
+pub fn walk_label(walk: u32) -> Option<String> {
+    (walk > 0).then(|| format!("第{}次", walk + 1))
+}
+
 /// The four mark columns of 附件3 走流程形式, in order, with the kind and
 /// mode each mark means.
 pub const LEDGER_FORMS: [(&str, Mode); 4] = [
@@ -320,6 +401,9 @@ pub struct ItemEntry {
     pub section: Option<String>,
     pub contact: Option<String>,
     pub note: Option<String>,
+    /// 单位 (zlc's trailing column): the unit the item belongs to, when the
+    /// table spans several; `None` for the table's 填报单位.
+    pub unit: Option<String>,
 }
 
 /// 问题整改台账 row (001 附件3): one problem found on one walk.
@@ -327,15 +411,39 @@ pub struct ItemEntry {
 pub struct LedgerEntry {
     pub row: u32,
     pub date: NaiveDate,
+    /// What 时间 says after the date (上午, 14:30, 第2次), as written.
+    pub slot: Option<String>,
     pub person: PersonRef,
-    /// 体验事项.
+    /// 体验事项: one name, or several on lines of their own.
     pub item: Option<String>,
     pub mode: Mode,
     /// 存在问题 and its 原因; `None` for a walk that found nothing.
     pub problem: Option<(String, Option<String>)>,
     pub measures: Option<String>,
+    /// 整改完成时间.
     pub done_on: Option<NaiveDate>,
     pub section: Option<String>,
+    /// 整改时限 (zlc's trailing column).
+    pub deadline: Option<NaiveDate>,
+    /// 整改状态 (zlc's trailing column).
+    pub status: Option<ProblemStatus>,
+    /// 单位 (zlc's trailing column): the unit whose walk it was, when the
+    /// table spans several.
+    pub unit: Option<String>,
+    pub seq: Seq,
+}
+
+/// Splits a 体验事项 / 体验内容 cell into the names of the items it lists
+/// (one per line, or separated by ；), in order, without repeats.
+pub fn item_names(cell: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in cell.split(['\n', '；', ';']) {
+        let n = n.trim();
+        if !n.is_empty() && !out.iter().any(|x| x == n) {
+            out.push(n.to_string());
+        }
+    }
+    out
 }
 
 /// 坐窗口时间安排表 row: one planned half-day at the window.
@@ -347,6 +455,8 @@ pub struct ScheduleEntry {
     pub person: PersonRef,
     pub phone: Option<String>,
     pub note: Option<String>,
+    /// 单位 (zlc's trailing column), as for items.
+    pub unit: Option<String>,
 }
 
 /// 坐窗口统计表 row: one half-day at the window and what it found.
@@ -354,6 +464,8 @@ pub struct ScheduleEntry {
 pub struct WindowStatEntry {
     pub row: u32,
     pub date: NaiveDate,
+    /// What 时间 says after the date, as for the ledger.
+    pub slot: Option<String>,
     pub person: PersonRef,
     pub visitors: i64,
     /// `None` when no problem was found.
@@ -361,6 +473,11 @@ pub struct WindowStatEntry {
     pub measures: Option<String>,
     pub done_on: Option<NaiveDate>,
     pub section: Option<String>,
+    /// 整改时限, 整改状态 and 单位: zlc's trailing columns, as for the ledger.
+    pub deadline: Option<NaiveDate>,
+    pub status: Option<ProblemStatus>,
+    pub unit: Option<String>,
+    pub seq: Seq,
 }
 
 /// 问题清单、需求清单和解决措施清单 row (003 附件2): one activity at one place.
@@ -378,6 +495,28 @@ pub struct ListsEntry {
     pub deadline: Option<NaiveDate>,
     pub effect: Option<String>,
     pub note: Option<String>,
+    /// 整改状态 (zlc's trailing column).
+    pub status: Option<ProblemStatus>,
+    /// Rows of one place and 体验内容 are one activity, unless 备注 says
+    /// `第2次` (a later activity there that day): `walk` counts those, and
+    /// `repeat` the earlier rows of the same activity with the same problem.
+    pub seq: Seq,
+}
+
+/// The walk a 三个清单 row's 备注 says it is: `第2次` (or 第2次体验…) is the
+/// second (1, 0-based), nothing the first.
+pub fn walk_of_note(note: Option<&str>) -> u32 {
+    let Some(n) = note else { return 0 };
+    let Some(at) = n.find('第') else { return 0 };
+    let rest = &n[at + '第'.len_utf8()..];
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    match (
+        digits.parse::<u32>(),
+        rest[digits.len()..].starts_with('次'),
+    ) {
+        (Ok(k), true) if k > 1 => k - 1,
+        _ => 0,
+    }
 }
 
 /// 单位名单 row.
@@ -508,6 +647,58 @@ mod tests {
             ("网办流程不畅".to_string(), Some("系统未对接".to_string()))
         );
         assert_eq!(split_cause("排队时间长"), ("排队时间长".to_string(), None));
+        // The form's old placeholder invited typing the prefix; the table adds its own.
+        assert_eq!(
+            split_cause("排队时间长。原因：原因：人手不足"),
+            ("排队时间长".to_string(), Some("人手不足".to_string()))
+        );
+    }
+
+    #[test]
+    fn a_cause_is_kept_without_its_prefix() {
+        assert_eq!(cause_text("原因：人手不足").as_deref(), Some("人手不足"));
+        assert_eq!(
+            cause_text(" 原因: 原因：人手不足 ").as_deref(),
+            Some("人手不足")
+        );
+        assert_eq!(
+            cause_text("人手不足，原因复杂").as_deref(),
+            Some("人手不足，原因复杂")
+        );
+        assert_eq!(cause_text("原因："), None);
+        assert_eq!(cause_text("  "), None);
+    }
+
+    #[test]
+    fn names_one_character_apart_are_slips_not_series() {
+        assert!(one_char_apart("综合股", "综合科"));
+        assert!(one_char_apart("医保经办科", "医保经办股"));
+        assert!(one_char_apart("登记注册科", "登记注册"));
+        assert!(one_char_apart("审批服务科", "审批服科"));
+        assert!(!one_char_apart("综合科", "综合科"));
+        assert!(!one_char_apart("审批一科", "审批二科"), "a numbered series");
+        assert!(!one_char_apart("审批科", "审批一科"), "a numbered series");
+        assert!(!one_char_apart("医保经办科", "医保科"));
+        assert!(!one_char_apart("执法大队", "执法一中队"));
+    }
+
+    #[test]
+    fn an_item_cell_lists_one_name_a_line() {
+        assert_eq!(item_names("企业开办"), ["企业开办"]);
+        assert_eq!(
+            item_names("企业开办\n 个体工商户登记；企业开办"),
+            ["企业开办", "个体工商户登记"]
+        );
+        assert!(item_names(" \n ").is_empty());
+        assert_eq!(walk_label(0), None);
+        assert_eq!(walk_label(1).as_deref(), Some("第2次"));
+        assert_eq!(walk_of_note(Some("第2次")), 1);
+        assert_eq!(walk_of_note(Some("同日第3次体验")), 2);
+        assert_eq!(walk_of_note(Some("第1次")), 0);
+        assert_eq!(walk_of_note(Some("第二次")), 0);
+        assert_eq!(walk_of_note(None), 0);
+        assert_eq!(Seq::suffix(0), "");
+        assert_eq!(Seq::suffix(2), "#3");
     }
 
     #[test]

@@ -123,8 +123,59 @@ fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
 
-/// The digit groups of a text and what follows the last one.
+/// A date cell of the ledger and the window statistics, with what is
+/// written after the date to tell walks of one day apart: 上午 / 下午, a
+/// time (`14:30`) or `第2次` (returned without brackets or spaces).
+pub fn parse_date_slot(
+    v: &Value,
+    year: Option<i32>,
+) -> Result<(NaiveDate, Option<String>), String> {
+    match v {
+        Value::Text(s) => {
+            let (date, rest) = date_and_rest(s, year)?;
+            let slot: String = rest
+                .chars()
+                .filter(|c| !c.is_whitespace() && !matches!(c, '(' | ')' | '（' | '）'))
+                .map(|c| if c == '：' { ':' } else { c })
+                .collect();
+            if slot.is_empty() {
+                return Ok((date, None));
+            }
+            let time = slot.split_once(':').is_some_and(|(h, m)| {
+                h.parse::<u32>().is_ok_and(|h| h < 24)
+                    && m.get(..2)
+                        .and_then(|m| m.parse::<u32>().ok())
+                        .is_some_and(|m| m < 60)
+            });
+            let nth = slot
+                .strip_prefix('第')
+                .and_then(|x| x.strip_suffix('次'))
+                .is_some_and(|n| n.parse::<u32>().is_ok_and(|n| n > 0));
+            let half = ["上午", "下午", "全天", "全日", "中午", "晚上"].contains(&slot.as_str());
+            if time || nth || half {
+                Ok((date, Some(slot)))
+            } else {
+                Err(format!("无法识别的日期「{}」", s.trim()))
+            }
+        }
+        other => parse_date(other, year).map(|(d, _)| (d, None)),
+    }
+}
+
 fn parse_date_text(raw: &str, year: Option<i32>) -> Result<(NaiveDate, Option<HalfDay>), String> {
+    let (date, rest) = date_and_rest(raw, year)?;
+    let slot = match rest.as_str() {
+        "" => None,
+        r if r.starts_with("上午") => Some(HalfDay::Am),
+        r if r.starts_with("下午") => Some(HalfDay::Pm),
+        r if r.starts_with("全天") || r.starts_with("全日") => Some(HalfDay::Day),
+        _ => return Err(format!("无法识别的日期「{}」", raw.trim())),
+    };
+    Ok((date, slot))
+}
+
+/// The digit groups of a text and what follows the last one.
+fn date_and_rest(raw: &str, year: Option<i32>) -> Result<(NaiveDate, String), String> {
     let s = raw.trim();
     let bad = || format!("无法识别的日期「{s}」");
     if s.is_empty() {
@@ -167,14 +218,8 @@ fn parse_date_text(raw: &str, year: Option<i32>) -> Result<(NaiveDate, Option<Ha
         .get(rest_at..)
         .unwrap_or("")
         .trim_start_matches(['日', '号'])
-        .trim();
-    let slot = match rest {
-        "" => None,
-        r if r.starts_with("上午") => Some(HalfDay::Am),
-        r if r.starts_with("下午") => Some(HalfDay::Pm),
-        r if r.starts_with("全天") || r.starts_with("全日") => Some(HalfDay::Day),
-        _ => return Err(bad()),
-    };
+        .trim()
+        .to_string();
     let date = match groups.as_slice() {
         [y, m, d] if *y >= 1900 => ymd(*y as i32, *m, *d),
         // 24.3.5
@@ -187,7 +232,7 @@ fn parse_date_text(raw: &str, year: Option<i32>) -> Result<(NaiveDate, Option<Ha
         [n] if *n >= 19_000_101 => ymd((*n / 10_000) as i32, *n / 100 % 100, *n % 100),
         _ => None,
     };
-    date.map(|d| (d, slot)).ok_or_else(bad)
+    date.map(|d| (d, rest)).ok_or_else(bad)
 }
 
 /// The year a 填报时间 line or a period gives, for dates written without one.
@@ -289,6 +334,27 @@ mod tests {
         );
         assert_eq!(parse_date(&Value::Empty, None), Err("不能为空".into()));
         assert!(parse_date(&t("2024.3.5 随便"), None).is_err());
+    }
+
+    #[test]
+    fn walks_of_one_day_told_apart_after_the_date() {
+        let slot = |s: &str| parse_date_slot(&t(s), Some(2024));
+        assert_eq!(slot("2024年3月5日"), Ok((d(2024, 3, 5), None)));
+        assert_eq!(
+            slot("2024年3月5日（第2次）"),
+            Ok((d(2024, 3, 5), Some("第2次".into())))
+        );
+        assert_eq!(slot("3月5日下午"), Ok((d(2024, 3, 5), Some("下午".into()))));
+        assert_eq!(
+            slot("2024-03-05 14：30"),
+            Ok((d(2024, 3, 5), Some("14:30".into())))
+        );
+        assert_eq!(
+            parse_date_slot(&Value::Date(d(2024, 3, 5)), None),
+            Ok((d(2024, 3, 5), None))
+        );
+        assert!(slot("2024.3.5 随便").is_err());
+        assert!(slot("2024.3.5 第零次").is_err());
     }
 
     #[test]

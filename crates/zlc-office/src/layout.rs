@@ -19,16 +19,15 @@ pub struct Column {
     pub required: bool,
     /// Width in characters, for writing.
     pub width: f64,
+    /// zlc's own column after the seed's (README, 表格): written by exports,
+    /// read when present, left out of the empty templates.
+    pub extra: bool,
+    /// A required column that may be left out when this one is there.
+    pub unless: Option<&'static str>,
 }
 
 const fn col(header: &'static str, width: f64) -> Column {
-    Column {
-        header,
-        group: None,
-        aliases: &[],
-        required: true,
-        width,
-    }
+    alias(header, &[], width)
 }
 
 const fn alias(header: &'static str, aliases: &'static [&'static str], width: f64) -> Column {
@@ -38,18 +37,34 @@ const fn alias(header: &'static str, aliases: &'static [&'static str], width: f6
         aliases,
         required: true,
         width,
+        extra: false,
+        unless: None,
     }
 }
 
 const fn optional(header: &'static str, aliases: &'static [&'static str], width: f64) -> Column {
     Column {
-        header,
-        group: None,
-        aliases,
         required: false,
-        width,
+        ..alias(header, aliases, width)
     }
 }
+
+/// A column zlc adds after the seed's: what the seed's columns cannot say
+/// and a round trip needs (the deadline and status of an open problem, the
+/// unit of a row in a table of several units).
+const fn extra(header: &'static str, aliases: &'static [&'static str], width: f64) -> Column {
+    Column {
+        extra: true,
+        ..optional(header, aliases, width)
+    }
+}
+
+/// 单位: the unit a row belongs to, in a table exported for several.
+const UNIT: Column = extra("单位", &["所属单位", "单位名称"], 20.0);
+/// 整改时限: the deadline of a problem, closed or not.
+const DEADLINE: Column = extra("整改时限", &["整改期限"], 12.0);
+/// 整改状态: 待整改, 整改中, 已整改·待验收 or 已销号.
+const STATUS: Column = extra("整改状态", &["状态"], 12.0);
 
 const fn mark(
     group: &'static str,
@@ -62,6 +77,8 @@ const fn mark(
         aliases,
         required: true,
         width: 7.0,
+        extra: false,
+        unless: None,
     }
 }
 
@@ -88,6 +105,7 @@ const ITEMS: &[Column] = &[
     optional("责任科室", &[], 14.0),
     optional("联系方式", &["联系电话"], 14.0),
     optional("备注", &[], 12.0),
+    UNIT,
 ];
 
 const LEDGER_GROUP: &str = "走流程形式";
@@ -110,8 +128,14 @@ const LEDGER: &[Column] = &[
         32.0,
     ),
     alias("整改及优化措施", &["整改措施", "优化措施"], 32.0),
-    alias("整改完成时间", &["完成时间", "整改时限"], 12.0),
+    Column {
+        unless: Some("整改时限"),
+        ..alias("整改完成时间", &["完成时间"], 12.0)
+    },
     optional("责任科室", &[], 14.0),
+    DEADLINE,
+    STATUS,
+    UNIT,
 ];
 
 const SCHEDULE: &[Column] = &[
@@ -121,6 +145,7 @@ const SCHEDULE: &[Column] = &[
     col("职务", 16.0),
     optional("联系电话", &["联系方式", "电话"], 14.0),
     optional("备注", &[], 12.0),
+    UNIT,
 ];
 
 const SOURCE_GROUP: &str = "问题来源";
@@ -139,8 +164,14 @@ const WINDOW_STATS: &[Column] = &[
     mark(SOURCE_GROUP, "其他", &[]),
     alias("问题描述", &["存在问题", "发现问题"], 30.0),
     alias("整改措施", &["整改及优化措施"], 30.0),
-    alias("整改完成时间", &["完成时间"], 12.0),
+    Column {
+        unless: Some("整改时限"),
+        ..alias("整改完成时间", &["完成时间"], 12.0)
+    },
     optional("责任科室", &[], 14.0),
+    DEADLINE,
+    STATUS,
+    UNIT,
 ];
 
 const LISTS: &[Column] = &[
@@ -162,6 +193,7 @@ const LISTS: &[Column] = &[
     alias("完成时限", &["完成时间"], 12.0),
     alias("整改效果", &["效果"], 20.0),
     optional("备注", &[], 12.0),
+    STATUS,
 ];
 
 const UNITS: &[Column] = &[
@@ -247,6 +279,12 @@ impl Layout {
         })
     }
 
+    /// The columns a table of this kind is written with: all of them, or
+    /// (`extras` false, for an empty template) the seed's alone.
+    pub fn written(&self, extras: bool) -> impl Iterator<Item = &'static Column> {
+        self.columns.iter().filter(move |c| extras || !c.extra)
+    }
+
     /// The index of a column by its header, for code that knows the layout.
     pub fn index(&self, header: &str) -> usize {
         self.columns
@@ -262,7 +300,7 @@ mod tests {
 
     #[test]
     fn the_interface_columns_in_order() {
-        let names = |k| -> Vec<&str> { layout(k).columns.iter().map(|c| c.header).collect() };
+        let names = |k| -> Vec<&str> { layout(k).written(false).map(|c| c.header).collect() };
         assert_eq!(
             names(SheetKind::Items),
             [
@@ -347,5 +385,32 @@ mod tests {
         assert_eq!(w.column_for("接待企业群众 (人次)"), Some(3));
         assert_eq!(w.column_for("接待企业群众（人次）"), Some(3));
         assert_eq!(w.column_for("窗口自查 发现"), Some(6));
+    }
+
+    #[test]
+    fn zlc_columns_follow_the_seeds() {
+        let trailing = |k| -> Vec<&str> {
+            layout(k)
+                .columns
+                .iter()
+                .skip_while(|c| !c.extra)
+                .map(|c| c.header)
+                .collect()
+        };
+        assert_eq!(
+            trailing(SheetKind::Ledger),
+            ["整改时限", "整改状态", "单位"]
+        );
+        assert_eq!(
+            trailing(SheetKind::WindowStats),
+            ["整改时限", "整改状态", "单位"]
+        );
+        assert_eq!(trailing(SheetKind::Lists), ["整改状态"]);
+        assert_eq!(trailing(SheetKind::Items), ["单位"]);
+        assert_eq!(trailing(SheetKind::WindowSchedule), ["单位"]);
+        assert!(trailing(SheetKind::Units).is_empty());
+        // 整改时限 is a column of its own, no longer read as 整改完成时间.
+        let l = layout(SheetKind::Ledger);
+        assert_eq!(l.column_for("整改时限"), Some(l.index("整改时限")));
     }
 }

@@ -6,19 +6,21 @@
 //! its row and column.
 
 use crate::OfficeError;
-use crate::cells::{self, Value, is_mark, normalize_header, opt_text, parse_count, parse_date};
+use crate::cells::{
+    self, Value, is_mark, normalize_header, opt_text, parse_count, parse_date, parse_date_slot,
+};
 use crate::layout::{Layout, layout};
 use calamine::{DataRef, Reader, Xlsx};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::io::{Read, Seek};
 use zlc_domain::campaign::plan::HalfDay;
-use zlc_domain::kinds::{ActivityKind, Mode};
+use zlc_domain::kinds::{ActivityKind, Mode, ProblemStatus};
 use zlc_domain::registry::{HandlingMode, ItemType, ServiceObject, UnitCategory, UnitKind};
 use zlc_domain::sheets::{
     Entries, ItemEntry, LEDGER_FORMS, LedgerEntry, ListsEntry, PersonRef, RowError, ScheduleEntry,
-    Sheet, SheetKind, SheetMeta, UnitEntry, WINDOW_SOURCES, WindowStatEntry, found_nothing,
-    split_cause,
+    Seq, Sheet, SheetKind, SheetMeta, UnitEntry, WINDOW_SOURCES, WindowStatEntry, found_nothing,
+    split_cause, walk_of_note,
 };
 
 /// One row of a table, parsed.
@@ -235,8 +237,14 @@ struct Table {
     map: HashMap<usize, usize>,
     header_cells: Vec<Value>,
     header_row: u32,
-    /// Key of each row read, for repeated rows.
+    /// Key of each row read, for repeated rows (of the tables where a
+    /// repeated row is a mistake: items, units, the window schedule).
     seen: HashMap<String, u32>,
+    /// Ledger and window statistics: the walks of each day, person and
+    /// 体验事项 told apart so far, by what follows the date.
+    walks: HashMap<String, Vec<Option<String>>>,
+    /// How many rows of each walk and problem (三个清单: place and 体验内容) so far.
+    repeats: HashMap<String, u32>,
     done: bool,
 }
 
@@ -298,6 +306,8 @@ impl Table {
             header_cells: Vec::new(),
             header_row: 0,
             seen: HashMap::new(),
+            walks: HashMap::new(),
+            repeats: HashMap::new(),
             done: false,
         }
     }
@@ -440,7 +450,13 @@ impl Table {
             .columns
             .iter()
             .enumerate()
-            .filter(|(i, c)| c.required && !self.map.contains_key(i))
+            .filter(|(i, c)| {
+                c.required
+                    && !self.map.contains_key(i)
+                    && !c
+                        .unless
+                        .is_some_and(|u| self.map.contains_key(&self.lay.index(u)))
+            })
             .map(|(_, c)| c.header)
             .collect();
         if missing.is_empty() {
@@ -488,7 +504,7 @@ impl Table {
             year: self.meta.date.map(|d| chrono::Datelike::year(&d)),
         };
         let mut errors = Vec::new();
-        let entry = match self.lay.kind {
+        let mut entry = match self.lay.kind {
             SheetKind::Items => r.item(&mut errors).map(Entry::Item),
             SheetKind::Ledger => r.ledger(&mut errors).map(Entry::Ledger),
             SheetKind::WindowSchedule => r.schedule(&mut errors).map(Entry::Schedule),
@@ -496,12 +512,55 @@ impl Table {
             SheetKind::Lists => r.lists(&mut errors).map(Entry::Lists),
             SheetKind::Units => r.unit(&mut errors).map(Entry::Unit),
         };
-        // A row repeated in the same table would be imported twice.
-        let key = r.key();
-        if let Some(prev) = self.seen.get(&key) {
-            errors.push(RowError::new(n, "", format!("与第 {prev} 行重复")));
-        } else {
-            self.seen.insert(key, n);
+        match &mut entry {
+            // Walks and activities that look alike are told apart, and a
+            // problem written twice is two problems: each row is a record.
+            Some(Entry::Ledger(e)) => {
+                let base = format!(
+                    "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+                    e.unit.as_deref().unwrap_or(""),
+                    e.date,
+                    e.person.name,
+                    e.item.as_deref().unwrap_or(""),
+                    e.mode.code()
+                );
+                let same = e.problem.as_ref().map(|p| p.0.as_str()).unwrap_or("");
+                e.seq = self.count(base, e.slot.clone(), same, e.problem.is_none());
+            }
+            Some(Entry::WindowStat(e)) => {
+                let base = format!(
+                    "{}\u{1f}{}\u{1f}{}",
+                    e.unit.as_deref().unwrap_or(""),
+                    e.date,
+                    e.person.name
+                );
+                let same = e.problem.as_ref().map(|p| p.1.as_str()).unwrap_or("");
+                e.seq = self.count(base, e.slot.clone(), same, e.problem.is_none());
+            }
+            Some(Entry::Lists(e)) => {
+                // Rows at one place with one 体验内容 are one activity (a
+                // later one that day says 第2次 in 备注); the same problem
+                // written twice there is two problems.
+                let walk = walk_of_note(e.note.as_deref());
+                let key = format!(
+                    "{}\u{1f}{}\u{1f}{walk}\u{1f}{}",
+                    e.place,
+                    e.content,
+                    e.problem.as_deref().unwrap_or("")
+                );
+                let n = self.repeats.entry(key).or_insert(0);
+                e.seq = Seq { walk, repeat: *n };
+                *n += 1;
+            }
+            _ => {
+                // A row repeated in these tables would be imported twice.
+                let key = r.key();
+                if let Some(prev) = self.seen.get(&key) {
+                    errors.push(RowError::new(n, "", format!("与第 {prev} 行重复")));
+                } else {
+                    self.seen.insert(key, n);
+                }
+            }
         }
         if errors.is_empty() {
             if let Some(e) = entry {
@@ -511,6 +570,41 @@ impl Table {
             for e in errors {
                 sink.error(self.err(e));
             }
+        }
+    }
+}
+
+impl Table {
+    /// Where a row of a walk stands: which of the day's walks that look
+    /// alike (by what its date cell says after the date), and how many rows
+    /// of that walk said the same before. A walk that found nothing written
+    /// twice is two walks.
+    fn count(&mut self, base: String, slot: Option<String>, same: &str, nothing: bool) -> Seq {
+        let slots = self.walks.entry(base.clone()).or_default();
+        let walk = match slots.iter().position(|s| *s == slot) {
+            Some(w) => w,
+            None => {
+                slots.push(slot);
+                slots.len() - 1
+            }
+        };
+        let n = self
+            .repeats
+            .entry(format!("{base}\u{1f}{walk}\u{1f}{same}"))
+            .or_insert(0);
+        let repeat = *n;
+        *n += 1;
+        if repeat > 0 && nothing {
+            // Not a slot anyone can write: this walk has none.
+            slots.push(Some(format!("\u{1f}{repeat}")));
+            return Seq {
+                walk: u32::try_from(slots.len() - 1).unwrap_or(u32::MAX),
+                repeat: 0,
+            };
+        }
+        Seq {
+            walk: u32::try_from(walk).unwrap_or(u32::MAX),
+            repeat,
         }
     }
 }
@@ -612,6 +706,53 @@ impl RowReader<'_> {
         self.date(header, errors).map(|d| d.0)
     }
 
+    /// The date of a walk and what follows it (上午, 14:30, 第2次).
+    fn walk_date(
+        &self,
+        header: &str,
+        errors: &mut Vec<RowError>,
+    ) -> Option<(NaiveDate, Option<String>)> {
+        match parse_date_slot(self.cell(header), self.year) {
+            Ok(d) => Some(d),
+            Err(reason) => {
+                errors.push(self.e(header, reason));
+                None
+            }
+        }
+    }
+
+    /// 整改完成时间 as people fill it: a date, or a word saying where the
+    /// rectification stands (整改中, 正在整改, 待整改, 未整改) instead.
+    fn done_on(
+        &self,
+        header: &str,
+        errors: &mut Vec<RowError>,
+    ) -> (Option<NaiveDate>, Option<ProblemStatus>) {
+        if let Some(t) = self.text(header)
+            && let Some(s) = status_word(&t)
+            && s != ProblemStatus::Closed
+        {
+            return (None, Some(s));
+        }
+        (self.opt_date(header, errors), None)
+    }
+
+    /// 整改状态 (zlc's column).
+    fn status(&self, errors: &mut Vec<RowError>) -> Option<ProblemStatus> {
+        let t = self.text("整改状态")?;
+        let s = status_word(&t);
+        if s.is_none() {
+            errors.push(self.e(
+                "整改状态",
+                format!(
+                    "「{t}」不是有效的取值，可选：{}",
+                    ProblemStatus::choices_zh()
+                ),
+            ));
+        }
+        s
+    }
+
     fn person(&self, header: &str, errors: &mut Vec<RowError>) -> Option<PersonRef> {
         let t = self.required(header, errors)?;
         let p = PersonRef::parse(&t);
@@ -693,11 +834,12 @@ impl RowReader<'_> {
             section: self.text("责任科室"),
             contact: self.text("联系方式"),
             note: self.text("备注"),
+            unit: self.text("单位"),
         })
     }
 
     fn ledger(&self, errors: &mut Vec<RowError>) -> Option<LedgerEntry> {
-        let date = self.date("时间", errors);
+        let date = self.walk_date("时间", errors);
         let person = self.person("流程人员及职务", errors);
         let marks = self.marked(LEDGER_FORMS.iter().map(|(h, _)| *h));
         let mode = match marks.as_slice() {
@@ -718,10 +860,14 @@ impl RowReader<'_> {
             .text("存在问题及原因")
             .filter(|t| !found_nothing(t))
             .map(|t| split_cause(&t));
-        let done_on = self.opt_date("整改完成时间", errors);
+        let (done_on, said) = self.done_on("整改完成时间", errors);
+        let status = self.status(errors).or(said);
+        let deadline = self.opt_date("整改时限", errors);
+        let (date, slot) = date?;
         Some(LedgerEntry {
             row: self.n,
-            date: date?.0,
+            date,
+            slot,
             person: person?,
             item: self.text("体验事项"),
             mode: mode?,
@@ -729,6 +875,10 @@ impl RowReader<'_> {
             measures: self.text("整改及优化措施").filter(|t| !found_nothing(t)),
             done_on,
             section: self.text("责任科室"),
+            deadline,
+            status,
+            unit: self.text("单位"),
+            seq: Seq::default(),
         })
     }
 
@@ -756,11 +906,12 @@ impl RowReader<'_> {
             },
             phone,
             note: self.text("备注"),
+            unit: self.text("单位"),
         })
     }
 
     fn window_stat(&self, errors: &mut Vec<RowError>) -> Option<WindowStatEntry> {
-        let date = self.date("时间", errors);
+        let date = self.walk_date("时间", errors);
         let person = self.person("坐窗口人员及职务", errors);
         let visitors = match parse_count(self.cell("接待企业群众(人次)")) {
             Ok(n) => Some(n),
@@ -789,16 +940,24 @@ impl RowReader<'_> {
                 None
             }
         };
-        let done_on = self.opt_date("整改完成时间", errors);
+        let (done_on, said) = self.done_on("整改完成时间", errors);
+        let status = self.status(errors).or(said);
+        let deadline = self.opt_date("整改时限", errors);
+        let (date, slot) = date?;
         Some(WindowStatEntry {
             row: self.n,
-            date: date?.0,
+            date,
+            slot,
             person: person?,
             visitors: visitors?,
             problem,
             measures: self.text("整改措施").filter(|t| !found_nothing(t)),
             done_on,
             section: self.text("责任科室"),
+            deadline,
+            status,
+            unit: self.text("单位"),
+            seq: Seq::default(),
         })
     }
 
@@ -828,6 +987,8 @@ impl RowReader<'_> {
             deadline,
             effect: self.text("整改效果").filter(|t| !found_nothing(t)),
             note: self.text("备注"),
+            status: self.status(errors),
+            seq: Seq::default(),
         })
     }
 
@@ -879,6 +1040,19 @@ impl RowReader<'_> {
             categories,
         })
     }
+}
+
+/// Where a rectification stands, as people write it.
+fn status_word(t: &str) -> Option<ProblemStatus> {
+    let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    ProblemStatus::parse(&compact).or(match compact.as_str() {
+        "正在整改" | "整改中。" | "持续整改" => Some(ProblemStatus::InProgress),
+        "未整改" | "尚未整改" => Some(ProblemStatus::Pending),
+        "已整改,待验收" | "已整改，待验收" => {
+            Some(ProblemStatus::AwaitingVerification)
+        }
+        _ => None,
+    })
 }
 
 fn parse_item_type(s: &str) -> Option<ItemType> {

@@ -135,6 +135,9 @@ pub struct TableWriter {
     rows_per_sheet: u32,
     /// Rows that may still be given a height of their own (see [`SIZED_ROWS`]).
     sized_left: u32,
+    /// Columns written: the seed's and zlc's trailing ones, or (an empty
+    /// template) the seed's alone.
+    ncols: usize,
 }
 
 /// Rows one sheet takes before the table goes on in the next: Excel's
@@ -170,7 +173,21 @@ impl TableWriter {
             parts: 1,
             rows_per_sheet: ROWS_PER_SHEET,
             sized_left: SIZED_ROWS,
+            ncols: layout(kind).columns.len(),
         }
+    }
+
+    /// A writer of empty templates: the seed's columns only, without zlc's
+    /// trailing ones (which say what a round trip needs, not what a unit fills in).
+    pub fn template(kind: SheetKind) -> Self {
+        let mut w = Self::new(kind);
+        w.ncols = layout(kind).written(false).count();
+        w
+    }
+
+    /// The columns each row has values for (序号 excluded).
+    pub fn values_per_row(&self) -> usize {
+        self.ncols - 1
     }
 
     /// Goes on in a new sheet after `n` rows (default [`ROWS_PER_SHEET`]).
@@ -215,13 +232,14 @@ impl TableWriter {
         self.row = 0;
         self.number = 0;
         let lay = self.lay;
-        let last = (lay.columns.len() - 1) as u16;
+        let columns = &lay.columns[..self.ncols];
+        let last = (columns.len() - 1) as u16;
         let f = Formats::new();
         let ws = self.ws()?;
         ws.set_landscape();
         ws.set_paper_size(9); // A4
         ws.set_print_fit_to_pages(1, 0);
-        for (i, c) in lay.columns.iter().enumerate() {
+        for (i, c) in columns.iter().enumerate() {
             ws.set_column_width(i as u16, c.width).map_err(x)?;
         }
         ws.set_row_height(0, 36).map_err(x)?;
@@ -256,11 +274,11 @@ impl TableWriter {
         // their sub-headers and the other headers merged down.
         if lay.has_groups() {
             let mut c = 0;
-            while c < lay.columns.len() {
-                let col = &lay.columns[c];
+            while c < columns.len() {
+                let col = &columns[c];
                 match col.group {
                     Some(g) => {
-                        let end = c + lay.columns[c..]
+                        let end = c + columns[c..]
                             .iter()
                             .take_while(|k| k.group == Some(g))
                             .count()
@@ -276,7 +294,7 @@ impl TableWriter {
                     }
                 }
             }
-            for (c, col) in lay.columns.iter().enumerate() {
+            for (c, col) in columns.iter().enumerate() {
                 if col.group.is_some() {
                     ws.write_string_with_format(row + 1, c as u16, col.header, &f.header)
                         .map_err(x)?;
@@ -284,7 +302,7 @@ impl TableWriter {
             }
             row += 2;
         } else {
-            for (c, col) in lay.columns.iter().enumerate() {
+            for (c, col) in columns.iter().enumerate() {
                 ws.write_string_with_format(row, c as u16, col.header, &f.header)
                     .map_err(x)?;
             }
@@ -359,7 +377,7 @@ impl TableWriter {
     pub fn end(&mut self, meta: &SheetMeta) -> Result<(), OfficeError> {
         let r = self.row + 1;
         let lay = self.lay;
-        let last = (lay.columns.len() - 1) as u16;
+        let last = (self.ncols - 1) as u16;
         let f = Formats::new();
         let ws = self.ws()?;
         let by = format!("填报人: {}", meta.filled_by.as_deref().unwrap_or(""));
@@ -400,8 +418,14 @@ impl TableWriter {
         Ok(())
     }
 
+    /// A row of values, zlc's trailing ones dropped in a template.
+    fn values(&mut self, mut v: Vec<Out>) -> Result<(), OfficeError> {
+        v.truncate(self.values_per_row());
+        self.row(v)
+    }
+
     pub fn item(&mut self, e: &ItemEntry) -> Result<(), OfficeError> {
-        self.row(vec![
+        self.values(vec![
             e.name.as_str().into(),
             e.item_type.label_zh().into(),
             e.service_object.label_zh().into(),
@@ -410,12 +434,13 @@ impl TableWriter {
             e.section.as_ref().into(),
             e.contact.as_ref().into(),
             e.note.as_ref().into(),
+            e.unit.as_ref().into(),
         ])
     }
 
     pub fn ledger(&mut self, e: &LedgerEntry) -> Result<(), OfficeError> {
         let mut v: Vec<Out> = vec![
-            Out::Date(e.date),
+            walk_date(e.date, e.slot.as_deref()),
             person_cell(&e.person.name, &e.person.title).into(),
             e.item.as_ref().into(),
         ];
@@ -424,7 +449,10 @@ impl TableWriter {
         v.push(e.measures.as_ref().into());
         v.push(e.done_on.into());
         v.push(e.section.as_ref().into());
-        self.row(v)
+        v.push(e.deadline.into());
+        v.push(e.status.map(|s| s.label_zh().to_string()).into());
+        v.push(e.unit.as_ref().into());
+        self.values(v)
     }
 
     pub fn schedule(&mut self, e: &ScheduleEntry) -> Result<(), OfficeError> {
@@ -432,18 +460,19 @@ impl TableWriter {
             HalfDay::Day => "",
             s => s.label_zh(),
         };
-        self.row(vec![
+        self.values(vec![
             format!("{}{slot}", date_zh(e.date)).into(),
             e.person.name.as_str().into(),
             e.person.title.as_str().into(),
             e.phone.as_ref().into(),
             e.note.as_ref().into(),
+            e.unit.as_ref().into(),
         ])
     }
 
     pub fn window_stat(&mut self, e: &WindowStatEntry) -> Result<(), OfficeError> {
         let mut v: Vec<Out> = vec![
-            Out::Date(e.date),
+            walk_date(e.date, e.slot.as_deref()),
             person_cell(&e.person.name, &e.person.title).into(),
             Out::Int(e.visitors),
         ];
@@ -462,11 +491,14 @@ impl TableWriter {
         v.push(e.measures.as_ref().into());
         v.push(e.done_on.into());
         v.push(e.section.as_ref().into());
-        self.row(v)
+        v.push(e.deadline.into());
+        v.push(e.status.map(|s| s.label_zh().to_string()).into());
+        v.push(e.unit.as_ref().into());
+        self.values(v)
     }
 
     pub fn lists(&mut self, e: &ListsEntry) -> Result<(), OfficeError> {
-        self.row(vec![
+        self.values(vec![
             e.place.as_str().into(),
             e.content.as_str().into(),
             e.mode.map(|m| m.label_zh().to_string()).into(),
@@ -476,6 +508,7 @@ impl TableWriter {
             e.deadline.into(),
             e.effect.as_ref().into(),
             e.note.as_ref().into(),
+            e.status.map(|s| s.label_zh().to_string()).into(),
         ])
     }
 
@@ -498,6 +531,18 @@ fn text_lines(s: &str, width: f64) -> u32 {
     u32::try_from(units.div_ceil(per_line))
         .unwrap_or(u32::MAX)
         .max(1)
+}
+
+/// 时间 of a walk: the date, or, for a later walk of a day that looks like
+/// an earlier one, the date with what tells it apart (`2024年3月5日（第2次）`,
+/// `2024年3月5日下午`, `2024年3月5日 14:30`).
+fn walk_date(d: NaiveDate, slot: Option<&str>) -> Out {
+    match slot {
+        None => Out::Date(d),
+        Some(s) if s.starts_with('第') => Out::Text(format!("{}（{s}）", date_zh(d))),
+        Some(s) if s.contains(':') => Out::Text(format!("{} {s}", date_zh(d))),
+        Some(s) => Out::Text(format!("{}{s}", date_zh(d))),
+    }
 }
 
 /// `张三 分管局长`.

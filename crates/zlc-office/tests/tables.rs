@@ -158,6 +158,11 @@ fn a_ledger_as_people_fill_it_in() {
             measures: Some("推行告知承诺制".into()),
             done_on: Some(d(2024, 3, 20)),
             section: Some("审批科".into()),
+            slot: None,
+            deadline: None,
+            status: None,
+            unit: None,
+            seq: Default::default(),
         }
     );
     // The year of 3月12日 comes from the 填报日期 line; 无 is a walk that found nothing.
@@ -272,9 +277,220 @@ fn every_bad_cell_is_named_by_row_and_column() {
             "row 5, column 整改完成时间: 无法识别的日期「下周」",
             "row 6, column 时间: 日期「3月7日」没有年份，且无法从期间或填报时间推定",
             "row 6, column 走流程形式: 只能勾选一项，却勾选了驻窗办、亲身办",
-            "row 8: 与第 7 行重复",
         ]
     );
+    // Rows 7 and 8 read alike: two walks that found nothing, not a mistake.
+    let Entries::Ledger(read) = &parsed.sheets[0].entries else {
+        panic!("ledger rows")
+    };
+    let walks: Vec<(u32, u32)> = read.iter().map(|e| (e.row, e.seq.walk)).collect();
+    assert_eq!(walks, [(7, 0), (8, 1)]);
+}
+
+/// A ledger of zlc's own columns and of rows that look alike, as a county's
+/// export of several units writes it.
+#[test]
+fn rows_that_look_alike_are_told_apart_and_zlc_columns_read_back() {
+    let header = vec![
+        "序号",
+        "时间",
+        "流程人员及职务",
+        "体验事项",
+        "驻窗办",
+        "亲身办",
+        "陪同办",
+        "检验办",
+        "存在问题及原因",
+        "整改及优化措施",
+        "整改完成时间",
+        "责任科室",
+        "整改时限",
+        "整改状态",
+        "单位",
+    ];
+    let row = |no: &'static str,
+               date: &'static str,
+               problem: &'static str,
+               done: &'static str,
+               due: &'static str,
+               status: &'static str,
+               unit: &'static str| {
+        vec![
+            no,
+            date,
+            "张三 局长",
+            "企业开办\n个体工商户登记",
+            "",
+            "√",
+            "",
+            "",
+            problem,
+            "",
+            done,
+            "",
+            due,
+            status,
+            unit,
+        ]
+    };
+    let rows: Vec<Vec<&str>> = vec![
+        vec!["“干部走流程”问题整改台账"],
+        vec!["填报单位(盖章): 示范区"],
+        vec!["填报日期: 2024年4月10日"],
+        header,
+        row(
+            "1",
+            "2024年3月5日",
+            "排队长",
+            "",
+            "2024年4月30日",
+            "待整改",
+            "",
+        ),
+        row(
+            "2",
+            "2024年3月5日",
+            "排队长",
+            "",
+            "2024年4月30日",
+            "待整改",
+            "",
+        ),
+        row("3", "2024年3月5日（第2次）", "排队长", "整改中", "", "", ""),
+        row("4", "2024年3月5日下午", "无", "", "", "", ""),
+        row(
+            "5",
+            "2024年3月5日",
+            "排队长",
+            "",
+            "",
+            "已整改·待验收",
+            "南门街道办事处便民服务中心",
+        ),
+    ];
+    let parsed = read(Cursor::new(handmade(&rows, &[], |_| {})), SheetKind::Ledger).expect("read");
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let Entries::Ledger(read) = &parsed.sheets[0].entries else {
+        panic!("ledger rows")
+    };
+    let seen: Vec<(u32, u32, Option<&str>)> = read
+        .iter()
+        .map(|e| (e.seq.walk, e.seq.repeat, e.slot.as_deref()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (0, 0, None),
+            (0, 1, None),
+            (1, 0, Some("第2次")),
+            (2, 0, Some("下午")),
+            (0, 0, None),
+        ],
+        "the same problem twice is two problems; later walks of a day are told apart"
+    );
+    assert_eq!(read[0].deadline, Some(d(2024, 4, 30)));
+    assert_eq!(
+        read[0].status,
+        Some(zlc_domain::kinds::ProblemStatus::Pending)
+    );
+    assert_eq!(read[0].done_on, None);
+    // 整改中 written where the completion date goes.
+    assert_eq!(
+        read[2].status,
+        Some(zlc_domain::kinds::ProblemStatus::InProgress)
+    );
+    assert_eq!(read[2].done_on, None);
+    assert_eq!(
+        read[4].status,
+        Some(zlc_domain::kinds::ProblemStatus::AwaitingVerification)
+    );
+    assert_eq!(read[4].unit.as_deref(), Some("南门街道办事处便民服务中心"));
+    assert_eq!(read[0].item.as_deref(), Some("企业开办\n个体工商户登记"));
+}
+
+/// 整改时限 written instead of 整改完成时间 is a deadline, and the table
+/// still reads; an unknown status is named.
+#[test]
+fn a_deadline_column_instead_of_completion_and_bad_statuses() {
+    let rows: Vec<Vec<&str>> = vec![
+        vec!["“干部走流程”问题整改台账"],
+        vec!["填报日期: 2024年4月10日"],
+        vec![
+            "序号",
+            "时间",
+            "流程人员及职务",
+            "体验事项",
+            "驻窗办",
+            "亲身办",
+            "陪同办",
+            "检验办",
+            "存在问题及原因",
+            "整改及优化措施",
+            "整改时限",
+            "整改状态",
+        ],
+        vec![
+            "1",
+            "2024.3.5",
+            "张三",
+            "企业开办",
+            "",
+            "√",
+            "",
+            "",
+            "排队长",
+            "",
+            "2024.4.30",
+            "",
+        ],
+        vec![
+            "2",
+            "2024.3.6",
+            "张三",
+            "企业开办",
+            "",
+            "√",
+            "",
+            "",
+            "排队长",
+            "",
+            "",
+            "差不多了",
+        ],
+    ];
+    let parsed = read(Cursor::new(handmade(&rows, &[], |_| {})), SheetKind::Ledger).expect("read");
+    let errors: Vec<String> = parsed.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        errors,
+        [
+            "row 5, column 整改状态: 「差不多了」不是有效的取值，可选：待整改、整改中、已整改·待验收、已销号"
+        ]
+    );
+    let Entries::Ledger(read) = &parsed.sheets[0].entries else {
+        panic!("ledger rows")
+    };
+    assert_eq!(read[0].deadline, Some(d(2024, 4, 30)));
+    assert_eq!(read[0].done_on, None);
+}
+
+#[test]
+fn templates_carry_the_seeds_columns_only() {
+    let mut w = TableWriter::template(SheetKind::Ledger);
+    let meta = SheetMeta::default();
+    w.begin("台账", &meta).expect("begin");
+    w.row(vec![zlc_office::write::Out::Blank; w.values_per_row()])
+        .expect("row");
+    w.end(&meta).expect("end");
+    let bytes = w.into_bytes().expect("bytes");
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(Cursor::new(bytes)).expect("xlsx");
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).expect("sheet");
+    let cells: Vec<String> = range.cells().map(|(_, _, v)| v.to_string()).collect();
+    assert!(cells.iter().any(|c| c == "责任科室"), "{cells:?}");
+    for extra in ["整改时限", "整改状态", "单位"] {
+        assert!(!cells.iter().any(|c| c == extra), "{extra} in {cells:?}");
+    }
 }
 
 #[test]
@@ -337,6 +553,7 @@ fn what_zlc_writes_reads_back_as_it_was() {
         section: Some("审批科".into()),
         contact: Some("8355066".into()),
         note: None,
+        unit: None,
     }];
     let (back, entries) = round_trip(SheetKind::Items, &m, |w| w.item(&items[0]).expect("row"));
     assert_eq!(back, m);
@@ -353,6 +570,11 @@ fn what_zlc_writes_reads_back_as_it_was() {
             measures: Some("推行告知承诺制".into()),
             done_on: Some(d(2024, 3, 20)),
             section: Some("审批科".into()),
+            slot: None,
+            deadline: None,
+            status: None,
+            unit: None,
+            seq: Default::default(),
         },
         LedgerEntry {
             row: 7,
@@ -364,6 +586,11 @@ fn what_zlc_writes_reads_back_as_it_was() {
             measures: None,
             done_on: None,
             section: None,
+            slot: None,
+            deadline: None,
+            status: None,
+            unit: None,
+            seq: Default::default(),
         },
     ];
     let (_, entries) = round_trip(SheetKind::Ledger, &m, |w| {
@@ -380,6 +607,7 @@ fn what_zlc_writes_reads_back_as_it_was() {
         person: person("张三", "分管局长"),
         phone: Some("18300000000".into()),
         note: None,
+        unit: None,
     }];
     let (_, entries) = round_trip(SheetKind::WindowSchedule, &m, |w| {
         w.schedule(&schedule[0]).expect("row")
@@ -396,6 +624,11 @@ fn what_zlc_writes_reads_back_as_it_was() {
             measures: Some("联系厂家维修".into()),
             done_on: Some(d(2024, 4, 9)),
             section: Some("审批科".into()),
+            slot: None,
+            deadline: None,
+            status: None,
+            unit: None,
+            seq: Default::default(),
         },
         WindowStatEntry {
             row: 7,
@@ -406,6 +639,11 @@ fn what_zlc_writes_reads_back_as_it_was() {
             measures: None,
             done_on: None,
             section: None,
+            slot: None,
+            deadline: None,
+            status: None,
+            unit: None,
+            seq: Default::default(),
         },
     ];
     let (_, entries) = round_trip(SheetKind::WindowStats, &m, |w| {
@@ -433,6 +671,8 @@ fn what_zlc_writes_reads_back_as_it_was() {
         deadline: Some(d(2024, 5, 1)),
         effect: Some("等候时间由40分钟缩短至10分钟".into()),
         note: None,
+        status: None,
+        seq: Default::default(),
     }];
     let (back, entries) = round_trip(SheetKind::Lists, &lm, |w| w.lists(&lists[0]).expect("row"));
     assert_eq!(back.unit, lm.unit);
@@ -479,6 +719,8 @@ fn three_lists_come_one_table_per_sheet() {
             deadline: None,
             effect: None,
             note: None,
+            status: None,
+            seq: Default::default(),
         })
         .expect("row");
         w.end(&m).expect("end");

@@ -292,8 +292,9 @@ pub async fn export_to_file(
         w.save(&out)?;
         Ok(n)
     });
+    let mut ex = s.store.begin_export(req.unit.id, &req.unit.path).await?;
     let meta = SheetMeta {
-        unit: Some(req.unit.name.clone()),
+        unit: Some(s.store.unit_label(req.unit).await?),
         date: Some(req.today),
         filled_by: Some(req.filled_by.clone()),
         ..SheetMeta::default()
@@ -311,7 +312,7 @@ pub async fn export_to_file(
     match kind {
         SheetKind::Items => {
             send(Piece::Begin(title, meta.clone())).await?;
-            send(Piece::Rows(Rows::Items(store.item_rows(&sub).await?))).await?;
+            send(Piece::Rows(Rows::Items(store.item_rows(&ex, &sub).await?))).await?;
             send(Piece::End(meta)).await?;
         }
         SheetKind::Units => {
@@ -323,7 +324,7 @@ pub async fn export_to_file(
             let p = period.ok_or(ApiError::NotFound)?;
             send(Piece::Begin(title, meta.clone())).await?;
             send(Piece::Rows(Rows::Schedule(
-                store.schedule_rows(&sub, p, req.phones).await?,
+                store.schedule_rows(&ex, &sub, p, req.phones).await?,
             )))
             .await?;
             send(Piece::End(meta)).await?;
@@ -335,12 +336,12 @@ pub async fn export_to_file(
             loop {
                 let (rows, next) = if kind == SheetKind::Ledger {
                     let (r, n) = store
-                        .ledger_page(&sub, p, &after, EXPORT_PAGE, req.today)
+                        .ledger_page(&mut ex, &sub, p, &after, EXPORT_PAGE)
                         .await?;
                     (Rows::Ledger(r), n)
                 } else {
                     let (r, n) = store
-                        .window_stats_page(&sub, p, &after, EXPORT_PAGE, req.today)
+                        .window_stats_page(&mut ex, &sub, p, &after, EXPORT_PAGE)
                         .await?;
                     (Rows::WindowStats(r), n)
                 };
@@ -354,10 +355,17 @@ pub async fn export_to_file(
         }
         SheetKind::Lists => {
             let p = period.ok_or(ApiError::NotFound)?;
-            let tables = store.lists_tables(&sub, p, req.today).await?;
+            let tables = store.lists_tables(&sub, p).await?;
             let mut names = std::collections::HashSet::new();
-            for ((activity, official, first_day), rows) in tables {
+            for (t, rows) in tables {
+                let (activity, official, first_day) = (t.kind, t.official, t.date);
                 let m = SheetMeta {
+                    // Each unit's table names it; the export's own as above.
+                    unit: if t.unit == req.unit.id {
+                        meta.unit.clone()
+                    } else {
+                        Some(ex.unit_name(t.unit))
+                    },
                     official: Some(official.clone()),
                     activity_kind: Some(activity),
                     date: Some(first_day),
@@ -390,7 +398,7 @@ pub async fn export_to_file(
 
 /// An empty table of `kind` to fill in, with the unit's name above it.
 pub fn template(kind: SheetKind, unit: Option<&str>) -> Result<Vec<u8>, OfficeError> {
-    let mut w = TableWriter::new(kind);
+    let mut w = TableWriter::template(kind);
     let meta = SheetMeta {
         unit: unit.map(str::to_string),
         activity_kind: (kind == SheetKind::Lists).then_some(ActivityKind::Walk),
@@ -398,7 +406,7 @@ pub fn template(kind: SheetKind, unit: Option<&str>) -> Result<Vec<u8>, OfficeEr
     };
     w.begin(zlc_office::layout::layout(kind).title, &meta)?;
     // Three boxed rows to type into.
-    let blanks = zlc_office::layout::layout(kind).columns.len() - 1;
+    let blanks = w.values_per_row();
     for _ in 0..3 {
         w.row(vec![zlc_office::write::Out::Blank; blanks])?;
     }

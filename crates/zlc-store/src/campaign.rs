@@ -1384,6 +1384,11 @@ impl Store {
             placed(tx, &Scope::all(), *u, "other_units").await?;
         }
         let now = now_ms();
+        // 原因 is kept without the 原因：people type before it; the tables write it once.
+        let cause = input
+            .cause
+            .as_deref()
+            .and_then(zlc_domain::sheets::cause_text);
         let p: Problem = tx
             .fetch_one(
                 "INSERT INTO problems (unit_id, unit_path, region_id, section_id, activity_id, item_id, source, category, description, cause, urgent, other_units, \
@@ -1391,7 +1396,7 @@ impl Store {
                  reopen_count, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
                  $21, $22, $23, $24, $25, $26, $27, $28, $28) RETURNING *",
                 args![input.unit_id, &path, region, input.section_id, input.activity_id, input.item_id, &input.source, &input.category, &input.description,
-                      &input.cause, input.urgent, join_ids(&input.other_units), &life.disposition, &life.deadline, &life.escalated_to, &life.status,
+                      &cause, input.urgent, join_ids(&input.other_units), &life.disposition, &life.deadline, &life.escalated_to, &life.status,
                       life.handler_id, &life.measures, &life.effect, life.evidence_count, life.verifier_id, &input.found_on, &life.closed_on,
                       &life.review_due, &life.reviewed_on, life.reopen_count, actor.user_id, now],
             )

@@ -2,21 +2,28 @@
 //! row means"), all or nothing.
 //!
 //! The names in the rows are matched against the registry of the unit the
-//! table is for: an official or item it does not have yet is added to it; a
-//! section (责任科室) or unit that does not exist is an error that lists the
-//! closest names. Every problem found is collected as a [`RowError`]; with
-//! any, the transaction is rolled back and nothing is written. A dry run
-//! does the same work and always rolls back.
+//! table is for (and of the unit below it that a row's 单位 names): an
+//! official, item or section (责任科室) it does not have yet is added to it,
+//! unless a section of nearly the same name (one character apart) is there,
+//! which is an error naming it; a unit that does not exist is an error that
+//! lists the closest names. What a new record says is checked as the web
+//! forms check it (the policy's kinds, modes and statuses, dates in order,
+//! rectification texts that say something). Every problem found is
+//! collected as a [`RowError`]; with any, the transaction is rolled back and
+//! nothing is written. A dry run does the same work and always rolls back.
 //!
 //! Each record written carries the key of its row (`import_key`, unique in
-//! its unit), so that importing the same file again finds every row already
-//! there and changes nothing. Records are written in multi-row statements
+//! its unit), and the records already there have theirs derived from them
+//! ([`crate::rowkeys`]), so that importing the same file again, or a table
+//! exported and imported back, finds every row already there and changes
+//! nothing. Records are written in multi-row statements
 //! with ids taken up front, the statistics summed in memory and added once,
 //! and the whole import is one audit entry naming the file by its SM3 digest.
 
 use crate::audit::{self, Change};
 use crate::campaign::region_of;
 use crate::registry::Unit;
+use crate::rowkeys::{self, RepeatCounter, TreeUnit, UnitTree, WalkCounter};
 use crate::stats::{self, Flow};
 use crate::{Actor, Arg, Kind, Result, Scope, Store, StoreError, Tx, args, now_ms};
 use chrono::NaiveDate;
@@ -24,14 +31,15 @@ use serde::Serialize;
 use serde_json::json;
 use std::collections::{HashMap, HashSet, VecDeque};
 use zlc_domain::calendar::WorkCalendar;
-use zlc_domain::campaign::problem::{ProblemState, imported};
-use zlc_domain::kinds::{ActivityKind, Mode};
+use zlc_domain::campaign::problem::{ProblemState, check_rectification_texts, imported};
+use zlc_domain::kinds::{ActivityKind, Mode, ProblemStatus};
 use zlc_domain::ledger::{ProblemCategory, ProblemSource};
 use zlc_domain::policy::Policy;
 use zlc_domain::registry::{PowerCategory, UnitKind};
 use zlc_domain::sheets::{
     Entries, ItemEntry, LedgerEntry, ListsEntry, PersonRef, Rectified, RowError, ScheduleEntry,
-    Sheet, SheetKind, SheetMeta, UnitEntry, WindowStatEntry, closest, not_found, rectified,
+    Seq, Sheet, SheetKind, SheetMeta, UnitEntry, WindowStatEntry, cause_text, closest, item_names,
+    near_twin, not_found, one_char_apart, rectified,
 };
 
 /// What to import and under which rules.
@@ -59,7 +67,13 @@ pub struct ImportSummary {
     /// Rows whose records were all there already (imported before).
     pub unchanged: u64,
     pub activities: u64,
+    /// Activities already there that the table told more of (the people a
+    /// sitting received).
+    pub activities_updated: u64,
     pub problems: u64,
+    /// Problems already there that the table told more of (the source of a
+    /// problem the ledger brought).
+    pub problems_updated: u64,
     pub needs: u64,
     pub measures: u64,
     pub plans: u64,
@@ -71,6 +85,10 @@ pub struct ImportSummary {
     pub officials_added: u64,
     /// Items the rows named that their unit did not have yet.
     pub items_added: u64,
+    /// Sections (责任科室) the rows named that their unit did not have yet.
+    pub sections_added: u64,
+    /// Their names, each with its unit: `医保经办科（区医疗保障局）`.
+    pub sections_added_names: Vec<String>,
     /// The import's number in the log; `None` for a dry run.
     pub import_id: Option<i64>,
 }
@@ -308,31 +326,36 @@ impl Ids {
     }
 }
 
-/// The registry of the unit a table is for, loaded once.
+/// The registry as one unit's rows need it, loaded once per unit.
 struct UnitCtx {
     unit: Unit,
     region: i64,
-    /// Sections of the subtree by name.
-    sections: HashMap<String, i64>,
     /// Officials of the subtree by name: (id, title, unit path, phone set).
     officials: HashMap<String, Vec<(i64, String, String, bool)>>,
-    /// Items of the subtree by name: (id, unit path).
+    /// Items of the subtree and of the unit's ancestors, by name: (id, the item's unit path).
     items: HashMap<String, (i64, String)>,
-    /// Keys of rows imported before, per table.
+    /// Keys of the unit's records, imported before or derived from them.
     keys: HashMap<&'static str, HashMap<String, i64>>,
+    /// The window statistics: the people each sitting already there received.
+    visitors: HashMap<i64, i64>,
 }
 
 /// The table being read, as far as the import has it.
 struct Current {
     /// The table (its name, lines and no rows: those come in batches).
     sheet: Sheet,
-    /// The unit it is for, once found.
-    unit: Option<UnitCtx>,
+    /// The unit the table is for (its 填报单位), once found.
+    unit: Option<i64>,
+    /// The units the table may name, around the table's own (from the unit
+    /// its sections belong to down).
+    tree: UnitTree,
+    /// The registry of each unit the rows named so far.
+    units: HashMap<i64, UnitCtx>,
     /// Rows kept until the table ends: the unit list (parents come in any
     /// order) and 三个清单 (its lines above decide every row).
     held: Option<Entries>,
     /// Sittings at the window created by this import: the people received
-    /// is the largest figure any of their rows gives.
+    /// is the largest figure any of their rows give.
     sittings: HashMap<String, (i64, i64, String, String)>,
 }
 
@@ -372,6 +395,9 @@ pub struct ImportRun<'a> {
     created_items: Vec<i64>,
     updated_items: Vec<i64>,
     created_units: Vec<i64>,
+    /// Items looked up by name across the import's reach: the one item of
+    /// that name, or `None` when there are none or several.
+    wide_items: HashMap<String, Option<(i64, String)>>,
 }
 
 /// A row's key as stored (`import_key`): the first 16 bytes of its SM3
@@ -384,6 +410,31 @@ fn hashed(key: &str) -> String {
 
 fn d(date: NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()
+}
+
+/// What a row says of its problem's rectification, column by column.
+struct Rectification<'a> {
+    row: u32,
+    found_on: NaiveDate,
+    measures: Option<&'a String>,
+    effect: Option<&'a String>,
+    /// 整改完成时间 (三个清单: 完成时限).
+    done_on: Option<NaiveDate>,
+    deadline: Option<NaiveDate>,
+    status: Option<ProblemStatus>,
+    /// The columns of this table: measures, effect, 整改完成时间.
+    columns: (&'static str, &'static str, &'static str),
+    /// 三个清单: a problem counts as done with its effect written, not its measures.
+    done_with_effect: bool,
+}
+
+/// Where a problem goes: its unit, and the section (责任科室) in charge.
+#[derive(Clone)]
+struct Placement {
+    unit: i64,
+    /// The unit's path.
+    path: String,
+    section: Option<i64>,
 }
 
 impl Store {
@@ -475,6 +526,7 @@ impl Store {
             created_items: Vec::new(),
             updated_items: Vec::new(),
             created_units: Vec::new(),
+            wide_items: HashMap::new(),
         };
         Ok(run)
     }
@@ -496,7 +548,7 @@ impl ImportRun<'_> {
         self.errors.push(e);
     }
 
-    /// A table begins: its unit is found and its registry loaded.
+    /// A table begins: its unit is found and the units around it loaded.
     pub async fn sheet(&mut self, name: &str, meta: &SheetMeta, several: bool) -> Result<()> {
         self.end_sheet().await?;
         self.several = several;
@@ -505,18 +557,21 @@ impl ImportRun<'_> {
             meta: meta.clone(),
             entries: Entries::Units(Vec::new()),
         };
-        self.current = Some(Current {
+        let mut c = Current {
             sheet: sheet.clone(),
             unit: None,
+            tree: UnitTree::default(),
+            units: HashMap::new(),
             held: None,
             sittings: HashMap::new(),
-        });
-        if self.req.kind != SheetKind::Units {
-            let u = self.unit_of(&sheet).await?;
-            if let Some(c) = self.current.as_mut() {
-                c.unit = u;
-            }
+        };
+        if self.req.kind != SheetKind::Units
+            && let Some((unit, tree)) = self.unit_of(&sheet).await?
+        {
+            c.unit = Some(unit);
+            c.tree = tree;
         }
+        self.current = Some(c);
         Ok(())
     }
 
@@ -526,7 +581,6 @@ impl ImportRun<'_> {
             return Ok(());
         };
         self.sum.rows += entries.len() as u64;
-        let sheet = c.sheet.clone();
         match entries {
             Entries::Units(rows) => {
                 if let Entries::Units(v) = c.held.get_or_insert_with(|| Entries::Units(Vec::new()))
@@ -540,27 +594,22 @@ impl ImportRun<'_> {
                     v.extend(rows);
                 }
             }
-            entries => {
-                if let Some(u) = c.unit.as_mut() {
-                    match &entries {
-                        Entries::Items(rows) => {
-                            for r in rows {
-                                self.item_row(&sheet, u, r).await?;
-                            }
-                        }
-                        Entries::Ledger(rows) => self.ledger(&sheet, u, rows).await?,
-                        Entries::WindowSchedule(rows) => {
-                            for r in rows {
-                                self.schedule_row(&sheet, u, r).await?;
-                            }
-                        }
-                        Entries::WindowStats(rows) => {
-                            self.window_stats(&sheet, u, &mut c.sittings, rows).await?
-                        }
-                        Entries::Lists(_) | Entries::Units(_) => {}
+            entries if c.unit.is_some() => match &entries {
+                Entries::Items(rows) => {
+                    for r in rows {
+                        self.item_row(&mut c, r).await?;
                     }
                 }
-            }
+                Entries::Ledger(rows) => self.ledger(&mut c, rows).await?,
+                Entries::WindowSchedule(rows) => {
+                    for r in rows {
+                        self.schedule_row(&mut c, r).await?;
+                    }
+                }
+                Entries::WindowStats(rows) => self.window_stats(&mut c, rows).await?,
+                Entries::Lists(_) | Entries::Units(_) => {}
+            },
+            _ => {}
         }
         self.current = Some(c);
         Ok(())
@@ -574,24 +623,31 @@ impl ImportRun<'_> {
         let sheet = c.sheet.clone();
         match c.held.take() {
             Some(Entries::Units(rows)) => self.units(&sheet, &rows).await?,
-            Some(Entries::Lists(rows)) => {
-                if let Some(u) = c.unit.as_mut() {
-                    self.lists(&sheet, u, &rows).await?;
-                }
-            }
+            Some(Entries::Lists(rows)) if c.unit.is_some() => self.lists(&mut c, &rows).await?,
             _ => {}
         }
         Ok(())
     }
 
-    /// The unit a sheet is for: the one the request names, else its 填报单位.
-    async fn unit_of(&mut self, sheet: &Sheet) -> Result<Option<UnitCtx>> {
-        let unit = match (self.req.unit, &sheet.meta.unit) {
+    /// The unit a sheet is for and the units it may name. With a unit
+    /// chosen (`--unit`, the upload dialog), the sheet's 填报单位 may name one
+    /// below it (a table of several units exported together); else the
+    /// chosen unit is the sheet's. Without, the 填报单位 names it.
+    async fn unit_of(&mut self, sheet: &Sheet) -> Result<Option<(i64, UnitTree)>> {
+        let named = sheet
+            .meta
+            .unit
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+        let unit = match (self.req.unit, named) {
             // Outside the caller's scope reads as absent (404), as everywhere.
             (Some(id), _) => Some(self.store.unit(self.scope, id).await?),
             (None, Some(name)) => {
-                let found = self.store.unit_by_name(name.trim()).await?;
-                let found: Vec<Unit> = found
+                let found: Vec<Unit> = self
+                    .store
+                    .unit_by_label(name)
+                    .await?
                     .into_iter()
                     .filter(|u| self.scope.contains(&u.path))
                     .collect();
@@ -635,6 +691,107 @@ impl ImportRun<'_> {
             }
         };
         let Some(unit) = unit else { return Ok(None) };
+        // The units a table may name: from the unit its sections belong to
+        // (a section's table names its sibling sections) down.
+        let mut top = unit.clone();
+        while top.kind == UnitKind::Section.code() {
+            let Some(p) = top.parent_id else { break };
+            match self.store.unit(self.scope, p).await {
+                Ok(parent) => top = parent,
+                Err(_) => break,
+            }
+        }
+        let tree = UnitTree::load(&mut self.tx, &top.path).await?;
+        let mut id = unit.id;
+        if self.req.unit.is_some()
+            && let Some(name) = named
+            && let [one] = tree
+                .resolve(name)
+                .into_iter()
+                .filter(|u| tree.within(*u, unit.id))
+                .collect::<Vec<_>>()
+                .as_slice()
+        {
+            id = *one;
+        }
+        Ok(Some((id, tree)))
+    }
+
+    /// The unit a row belongs to: the one its 单位 names below the table's
+    /// unit, else the table's. `None` (with the error kept) when it names
+    /// none or several.
+    fn row_unit(&mut self, c: &Current, row: u32, named: Option<&String>) -> Option<i64> {
+        let table = c.unit?;
+        let Some(name) = named.map(|n| n.trim()).filter(|n| !n.is_empty()) else {
+            return Some(table);
+        };
+        let found: Vec<i64> = c
+            .tree
+            .resolve(name)
+            .into_iter()
+            .filter(|u| c.tree.within(*u, table))
+            .collect();
+        match found.as_slice() {
+            [one] => Some(*one),
+            [] => {
+                let below: Vec<&str> = c
+                    .tree
+                    .units
+                    .values()
+                    .filter(|u| c.tree.within(u.id, table))
+                    .map(|u| u.name.as_str())
+                    .collect();
+                let near = closest(name, below, 5);
+                let table_name = c.tree.units.get(&table).map(|u| u.name.clone());
+                self.err(
+                    &c.sheet,
+                    RowError::new(
+                        row,
+                        "单位",
+                        format!(
+                            "{}（在「{}」之下）",
+                            not_found("单位", name, &near),
+                            table_name.unwrap_or_default()
+                        ),
+                    ),
+                );
+                None
+            }
+            several => {
+                let names: Vec<String> = several.iter().map(|u| c.tree.name(*u)).collect();
+                self.err(
+                    &c.sheet,
+                    RowError::new(
+                        row,
+                        "单位",
+                        format!(
+                            "有 {} 个单位名为「{name}」，请写明是哪一个：{}",
+                            several.len(),
+                            names.join("、")
+                        ),
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// The registry of unit `id`, loaded the first time a row names it.
+    async fn unit_ctx<'c>(&mut self, c: &'c mut Current, id: i64) -> Result<&'c mut UnitCtx> {
+        if !c.units.contains_key(&id) {
+            let u = self.load_unit(&c.tree, id).await?;
+            c.units.insert(id, u);
+        }
+        c.units
+            .get_mut(&id)
+            .ok_or_else(|| StoreError::Conflict(format!("单位 {id} 不存在")))
+    }
+
+    async fn load_unit(&mut self, tree: &UnitTree, id: i64) -> Result<UnitCtx> {
+        let unit: Unit = self
+            .tx
+            .fetch_one("SELECT * FROM units WHERE id = $1", args![id])
+            .await?;
         // Two imports into one unit at once would each miss the other's
         // keys: on PostgreSQL the second waits for the first (SQLite has
         // one writer anyway).
@@ -646,17 +803,6 @@ impl ImportRun<'_> {
                 )
                 .await?;
         }
-        let mut a = Vec::new();
-        let cond = Scope::subtree(unit.path.clone()).condition("path", &mut a);
-        let subtree: Vec<(i64, String, String)> = self
-            .tx
-            .fetch_all(&format!("SELECT id, name, kind FROM units WHERE {cond}"), a)
-            .await?;
-        let sections = subtree
-            .into_iter()
-            .filter(|(_, _, k)| k == UnitKind::Section.code())
-            .map(|(id, n, _)| (n, id))
-            .collect();
         let mut a = Vec::new();
         let cond = Scope::subtree(unit.path.clone()).condition("unit_path", &mut a);
         let rows: Vec<(i64, String, String, String, bool)> = self
@@ -673,6 +819,8 @@ impl ImportRun<'_> {
                 .or_default()
                 .push((id, title, path, phone));
         }
+        // Items of the subtree first, then of the ancestors the table knows,
+        // nearest first (a section's walk experiences its department's items).
         let mut a = Vec::new();
         let cond = Scope::subtree(unit.path.clone()).condition("u.path", &mut a);
         let rows: Vec<(i64, String, String)> = self
@@ -686,37 +834,76 @@ impl ImportRun<'_> {
         for (id, name, path) in rows {
             items.entry(name).or_insert((id, path));
         }
-        let mut keys = HashMap::new();
-        for table in ["activities", "problems", "plans", "needs", "measures"] {
+        let mut at = tree.units.get(&id).and_then(|u| u.parent);
+        while let Some(p) = at.and_then(|p| tree.units.get(&p)) {
+            let rows: Vec<(i64, String)> = self
+                .tx
+                .fetch_all(
+                    "SELECT id, name FROM items WHERE unit_id = $1 ORDER BY id",
+                    args![p.id],
+                )
+                .await?;
+            for (iid, name) in rows {
+                items.entry(name).or_insert((iid, p.path.clone()));
+            }
+            at = p.parent;
+        }
+        let mut keys: HashMap<&'static str, HashMap<String, i64>> = HashMap::new();
+        let rows: Vec<(String, i64)> = self
+            .tx
+            .fetch_all(
+                "SELECT import_key, id FROM activities WHERE unit_path = $1 AND unit_id = $2 AND import_key IS NOT NULL",
+                args![&unit.path, unit.id],
+            )
+            .await?;
+        keys.insert("activities", rows.into_iter().collect());
+        let rows: Vec<(String, i64)> = self
+            .tx
+            .fetch_all(
+                "SELECT import_key, id FROM plans WHERE unit_path = $1 AND unit_id = $2 AND import_key IS NOT NULL",
+                args![&unit.path, unit.id],
+            )
+            .await?;
+        keys.insert("plans", rows.into_iter().collect());
+        // A walk's problems, needs and measures go with the walk, wherever
+        // they were placed.
+        for table in ["problems", "needs", "measures"] {
             let rows: Vec<(String, i64)> = self
                 .tx
                 .fetch_all(
-                    &format!("SELECT import_key, id FROM {table} WHERE unit_path = $1 AND unit_id = $2 AND import_key IS NOT NULL"),
+                    &format!(
+                        "SELECT x.import_key, x.id FROM {table} x JOIN activities a ON a.id = x.activity_id \
+                         WHERE a.unit_path = $1 AND a.unit_id = $2 AND x.import_key IS NOT NULL"
+                    ),
                     args![&unit.path, unit.id],
                 )
                 .await?;
             keys.insert(table, rows.into_iter().collect());
         }
-        self.derived_keys(unit.id, &unit.path, &mut keys).await?;
-        Ok(Some(UnitCtx {
+        let mut visitors = HashMap::new();
+        self.derived_keys(unit.id, &unit.path, &mut keys, &mut visitors)
+            .await?;
+        Ok(UnitCtx {
             region: region_of(&unit.path).unwrap_or(unit.id),
             unit,
-            sections,
             officials,
             items,
             keys,
-        }))
+            visitors,
+        })
     }
 
-    /// The keys the unit's records entered by hand would have had, had they
-    /// been imported: so that a table exported and imported back (or a
-    /// table of records the unit also entered in the application) finds
-    /// them and adds nothing twice.
+    /// The keys the unit's records would have had, had this table brought
+    /// them (records entered by hand, generated, or imported through
+    /// another table): so that a table exported and imported back finds
+    /// them and adds nothing twice. Walks are numbered as exports write
+    /// them ([`crate::rowkeys`]).
     async fn derived_keys(
         &mut self,
         unit: i64,
         path: &str,
         keys: &mut HashMap<&'static str, HashMap<String, i64>>,
+        visitors: &mut HashMap<i64, i64>,
     ) -> Result<()> {
         let kinds: &[&str] = match self.req.kind {
             SheetKind::Ledger => &["walk", "window", "inspect"],
@@ -726,7 +913,8 @@ impl ImportRun<'_> {
                 let rows: Vec<(i64, String, String, Option<String>)> = self
                     .tx
                     .fetch_all(
-                        "SELECT p.id, p.date, p.slot, (SELECT o.name FROM plan_officials po JOIN officials o ON o.id = po.official_id                          WHERE po.plan_id = p.id ORDER BY o.id LIMIT 1) FROM plans p WHERE p.unit_path = $2 AND p.unit_id = $1 AND p.import_key IS NULL AND p.status <> 'cancelled'",
+                        "SELECT p.id, p.date, p.slot, (SELECT o.name FROM plan_officials po JOIN officials o ON o.id = po.official_id \
+                         WHERE po.plan_id = p.id ORDER BY o.id LIMIT 1) FROM plans p WHERE p.unit_path = $2 AND p.unit_id = $1 AND p.status <> 'cancelled'",
                         args![unit, path],
                     )
                     .await?;
@@ -752,99 +940,257 @@ impl ImportRun<'_> {
             String,
             Option<String>,
             Option<String>,
-            Option<String>,
+            i64,
             Option<String>,
         );
         let acts: Vec<Row> = self
             .tx
             .fetch_all(
                 &format!(
-                    "SELECT a.id, a.date, a.kind, a.mode, a.place, a.content,                      (SELECT o.name FROM activity_officials ao JOIN officials o ON o.id = ao.official_id WHERE ao.activity_id = a.id ORDER BY o.id LIMIT 1),                      (SELECT i.name FROM activity_items ai JOIN items i ON i.id = ai.item_id WHERE ai.activity_id = a.id ORDER BY i.id LIMIT 1)                      FROM activities a WHERE a.unit_path = $2 AND a.unit_id = $1 AND a.import_key IS NULL AND a.status = 'filed' AND a.kind IN ({})",
+                    "SELECT a.id, a.date, a.kind, a.mode, a.place, a.content, a.visitors, \
+                     (SELECT o.name FROM activity_officials ao JOIN officials o ON o.id = ao.official_id WHERE ao.activity_id = a.id ORDER BY o.id LIMIT 1) \
+                     FROM activities a WHERE a.unit_path = $2 AND a.unit_id = $1 AND a.status = 'filed' AND a.kind IN ({}) ORDER BY a.date, a.id",
                     marks.join(", ")
                 ),
                 a,
             )
             .await?;
-        let mut by_activity: HashMap<i64, String> = HashMap::new();
-        for (id, date, kind, mode, place, content, official, item) in acts {
+        let ids: Vec<i64> = acts.iter().map(|r| r.0).collect();
+        let mut names: HashMap<i64, Vec<String>> = HashMap::new();
+        for chunk in ids.chunks(500) {
+            let (sql, a) = rowkeys::items_query(chunk);
+            let rows: Vec<(i64, String)> = self.tx.fetch_all(&sql, a).await?;
+            for (id, name) in rows {
+                names.entry(id).or_default().push(name);
+            }
+        }
+        let mut walks = WalkCounter::default();
+        let mut placeless = WalkCounter::default();
+        // Each activity's keys: as this table writes it, and, for one that
+        // came through another table lacking this table's column (a
+        // sitting without items, a walk without a place), the key that
+        // leaves that column out.
+        let mut by_activity: HashMap<i64, Vec<String>> = HashMap::new();
+        for (id, date, kind, mode, place, content, seen, official) in acts {
             let who = official.unwrap_or_default();
-            let key = match self.req.kind {
-                SheetKind::Ledger => format!(
-                    "{date}|{who}|{}|{}",
-                    item.or(content).unwrap_or_default(),
-                    crate::exports::ledger_mode(&mode).code()
-                ),
-                SheetKind::WindowStats => format!("{date}|{who}|window"),
-                _ => format!(
-                    "{date}|{who}|{kind}|{}|{}",
-                    place
-                        .filter(|p| !p.is_empty())
-                        .unwrap_or_else(|| "—".into()),
-                    item.or(content).unwrap_or_default()
-                ),
+            let listed = names.get(&id).map(Vec::as_slice).unwrap_or(&[]);
+            let items = rowkeys::items_key(listed, content.as_deref());
+            let place = place.filter(|p| !p.is_empty());
+            let mut own = Vec::new();
+            match self.req.kind {
+                SheetKind::Ledger => {
+                    let form = crate::exports::ledger_mode(&mode).code();
+                    let base = rowkeys::ledger_walk(&date, &who, &items, form, 0);
+                    let walk = walks.next(&date, base);
+                    own.push(rowkeys::ledger_walk(&date, &who, &items, form, walk));
+                    if items.is_empty() {
+                        own.push(rowkeys::ledger_walk(&date, &who, rowkeys::ANY, form, 0));
+                    }
+                }
+                SheetKind::WindowStats => {
+                    let walk = walks.next(&date, rowkeys::window_sitting(&date, &who, 0));
+                    own.push(rowkeys::window_sitting(&date, &who, walk));
+                    visitors.insert(id, seen);
+                }
+                _ => {
+                    let base = rowkeys::lists_activity(
+                        &date,
+                        &who,
+                        &kind,
+                        place.as_deref().unwrap_or("—"),
+                        &items,
+                    );
+                    let walk = walks.next(&date, base.clone());
+                    own.push(format!("{base}{}", Seq::suffix(walk)));
+                    if place.is_none() {
+                        // The ledger's walks: no place, and the way of
+                        // walking as the ledger's mark columns say it.
+                        let form = crate::exports::ledger_mode(&mode).code();
+                        let any = format!(
+                            "{}|{form}",
+                            rowkeys::lists_activity(&date, &who, &kind, rowkeys::ANY, &items)
+                        );
+                        let walk = placeless.next(&date, any.clone());
+                        own.push(format!("{any}{}", Seq::suffix(walk)));
+                    }
+                }
             };
-            keys.entry("activities")
-                .or_default()
-                .entry(hashed(&key))
-                .or_insert(id);
-            by_activity.insert(id, key);
+            let k = keys.entry("activities").or_default();
+            for key in &own {
+                k.entry(hashed(key)).or_insert(id);
+            }
+            by_activity.insert(id, own);
         }
         let lists = self.req.kind == SheetKind::Lists;
-        for (table, col, tag) in [
-            ("problems", "description", "p"),
-            ("needs", "content", "n"),
-            ("measures", "content", "m"),
-        ] {
-            if table != "problems" && !lists {
+        let rows: Vec<(i64, i64, String, Option<String>)> = self
+            .tx
+            .fetch_all(
+                "SELECT p.id, p.activity_id, p.description, p.measures FROM problems p JOIN activities a ON a.id = p.activity_id \
+                 WHERE a.unit_path = $2 AND a.unit_id = $1 ORDER BY p.id",
+                args![unit, path],
+            )
+            .await?;
+        let mut repeats = RepeatCounter::default();
+        for (id, activity, text, measures) in rows {
+            let Some(akeys) = by_activity.get(&activity) else {
                 continue;
+            };
+            let n = repeats.next(activity, &text);
+            for akey in akeys {
+                let key = if lists {
+                    format!("{akey}|p|{text}{}", Seq::suffix(n))
+                } else {
+                    rowkeys::problem(akey, &text, n)
+                };
+                keys.entry("problems")
+                    .or_default()
+                    .entry(hashed(&key))
+                    .or_insert(id);
+                // 三个清单 writes a problem's measures as its 解决措施.
+                if lists && let Some(m) = &measures {
+                    keys.entry("measures")
+                        .or_default()
+                        .entry(hashed(&format!("{akey}|m|{m}")))
+                        .or_insert(0);
+                }
             }
-            let rows: Vec<(i64, Option<i64>, String)> = self
-                .tx
-                .fetch_all(
-                    &format!("SELECT id, activity_id, {col} FROM {table} WHERE unit_path = $2 AND unit_id = $1 AND import_key IS NULL AND activity_id IS NOT NULL"),
-                    args![unit, path],
-                )
-                .await?;
-            let k = keys.entry(table).or_default();
-            for (id, activity, text) in rows {
-                if let Some(akey) = activity.and_then(|a| by_activity.get(&a)) {
-                    let key = if lists {
-                        format!("{akey}|{tag}|{text}")
-                    } else {
-                        format!("{akey}|{text}")
-                    };
-                    k.entry(hashed(&key)).or_insert(id);
+        }
+        if lists {
+            for (table, tag) in [("needs", "n"), ("measures", "m")] {
+                let rows: Vec<(i64, i64, String)> = self
+                    .tx
+                    .fetch_all(
+                        &format!(
+                            "SELECT x.id, x.activity_id, x.content FROM {table} x JOIN activities a ON a.id = x.activity_id \
+                             WHERE a.unit_path = $2 AND a.unit_id = $1"
+                        ),
+                        args![unit, path],
+                    )
+                    .await?;
+                let k = keys.entry(table).or_default();
+                for (id, activity, text) in rows {
+                    for akey in by_activity.get(&activity).into_iter().flatten() {
+                        k.entry(hashed(&format!("{akey}|{tag}|{text}")))
+                            .or_insert(id);
+                    }
                 }
             }
         }
         Ok(())
     }
 
-    fn section(
+    /// 责任科室 of a row of unit `unit`: a section of the unit's department
+    /// (the unit itself, or the one it is a section of), else any unit the
+    /// table knows by that name (another department, a section elsewhere),
+    /// else a new section of the department — unless one of its sections is
+    /// named one character apart, which is refused, naming it. `None` (with
+    /// the error kept) when refused.
+    async fn placement(
         &mut self,
-        sheet: &Sheet,
-        u: &UnitCtx,
+        c: &mut Current,
+        unit: i64,
         row: u32,
         name: Option<&String>,
-    ) -> Option<Option<i64>> {
-        let Some(name) = name else { return Some(None) };
-        if let Some(id) = u.sections.get(name.trim()) {
-            return Some(Some(*id));
+        any_unit: bool,
+    ) -> Result<Option<Placement>> {
+        let at = |tree: &UnitTree, unit: i64, section: Option<i64>| Placement {
+            unit,
+            path: tree
+                .units
+                .get(&unit)
+                .map(|u| u.path.clone())
+                .unwrap_or_default(),
+            section,
+        };
+        let Some(name) = name.map(|n| n.trim()).filter(|n| !n.is_empty()) else {
+            return Ok(Some(at(&c.tree, unit, None)));
+        };
+        let home = c.tree.home(unit);
+        let section = UnitKind::Section.code();
+        let sections_of_home = |tree: &UnitTree| -> Vec<(i64, String)> {
+            tree.units
+                .values()
+                .filter(|u| u.kind == section && u.id != home && tree.within(u.id, home))
+                .map(|u| (u.id, u.name.clone()))
+                .collect()
+        };
+        // A section goes with the row's unit when it is one of its own,
+        // else with the unit it is a section of; another unit takes the
+        // problem itself.
+        let placed = |tree: &UnitTree, s: i64| {
+            if tree.units.get(&s).is_none_or(|u| u.kind != section) {
+                return at(tree, s, None);
+            }
+            let owner = if tree.within(s, unit) {
+                unit
+            } else {
+                tree.units.get(&s).and_then(|u| u.parent).unwrap_or(unit)
+            };
+            at(tree, owner, Some(s))
+        };
+        if let Some((s, _)) = sections_of_home(&c.tree)
+            .into_iter()
+            .filter(|(_, n)| n == name)
+            .min()
+        {
+            return Ok(Some(placed(&c.tree, s)));
         }
-        let near = closest(name, u.sections.keys().map(String::as_str), 5);
-        self.err(
-            sheet,
-            RowError::new(
-                row,
-                "责任科室",
-                format!(
-                    "{}（单位「{}」的科室中）",
-                    not_found("科室", name, &near),
-                    u.unit.name
-                ),
-            ),
-        );
-        None
+        let table = c.unit.unwrap_or(unit);
+        let known: Vec<i64> = c
+            .tree
+            .resolve(name)
+            .into_iter()
+            .filter(|u| c.tree.within(*u, table) || c.tree.within(*u, home))
+            .filter(|u| any_unit || c.tree.units.get(u).is_some_and(|x| x.kind == section))
+            .collect();
+        if let [one] = known.as_slice() {
+            return Ok(Some(placed(&c.tree, *one)));
+        }
+        let mut siblings = sections_of_home(&c.tree);
+        siblings.sort();
+        if let Some((_, twin)) = siblings.into_iter().find(|(_, n)| one_char_apart(n, name)) {
+            self.err(
+                &c.sheet,
+                RowError::new(row, "责任科室", near_twin("科室", name, &twin)),
+            );
+            return Ok(None);
+        }
+        let Some(h) = c.tree.units.get(&home).cloned() else {
+            return Ok(Some(at(&c.tree, unit, None)));
+        };
+        if !self.errors.is_empty() {
+            // Nothing will be written: the section is not made.
+            return Ok(Some(at(&c.tree, unit, None)));
+        }
+        let depth = i64::try_from(h.path.matches('/').count().saturating_sub(1)).unwrap_or(0);
+        let made: Unit = self
+            .tx
+            .fetch_one(
+                "INSERT INTO units (parent_id, path, depth, name, kind, categories, sort, created_at, updated_at) \
+                 VALUES ($1, '', $2, $3, $4, '', 0, $5, $5) RETURNING *",
+                args![home, depth, name, UnitKind::Section.code(), self.now],
+            )
+            .await?;
+        let path = format!("{}{}/", h.path, made.id);
+        self.tx
+            .execute(
+                "UPDATE units SET path = $1 WHERE id = $2",
+                args![&path, made.id],
+            )
+            .await?;
+        c.tree.add(TreeUnit {
+            id: made.id,
+            parent: Some(home),
+            name: name.to_string(),
+            kind: UnitKind::Section.code().to_string(),
+            path,
+        });
+        self.created_units.push(made.id);
+        self.sum.sections_added += 1;
+        self.sum
+            .sections_added_names
+            .push(format!("{name}（{}）", h.name));
+        Ok(Some(placed(&c.tree, made.id)))
     }
 
     /// The official a row names: by name in the unit's subtree (the one
@@ -900,12 +1246,69 @@ impl ImportRun<'_> {
         Ok((id, u.unit.path.clone()))
     }
 
-    /// The service item a row names: by name in the unit's subtree, else added to the unit.
-    async fn item(&mut self, u: &mut UnitCtx, name: &str) -> Result<(i64, String)> {
+    /// The official a row of unit `unit` names (see [`Self::official`]).
+    async fn official_in(
+        &mut self,
+        c: &mut Current,
+        unit: i64,
+        p: &PersonRef,
+        phone: Option<&str>,
+    ) -> Result<(i64, String)> {
+        let u = self.unit_ctx(c, unit).await?;
+        self.official(u, p, phone).await
+    }
+
+    /// The service item a row of unit `unit` names: by name in the unit's
+    /// subtree or of its ancestors, else the one item of that name anywhere
+    /// below the table's unit, else added to the unit. Returns the item and
+    /// its unit's path.
+    async fn item_in(&mut self, c: &mut Current, unit: i64, name: &str) -> Result<(i64, String)> {
         let name = name.trim();
-        if let Some(found) = u.items.get(name) {
+        if let Some(found) = self.unit_ctx(c, unit).await?.items.get(name) {
             return Ok(found.clone());
         }
+        // The one item of that name anywhere the import may reach (a
+        // street's hotline shift handles departments' items).
+        let found = match self.wide_items.get(name) {
+            Some(f) => f.clone(),
+            None => {
+                let scope = match self.req.unit {
+                    Some(_) => c
+                        .unit
+                        .and_then(|t| c.tree.units.get(&t))
+                        .map(|t| Scope::subtree(t.path.clone()))
+                        .unwrap_or(Scope {
+                            path: self.scope.path.clone(),
+                        }),
+                    None => Scope {
+                        path: self.scope.path.clone(),
+                    },
+                };
+                let mut a = args![name];
+                let cond = scope.condition("u.path", &mut a);
+                let rows: Vec<(i64, String)> = self
+                    .tx
+                    .fetch_all(
+                        &format!("SELECT i.id, u.path FROM items i JOIN units u ON u.id = i.unit_id WHERE i.name = $1 AND {cond} ORDER BY i.id LIMIT 2"),
+                        a,
+                    )
+                    .await?;
+                let one = match rows.as_slice() {
+                    [one] => Some(one.clone()),
+                    _ => None,
+                };
+                self.wide_items.insert(name.to_string(), one.clone());
+                one
+            }
+        };
+        if let Some(one) = found {
+            self.unit_ctx(c, unit)
+                .await?
+                .items
+                .insert(name.to_string(), one.clone());
+            return Ok(one);
+        }
+        let u = self.unit_ctx(c, unit).await?;
         let id: i64 = self
             .tx
             .scalar::<i64>(
@@ -917,8 +1320,11 @@ impl ImportRun<'_> {
             .unwrap_or_default();
         self.sum.items_added += 1;
         self.created_items.push(id);
-        u.items.insert(name.to_string(), (id, u.unit.path.clone()));
-        Ok((id, u.unit.path.clone()))
+        let path = u.unit.path.clone();
+        u.items.insert(name.to_string(), (id, path.clone()));
+        // Another unit of the table naming it would now find two: its own is made.
+        self.wide_items.insert(name.to_string(), None);
+        Ok((id, path))
     }
 
     fn known(u: &UnitCtx, table: &'static str, key: &str) -> Option<i64> {
@@ -1028,7 +1434,7 @@ impl ImportRun<'_> {
         row: u32,
         activity: i64,
         item: Option<i64>,
-        section: Option<i64>,
+        place: Placement,
         source: ProblemSource,
         text: (&str, Option<&str>),
         found_on: NaiveDate,
@@ -1040,21 +1446,31 @@ impl ImportRun<'_> {
         let id = self.ids.take(&mut self.tx, "problems").await?;
         let found = d(found_on);
         let category = ProblemCategory::guess(&format!("{}{}", text.0, text.1.unwrap_or("")));
+        let cause = text.1.and_then(cause_text);
+        let (unit, path, region) = if place.unit == u.unit.id {
+            (u.unit.id, u.unit.path.clone(), u.region)
+        } else {
+            (
+                place.unit,
+                place.path.clone(),
+                region_of(&place.path).unwrap_or(place.unit),
+            )
+        };
         self.problems
             .push(
                 &mut self.tx,
                 args![
                     id,
-                    u.unit.id,
-                    &u.unit.path,
-                    u.region,
-                    section,
+                    unit,
+                    &path,
+                    region,
+                    place.section,
                     activity,
                     item,
                     source.code(),
                     category.code(),
                     text.0,
-                    text.1,
+                    cause,
                     state.disposition.code(),
                     state.deadline.map(d),
                     state.status.code(),
@@ -1088,11 +1504,7 @@ impl ImportRun<'_> {
             .await?;
         let f = self
             .flows
-            .entry((
-                u.unit.path.clone(),
-                stats::month_key(&found)?,
-                String::new(),
-            ))
+            .entry((path.clone(), stats::month_key(&found)?, String::new()))
             .or_default();
         *f = f.plus(Flow {
             problems_found: 1,
@@ -1101,11 +1513,7 @@ impl ImportRun<'_> {
         if let Some(closed) = state.closed_on {
             let f = self
                 .flows
-                .entry((
-                    u.unit.path.clone(),
-                    stats::month_key(&d(closed))?,
-                    String::new(),
-                ))
+                .entry((path.clone(), stats::month_key(&d(closed))?, String::new()))
                 .or_default();
             *f = f.plus(Flow {
                 problems_solved: 1,
@@ -1117,37 +1525,292 @@ impl ImportRun<'_> {
         Ok((id, true))
     }
 
-    async fn ledger(&mut self, sheet: &Sheet, u: &mut UnitCtx, rows: &[LedgerEntry]) -> Result<()> {
+    /// Checks a new walk's kind and mode against the policy, as the
+    /// activity form does; the error names the row and `column`.
+    fn check_mode(&mut self, sheet: &Sheet, row: u32, column: &str, mode: Mode) -> bool {
+        let kind = mode.kind();
+        let Some(rule) = self.req.policy.kind(kind) else {
+            let kinds: Vec<&str> = ActivityKind::ALL
+                .iter()
+                .filter(|k| self.req.policy.kind(**k).is_some())
+                .map(|k| k.label_zh())
+                .collect();
+            let what = if kind.label_zh() == mode.label_zh() {
+                format!("「{}」", kind.label_zh())
+            } else {
+                format!("「{}」（{}）", kind.label_zh(), mode.label_zh())
+            };
+            self.err(
+                sheet,
+                RowError::new(
+                    row,
+                    column,
+                    format!("本地规则未开展{what}活动，可选：{}", kinds.join("、")),
+                ),
+            );
+            return false;
+        };
+        if !rule.modes.contains(&mode) {
+            let allowed: Vec<&str> = rule.modes.iter().map(|m| m.label_zh()).collect();
+            self.err(
+                sheet,
+                RowError::new(
+                    row,
+                    column,
+                    format!(
+                        "「{}」不是本地规则「{}」的方式，可选：{}",
+                        mode.label_zh(),
+                        kind.label_zh(),
+                        allowed.join("、")
+                    ),
+                ),
+            );
+            return false;
+        }
+        true
+    }
+
+    /// The state a new problem starts in, from what its row says, under the
+    /// rules the web form applies (the policy's statuses, dates in order,
+    /// measures and effect that say something when the problem is closed or
+    /// awaits verification). `None` (with the errors kept) when refused.
+    fn rectification(&mut self, sheet: &Sheet, r: &Rectification<'_>) -> Option<ProblemState> {
+        let policy = self.req.policy;
+        let cal = self.req.calendar;
+        let today = self.req.today;
+        let (measures_col, effect_col, done_col) = r.columns;
+        let mut ok = true;
+        if let Some(s) = r.status
+            && !policy.rectification.statuses.contains(&s)
+        {
+            let allowed: Vec<&str> = policy
+                .rectification
+                .statuses
+                .iter()
+                .map(|s| s.label_zh())
+                .collect();
+            self.err(
+                sheet,
+                RowError::new(
+                    r.row,
+                    "整改状态",
+                    format!(
+                        "本地规则没有「{}」这一状态，可选：{}",
+                        s.label_zh(),
+                        allowed.join("、")
+                    ),
+                ),
+            );
+            ok = false;
+        }
+        if let Some(dl) = r.deadline
+            && dl < r.found_on
+        {
+            self.err(
+                sheet,
+                RowError::new(
+                    r.row,
+                    "整改时限",
+                    format!("整改时限 {dl} 早于发现问题的日期 {}", r.found_on),
+                ),
+            );
+            ok = false;
+        }
+        let closing = match r.status {
+            Some(ProblemStatus::Closed) => true,
+            Some(_) => false,
+            None => r.done_on.is_some_and(|d| d <= today),
+        };
+        if let Some(done) = r.done_on
+            && closing
+        {
+            if done < r.found_on {
+                self.err(
+                    sheet,
+                    RowError::new(
+                        r.row,
+                        done_col,
+                        format!("完成日期 {done} 早于发现问题的日期 {}", r.found_on),
+                    ),
+                );
+                ok = false;
+            }
+            if done > today {
+                self.err(
+                    sheet,
+                    RowError::new(
+                        r.row,
+                        done_col,
+                        format!("已销号的问题完成日期 {done} 不能晚于今天"),
+                    ),
+                );
+                ok = false;
+            }
+        }
+        if r.status == Some(ProblemStatus::Closed) && r.done_on.is_none() {
+            self.err(
+                sheet,
+                RowError::new(r.row, done_col, "整改状态为已销号，须填写完成日期"),
+            );
+            ok = false;
+        }
+        if !ok {
+            return None;
+        }
+        let measures = r.measures.cloned();
+        let effect = r.effect.cloned();
+        let deadline_or = |s: &mut ProblemState, d: Option<NaiveDate>| {
+            if let Some(d) = d {
+                s.deadline = Some(d);
+            }
+        };
+        let state = match r.status {
+            Some(ProblemStatus::Closed) => {
+                let done = r.done_on.unwrap_or(today);
+                let mut s = imported(
+                    policy,
+                    cal,
+                    r.found_on,
+                    Rectified::Closed(done),
+                    measures,
+                    effect,
+                );
+                deadline_or(&mut s, r.deadline);
+                s
+            }
+            Some(status) => {
+                // An open problem: its deadline is 整改时限 (or a date written
+                // in 整改完成时间 by hand), else the policy's default.
+                let due = r.deadline.or(r.done_on);
+                let mut s = imported(
+                    policy,
+                    cal,
+                    r.found_on,
+                    Rectified::Pending,
+                    measures,
+                    effect,
+                );
+                deadline_or(&mut s, due);
+                s.status = status;
+                s
+            }
+            None => {
+                let has = if r.done_with_effect {
+                    r.effect.is_some()
+                } else {
+                    r.measures.is_some()
+                };
+                let read = match (r.done_on, r.deadline) {
+                    (Some(done), _) => rectified(Some(done), has, today),
+                    // A deadline and nothing done: under way once measures are written.
+                    (None, Some(dl)) if r.measures.is_some() => Rectified::InProgress(dl),
+                    _ => Rectified::Pending,
+                };
+                let mut s = imported(policy, cal, r.found_on, read, measures, effect);
+                if let (None, Some(dl)) = (r.done_on, r.deadline) {
+                    s.deadline = Some(dl);
+                }
+                s
+            }
+        };
+        if matches!(
+            state.status,
+            ProblemStatus::Closed | ProblemStatus::AwaitingVerification
+        ) && let Err(e) =
+            check_rectification_texts(policy, state.measures.as_deref(), state.effect.as_deref())
+        {
+            let column = match e.field.as_deref() {
+                Some("effect") => effect_col,
+                _ => measures_col,
+            };
+            self.err(sheet, RowError::new(r.row, column, e.message));
+            return None;
+        }
+        Some(state)
+    }
+
+    async fn ledger(&mut self, c: &mut Current, rows: &[LedgerEntry]) -> Result<()> {
+        let sheet = c.sheet.clone();
         for r in rows {
-            let Some(section) = self.section(sheet, u, r.row, r.section.as_ref()) else {
+            let Some(unit) = self.row_unit(c, r.row, r.unit.as_ref()) else {
                 continue;
+            };
+            let names = r.item.as_deref().map(item_names).unwrap_or_default();
+            let mut akey = rowkeys::ledger_walk(
+                &d(r.date),
+                &r.person.name,
+                &rowkeys::items_key(&names, None),
+                r.mode.code(),
+                r.seq.walk,
+            );
+            let u = self.unit_ctx(c, unit).await?;
+            let mut known_walk = Self::known(u, "activities", &akey);
+            if known_walk.is_none() && r.seq.walk == 0 {
+                // A sitting the window statistics brought, without its items.
+                let any = rowkeys::ledger_walk(
+                    &d(r.date),
+                    &r.person.name,
+                    rowkeys::ANY,
+                    r.mode.code(),
+                    0,
+                );
+                if let Some(id) = Self::known(u, "activities", &any) {
+                    known_walk = Some(id);
+                    akey = any;
+                }
+            }
+            let pkey = r
+                .problem
+                .as_ref()
+                .map(|(desc, _)| rowkeys::problem(&akey, desc, r.seq.repeat));
+            let known_problem = pkey.as_ref().and_then(|k| Self::known(u, "problems", k));
+            if known_walk.is_some() && (pkey.is_none() || known_problem.is_some()) {
+                self.sum.unchanged += 1;
+                continue;
+            }
+            // What is new is checked as the forms check it.
+            if known_walk.is_none() {
+                self.check_mode(&sheet, r.row, "走流程形式", r.mode);
+            }
+            let place = self
+                .placement(c, unit, r.row, r.section.as_ref(), true)
+                .await?;
+            let state = match &r.problem {
+                Some(_) => self.rectification(
+                    &sheet,
+                    &Rectification {
+                        row: r.row,
+                        found_on: r.date,
+                        measures: r.measures.as_ref(),
+                        effect: None,
+                        done_on: r.done_on,
+                        deadline: r.deadline,
+                        status: r.status,
+                        columns: ("整改及优化措施", "整改及优化措施", "整改完成时间"),
+                        done_with_effect: false,
+                    },
+                ),
+                None => None,
             };
             if !self.errors.is_empty() {
                 // Once a row is refused nothing will be written; keep only checking.
                 continue;
             }
-            let akey = format!(
-                "{}|{}|{}|{}",
-                r.date,
-                r.person.name,
-                r.item.as_deref().unwrap_or(""),
-                r.mode.code()
-            );
-            // A walk already there needs nobody added: only new ones resolve names.
-            let (activity, new_activity, item) = match Self::known(u, "activities", &akey) {
-                Some(id) => (
-                    id,
-                    false,
-                    r.item.as_ref().and_then(|n| u.items.get(n.trim()).cloned()),
-                ),
+            let Some(place) = place else { continue };
+            let (activity, item) = match known_walk {
+                Some(id) => {
+                    let u = self.unit_ctx(c, unit).await?;
+                    (id, names.first().and_then(|n| u.items.get(n).map(|i| i.0)))
+                }
                 None => {
-                    let official = self.official(u, &r.person, None).await?;
-                    let item = match &r.item {
-                        Some(name) => Some(self.item(u, name).await?),
-                        None => None,
-                    };
-                    let items: Vec<(i64, String)> = item.iter().cloned().collect();
-                    let (id, new) = self
+                    let official = self.official_in(c, unit, &r.person, None).await?;
+                    let mut items = Vec::new();
+                    for n in &names {
+                        items.push(self.item_in(c, unit, n).await?);
+                    }
+                    let u = self.unit_ctx(c, unit).await?;
+                    let content = r.item.clone();
+                    let (id, _) = self
                         .activity(
                             u,
                             akey.clone(),
@@ -1156,82 +1819,156 @@ impl ImportRun<'_> {
                             &[official],
                             &items,
                             None,
-                            r.item.as_deref(),
+                            content.as_deref(),
                             0,
                         )
                         .await?;
-                    (id, new, item)
+                    (id, items.first().map(|i| i.0))
                 }
             };
-            let mut new = new_activity;
-            if let Some((desc, cause)) = &r.problem {
-                let state = imported(
-                    self.req.policy,
-                    self.req.calendar,
+            if let (Some((desc, cause)), Some(pkey), Some(state)) = (&r.problem, pkey, state) {
+                let u = self.unit_ctx(c, unit).await?;
+                self.problem(
+                    u,
+                    pkey,
+                    r.row,
+                    activity,
+                    item,
+                    place,
+                    ProblemSource::Walk,
+                    (desc, cause.as_deref()),
                     r.date,
-                    rectified(r.done_on, r.measures.is_some(), self.req.today),
-                    r.measures.clone(),
-                    None,
-                );
-                let pkey = format!("{akey}|{desc}");
-                let (_, new_problem) = self
-                    .problem(
-                        u,
-                        pkey,
-                        r.row,
-                        activity,
-                        item.map(|i| i.0),
-                        section,
-                        ProblemSource::Walk,
-                        (desc, cause.as_deref()),
-                        r.date,
-                        &state,
-                    )
-                    .await?;
-                new |= new_problem;
-            }
-            if !new {
-                self.sum.unchanged += 1;
+                    &state,
+                )
+                .await?;
             }
         }
         Ok(())
     }
 
-    async fn window_stats(
-        &mut self,
-        sheet: &Sheet,
-        u: &mut UnitCtx,
-        sittings: &mut HashMap<String, (i64, i64, String, String)>,
-        rows: &[WindowStatEntry],
-    ) -> Result<()> {
+    async fn window_stats(&mut self, c: &mut Current, rows: &[WindowStatEntry]) -> Result<()> {
+        let sheet = c.sheet.clone();
         // Rows of one sitting (same day, same person) are one activity; it
         // received as many people as the largest figure its rows give.
-        let mut visitors: HashMap<(NaiveDate, &str), i64> = HashMap::new();
+        let mut visitors: HashMap<(Option<&String>, NaiveDate, u32, &str), i64> = HashMap::new();
         for r in rows {
             let v = visitors
-                .entry((r.date, r.person.name.as_str()))
+                .entry((r.unit.as_ref(), r.date, r.seq.walk, r.person.name.as_str()))
                 .or_default();
             *v = (*v).max(r.visitors);
         }
+        if self.req.policy.kind(ActivityKind::Window).is_none()
+            && let Some(r) = rows.first()
+        {
+            self.err(
+                &sheet,
+                RowError::new(r.row, "", "本地规则未开展「坐窗口」活动"),
+            );
+            return Ok(());
+        }
         for r in rows {
-            let Some(section) = self.section(sheet, u, r.row, r.section.as_ref()) else {
+            let Some(unit) = self.row_unit(c, r.row, r.unit.as_ref()) else {
                 continue;
+            };
+            let akey = rowkeys::window_sitting(&d(r.date), &r.person.name, r.seq.walk);
+            let pkey = r
+                .problem
+                .as_ref()
+                .map(|(_, desc)| rowkeys::problem(&akey, desc, r.seq.repeat));
+            let received = visitors
+                .get(&(r.unit.as_ref(), r.date, r.seq.walk, r.person.name.as_str()))
+                .copied()
+                .unwrap_or(r.visitors);
+            let u = self.unit_ctx(c, unit).await?;
+            let known_sitting = Self::known(u, "activities", &akey);
+            let known_problem = pkey.as_ref().and_then(|k| Self::known(u, "problems", k));
+            let sitting_key = format!("{unit}|{akey}");
+            // A sitting already there (the ledger brings sittings without
+            // the people received) takes the table's figure when larger.
+            let mut raised = false;
+            if let Some(id) = known_sitting
+                && let Some(had) = u.visitors.get(&id).copied()
+                && received > had
+                && self.errors.is_empty()
+            {
+                let f = self
+                    .flows
+                    .entry((
+                        u.unit.path.clone(),
+                        stats::month_key(&d(r.date))?,
+                        "window".into(),
+                    ))
+                    .or_default();
+                *f = f.plus(Flow {
+                    visitors: received - had,
+                    ..Flow::ZERO
+                });
+                u.visitors.insert(id, received);
+                self.raised.insert(id, received);
+                self.sum.activities_updated += 1;
+                raised = true;
+            }
+            // A problem the ledger brought (it has no 问题来源 column) takes
+            // the source the statistics name.
+            if let (Some(id), Some((source, _)), true) =
+                (known_problem, &r.problem, self.errors.is_empty())
+                && matches!(
+                    source,
+                    ProblemSource::Public | ProblemSource::Staff | ProblemSource::SelfCheck
+                )
+            {
+                let n = self
+                    .tx
+                    .execute(
+                        "UPDATE problems SET source = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND source = $4",
+                        args![source.code(), self.now, id, ProblemSource::Walk.code()],
+                    )
+                    .await?;
+                if n > 0 {
+                    self.sum.problems_updated += 1;
+                    raised = true;
+                }
+            }
+            if known_sitting.is_some()
+                && (pkey.is_none() || known_problem.is_some())
+                && !c.sittings.contains_key(&sitting_key)
+            {
+                if !raised {
+                    self.sum.unchanged += 1;
+                }
+                continue;
+            }
+            let place = self
+                .placement(c, unit, r.row, r.section.as_ref(), true)
+                .await?;
+            let state = match &r.problem {
+                Some(_) if known_problem.is_none() => self.rectification(
+                    &sheet,
+                    &Rectification {
+                        row: r.row,
+                        found_on: r.date,
+                        measures: r.measures.as_ref(),
+                        effect: None,
+                        done_on: r.done_on,
+                        deadline: r.deadline,
+                        status: r.status,
+                        columns: ("整改措施", "整改措施", "整改完成时间"),
+                        done_with_effect: false,
+                    },
+                ),
+                _ => None,
             };
             if !self.errors.is_empty() {
                 continue;
             }
-            let akey = format!("{}|{}|window", r.date, r.person.name);
-            let official = match Self::known(u, "activities", &akey) {
+            let Some(place) = place else { continue };
+            let official = match known_sitting {
                 Some(_) => (0, String::new()),
-                None => self.official(u, &r.person, None).await?,
+                None => self.official_in(c, unit, &r.person, None).await?,
             };
-            let received = visitors
-                .get(&(r.date, r.person.name.as_str()))
-                .copied()
-                .unwrap_or(r.visitors);
             // A sitting this import wrote from an earlier batch takes the
             // larger figure; its statistics follow.
-            if let Some((id, had, path, month)) = sittings.get_mut(&akey)
+            if let Some((id, had, path, month)) = c.sittings.get_mut(&sitting_key)
                 && received > *had
             {
                 let f = self
@@ -1245,6 +1982,8 @@ impl ImportRun<'_> {
                 *had = received;
                 self.raised.insert(*id, received);
             }
+            let u = self.unit_ctx(c, unit).await?;
+            let path = u.unit.path.clone();
             let (activity, mut new) = self
                 .activity(
                     u,
@@ -1259,26 +1998,13 @@ impl ImportRun<'_> {
                 )
                 .await?;
             if new {
-                sittings.insert(
-                    akey.clone(),
-                    (
-                        activity,
-                        received,
-                        u.unit.path.clone(),
-                        stats::month_key(&d(r.date))?,
-                    ),
+                c.sittings.insert(
+                    sitting_key,
+                    (activity, received, path, stats::month_key(&d(r.date))?),
                 );
             }
-            if let Some((source, desc)) = &r.problem {
-                let state = imported(
-                    self.req.policy,
-                    self.req.calendar,
-                    r.date,
-                    rectified(r.done_on, r.measures.is_some(), self.req.today),
-                    r.measures.clone(),
-                    None,
-                );
-                let pkey = format!("{akey}|{desc}");
+            if let (Some((source, desc)), Some(pkey), Some(state)) = (&r.problem, pkey, state) {
+                let u = self.unit_ctx(c, unit).await?;
                 let (_, p) = self
                     .problem(
                         u,
@@ -1286,7 +2012,7 @@ impl ImportRun<'_> {
                         r.row,
                         activity,
                         None,
-                        section,
+                        place,
                         *source,
                         (desc, None),
                         r.date,
@@ -1302,12 +2028,13 @@ impl ImportRun<'_> {
         Ok(())
     }
 
-    async fn lists(&mut self, sheet: &Sheet, u: &mut UnitCtx, rows: &[ListsEntry]) -> Result<()> {
+    async fn lists(&mut self, c: &mut Current, rows: &[ListsEntry]) -> Result<()> {
+        let sheet = c.sheet.clone();
         let meta = &sheet.meta;
         let mut ok = true;
         if meta.official.is_none() {
             self.err(
-                sheet,
+                &sheet,
                 RowError::new(2, "负责人姓名", "表头未填写负责人姓名"),
             );
             ok = false;
@@ -1315,7 +2042,7 @@ impl ImportRun<'_> {
         let kind = meta.activity_kind;
         if kind.is_none() {
             self.err(
-                sheet,
+                &sheet,
                 RowError::new(
                     2,
                     "参与活动名称",
@@ -1328,232 +2055,338 @@ impl ImportRun<'_> {
             ok = false;
         }
         if meta.date.is_none() {
-            self.err(sheet, RowError::new(2, "时间", "表头未填写活动时间"));
+            self.err(&sheet, RowError::new(2, "时间", "表头未填写活动时间"));
             ok = false;
         }
-        let (Some(official_name), Some(kind), Some(date), true) =
-            (meta.official.as_deref(), kind, meta.date, ok)
+        let (Some(official_name), Some(kind), Some(date), true, Some(unit)) =
+            (meta.official.as_deref(), kind, meta.date, ok, c.unit)
         else {
             return Ok(());
         };
-        if let Some(rule) = self.req.policy.kind(kind) {
-            for r in rows {
-                if let Some(m) = r.mode
-                    && (m.kind() != kind || !rule.modes.contains(&m))
-                {
-                    let allowed: Vec<&str> = rule.modes.iter().map(|m| m.label_zh()).collect();
-                    self.err(
-                        sheet,
-                        RowError::new(
-                            r.row,
-                            "体验方式",
-                            format!(
-                                "「{}」不是本地规则「{}」的方式，可选：{}",
-                                m.label_zh(),
-                                kind.label_zh(),
-                                allowed.join("、")
-                            ),
-                        ),
-                    );
-                }
-            }
-        } else {
-            self.err(
-                sheet,
-                RowError::new(
-                    2,
-                    "参与活动名称",
-                    format!("本地规则未开展「{}」活动", kind.label_zh()),
-                ),
-            );
-        }
-        if !self.errors.is_empty() {
-            return Ok(());
-        }
         let person = PersonRef::parse(official_name).unwrap_or(PersonRef {
             name: official_name.to_string(),
             title: String::new(),
         });
-        let official = self.official(u, &person, None).await?;
         let default_mode = self
             .req
             .policy
             .kind(kind)
             .and_then(|r| r.modes.first().copied())
             .unwrap_or(kind.modes()[0]);
+        // 体验内容 names the service items experienced, except at an
+        // enforcement, where it says what was done.
+        let experiences_items = kind != ActivityKind::Enforce;
+        let mut official: Option<(i64, String)> = None;
         for r in rows {
             let mode = r.mode.unwrap_or(default_mode);
-            let akey = format!(
-                "{date}|{}|{}|{}|{}",
-                person.name,
-                kind.code(),
-                r.place,
-                r.content
+            let names = if experiences_items {
+                item_names(&r.content)
+            } else {
+                Vec::new()
+            };
+            let place = r.place.trim();
+            let items_key = rowkeys::items_key(&names, Some(&r.content));
+            let walk = Seq::suffix(r.seq.walk);
+            let mut akey = format!(
+                "{}{walk}",
+                rowkeys::lists_activity(&d(date), &person.name, kind.code(), place, &items_key)
             );
-            let (activity, mut new) = self
+            {
+                // A walk the ledger brought, without its place.
+                let u = self.unit_ctx(c, unit).await?;
+                let any = format!(
+                    "{}|{}{walk}",
+                    rowkeys::lists_activity(
+                        &d(date),
+                        &person.name,
+                        kind.code(),
+                        rowkeys::ANY,
+                        &items_key,
+                    ),
+                    crate::exports::ledger_mode(mode.code()).code()
+                );
+                if Self::known(u, "activities", &akey).is_none()
+                    && let Some(id) = Self::known(u, "activities", &any)
+                {
+                    akey = any;
+                    // It takes the place and the way of walking this table names
+                    // (the ledger writes 代理办 as 陪同办 and has no place).
+                    if self.errors.is_empty() && mode.kind() == kind && place != "—" {
+                        let n = self
+                            .tx
+                            .execute(
+                                "UPDATE activities SET place = $1, mode = $2, version = version + 1, updated_at = $3 \
+                                 WHERE id = $4 AND (place IS NULL OR place = '')",
+                                args![place, mode.code(), self.now, id],
+                            )
+                            .await?;
+                        if n > 0 {
+                            self.sum.activities_updated += 1;
+                        }
+                    }
+                }
+            }
+            let pkey = r
+                .problem
+                .as_ref()
+                .map(|t| format!("{akey}|p|{t}{}", Seq::suffix(r.seq.repeat)));
+            let u = self.unit_ctx(c, unit).await?;
+            let known_activity = Self::known(u, "activities", &akey);
+            let known_problem = pkey.as_ref().and_then(|k| Self::known(u, "problems", k));
+            let need_key = r.need.as_ref().map(|t| format!("{akey}|n|{t}"));
+            let known_need = need_key.as_ref().and_then(|k| Self::known(u, "needs", k));
+            let measure_key = r.measure.as_ref().map(|t| format!("{akey}|m|{t}"));
+            let known_measure = measure_key
+                .as_ref()
+                .is_some_and(|k| Self::known(u, "measures", k).is_some());
+            // A problem the ledger brought (it has no 整改效果 column) takes
+            // the effect this table writes, checked as the close form checks it.
+            let mut told_more = false;
+            if let (Some(id), Some(effect)) = (known_problem, &r.effect) {
+                if let Err(e) = check_rectification_texts(self.req.policy, None, Some(effect)) {
+                    self.err(&sheet, RowError::new(r.row, "整改效果", e.message));
+                } else if self.errors.is_empty() {
+                    let n = self
+                        .tx
+                        .execute(
+                            "UPDATE problems SET effect = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND effect IS NULL",
+                            args![effect, self.now, id],
+                        )
+                        .await?;
+                    if n > 0 {
+                        self.sum.problems_updated += 1;
+                        told_more = true;
+                    }
+                }
+            }
+            if known_activity.is_some()
+                && (pkey.is_none() || known_problem.is_some())
+                && (need_key.is_none() || known_need.is_some())
+                && (measure_key.is_none() || known_measure)
+            {
+                if !told_more {
+                    self.sum.unchanged += 1;
+                }
+                continue;
+            }
+            if known_activity.is_none() {
+                if mode.kind() != kind {
+                    let allowed: Vec<&str> = self
+                        .req
+                        .policy
+                        .kind(kind)
+                        .map(|rule| rule.modes.iter().map(|m| m.label_zh()).collect())
+                        .unwrap_or_default();
+                    self.err(
+                        &sheet,
+                        RowError::new(
+                            r.row,
+                            "体验方式",
+                            format!(
+                                "「{}」不是「{}」的方式，可选：{}",
+                                mode.label_zh(),
+                                kind.label_zh(),
+                                allowed.join("、")
+                            ),
+                        ),
+                    );
+                } else if self.req.policy.kind(kind).is_none() {
+                    self.err(
+                        &sheet,
+                        RowError::new(
+                            2,
+                            "参与活动名称",
+                            format!("本地规则未开展「{}」活动", kind.label_zh()),
+                        ),
+                    );
+                } else {
+                    self.check_mode(&sheet, r.row, "体验方式", mode);
+                }
+            }
+            let state = match &r.problem {
+                Some(_) if known_problem.is_none() => self.rectification(
+                    &sheet,
+                    &Rectification {
+                        row: r.row,
+                        found_on: date,
+                        measures: r.measure.as_ref(),
+                        effect: r.effect.as_ref(),
+                        done_on: r.deadline.filter(|_| {
+                            r.status == Some(ProblemStatus::Closed)
+                                || (r.status.is_none() && r.effect.is_some())
+                        }),
+                        deadline: r.deadline,
+                        status: r.status,
+                        columns: ("拟采取的解决措施", "整改效果", "完成时限"),
+                        done_with_effect: true,
+                    },
+                ),
+                _ => None,
+            };
+            if !self.errors.is_empty() {
+                continue;
+            }
+            let official = match &official {
+                Some(o) => o.clone(),
+                None => {
+                    let o = self.official_in(c, unit, &person, None).await?;
+                    official = Some(o.clone());
+                    o
+                }
+            };
+            let mut items = Vec::new();
+            if known_activity.is_none() {
+                for n in &names {
+                    items.push(self.item_in(c, unit, n).await?);
+                }
+            }
+            let u = self.unit_ctx(c, unit).await?;
+            let (activity, _) = self
                 .activity(
                     u,
                     akey.clone(),
                     mode,
                     date,
                     std::slice::from_ref(&official),
-                    &[],
-                    Some(&r.place),
+                    &items,
+                    Some(place),
                     Some(&r.content),
                     0,
                 )
                 .await?;
-            let done = rectified(r.deadline, r.effect.is_some(), self.req.today);
-            let closed_on = match done {
-                Rectified::Closed(d) => Some(d.max(date)),
-                _ => None,
-            };
-            let mut problem_id = None;
-            if let Some(text) = &r.problem {
-                let state = imported(
-                    self.req.policy,
-                    self.req.calendar,
-                    date,
-                    done,
-                    r.measure.clone(),
-                    r.effect.clone(),
-                );
-                let (id, p) = self
+            let closed_on = state.as_ref().and_then(|s| s.closed_on);
+            let mut problem_id = known_problem;
+            if let (Some(text), Some(pkey), Some(state)) = (&r.problem, pkey, state.as_ref()) {
+                let item = items.first().map(|i| i.0);
+                let (id, _) = self
                     .problem(
                         u,
-                        format!("{akey}|p|{text}"),
+                        pkey,
                         r.row,
                         activity,
-                        None,
-                        None,
+                        item,
+                        Placement {
+                            unit,
+                            path: u.unit.path.clone(),
+                            section: None,
+                        },
                         ProblemSource::Walk,
                         (text, None),
                         date,
-                        &state,
+                        state,
                     )
                     .await?;
                 problem_id = Some(id);
-                new |= p;
             }
-            let mut need_id = None;
-            if let Some(text) = &r.need {
-                let key = format!("{akey}|n|{text}");
-                if let Some(id) = Self::known(u, "needs", &key) {
-                    need_id = Some(id);
-                } else {
-                    let id = self.ids.take(&mut self.tx, "needs").await?;
-                    let status = match (&r.measure, closed_on) {
-                        (Some(_), Some(_)) => "met",
-                        (Some(_), None) => "answered",
-                        _ => "open",
-                    };
-                    self.needs
-                        .push(
-                            &mut self.tx,
-                            args![
-                                id,
-                                u.unit.id,
-                                &u.unit.path,
-                                u.region,
-                                activity,
-                                problem_id,
-                                "citizen",
-                                text,
-                                &r.measure,
-                                status,
-                                d(date),
-                                closed_on.filter(|_| status == "met").map(d),
-                                self.actor.user_id,
-                                self.now,
-                                self.now,
-                                hashed(&key)
-                            ],
-                        )
-                        .await?;
-                    let f = self
-                        .flows
-                        .entry((
-                            u.unit.path.clone(),
-                            stats::month_key(&d(date))?,
-                            String::new(),
-                        ))
-                        .or_default();
-                    *f = f.plus(Flow {
-                        needs: 1,
-                        ..Flow::ZERO
-                    });
-                    self.sum.needs += 1;
-                    Self::remember(u, "needs", &key, id);
-                    need_id = Some(id);
-                    new = true;
-                }
+            let mut need_id = known_need;
+            if let (Some(text), Some(key), None) = (&r.need, need_key, known_need) {
+                let id = self.ids.take(&mut self.tx, "needs").await?;
+                let status = match (&r.measure, closed_on) {
+                    (Some(_), Some(_)) => "met",
+                    (Some(_), None) => "answered",
+                    _ => "open",
+                };
+                self.needs
+                    .push(
+                        &mut self.tx,
+                        args![
+                            id,
+                            u.unit.id,
+                            &u.unit.path,
+                            u.region,
+                            activity,
+                            problem_id,
+                            "citizen",
+                            text,
+                            &r.measure,
+                            status,
+                            d(date),
+                            closed_on.filter(|_| status == "met").map(d),
+                            self.actor.user_id,
+                            self.now,
+                            self.now,
+                            hashed(&key)
+                        ],
+                    )
+                    .await?;
+                let f = self
+                    .flows
+                    .entry((
+                        u.unit.path.clone(),
+                        stats::month_key(&d(date))?,
+                        String::new(),
+                    ))
+                    .or_default();
+                *f = f.plus(Flow {
+                    needs: 1,
+                    ..Flow::ZERO
+                });
+                self.sum.needs += 1;
+                Self::remember(u, "needs", &key, id);
+                need_id = Some(id);
             }
-            if let Some(text) = &r.measure {
-                let key = format!("{akey}|m|{text}");
-                if Self::known(u, "measures", &key).is_none() {
-                    let id = self.ids.take(&mut self.tx, "measures").await?;
-                    let status = match (closed_on, r.deadline) {
-                        (Some(_), _) => "done",
-                        (None, Some(_)) => "in-progress",
-                        _ => "planned",
-                    };
-                    self.measures
-                        .push(
-                            &mut self.tx,
-                            args![
-                                id,
-                                u.unit.id,
-                                &u.unit.path,
-                                u.region,
-                                problem_id,
-                                need_id,
-                                activity,
-                                text,
-                                r.deadline.map(d),
-                                closed_on.map(d),
-                                &r.effect,
-                                status,
-                                self.actor.user_id,
-                                self.now,
-                                self.now,
-                                hashed(&key)
-                            ],
-                        )
-                        .await?;
-                    self.sum.measures += 1;
-                    Self::remember(u, "measures", &key, id);
-                    new = true;
-                }
-            }
-            if !new {
-                self.sum.unchanged += 1;
+            if let (Some(text), Some(key), false) = (&r.measure, measure_key, known_measure) {
+                let id = self.ids.take(&mut self.tx, "measures").await?;
+                let status = match (closed_on, r.deadline) {
+                    (Some(_), _) => "done",
+                    (None, Some(_)) => "in-progress",
+                    _ => "planned",
+                };
+                self.measures
+                    .push(
+                        &mut self.tx,
+                        args![
+                            id,
+                            u.unit.id,
+                            &u.unit.path,
+                            u.region,
+                            problem_id,
+                            need_id,
+                            activity,
+                            text,
+                            r.deadline.map(d),
+                            closed_on.map(d),
+                            &r.effect,
+                            status,
+                            self.actor.user_id,
+                            self.now,
+                            self.now,
+                            hashed(&key)
+                        ],
+                    )
+                    .await?;
+                self.sum.measures += 1;
+                Self::remember(u, "measures", &key, id);
             }
         }
         Ok(())
     }
 
-    async fn schedule_row(
-        &mut self,
-        sheet: &Sheet,
-        u: &mut UnitCtx,
-        r: &ScheduleEntry,
-    ) -> Result<()> {
+    async fn schedule_row(&mut self, c: &mut Current, r: &ScheduleEntry) -> Result<()> {
+        let sheet = c.sheet.clone();
         if self.req.policy.kind(ActivityKind::Window).is_none() {
             self.err(
-                sheet,
+                &sheet,
                 RowError::new(r.row, "", "本地规则未开展「坐窗口」活动"),
             );
             return Ok(());
         }
+        let Some(unit) = self.row_unit(c, r.row, r.unit.as_ref()) else {
+            return Ok(());
+        };
         if !self.errors.is_empty() {
             return Ok(());
         }
         let key = format!("{}|{}|{}", r.date, r.slot.code(), r.person.name);
+        let u = self.unit_ctx(c, unit).await?;
         if Self::known(u, "plans", &key).is_some() {
             self.sum.unchanged += 1;
             return Ok(());
         }
-        let (official, _) = self.official(u, &r.person, r.phone.as_deref()).await?;
+        let (official, _) = self
+            .official_in(c, unit, &r.person, r.phone.as_deref())
+            .await?;
+        let u = self.unit_ctx(c, unit).await?;
         let id = self.ids.take(&mut self.tx, "plans").await?;
         self.plans
             .push(
@@ -1585,13 +2418,22 @@ impl ImportRun<'_> {
         Ok(())
     }
 
-    async fn item_row(&mut self, sheet: &Sheet, u: &mut UnitCtx, r: &ItemEntry) -> Result<()> {
-        let Some(section) = self.section(sheet, u, r.row, r.section.as_ref()) else {
+    async fn item_row(&mut self, c: &mut Current, r: &ItemEntry) -> Result<()> {
+        let Some(unit) = self.row_unit(c, r.row, r.unit.as_ref()) else {
+            return Ok(());
+        };
+        let Some(place) = self
+            .placement(c, unit, r.row, r.section.as_ref(), false)
+            .await?
+        else {
             return Ok(());
         };
         if !self.errors.is_empty() {
             return Ok(());
         }
+        let section = place.section;
+        let u = self.unit_ctx(c, unit).await?;
+        let unit_path = u.unit.path.clone();
         type Row = (
             i64,
             Option<i64>,
@@ -1606,7 +2448,7 @@ impl ImportRun<'_> {
             .tx
             .fetch_optional(
                 "SELECT id, section_id, item_type, service_object, handling_mode, channel, contact, note FROM items WHERE unit_id = $1 AND name = $2",
-                args![u.unit.id, r.name.trim()],
+                args![unit, r.name.trim()],
             )
             .await?;
         let wanted: Row = (
@@ -1645,15 +2487,17 @@ impl ImportRun<'_> {
                     .scalar::<i64>(
                         "INSERT INTO items (unit_id, section_id, name, item_type, power_category, service_object, handling_mode, channel, contact, note, created_at, updated_at) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
-                        args![u.unit.id, section, r.name.trim(), r.item_type.code(), PowerCategory::PublicService.code(), r.service_object.code(),
+                        args![unit, section, r.name.trim(), r.item_type.code(), PowerCategory::PublicService.code(), r.service_object.code(),
                               r.handling_mode.code(), &r.channel, &r.contact, &r.note, self.now],
                     )
                     .await?
                     .unwrap_or_default();
                 self.sum.items += 1;
                 self.created_items.push(id);
+                let u = self.unit_ctx(c, unit).await?;
                 u.items
-                    .insert(r.name.trim().to_string(), (id, u.unit.path.clone()));
+                    .insert(r.name.trim().to_string(), (id, unit_path.clone()));
+                self.wide_items.remove(r.name.trim());
             }
         }
         Ok(())
@@ -1726,7 +2570,22 @@ impl ImportRun<'_> {
                     },
                 };
                 progress = true;
-                if parent.is_none() && self.scope.path.is_some() {
+                // A scoped account may name its own top unit (a table it
+                // exported), not add another.
+                let own_top = match (&parent, &self.scope.path) {
+                    (None, Some(_)) => {
+                        let tops: Vec<Unit> = self
+                            .tx
+                            .fetch_all(
+                                "SELECT * FROM units WHERE parent_id IS NULL AND name = $1",
+                                args![r.name.trim()],
+                            )
+                            .await?;
+                        tops.iter().any(|u| self.scope.contains(&u.path))
+                    }
+                    _ => false,
+                };
+                if parent.is_none() && self.scope.path.is_some() && !own_top {
                     self.err(
                         sheet,
                         RowError::new(r.row, "上级单位", "不能为空：只有全域账号可以添加顶级单位"),

@@ -19,6 +19,7 @@ pub mod objects;
 pub mod policy;
 pub mod registry;
 pub mod reports;
+pub mod rowkeys;
 pub mod stats;
 
 mod postgres;

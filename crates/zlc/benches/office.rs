@@ -188,6 +188,11 @@ fn write_ledger(
                 .map(|_| "优化办事流程，推行告知承诺制".to_string()),
             done_on: problem.as_ref().and(done),
             section: None,
+            slot: None,
+            deadline: None,
+            status: None,
+            unit: None,
+            seq: Default::default(),
         })?;
     }
     w.end(&meta)?;

@@ -644,7 +644,9 @@ async fn import(
             );
             let parts = [
                 ("活动", s.activities),
+                ("更新活动", s.activities_updated),
                 ("问题", s.problems),
+                ("更新问题", s.problems_updated),
                 ("需求", s.needs),
                 ("措施", s.measures),
                 ("计划", s.plans),
@@ -665,6 +667,14 @@ async fn import(
                     "{}：{}",
                     if s.dry_run { "将写入" } else { "写入" },
                     written.join("，")
+                );
+            }
+            if s.sections_added > 0 {
+                println!(
+                    "{}科室 {}：{}",
+                    if s.dry_run { "将新增" } else { "新增" },
+                    s.sections_added,
+                    s.sections_added_names.join("、")
                 );
             }
             Ok(0)

@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::io::Cursor;
 use zlc_domain::campaign::plan::HalfDay;
-use zlc_domain::kinds::{ActivityKind, Mode};
+use zlc_domain::kinds::{ActivityKind, Mode, ProblemStatus};
 use zlc_domain::ledger::ProblemSource;
 use zlc_domain::period::Period;
 use zlc_domain::sheets::{
@@ -108,6 +108,11 @@ fn ledger_row(
         measures: measures.map(str::to_string),
         done_on: done,
         section: section.map(str::to_string),
+        slot: None,
+        deadline: None,
+        status: None,
+        unit: None,
+        seq: Default::default(),
     }
 }
 
@@ -186,7 +191,7 @@ fn sample_ledger() -> Vec<u8> {
             "企业开办",
             Mode::SelfService,
             Some("证明材料重复提交"),
-            Some("推行告知承诺制"),
+            Some("推行告知承诺制，取消营业执照复印件等2项证明材料"),
             Some(ago(10)),
             Some("审批科"),
         ))
@@ -217,7 +222,7 @@ fn sample_ledger() -> Vec<u8> {
             ago(12),
             person("李明", "分管副局长"),
             "不动产登记",
-            Mode::Inspect,
+            Mode::Accompany,
             Some("窗口少、排队长"),
             None,
             None,
@@ -390,7 +395,7 @@ async fn a_bad_ledger_names_every_row_and_writes_nothing() {
     assert_eq!(errors[0]["field"], "row 6, column 责任科室");
     let msg = errors[0]["message"].as_str().expect("message");
     assert!(
-        msg.contains("科室「审批股」不存在") && msg.contains("审批科"),
+        msg.contains("科室「审批股」与已有的科室「审批科」只差一个字"),
         "{msg}"
     );
     assert_eq!(count(&o.app, "problems").await, 0);
@@ -447,7 +452,7 @@ async fn a_bad_ledger_names_every_row_and_writes_nothing() {
             "排队长",
             "",
             "",
-            "不存在科",
+            "审批股",
         ],
     ]
     .iter()
@@ -590,7 +595,11 @@ async fn what_is_imported_exports_in_the_seed_layout() {
             ]
         );
         assert_eq!(rows[0].done_on, Some(ago(10)));
-        assert_eq!(rows[1].done_on, Some(ahead(30)));
+        assert_eq!(rows[0].status, Some(ProblemStatus::Closed));
+        // 整改完成时间 is for closed rows; the deadline of one under way has its own column.
+        assert_eq!(rows[1].done_on, None);
+        assert_eq!(rows[1].deadline, Some(ahead(30)));
+        assert_eq!(rows[1].status, Some(ProblemStatus::InProgress));
         assert_eq!(rows[3].section.as_deref(), Some("综合服务科"));
         assert_eq!(
             back.sheets[0].meta.unit.as_deref(),
@@ -641,6 +650,7 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
                 person: person("张三", "局长"),
                 phone: Some("18300001234".into()),
                 note: None,
+                unit: None,
             })
             .expect("row");
             w.schedule(&ScheduleEntry {
@@ -650,6 +660,7 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
                 person: person("周七", "审批科科长"),
                 phone: Some("18300005678".into()),
                 note: Some("带班".into()),
+                unit: None,
             })
             .expect("row");
         },
@@ -734,6 +745,11 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
                     measures: None,
                     done_on: None,
                     section: None,
+                    slot: None,
+                    deadline: None,
+                    status: None,
+                    unit: None,
+                    seq: Default::default(),
                 })
                 .expect("row");
             }
@@ -746,6 +762,11 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
                 measures: None,
                 done_on: None,
                 section: None,
+                slot: None,
+                deadline: None,
+                status: None,
+                unit: None,
+                seq: Default::default(),
             })
             .expect("row");
         },
@@ -794,10 +815,12 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
             mode: Some(Mode::Proxy),
             problem: Some("窗口少、排队长".into()),
             need: Some("延长午间服务".into()),
-            measure: Some("增设2个窗口".into()),
+            measure: Some("将窗口由2个增加到4个，高峰时段启用弹性窗口".into()),
             deadline: Some(ago(1)),
             effect: Some("等候由40分钟缩短至10分钟".into()),
             note: None,
+            status: None,
+            seq: Default::default(),
         })
         .expect("row");
         w.lists(&ListsEntry {
@@ -811,6 +834,8 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
             deadline: None,
             effect: None,
             note: None,
+            status: None,
+            seq: Default::default(),
         })
         .expect("row");
     });
@@ -829,8 +854,11 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
         (json!(2), json!(1), json!(2), json!(1)),
         "{s}"
     );
+    // 体验内容 is the item experienced: the unit gains both, and its walks count them.
+    assert_eq!(s["items_added"], 2, "{s}");
     let p = o.la.json("/api/v1/problems?q=窗口少").await;
     assert_eq!(p["items"][0]["status"], "closed");
+    assert!(p["items"][0]["item_id"].is_i64(), "{}", p["items"][0]);
     assert_eq!(p["items"][0]["closed_on"], ago(1).to_string());
     // A mode the local policy does not use is refused by name.
     let lm2 = SheetMeta {
@@ -849,6 +877,8 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
             deadline: None,
             effect: None,
             note: None,
+            status: None,
+            seq: Default::default(),
         })
         .expect("row");
     });
@@ -876,6 +906,7 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
                     section: Some("审批科".into()),
                     contact: None,
                     note: None,
+                    unit: None,
                 })
                 .expect("row");
                 w.item(&zlc_domain::sheets::ItemEntry {
@@ -888,6 +919,7 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
                     section: None,
                     contact: None,
                     note: None,
+                    unit: None,
                 })
                 .expect("row");
             },
@@ -902,9 +934,10 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
     .json()
     .await
     .expect("json");
+    // 企业开办 came with the 三个清单 above, without its type: now it has one.
     assert_eq!(
         (s["items"].clone(), s["items_updated"].clone()),
-        (json!(2), json!(0)),
+        (json!(1), json!(1)),
         "{s}"
     );
     let s: Value = upload(
@@ -1021,7 +1054,7 @@ async fn statistics_and_the_notice_come_from_records_each_figure_drills_down_to(
             "企业开办",
             Mode::SelfService,
             Some("证明材料重复提交"),
-            Some("推行告知承诺制"),
+            Some("推行告知承诺制，取消营业执照复印件等2项证明材料"),
             Some(this_year(10)),
             None,
         ))
@@ -1041,7 +1074,7 @@ async fn statistics_and_the_notice_come_from_records_each_figure_drills_down_to(
             this_year(12),
             person("李明", "分管副局长"),
             "不动产登记",
-            Mode::Inspect,
+            Mode::Accompany,
             Some("灭火器摆放不规范"),
             None,
             None,
@@ -1072,6 +1105,11 @@ async fn statistics_and_the_notice_come_from_records_each_figure_drills_down_to(
                 measures: None,
                 done_on: None,
                 section: None,
+                slot: None,
+                deadline: None,
+                status: None,
+                unit: None,
+                seq: Default::default(),
             })
             .expect("row");
         },
@@ -1104,6 +1142,8 @@ async fn statistics_and_the_notice_come_from_records_each_figure_drills_down_to(
             deadline: Some(this_year(1)),
             effect: Some("群众平均等候时间由40分钟缩短至10分钟".into()),
             note: None,
+            status: None,
+            seq: Default::default(),
         })
         .expect("row");
     });
@@ -1324,4 +1364,533 @@ async fn pages_and_json_go_gzipped_office_files_as_they_are() {
         xlsx.headers().get("content-encoding").is_none(),
         "an xlsx is a zip already"
     );
+}
+
+/// Creates and files an activity through the API, answering the filed record.
+async fn filed(s: &Session, body: Value) -> Value {
+    let r = s.post("/api/v1/activities", body).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
+    let d: Value = r.json().await.expect("json");
+    let r = s
+        .post(
+            &format!("/api/v1/activities/{}/file", d["id"]),
+            json!({"version": d["version"]}),
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
+    r.json().await.expect("json")
+}
+
+/// A 走流程 or 坐窗口 record that meets every requirement of preset 003.
+fn record(unit: i64, official: i64, item: i64, kind: &str, mode: &str, date: NaiveDate) -> Value {
+    let served = date.checked_sub_days(Days::new(30)).expect("date");
+    let callbacks: Vec<Value> = (0..3)
+        .map(|i| json!({"name": format!("群众{i}"), "phone": "13900001111", "served_on": served.to_string(), "called_on": date.to_string(), "valid": true, "satisfaction": "满意"}))
+        .collect();
+    json!({"unit_id": unit, "official_ids": [official], "item_ids": [item], "kind": kind, "mode": mode, "channel": "窗口",
+           "date": date.to_string(), "started": "09:00", "ended": "11:30", "visitors": if kind == "window" { 23 } else { 0 },
+           "place": "区政务服务中心", "checked_items": 2,
+           "steps_done": ["approval-service", "business-check", "callback", "discussion"], "callbacks": callbacks})
+}
+
+/// A problem recorded through the API.
+async fn recorded(s: &Session, body: Value) -> Value {
+    let r = s.post("/api/v1/problems", body).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
+    r.json().await.expect("json")
+}
+
+/// Takes a problem through one life-cycle step.
+async fn act(s: &Session, p: &Value, body: Value) -> Value {
+    let mut body = body;
+    body["version"] = p["version"].clone();
+    let r = s
+        .post(&format!("/api/v1/problems/{}/actions", p["id"]), body)
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
+    r.json().await.expect("json")
+}
+
+/// Every row of every table of an exported file as text, sorted (rows of a
+/// day come in the order their records were made, which may differ between
+/// databases).
+fn rows_of(bytes: &[u8], kind: SheetKind) -> Vec<String> {
+    let parsed = zlc_office::read::read(Cursor::new(bytes.to_vec()), kind).expect("read");
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let mut out = Vec::new();
+    for s in &parsed.sheets {
+        let meta = format!(
+            "{:?}|{:?}|{:?}",
+            s.meta.unit, s.meta.official, s.meta.activity_kind
+        );
+        let rows = serde_json::to_value(&s.entries).expect("json");
+        for mut r in rows
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(|v| v.as_array())
+            .cloned()
+            .unwrap_or_default()
+        {
+            r["row"] = json!(0);
+            out.push(format!("{meta}|{r}"));
+        }
+    }
+    out.sort();
+    out
+}
+
+const COUNTED: [&str; 11] = [
+    "units",
+    "officials",
+    "items",
+    "plans",
+    "activities",
+    "activity_items",
+    "problems",
+    "problem_events",
+    "needs",
+    "measures",
+    "stats_items",
+];
+
+async fn counts(app: &TestApp) -> Vec<(&'static str, i64)> {
+    let mut out = Vec::new();
+    for t in COUNTED {
+        out.push((t, count(app, t).await));
+    }
+    out
+}
+
+#[tokio::test]
+async fn records_entered_through_the_api_go_out_and_back_unchanged_and_into_another_database() {
+    let o = office().await;
+    let sys = o.app.admin("sysadmin").await;
+    let officials = o.sup.json(&format!("/api/v1/officials?unit={}", o.a)).await;
+    let zs = officials["items"][0]["id"].as_i64().expect("张三");
+    let item = o
+        .sup
+        .post(
+            "/api/v1/items",
+            json!({"unit_id": o.a, "name": "企业开办", "item_type": "高频", "power_category": "行政许可", "service_object": "企业", "handling_mode": "线上线下"}),
+        )
+        .await;
+    let item = item.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("item");
+    let units = o.sup.json("/api/v1/units").await;
+    let unit_id = |name: &str| {
+        units["items"]
+            .as_array()
+            .expect("units")
+            .iter()
+            .find(|u| u["name"] == name)
+            .and_then(|u| u["id"].as_i64())
+            .expect(name)
+    };
+    let (approval, service) = (unit_id("审批科"), unit_id("综合服务科"));
+    let d = ago(2);
+    let period = Period::quarter_of(d).to_string();
+
+    // Two walks that look alike (one day, one official, one item, one way), a
+    // sitting at the window, and, under a policy that has it, a 交叉走.
+    let w1 = filed(&o.la, record(o.a, zs, item, "walk", "陪同办", d)).await;
+    let w2 = filed(&o.la, record(o.a, zs, item, "walk", "陪同办", d)).await;
+    let sit = filed(&o.la, record(o.a, zs, item, "window", "驻窗办", d)).await;
+    assert_eq!(
+        sys.post("/api/v1/policy", json!({"preset": "000"}))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let mut cross = record(o.a, zs, item, "walk", "交叉", d);
+    cross["steps_done"] = json!([]);
+    cross["callbacks"] = json!([]);
+    cross["place"] = json!("网上政务服务大厅");
+    cross["channel"] = json!("网上");
+    let cross = filed(&o.la, cross).await;
+    assert_eq!(
+        sys.post("/api/v1/policy", json!({"preset": "003"}))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    // Problems in every status: one assigned to a section as its unit, a
+    // cause typed with its prefix, the same problem written twice on a walk.
+    let base = |activity: &Value, unit: i64, text: &str| {
+        json!({"unit_id": unit, "activity_id": activity["id"], "item_id": item, "source": "企业群众提出", "category": "服务态度",
+               "description": text, "disposition": "限期整改", "found_on": d.to_string()})
+    };
+    let mut b = base(&w1, approval, "窗口人员解释政策不耐心");
+    b["cause"] = json!("原因：原因：窗口人员培训不足");
+    let pending = recorded(&o.la, b).await;
+    assert_eq!(
+        pending["cause"], "窗口人员培训不足",
+        "the cause is kept once"
+    );
+    let mut b = base(&w2, o.a, "自助终端故障，无法打印");
+    b["section_id"] = json!(service);
+    let started = recorded(&o.la, b.clone()).await;
+    act(&o.la, &started, json!({"action": "start"})).await;
+    let closing = recorded(&o.la, b).await;
+    let s = act(&o.la, &closing, json!({"action": "start"})).await;
+    let s = act(&o.la, &s, json!({"action": "submit", "measures": "联系厂家更换自助终端主板和打印模块", "effect": "自助终端恢复运行，当日打印办理结果32份"})).await;
+    let closed = act(&o.sup, &s, json!({"action": "verify"})).await;
+    assert_eq!(closed["status"], "closed", "{closed}");
+    let mut b = base(&sit, o.a, "窗口高峰时段排队较长");
+    b["source"] = json!("工作人员反映");
+    let waiting = recorded(&o.la, b).await;
+    let s = act(&o.la, &waiting, json!({"action": "start"})).await;
+    act(&o.la, &s, json!({"action": "submit", "measures": "高峰时段增开2个弹性窗口，推行预约取号", "effect": "高峰等候时间由40分钟缩短至15分钟"})).await;
+    recorded(&o.la, base(&cross, o.a, "网上申报页面加载缓慢")).await;
+    let plan_day = ahead(3);
+    let r = o
+        .la
+        .post(
+            "/api/v1/plans",
+            json!({"unit_id": o.a, "official_ids": [zs], "kind": "window", "mode": "驻窗办", "date": plan_day.to_string(), "slot": "am", "place": "window"}),
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
+
+    // Each table out and back in: nothing added, every row unchanged.
+    let before = counts(&o.app).await;
+    let kinds = [
+        (SheetKind::Units, None),
+        (SheetKind::Items, None),
+        (
+            SheetKind::WindowSchedule,
+            Some(Period::quarter_of(plan_day).to_string()),
+        ),
+        (SheetKind::Ledger, Some(period.clone())),
+        (SheetKind::WindowStats, Some(period.clone())),
+        (SheetKind::Lists, Some(period.clone())),
+    ];
+    let mut files = Vec::new();
+    for (kind, p) in &kinds {
+        let q = p
+            .as_ref()
+            .map(|p| format!("period={p}&"))
+            .unwrap_or_default();
+        let bytes = download(
+            &o.sup,
+            &format!("/api/v1/exports/{}?{q}unit={}", kind.code(), o.root),
+        )
+        .await;
+        let r = upload(
+            &o.sup,
+            &format!("/api/v1/imports/{}?unit={}", kind.code(), o.root),
+            bytes.clone(),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::OK, "{kind:?}");
+        let s: Value = r.json().await.expect("json");
+        for added in [
+            "activities",
+            "activities_updated",
+            "problems",
+            "problems_updated",
+            "needs",
+            "measures",
+            "plans",
+            "items",
+            "items_updated",
+            "units",
+            "units_updated",
+            "officials_added",
+            "items_added",
+            "sections_added",
+        ] {
+            assert_eq!(s[added], 0, "{kind:?} {added}: {s}");
+        }
+        assert!(s["rows"].as_u64().unwrap_or(0) > 0, "{kind:?}: {s}");
+        assert_eq!(s["unchanged"], s["rows"], "{kind:?}: {s}");
+        files.push((*kind, p.clone(), bytes));
+    }
+    assert_eq!(counts(&o.app).await, before, "no record was added");
+
+    // What the ledger says of them.
+    let ledger = &files[3].2;
+    let parsed =
+        zlc_office::read::read(Cursor::new(ledger.clone()), SheetKind::Ledger).expect("read");
+    let Entries::Ledger(rows) = &parsed.sheets[0].entries else {
+        panic!("ledger rows")
+    };
+    let by_text = |t: &str| -> Vec<&LedgerEntry> {
+        rows.iter()
+            .filter(|r| r.problem.as_ref().is_some_and(|p| p.0 == t))
+            .collect()
+    };
+    let p1 = by_text("窗口人员解释政策不耐心");
+    assert_eq!(
+        p1[0].section.as_deref(),
+        Some("审批科"),
+        "a problem of a section names it"
+    );
+    assert_eq!(p1[0].status, Some(ProblemStatus::Pending));
+    assert_eq!(
+        p1[0].done_on, None,
+        "an open problem has no completion date"
+    );
+    assert!(p1[0].deadline.is_some());
+    let twice = by_text("自助终端故障，无法打印");
+    assert_eq!(twice.len(), 2);
+    assert!(
+        twice.iter().all(|r| r.slot.as_deref() == Some("第2次")),
+        "the second walk of the day says so"
+    );
+    let statuses: Vec<Option<ProblemStatus>> = twice.iter().map(|r| r.status).collect();
+    assert!(
+        statuses.contains(&Some(ProblemStatus::Closed))
+            && statuses.contains(&Some(ProblemStatus::InProgress))
+    );
+    let cells = cell_texts(ledger);
+    assert!(
+        cells
+            .iter()
+            .any(|c| c == "窗口人员解释政策不耐心。原因：窗口人员培训不足"),
+        "原因 written once: {cells:?}"
+    );
+
+    // Into another database: its units first, then each table; every record
+    // reads out again as it went in.
+    let city = spawn_app().await;
+    let csup = city.user("city-sup", None, &["supervisor"]).await;
+    for (kind, _, bytes) in &files {
+        let r = upload(
+            &csup,
+            &format!("/api/v1/imports/{}", kind.code()),
+            bytes.clone(),
+        )
+        .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::OK,
+            "{kind:?}: {}",
+            r.text().await.unwrap_or_default()
+        );
+    }
+    let croot = csup.json("/api/v1/units").await["items"]
+        .as_array()
+        .expect("units")
+        .iter()
+        .find(|u| u["name"] == "示范区")
+        .and_then(|u| u["id"].as_i64())
+        .expect("示范区 in the city's database");
+    for (kind, p, bytes) in files.iter().skip(2) {
+        let q = p
+            .as_ref()
+            .map(|p| format!("period={p}&"))
+            .unwrap_or_default();
+        let back = download(
+            &csup,
+            &format!("/api/v1/exports/{}?{q}unit={croot}", kind.code()),
+        )
+        .await;
+        assert_eq!(rows_of(&back, *kind), rows_of(bytes, *kind), "{kind:?}");
+    }
+    let theirs = csup.json("/api/v1/problems?q=自助终端").await;
+    let mut st: Vec<&str> = theirs["items"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .filter_map(|p| p["status"].as_str())
+        .collect();
+    st.sort_unstable();
+    assert_eq!(st, ["closed", "in-progress"]);
+    for t in ["activities", "problems", "plans"] {
+        assert_eq!(count(&city, t).await, count(&o.app, t).await, "{t}");
+    }
+}
+
+#[tokio::test]
+async fn hand_filled_tables_add_missing_sections_and_count_what_was_experienced() {
+    let o = office().await;
+    let d = ago(3);
+    // 坐窗口统计表 naming a section the department has not registered yet.
+    let stats = table(
+        SheetKind::WindowStats,
+        &meta("区行政审批服务局"),
+        |w| {
+            for (desc, section) in [
+                ("叫号系统故障", Some("窗口服务科")),
+                ("导办台无人值守", Some("窗口服务科")),
+                ("填表台缺少样表", None),
+            ] {
+                w.window_stat(&WindowStatEntry {
+                    row: 0,
+                    date: d,
+                    person: person("张三", "局长"),
+                    visitors: 18,
+                    problem: Some((ProblemSource::Public, desc.into())),
+                    measures: None,
+                    done_on: None,
+                    section: section.map(str::to_string),
+                    slot: None,
+                    deadline: None,
+                    status: None,
+                    unit: None,
+                    seq: Default::default(),
+                })
+                .expect("row");
+            }
+        },
+    );
+    let s: Value = upload(
+        &o.la,
+        &format!("/api/v1/imports/window-stats?unit={}", o.a),
+        stats.clone(),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    assert_eq!(s["sections_added"], 1, "{s}");
+    assert_eq!(
+        s["sections_added_names"],
+        json!(["窗口服务科（区行政审批服务局）"])
+    );
+    assert_eq!(s["problems"], 3, "{s}");
+    let units = o.la.json("/api/v1/units").await;
+    let made = units["items"]
+        .as_array()
+        .expect("units")
+        .iter()
+        .find(|u| u["name"] == "窗口服务科")
+        .cloned()
+        .expect("the new section");
+    assert_eq!(made["kind"], "section");
+    assert_eq!(made["parent_id"], o.a);
+    let again: Value = upload(
+        &o.la,
+        &format!("/api/v1/imports/window-stats?unit={}", o.a),
+        stats,
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    assert_eq!(
+        (again["sections_added"].clone(), again["problems"].clone()),
+        (json!(0), json!(0))
+    );
+
+    // A closed row whose measures the close form would refuse is refused too,
+    // by row and column; so is a way of walking the policy (003) does not use.
+    let bad = table(SheetKind::Ledger, &meta("区行政审批服务局"), |w| {
+        w.ledger(&ledger_row(
+            d,
+            person("张三", "局长"),
+            "企业开办",
+            Mode::SelfService,
+            Some("排队时间长"),
+            Some("已整改"),
+            Some(d),
+            None,
+        ))
+        .expect("row");
+        w.ledger(&ledger_row(
+            d,
+            person("张三", "局长"),
+            "企业开办",
+            Mode::Inspect,
+            Some("指南不清"),
+            None,
+            None,
+            None,
+        ))
+        .expect("row");
+    });
+    let e = problem(
+        upload(&o.la, &format!("/api/v1/imports/ledger?unit={}", o.a), bad).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let fields: Vec<&str> = e["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|x| x["field"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        fields,
+        ["row 6, column 整改及优化措施", "row 7, column 走流程形式"],
+        "{e}"
+    );
+    assert!(
+        e["errors"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("已整改"),
+        "{e}"
+    );
+
+    // 三个清单: 体验内容 is the item experienced, counted as a ledger's 体验事项 is.
+    let q = Period::quarter_of(d);
+    let report = || async {
+        o.sup
+            .json(&format!("/api/v1/reports/quarterly?period={q}"))
+            .await["items_experienced"]
+            .as_i64()
+            .unwrap_or(-1)
+    };
+    let before = report().await;
+    let lm = SheetMeta {
+        official: Some("张三".into()),
+        activity_kind: Some(ActivityKind::Walk),
+        date: Some(d),
+        ..meta("区行政审批服务局")
+    };
+    let lists = table(SheetKind::Lists, &lm, |w| {
+        w.lists(&ListsEntry {
+            row: 0,
+            place: "区政务服务中心".into(),
+            content: "不动产登记\n企业开办".into(),
+            mode: Some(Mode::SelfService),
+            problem: None,
+            need: None,
+            measure: None,
+            deadline: None,
+            effect: None,
+            note: None,
+            status: None,
+            seq: Default::default(),
+        })
+        .expect("row");
+    });
+    let s: Value = upload(&o.la, "/api/v1/imports/lists", lists)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        (s["activities"].clone(), s["items_added"].clone()),
+        (json!(1), json!(2)),
+        "{s}"
+    );
+    assert_eq!(report().await, before + 2, "two distinct items experienced");
 }

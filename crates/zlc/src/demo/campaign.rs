@@ -9,7 +9,9 @@ use super::text::{self, ProblemText};
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use std::collections::HashMap;
 use tokio::sync::mpsc::Sender;
-use zlc_domain::kinds::Rank;
+use zlc_domain::campaign::problem::check_rectification_texts;
+use zlc_domain::kinds::{ActivityKind, Channel, Disposition, Mode, ProblemStatus, Rank};
+use zlc_domain::policy::Policy;
 use zlc_store::Arg;
 use zlc_store::bulk::{Bulk, Table};
 use zlc_store::crypto::FieldCipher;
@@ -460,6 +462,9 @@ pub struct Params {
     pub verifier: (i64, String),
     pub steps: HashMap<&'static str, Vec<String>>,
     pub review_days: i64,
+    /// The active policy: the demo keeps to its kinds, modes, channels,
+    /// dispositions, statuses and close rules, as the forms would.
+    pub policy: Policy,
     /// Activities per official per year.
     pub rate: f64,
 }
@@ -646,8 +651,16 @@ pub fn campaign(m: &Model, p: &Params, cipher: &FieldCipher, out: &mut Out) -> a
                         date,
                     )?;
                 }
-                // Plans published for the rest of the current quarter.
-                if !future.is_empty() && o.rank == Rank::Head && c.rng.chance(60) {
+                // Plans published for the rest of the current quarter: a walk
+                // in the policy's first way of walking.
+                let walk_mode = p
+                    .policy
+                    .kind(ActivityKind::Walk)
+                    .and_then(|r| r.modes.first().copied());
+                if let (false, Some(mode)) = (future.is_empty(), walk_mode)
+                    && o.rank == Rank::Head
+                    && c.rng.chance(60)
+                {
                     let date = *c.rng.pick(future);
                     plan(
                         &mut c,
@@ -658,7 +671,7 @@ pub fn campaign(m: &Model, p: &Params, cipher: &FieldCipher, out: &mut Out) -> a
                         "published",
                         None,
                         "walk",
-                        "self",
+                        mode.code(),
                         None,
                     );
                 }
@@ -744,19 +757,33 @@ fn activity(
     let today = c.p.today;
     let r = c.rng.below(100);
     let senior = matches!(rank, Rank::Head | Rank::Deputy);
-    let kind = if r < 14 && pl.cats.contains("enforcement") {
+    let policy = &c.p.policy;
+    let has = |k: ActivityKind| policy.kind(k).is_some();
+    let kind = if r < 14 && pl.cats.contains("enforcement") && has(ActivityKind::Enforce) {
         "enforce"
-    } else if (14..26).contains(&r) && pl.cats.contains("complaints") {
+    } else if (14..26).contains(&r)
+        && pl.cats.contains("complaints")
+        && has(ActivityKind::Complaint)
+    {
         "complaint"
-    } else if (26..31).contains(&r) && senior {
+    } else if (26..31).contains(&r) && senior && has(ActivityKind::Inspect) {
         "inspect"
-    } else if (31..58).contains(&r) && pl.hall.is_some() {
+    } else if (31..58).contains(&r) && pl.hall.is_some() && has(ActivityKind::Window) {
         "window"
-    } else {
+    } else if has(ActivityKind::Walk) {
         "walk"
+    } else {
+        // A policy without 走流程: its first kind.
+        match ActivityKind::ALL.iter().find(|k| has(**k)) {
+            Some(k) => k.code(),
+            None => return Ok(()),
+        }
     };
-    let mode = match kind {
-        "walk" => *c.rng.pick(&[
+    let akind = ActivityKind::parse(kind).unwrap_or(ActivityKind::Walk);
+    let rule = policy.kind(akind);
+    // Modes and channels as often as people use them, among those the policy allows.
+    let modes: Vec<&str> = match kind {
+        "walk" => vec![
             "self",
             "self",
             "self",
@@ -767,21 +794,46 @@ fn activity(
             "accompany",
             "accompany",
             "cross",
-        ]),
-        "window" => "window",
-        "inspect" => "inspect",
-        "enforce" => "enforcement-officer",
-        _ => "hotline-handler",
+        ],
+        "window" => vec!["window"],
+        "inspect" => vec!["inspect"],
+        "enforce" => vec!["enforcement-officer"],
+        _ => vec!["hotline-handler"],
     };
-    let channel = match kind {
-        "walk" => *c.rng.pick(&[
+    let modes: Vec<&str> = modes
+        .into_iter()
+        .filter(|m| rule.is_none_or(|r| Mode::parse(m).is_some_and(|m| r.modes.contains(&m))))
+        .collect();
+    let mode = match modes.as_slice() {
+        [] => rule
+            .and_then(|r| r.modes.first())
+            .map_or(modes_fallback(kind), |m| m.code()),
+        some => *c.rng.pick(some),
+    };
+    let channels: Vec<&str> = match kind {
+        "walk" => vec![
             "window", "window", "window", "window", "window", "online", "online", "mobile",
             "kiosk", "hotline",
-        ]),
-        "window" => "window",
-        "inspect" => *c.rng.pick(&["window", "online"]),
-        "enforce" => "on-site",
-        _ => *c.rng.pick(&["hotline", "hotline", "on-site"]),
+        ],
+        "window" => vec!["window"],
+        "inspect" => vec!["window", "online"],
+        "enforce" => vec!["on-site"],
+        _ => vec!["hotline", "hotline", "on-site"],
+    };
+    let channels: Vec<&str> = channels
+        .into_iter()
+        .filter(|ch| {
+            rule.is_none_or(|r| {
+                r.channels.is_empty()
+                    || Channel::parse(ch).is_some_and(|ch| r.channels.contains(&ch))
+            })
+        })
+        .collect();
+    let channel = match channels.as_slice() {
+        [] => rule
+            .and_then(|r| r.channels.first())
+            .map_or("window", |ch| ch.code()),
+        some => *c.rng.pick(some),
     };
     let mut items: Vec<i64> = Vec::new();
     if !pl.items.is_empty() && kind != "enforce" {
@@ -965,13 +1017,18 @@ fn activity(
     for it in &items {
         c.out.row(&ACTIVITY_ITEMS, vec![i(aid), i(*it)]);
     }
-    if all_steps.iter().any(|s| s == "callback") {
-        let n = 3 + usize::from(c.rng.chance(30));
+    // 服务回访: as many valid callbacks as the step asks, to people served
+    // within its look-back window.
+    let callbacks = rule.and_then(|r| r.steps.iter().find_map(|s| s.callbacks.as_ref()));
+    if let Some(cb) = callbacks.filter(|_| all_steps.iter().any(|s| s == "callback")) {
+        let need = cb.min_valid as usize;
+        let window = (i64::from(cb.lookback_months) * 28 - 6).max(6) as usize;
+        let n = need + usize::from(c.rng.chance(30));
         for k in 0..n {
-            let valid = k < 3;
+            let valid = k < need;
             let name = super::person_name(&mut c.rng);
             let phone = super::mobile(&mut c.rng);
-            let served = add(date, -(5 + c.rng.below(80) as i64));
+            let served = add(date, -(5 + c.rng.below(window) as i64));
             let sat = if valid {
                 *c.rng.pick(&["满意", "满意", "满意", "基本满意", "不满意"])
             } else {
@@ -1006,20 +1063,27 @@ fn activity(
     } else {
         *c.rng.pick(&[1, 2, 2, 3, 3, 3, 4, 4, 5, 6])
     };
+    // A walk writes each problem it found once.
+    let mut found: Vec<String> = Vec::new();
     for _ in 0..n {
         let name = item_name(c);
         let item = items.first().copied();
-        problem(c, pl, Some(aid), item, kind, date, &name);
+        problem(c, pl, Some(aid), item, kind, date, &name, &mut found);
     }
     // Problems from other sources, without an activity.
     if c.rng.chance(8) {
         let name = item_name(c);
-        problem(c, pl, None, None, "other", date, &name);
+        problem(c, pl, None, None, "other", date, &name, &mut Vec::new());
     }
     if c.rng.chance(22) {
         need(c, pl, aid, date, &first);
     }
     Ok(())
+}
+
+/// The mode of a kind when the policy names none.
+fn modes_fallback(kind: &str) -> &'static str {
+    ActivityKind::parse(kind).map_or("self", |k| k.modes()[0].code())
 }
 
 /// A timeline step: at, actor id, actor, action, from, to, note.
@@ -1079,6 +1143,7 @@ fn problem(
     kind: &str,
     date: NaiveDate,
     item_name: &str,
+    found_here: &mut Vec<String>,
 ) {
     let today = c.p.today;
     let yesterday = add(today, -1);
@@ -1090,15 +1155,28 @@ fn problem(
         add(date, c.rng.below(20) as i64).min(yesterday)
     };
     let trivial = c.rng.chance(4);
-    let tx: &ProblemText = if trivial {
-        c.rng.pick(text::TRIVIAL)
+    let pool: &[ProblemText] = if trivial {
+        text::TRIVIAL
     } else {
         match kind {
-            "enforce" => c.rng.pick(text::ENFORCEMENT),
-            "complaint" => c.rng.pick(text::COMPLAINT),
-            _ => c.rng.pick(text::SERVICE),
+            "enforce" => text::ENFORCEMENT,
+            "complaint" => text::COMPLAINT,
+            _ => text::SERVICE,
         }
     };
+    let mut tx: &ProblemText = c.rng.pick(pool);
+    for _ in 0..pool.len() {
+        if !found_here.contains(&text::fill(tx.description, item_name)) {
+            break;
+        }
+        tx = c.rng.pick(pool);
+    }
+    let description = text::fill(tx.description, item_name);
+    if found_here.contains(&description) {
+        // Every problem of the pool was found on this walk already.
+        return;
+    }
+    found_here.push(description.clone());
     let source = match kind {
         "walk" => *c.rng.pick(&[
             "walk",
@@ -1128,12 +1206,20 @@ fn problem(
     };
     let disposition = {
         let r = c.rng.below(100);
-        if trivial || r < 30 {
-            "immediate"
+        let wanted = if trivial || r < 30 {
+            Disposition::Immediate
         } else if r < 92 {
+            Disposition::Deadline
+        } else {
+            Disposition::Escalate
+        };
+        let allowed = &c.p.policy.rectification.dispositions;
+        if allowed.contains(&wanted) || allowed.is_empty() {
+            wanted.code()
+        } else if allowed.contains(&Disposition::Deadline) {
             "deadline"
         } else {
-            "escalate"
+            allowed[0].code()
         }
     };
     let mut deadline = match disposition {
@@ -1167,6 +1253,19 @@ fn problem(
     if disposition == "immediate" && status == "in-progress" {
         status = "awaiting-verification";
     }
+    // Statuses the policy's life cycle leaves out are skipped, as its forms do.
+    let statuses = &c.p.policy.rectification.statuses;
+    let uses = |s: &str| ProblemStatus::parse(s).is_some_and(|s| statuses.contains(&s));
+    if status == "awaiting-verification" && !uses(status) {
+        status = if close_day <= yesterday {
+            "closed"
+        } else {
+            "in-progress"
+        };
+    }
+    if status == "in-progress" && !uses(status) {
+        status = "pending";
+    }
     let (h_id, h_name) = (c.p.handler.0, c.p.handler.1.clone());
     let (v_id, v_name) = (c.p.verifier.0, c.p.verifier.1.clone());
     let mut events: Vec<Event> = Vec::new();
@@ -1186,19 +1285,27 @@ fn problem(
         ));
     }
     let submitted = matches!(status, "awaiting-verification" | "closed");
-    let perfunctory = c.rng.chance(3);
-    let (measures, effect) = if trivial || perfunctory {
-        let (m, e) = if trivial {
-            (tx.measures, tx.effect)
-        } else {
-            *c.rng.pick(text::PERFUNCTORY)
-        };
-        (m.to_string(), e.to_string())
-    } else {
+    // 敷衍: some rectifications pass the close form with words that name no
+    // concrete change; most name one. Every text the demo closes with is
+    // one the form accepts.
+    let concrete = {
+        let m = *c.rng.pick(tx.measures);
+        let e = *c.rng.pick(tx.effects);
         (
-            text::fill(tx.measures, item_name),
-            text::fill(tx.effect, item_name),
+            text::fill_drawn(m, item_name, &mut c.rng),
+            text::fill_drawn(e, item_name, &mut c.rng),
         )
+    };
+    let (measures, effect) = if !trivial && c.rng.chance(8) {
+        let (m, e) = *c.rng.pick(text::VAGUE);
+        let passes = check_rectification_texts(&c.p.policy, Some(m), Some(e)).is_ok();
+        if passes {
+            (m.to_string(), e.to_string())
+        } else {
+            concrete
+        }
+    } else {
+        concrete
     };
     let mut closed_on = None;
     let mut review_due = None;
@@ -1314,7 +1421,7 @@ fn problem(
             oi(item),
             t(source),
             t(tx.category),
-            t(&text::fill(tx.description, item_name)),
+            t(&description),
             t(&text::fill(tx.cause, item_name)),
             b(c.rng.chance(8)),
             t(&other),

@@ -202,6 +202,9 @@ pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<()> {
         verifier: user("demo-supervisor").await?,
         steps,
         review_days,
+        policy: policy
+            .clone()
+            .ok_or_else(|| anyhow::anyhow!("没有可用的活动规则，无法生成演示数据"))?,
         rate: match scale {
             Scale::Small => 4.0,
             _ => 4.6,
