@@ -40,6 +40,10 @@ function summary(over: Partial<ImportSummary> = {}): ImportSummary {
     units_updated: 0,
     officials_added: 0,
     items_added: 0,
+    sections_added: 0,
+    sections_added_names: [],
+    activities_updated: 0,
+    problems_updated: 0,
     import_id: null,
     ...over,
   }
@@ -100,7 +104,13 @@ describe('the import summary', () => {
   })
 
   it('says what was written, or that a file imported before changed nothing', () => {
-    expect(summarySentence(summary({ rows: 3, problems: 3, import_id: 9 }))).toBe('导入完成：共 3 行已写入（导入记录 #9）。')
+    expect(summarySentence(summary({ rows: 3, problems: 3, import_id: 9 }))).toBe('导入完成：共 3 行已写入，已记入导入日志。')
+    // Sections the rows named and the unit lacked are created, and named.
+    expect(
+      summarySentence(summary({ rows: 2, problems: 2, sections_added: 1, sections_added_names: ['医保经办科（区医疗保障局）'], import_id: 11 })),
+    ).toBe('导入完成：共 2 行已写入，已记入导入日志。新增科室 1：医保经办科（区医疗保障局）。')
+    // A table that only completed records already there says so.
+    expect(summarySentence(summary({ rows: 4, unchanged: 3, activities_updated: 1 }))).not.toContain('均已导入过')
     expect(summarySentence(summary({ rows: 3, unchanged: 3, import_id: 10 }))).toBe('导入完成：共 3 行，均已导入过，没有新增或改变任何数据。')
     expect(summarySentence(summary({ dry_run: true, rows: 3, problems: 2 }))).toBe('检查通过：共 3 行，没有错误，可以导入。此次检查未写入任何数据。')
     expect(summarySentence(summary({ dry_run: true, rows: 2, unchanged: 2 }))).toBe('检查通过：共 2 行，均已导入过，再次导入不会改变任何数据。')

@@ -117,12 +117,6 @@ pub fn zh_span(a: NaiveDate, b: NaiveDate) -> String {
     }
 }
 
-/// The smallest number of officials one day must show for a cluster of
-/// `min_officials` within a window of `days` days to be possible.
-pub fn busy_day_threshold(min_officials: u32, days: u32) -> u32 {
-    min_officials.div_ceil(days.max(1)).max(1)
-}
-
 fn activity_ref(a: &ActivityFact) -> RecordRef {
     RecordRef {
         kind: "activity".into(),
@@ -775,14 +769,6 @@ mod tests {
             details,
             ["2个问题超过整改时限仍未整改完成", "1次活动超过规定时限报备"]
         );
-    }
-
-    #[test]
-    fn the_busy_day_threshold_covers_every_cluster() {
-        assert_eq!(busy_day_threshold(3, 1), 3);
-        assert_eq!(busy_day_threshold(3, 2), 2);
-        assert_eq!(busy_day_threshold(3, 3), 1);
-        assert_eq!(busy_day_threshold(3, 0), 3);
     }
 
     #[test]

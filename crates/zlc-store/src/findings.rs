@@ -1,13 +1,15 @@
 //! 研判要素 what the findings of a period are judged on (migration 0013),
 //! kept so that judging a nation's quarter reads a small part of it.
 //!
-//! A record is judged with its unit, or, for a section or a hall, with the
-//! unit above it (the judged unit). Three kinds of fact are kept:
+//! A report judges the units directly below its region, the level its notice
+//! names (县（市）区、部门): each with its own records and those of its sections
+//! and halls, not those of the departments or regions below it, which their
+//! own region's report judges. So what a report reads grows with its rows,
+//! not with its subtree. Kept per unit:
 //!
-//! - per judged unit and day, the distinct officials who took part and the
-//!   activities they took part in (`finding_days`), so that a period's
-//!   possible clusters are the few days where enough officials took part;
-//! - per judged unit and period, its walks counted by way (`finding_modes`);
+//! - per unit and day, the distinct officials who took part and the
+//!   activities they took part in (`finding_days`, also per place);
+//! - per unit and period, its walks counted by way (`finding_modes`);
 //! - on each record: the problems and needs an activity recorded
 //!   (`activities.found`, for 空走), and what the policy's rules say of a
 //!   problem's texts (`problems.shallow`, `problems.perfunctory`).
@@ -23,34 +25,19 @@ use crate::registry::Unit;
 use crate::reports::Window;
 use crate::{Arg, Result, Scope, Store, args, now_ms};
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use zlc_domain::findings::{
     ActivityFact, Facts, FlaggedProblem, JudgedUnit, ModeCounts, RECORDS_LISTED, Tally,
-    busy_day_threshold, count_mode, zh_date,
+    count_mode, zh_date,
 };
 use zlc_domain::kinds::{ActivityKind, Channel, Mode};
 use zlc_domain::period::{Period, PeriodKind};
 use zlc_domain::policy::Policy;
 use zlc_domain::report::{RecordRef, Review};
 
-/// Unit kinds whose records are judged with the unit above them.
-const LIFTED_KINDS: [&str; 2] = ["section", "hall"];
-
-/// The SQL condition "a unit judged as `$n`": the unit itself and the
-/// sections and halls directly below it.
-fn judged_as(column: &str, n: usize) -> String {
-    format!(
-        "{column} IN (SELECT id FROM units WHERE id = ${n} OR (parent_id = ${n} AND kind IN ('section', 'hall')))"
-    )
-}
-
-/// The judged unit of a unit of `kind` with `parent`.
-fn judged_id(id: i64, kind: &str, parent: Option<i64>) -> i64 {
-    match parent {
-        Some(p) if LIFTED_KINDS.contains(&kind) => p,
-        _ => id,
-    }
-}
+/// Unit kinds that are part of the unit above them: their records are
+/// judged with it (a department's 科室, a street's 便民服务中心).
+const PART_KINDS: [&str; 2] = ["section", "hall"];
 
 /// Above this many activities to count again, the facts are rebuilt whole.
 const REBUILD_ABOVE: i64 = 20_000;
@@ -62,17 +49,17 @@ const BATCH: i64 = 2_000;
 struct ActRow {
     id: i64,
     unit_id: i64,
+    unit_path: String,
     kind: String,
     mode: String,
     channel: Option<String>,
     unannounced: bool,
     place: Option<String>,
     date: String,
-    unit_kind: String,
-    parent_id: Option<i64>,
 }
 
-const ACT_COLS: &str = "a.id, a.unit_id, a.kind, a.mode, a.channel, a.unannounced, a.place, a.date, u.kind AS unit_kind, u.parent_id";
+const ACT_COLS: &str =
+    "a.id, a.unit_id, a.unit_path, a.kind, a.mode, a.channel, a.unannounced, a.place, a.date";
 
 /// `$1, $2, …` for `n` arguments starting after `from`.
 fn marks(from: usize, n: usize) -> String {
@@ -206,26 +193,6 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
-/// The paths of `ids`.
-async fn paths_of(tx: &mut Tx, ids: &BTreeSet<i64>) -> Result<HashMap<i64, String>> {
-    let ids: Vec<i64> = ids.iter().copied().collect();
-    let mut out = HashMap::new();
-    for chunk in ids.chunks(500) {
-        let a: Vec<Arg> = chunk.iter().map(|i| Arg::from(*i)).collect();
-        let rows: Vec<(i64, String)> = tx
-            .fetch_all(
-                &format!(
-                    "SELECT id, path FROM units WHERE id IN ({})",
-                    marks(0, chunk.len())
-                ),
-                a,
-            )
-            .await?;
-        out.extend(rows);
-    }
-    Ok(out)
-}
-
 /// Marks activities to be counted again (a problem or need recorded on them changed).
 async fn mark_activities(tx: &mut Tx, ids: &BTreeSet<i64>) -> Result<()> {
     let ids: Vec<i64> = ids.iter().copied().collect();
@@ -328,51 +295,42 @@ impl Store {
                 .await?,
             );
         }
-        let mut days: BTreeSet<(i64, String)> = BTreeSet::new();
-        let mut periods: BTreeSet<(i64, Period)> = BTreeSet::new();
+        let mut days: BTreeSet<(i64, String, String)> = BTreeSet::new();
+        let mut periods: BTreeSet<(i64, String, Period)> = BTreeSet::new();
         for r in &rows {
-            let j = judged_id(r.unit_id, &r.unit_kind, r.parent_id);
-            days.insert((j, r.date.clone()));
+            days.insert((r.unit_id, r.unit_path.clone(), r.date.clone()));
             if r.kind == ActivityKind::Walk.code()
                 && let Some(d) = parse_date(&r.date)
             {
                 for p in period_keys(d) {
-                    periods.insert((j, p));
+                    periods.insert((r.unit_id, r.unit_path.clone(), p));
                 }
             }
         }
-        let units: BTreeSet<i64> = days.iter().map(|(j, _)| *j).collect();
-        let paths = paths_of(tx, &units).await?;
-        for (j, day) in days {
+        for (unit, path, day) in days {
             let acts: Vec<ActRow> = tx
                 .fetch_all(
                     &format!(
-                        "SELECT {ACT_COLS} FROM activities a JOIN units u ON u.id = a.unit_id \
-                         WHERE a.status = 'filed' AND a.date = $1 AND {} ORDER BY a.id",
-                        judged_as("a.unit_id", 2)
+                        "SELECT {ACT_COLS} FROM activities a WHERE a.unit_path = $1 AND a.date = $2 AND a.status = 'filed' ORDER BY a.id"
                     ),
-                    args![&day, j],
+                    args![&path, &day],
                 )
                 .await?;
             let act_ids: Vec<i64> = acts.iter().map(|a| a.id).collect();
             let who = officials_of(tx, &act_ids).await?;
             let refs: Vec<&ActRow> = acts.iter().collect();
-            let path = paths.get(&j).cloned().unwrap_or_default();
-            put_days(tx, j, &path, &day, &day_rows(&refs, &who)).await?;
+            put_days(tx, unit, &path, &day, &day_rows(&refs, &who)).await?;
         }
-        for (j, p) in periods {
+        for (unit, path, p) in periods {
             let walks: Vec<(String, Option<String>, bool)> = tx
                 .fetch_all(
-                    &format!(
-                        "SELECT a.mode, a.channel, a.unannounced FROM activities a WHERE a.status = 'filed' AND a.kind = 'walk' \
-                         AND a.date >= $1 AND a.date <= $2 AND {}",
-                        judged_as("a.unit_id", 3)
-                    ),
-                    args![p.start().to_string(), p.end().to_string(), j],
+                    "SELECT a.mode, a.channel, a.unannounced FROM activities a WHERE a.unit_path = $1 AND a.date >= $2 AND a.date <= $3 \
+                     AND a.status = 'filed' AND a.kind = 'walk'",
+                    args![&path, p.start().to_string(), p.end().to_string()],
                 )
                 .await?;
             let mut m = ModeCounts {
-                unit: j,
+                unit,
                 ..ModeCounts::default()
             };
             for (mode, channel, unannounced) in walks {
@@ -383,7 +341,6 @@ impl Store {
                     unannounced,
                 );
             }
-            let path = paths.get(&j).cloned().unwrap_or_default();
             put_modes(tx, &p.to_string(), &path, &m).await?;
         }
         Ok(())
@@ -395,26 +352,43 @@ impl Store {
         let mut tx = self.db.begin().await?;
         tx.execute("DELETE FROM finding_days", vec![]).await?;
         tx.execute("DELETE FROM finding_modes", vec![]).await?;
+        // Counted per kind of record, then added: one pass over each table.
         tx.execute(
-            "UPDATE activities SET found = (SELECT COUNT(*) FROM problems p WHERE p.activity_id = activities.id) \
-             + (SELECT COUNT(*) FROM needs n WHERE n.activity_id = activities.id), judged = $1",
+            "UPDATE activities SET found = 0, judged = $1",
             args![true],
         )
         .await?;
+        for table in ["problems", "needs"] {
+            let counts: Vec<(i64, i64)> = tx
+                .fetch_all(
+                    &format!(
+                        "SELECT activity_id, COUNT(*) FROM {table} WHERE activity_id IS NOT NULL GROUP BY activity_id"
+                    ),
+                    vec![],
+                )
+                .await?;
+            for chunk in counts.chunks(1000) {
+                for (activity, n) in chunk {
+                    tx.execute(
+                        "UPDATE activities SET found = found + $1 WHERE id = $2",
+                        args![*n, *activity],
+                    )
+                    .await?;
+                }
+            }
+        }
         let days: Vec<(String,)> = tx
             .fetch_all(
                 "SELECT DISTINCT date FROM activities WHERE status = 'filed' ORDER BY date",
                 vec![],
             )
             .await?;
-        let units: Vec<(i64, String)> = tx.fetch_all("SELECT id, path FROM units", vec![]).await?;
-        let paths: HashMap<i64, String> = units.into_iter().collect();
-        let mut modes: HashMap<(i64, Period), ModeCounts> = HashMap::new();
+        let mut modes: HashMap<(i64, Period), (String, ModeCounts)> = HashMap::new();
         for (day,) in days {
             let acts: Vec<ActRow> = tx
                 .fetch_all(
                     &format!(
-                        "SELECT {ACT_COLS} FROM activities a JOIN units u ON u.id = a.unit_id WHERE a.status = 'filed' AND a.date = $1 ORDER BY a.id"
+                        "SELECT {ACT_COLS} FROM activities a WHERE a.status = 'filed' AND a.date = $1 ORDER BY a.id"
                     ),
                     args![&day],
                 )
@@ -423,16 +397,18 @@ impl Store {
             let who = officials_of(&mut tx, &ids).await?;
             let mut by_unit: BTreeMap<i64, Vec<&ActRow>> = BTreeMap::new();
             for a in &acts {
-                let j = judged_id(a.unit_id, &a.unit_kind, a.parent_id);
-                by_unit.entry(j).or_default().push(a);
+                by_unit.entry(a.unit_id).or_default().push(a);
                 if a.kind == ActivityKind::Walk.code()
                     && let Some(d) = parse_date(&a.date)
                 {
                     for p in period_keys(d) {
-                        let m = modes.entry((j, p)).or_insert(ModeCounts {
-                            unit: j,
-                            ..ModeCounts::default()
-                        });
+                        let (_, m) = modes.entry((a.unit_id, p)).or_insert((
+                            a.unit_path.clone(),
+                            ModeCounts {
+                                unit: a.unit_id,
+                                ..ModeCounts::default()
+                            },
+                        ));
                         count_mode(
                             m,
                             Mode::parse(&a.mode),
@@ -442,20 +418,19 @@ impl Store {
                     }
                 }
             }
-            for (j, list) in by_unit {
-                let path = paths.get(&j).map(String::as_str).unwrap_or("");
+            for (unit, list) in by_unit {
+                let path = list.first().map(|a| a.unit_path.as_str()).unwrap_or("");
                 for (place, officials, detail) in day_rows(&list, &who) {
                     tx.execute(
                         "INSERT INTO finding_days (unit_id, unit_path, day, place, officials, detail) VALUES ($1, $2, $3, $4, $5, $6)",
-                        args![j, path, &day, place, officials, detail],
+                        args![unit, path, &day, place, officials, detail],
                     )
                     .await?;
                 }
             }
         }
-        for ((j, p), m) in modes {
-            let path = paths.get(&j).map(String::as_str).unwrap_or("");
-            put_modes(&mut tx, &p.to_string(), path, &m).await?;
+        for ((_, p), (path, m)) in modes {
+            put_modes(&mut tx, &p.to_string(), &path, &m).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -612,76 +587,74 @@ impl Store {
         }
     }
 
-    /// The units whose records are judged with `id`'s records changed (it
-    /// moved or became another kind): their facts are counted again.
-    pub(crate) async fn invalidate_judged(tx: &mut Tx, units: &[i64]) -> Result<()> {
-        for u in units {
-            tx.execute("DELETE FROM finding_days WHERE unit_id = $1", args![*u])
-                .await?;
-            tx.execute("DELETE FROM finding_modes WHERE unit_id = $1", args![*u])
-                .await?;
-            tx.execute(
-                &format!(
-                    "UPDATE activities SET judged = NULL WHERE {}",
-                    judged_as("unit_id", 1)
-                ),
-                args![*u],
-            )
-            .await?;
-        }
-        Ok(())
-    }
-
-    /// The facts the findings of `region`'s subtree over the window are
-    /// judged on; `children` are the units directly below the region.
+    /// The facts the findings of `region` over the window are judged on:
+    /// about each unit of `children` (the units directly below the region),
+    /// its own records and its sections' and halls'.
     pub async fn finding_facts(
         &self,
         policy: &Policy,
-        region: &Unit,
         children: &[Unit],
         w: &Window,
     ) -> Result<Facts> {
         self.catch_up_findings(policy).await?;
         let (from, to) = (w.period.start().to_string(), w.period.end().to_string());
-        let scope = Scope::subtree(region.path.clone());
         let f = &policy.formalism;
         let mut facts = Facts::default();
-        // Units named by the facts, to resolve to judged units at the end.
-        let mut named: HashSet<i64> = HashSet::new();
 
-        // 时间扎堆: the days where enough officials of a judged unit took part.
+        // Each child with the units that are part of it: (unit, path) → child.
+        let mut part_of: HashMap<i64, i64> = children.iter().map(|c| (c.id, c.id)).collect();
+        let mut paths: Vec<String> = children.iter().map(|c| c.path.clone()).collect();
+        let mut frontier: Vec<i64> = children.iter().map(|c| c.id).collect();
+        while !frontier.is_empty() {
+            let mut next = Vec::new();
+            for chunk in frontier.chunks(400) {
+                let mut a: Vec<Arg> = PART_KINDS.iter().map(|k| Arg::from(*k)).collect();
+                a.extend(chunk.iter().map(|i| Arg::from(*i)));
+                let rows: Vec<(i64, i64, String)> = self
+                    .db
+                    .fetch_all(
+                        &format!(
+                            "SELECT id, parent_id, path FROM units WHERE kind IN ($1, $2) AND parent_id IN ({})",
+                            marks(2, chunk.len())
+                        ),
+                        a,
+                    )
+                    .await?;
+                for (id, parent, path) in rows {
+                    if let Some(child) = part_of.get(&parent).copied() {
+                        part_of.insert(id, child);
+                        paths.push(path);
+                        next.push(id);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        let units: Vec<i64> = part_of.keys().copied().collect();
+        for c in children {
+            facts.units.insert(
+                c.id,
+                JudgedUnit {
+                    id: c.id,
+                    name: c.name.clone(),
+                    row_id: c.id,
+                    row_name: c.name.clone(),
+                },
+            );
+        }
+        let child = |u: i64| part_of.get(&u).copied().unwrap_or(u);
+
+        // Who took part on which day, and where.
         let mut busy: Vec<(i64, String, String, String)> = Vec::new();
         if f.clustered_dates.enabled && f.clustered_dates.min_officials >= 2 {
-            let k = busy_day_threshold(
-                f.clustered_dates.min_officials,
-                f.clustered_dates.within_days + 1,
-            );
-            let mut a = args![&from, &to];
-            let cond = scope.condition("unit_path", &mut a);
-            // The literal lets SQLite use the partial index of busy days.
-            let busy_cond = if k >= 2 {
-                format!("officials >= 2 AND officials >= {k}")
-            } else {
-                "officials >= 1".into()
-            };
-            let candidates: Vec<(i64,)> = self
-                .db
-                .fetch_all(
-                    &format!(
-                        "SELECT DISTINCT unit_id FROM finding_days WHERE {busy_cond} AND place = '' AND day >= $1 AND day <= $2 AND {cond}"
-                    ),
-                    a,
-                )
-                .await?;
-            let candidates: Vec<i64> = candidates.into_iter().map(|(u,)| u).collect();
-            for chunk in candidates.chunks(400) {
+            for chunk in units.chunks(400) {
                 let mut a = args![&from, &to];
                 a.extend(chunk.iter().map(|u| Arg::from(*u)));
                 let rows: Vec<(i64, String, String, String)> = self
                     .db
                     .fetch_all(
                         &format!(
-                            "SELECT unit_id, day, place, detail FROM finding_days WHERE unit_id IN ({}) AND day >= $1 AND day <= $2 ORDER BY unit_id, day",
+                            "SELECT unit_id, day, place, detail FROM finding_days WHERE unit_id IN ({}) AND day >= $1 AND day <= $2",
                             marks(2, chunk.len())
                         ),
                         a,
@@ -689,288 +662,267 @@ impl Store {
                     .await?;
                 busy.extend(rows);
             }
-            if f.clustered_dates.same_window_min_officials >= 2 {
-                let mut a = args![&from, &to];
-                let cond = scope.condition("unit_path", &mut a);
-                let rows: Vec<(i64, String, String, String)> = self
-                    .db
-                    .fetch_all(
-                        &format!(
-                            "SELECT unit_id, day, place, detail FROM finding_days WHERE officials >= 2 AND officials >= {} \
-                             AND place <> '' AND day >= $1 AND day <= $2 AND {cond}",
-                            f.clustered_dates.same_window_min_officials
-                        ),
-                        a,
-                    )
-                    .await?;
-                busy.extend(rows);
-            }
         }
-        // (activity, judged unit, date, kind, officials) and its place.
+        // (activity) → (child, date, kind, officials), and its place.
         let mut busy_acts: BTreeMap<i64, (i64, String, String, Vec<i64>)> = BTreeMap::new();
         let mut places: HashMap<i64, String> = HashMap::new();
         for (unit, day, place, detail) in &busy {
-            named.insert(*unit);
             for (id, kind, who) in parse_detail(detail) {
                 busy_acts
                     .entry(id)
-                    .or_insert((*unit, day.clone(), kind, who));
+                    .or_insert((child(*unit), day.clone(), kind, who));
                 if !place.is_empty() {
                     places.insert(id, place.clone());
                 }
             }
         }
 
-        // 空走 and 报备超时: filed activities that found nothing, or were filed late.
-        let mut lists: Vec<Vec<(i64, i64, String, String)>> = Vec::new();
-        for (enabled, filter) in [
+        // 空走: filed activities of the units that found nothing.
+        let mut empty_rows: Vec<(i64, i64, String, String)> = Vec::new();
+        if f.empty_walks.enabled && f.empty_walks.min_per_official > 0 {
+            for chunk in paths.chunks(400) {
+                let mut a = args![&from, &to];
+                a.extend(chunk.iter().map(|p| Arg::from(p.as_str())));
+                let rows: Vec<(i64, i64, String, String)> = self
+                    .db
+                    .fetch_all(
+                        &format!(
+                            "SELECT a.id, a.unit_id, a.date, a.kind FROM activities a WHERE a.found = 0 AND a.status = 'filed' \
+                             AND a.unit_path IN ({}) AND a.date >= $1 AND a.date <= $2 ORDER BY a.id",
+                            marks(2, chunk.len())
+                        ),
+                        a,
+                    )
+                    .await?;
+                empty_rows.extend(rows);
+            }
+        }
+
+        // 方式单一: the children's walks by way, summed over their parts.
+        if f.one_sided_modes.enabled {
+            let mut per: BTreeMap<i64, ModeCounts> = BTreeMap::new();
+            for chunk in units.chunks(400) {
+                let mut a = args![w.period.to_string()];
+                a.extend(chunk.iter().map(|u| Arg::from(*u)));
+                let rows: Vec<(i64, i64, i64, i64, i64, i64)> = self
+                    .db
+                    .fetch_all(
+                        &format!(
+                            "SELECT unit_id, walks, online, cross_mode, citizen, unannounced FROM finding_modes \
+                             WHERE period = $1 AND unit_id IN ({})",
+                            marks(1, chunk.len())
+                        ),
+                        a,
+                    )
+                    .await?;
+                for (unit, walks, online, cross, citizen, unannounced) in rows {
+                    let c = child(unit);
+                    let m = per.entry(c).or_insert(ModeCounts {
+                        unit: c,
+                        ..ModeCounts::default()
+                    });
+                    m.walks += walks;
+                    m.online += online;
+                    m.cross += cross;
+                    m.citizen += citizen;
+                    m.unannounced += unannounced;
+                }
+            }
+            facts.modes = per.into_values().collect();
+        }
+
+        // 问题浮浅 and 整改敷衍: problems of the units flagged when judged.
+        type PRow = (i64, i64, String, Option<String>, Option<String>);
+        for (enabled, sql, shallow) in [
             (
-                f.empty_walks.enabled && f.empty_walks.min_per_official > 0,
-                "a.found = 0 AND a.status = 'filed'",
+                f.shallow_problems.enabled,
+                "SELECT id, unit_id, description, measures, shallow FROM problems WHERE shallow IS NOT NULL AND unit_path IN ({paths}) \
+                 AND found_on >= $1 AND found_on <= $2 ORDER BY id",
+                true,
             ),
-            (true, "a.late = TRUE AND a.status = 'filed'"),
+            (
+                f.perfunctory_rectification.enabled,
+                "SELECT id, unit_id, description, measures, perfunctory FROM problems WHERE perfunctory IS NOT NULL AND unit_path IN ({paths}) \
+                 AND closed_on >= $1 AND closed_on <= $2 AND status = 'closed' ORDER BY id",
+                false,
+            ),
         ] {
             if !enabled {
-                lists.push(Vec::new());
                 continue;
             }
-            let mut a = args![&from, &to];
-            let cond = scope.condition("a.unit_path", &mut a);
-            let rows: Vec<(i64, i64, String, String)> = self
-                .db
-                .fetch_all(
-                    &format!(
-                        "SELECT a.id, a.unit_id, a.date, a.kind FROM activities a WHERE {filter} AND {cond} \
-                         AND a.date >= $1 AND a.date <= $2 ORDER BY a.id"
-                    ),
-                    a,
-                )
-                .await?;
-            named.extend(rows.iter().map(|r| r.1));
-            lists.push(rows);
+            for chunk in paths.chunks(400) {
+                let mut a = args![&from, &to];
+                a.extend(chunk.iter().map(|p| Arg::from(p.as_str())));
+                let rows: Vec<PRow> = self
+                    .db
+                    .fetch_all(&sql.replace("{paths}", &marks(2, chunk.len())), a)
+                    .await?;
+                let out = if shallow {
+                    &mut facts.shallow
+                } else {
+                    &mut facts.perfunctory
+                };
+                out.extend(rows.into_iter().map(|(id, unit, description, measures, note)| {
+                    FlaggedProblem {
+                        id,
+                        unit: child(unit),
+                        description,
+                        measures: measures.unwrap_or_default(),
+                        note: note.unwrap_or_default(),
+                    }
+                }));
+            }
         }
-        let late_rows = lists.pop().unwrap_or_default();
-        let empty_rows = lists.pop().unwrap_or_default();
+
+        // 整改逾期 and 报备超时: each child's whole subtree, counted, with the first records.
+        // (activity, its unit, date, kind, the child it counts for)
+        let mut late_rows: Vec<(i64, i64, String, String, i64)> = Vec::new();
+        for c in children {
+            let mut a = Vec::new();
+            let cond = Scope::subtree(c.path.clone()).condition("unit_path", &mut a);
+            a.push(w.overdue_before.clone().into());
+            let open = "status <> 'closed' AND status <> 'awaiting-verification'";
+            let n: i64 = self
+                .db
+                .scalar(
+                    &format!("SELECT COUNT(*) FROM problems WHERE {cond} AND {open} AND deadline < ${}", a.len()),
+                    a.clone(),
+                )
+                .await?
+                .unwrap_or(0);
+            if n > 0 {
+                let rows: Vec<(i64, String)> = self
+                    .db
+                    .fetch_all(
+                        &format!(
+                            "SELECT id, description FROM problems WHERE {cond} AND {open} AND deadline < ${} ORDER BY deadline, id LIMIT {RECORDS_LISTED}",
+                            a.len()
+                        ),
+                        a,
+                    )
+                    .await?;
+                facts.overdue.push(Tally {
+                    unit: c.id,
+                    count: n,
+                    records: rows
+                        .into_iter()
+                        .map(|(id, text)| RecordRef {
+                            kind: "problem".into(),
+                            id,
+                            text,
+                        })
+                        .collect(),
+                });
+            }
+            let mut a = args![&from, &to];
+            let cond = Scope::subtree(c.path.clone()).condition("a.unit_path", &mut a);
+            let late = "a.late = TRUE AND a.status = 'filed'";
+            let n: i64 = self
+                .db
+                .scalar(
+                    &format!("SELECT COUNT(*) FROM activities a WHERE {late} AND {cond} AND a.date >= $1 AND a.date <= $2"),
+                    a.clone(),
+                )
+                .await?
+                .unwrap_or(0);
+            if n > 0 {
+                let rows: Vec<(i64, i64, String, String)> = self
+                    .db
+                    .fetch_all(
+                        &format!(
+                            "SELECT a.id, a.unit_id, a.date, a.kind FROM activities a WHERE {late} AND {cond} \
+                             AND a.date >= $1 AND a.date <= $2 ORDER BY a.date, a.id LIMIT {RECORDS_LISTED}"
+                        ),
+                        a,
+                    )
+                    .await?;
+                facts.late.push(Tally {
+                    unit: c.id,
+                    count: n,
+                    records: Vec::new(),
+                });
+                late_rows.extend(
+                    rows.into_iter()
+                        .map(|(id, unit, date, kind)| (id, unit, date, kind, c.id)),
+                );
+            }
+        }
+
+        // Names: of the officials and of the units the records were at.
         let mut ids: Vec<i64> = empty_rows.iter().map(|r| r.0).collect();
         ids.extend(late_rows.iter().map(|r| r.0));
         ids.sort_unstable();
         ids.dedup();
         let who = self.read_officials_of(&ids).await?;
-
-        // 方式单一: the judged units with enough walks in the period.
-        if f.one_sided_modes.enabled {
-            let mut a = args![w.period.to_string(), i64::from(f.one_sided_modes.min_walks)];
-            let cond = scope.condition("unit_path", &mut a);
-            let rows: Vec<(i64, i64, i64, i64, i64, i64)> = self
-                .db
-                .fetch_all(
-                    &format!(
-                        "SELECT unit_id, walks, online, cross_mode, citizen, unannounced FROM finding_modes \
-                         WHERE period = $1 AND walks >= $2 AND {cond}"
-                    ),
-                    a,
-                )
-                .await?;
-            for (unit, walks, online, cross, citizen, unannounced) in rows {
-                named.insert(unit);
-                facts.modes.push(ModeCounts {
-                    unit,
-                    walks,
-                    online,
-                    cross,
-                    citizen,
-                    unannounced,
-                });
-            }
-        }
-
-        // 问题浮浅 and 整改敷衍: problems flagged when judged.
-        type PRow = (i64, i64, String, Option<String>, Option<String>);
-        let mut flagged: Vec<Vec<PRow>> = Vec::new();
-        for (enabled, sql) in [
-            (
-                f.shallow_problems.enabled,
-                "SELECT id, unit_id, description, measures, shallow FROM problems WHERE shallow IS NOT NULL AND {cond} \
-                 AND found_on >= $1 AND found_on <= $2 ORDER BY id",
-            ),
-            (
-                f.perfunctory_rectification.enabled,
-                "SELECT id, unit_id, description, measures, perfunctory FROM problems WHERE perfunctory IS NOT NULL AND {cond} \
-                 AND closed_on >= $1 AND closed_on <= $2 AND status = 'closed' ORDER BY id",
-            ),
-        ] {
-            if !enabled {
-                flagged.push(Vec::new());
-                continue;
-            }
-            let mut a = args![&from, &to];
-            let cond = scope.condition("unit_path", &mut a);
-            let rows: Vec<PRow> = self.db.fetch_all(&sql.replace("{cond}", &cond), a).await?;
-            named.extend(rows.iter().map(|r| r.1));
-            flagged.push(rows);
-        }
-        let perfunctory_rows = flagged.pop().unwrap_or_default();
-        let shallow_rows = flagged.pop().unwrap_or_default();
-
-        // 整改逾期: open past the deadline, not waiting for verification.
-        let mut a = Vec::new();
-        let cond = scope.condition("unit_path", &mut a);
-        a.push(w.overdue_before.clone().into());
-        let overdue_rows: Vec<(i64, i64, String)> = self
-            .db
-            .fetch_all(
-                &format!(
-                    "SELECT id, unit_id, description FROM problems WHERE {cond} AND status <> 'closed' \
-                     AND status <> 'awaiting-verification' AND deadline < ${} ORDER BY id",
-                    a.len()
-                ),
-                a,
-            )
-            .await?;
-        named.extend(overdue_rows.iter().map(|r| r.1));
-
-        // Resolve every unit named to its judged unit and that unit's report row.
-        let info = self.units_info(named.into_iter().collect()).await?;
-        let judged = |u: i64| {
-            info.get(&u)
-                .map(|(_, kind, parent, _)| judged_id(u, kind, *parent))
-                .unwrap_or(u)
-        };
-        let mut judged_units: HashSet<i64> = HashSet::new();
         let mut official_ids: BTreeSet<i64> = BTreeSet::new();
-        for (_, _, _, who) in busy_acts.values() {
-            official_ids.extend(who.iter().copied());
+        for (_, _, _, w) in busy_acts.values() {
+            official_ids.extend(w.iter().copied());
         }
         for v in who.values() {
             official_ids.extend(v.iter().copied());
         }
         let names = self.official_names(&official_ids).await?;
         let name_of = |o: &i64| names.get(o).cloned().unwrap_or_default();
-
-        // Texts of activities: date, unit, officials, kind.
-        let unit_name = |j: i64, info: &HashMap<i64, (String, String, Option<i64>, String)>| {
-            info.get(&j).map(|i| i.0.clone()).unwrap_or_default()
+        let unit_names: HashMap<i64, String> = {
+            let mut wanted: BTreeSet<i64> = empty_rows.iter().map(|r| r.1).collect();
+            wanted.extend(busy.iter().map(|r| r.0));
+            wanted.extend(late_rows.iter().map(|r| r.1));
+            self.units_info(wanted.into_iter().collect())
+                .await?
+                .into_iter()
+                .map(|(id, (name, ..))| (id, name))
+                .collect()
         };
-        let mut to_resolve: Vec<i64> = Vec::new();
-        for (j, ..) in busy_acts.values() {
-            to_resolve.push(*j);
-        }
         let text = |date: &str, unit: &str, kind: &str, who: &[i64]| {
-            let d = parse_date(date)
-                .map(zh_date)
-                .unwrap_or_else(|| date.to_string());
+            let d = parse_date(date).map(zh_date).unwrap_or_else(|| date.to_string());
             let k = ActivityKind::parse(kind).map_or(kind, |k| k.label_zh());
             let people: Vec<String> = who.iter().map(&name_of).collect();
             format!("{d} {unit} {} {k}", people.join("、"))
         };
-
-        for (id, (unit, day, kind, who_ids)) in &busy_acts {
-            judged_units.insert(*unit);
+        let child_name = |c: i64| facts.units.get(&c).map(|u| u.name.clone()).unwrap_or_default();
+        // Where each busy activity was: its own unit (a section names itself).
+        let mut busy_unit: HashMap<i64, i64> = HashMap::new();
+        for (unit, _, _, detail) in &busy {
+            for (id, _, _) in parse_detail(detail) {
+                busy_unit.insert(id, *unit);
+            }
+        }
+        for (id, (c, day, kind, who_ids)) in &busy_acts {
+            let at = busy_unit
+                .get(id)
+                .and_then(|u| unit_names.get(u).cloned())
+                .unwrap_or_else(|| child_name(*c));
             facts.busy.push(ActivityFact {
                 id: *id,
-                unit: *unit,
+                unit: *c,
                 date: parse_date(day).unwrap_or(w.period.start()),
                 place: places.get(id).cloned(),
                 officials: who_ids.iter().map(|o| (*o, name_of(o))).collect(),
-                text: text(day, &unit_name(*unit, &info), kind, who_ids),
+                text: text(day, &at, kind, who_ids),
             });
         }
         for (id, unit, date, kind) in &empty_rows {
-            let j = judged(*unit);
-            judged_units.insert(j);
             let who_ids = who.get(id).cloned().unwrap_or_default();
+            let at = unit_names.get(unit).cloned().unwrap_or_default();
             facts.empty.push(ActivityFact {
                 id: *id,
-                unit: j,
+                unit: child(*unit),
                 date: parse_date(date).unwrap_or(w.period.start()),
                 place: None,
                 officials: who_ids.iter().map(|o| (*o, name_of(o))).collect(),
-                text: text(date, &unit_name(*unit, &info), kind, &who_ids),
+                text: text(date, &at, kind, &who_ids),
             });
         }
-        let mut late: BTreeMap<i64, Tally> = BTreeMap::new();
-        for (id, unit, date, kind) in &late_rows {
-            let j = judged(*unit);
-            judged_units.insert(j);
-            let who_ids = who.get(id).cloned().unwrap_or_default();
-            let t = late.entry(j).or_insert(Tally {
-                unit: j,
-                count: 0,
-                records: Vec::new(),
-            });
-            t.count += 1;
-            if t.records.len() < RECORDS_LISTED {
+        for t in &mut facts.late {
+            for (id, unit, date, kind, _) in late_rows.iter().filter(|r| r.4 == t.unit) {
+                let who_ids = who.get(id).cloned().unwrap_or_default();
+                let at = unit_names.get(unit).cloned().unwrap_or_default();
                 t.records.push(RecordRef {
                     kind: "activity".into(),
                     id: *id,
-                    text: text(date, &unit_name(*unit, &info), kind, &who_ids),
+                    text: text(date, &at, kind, &who_ids),
                 });
             }
-        }
-        facts.late = late.into_values().collect();
-        let mut overdue: BTreeMap<i64, Tally> = BTreeMap::new();
-        for (id, unit, description) in &overdue_rows {
-            let j = judged(*unit);
-            judged_units.insert(j);
-            let t = overdue.entry(j).or_insert(Tally {
-                unit: j,
-                count: 0,
-                records: Vec::new(),
-            });
-            t.count += 1;
-            if t.records.len() < RECORDS_LISTED {
-                t.records.push(RecordRef {
-                    kind: "problem".into(),
-                    id: *id,
-                    text: description.clone(),
-                });
-            }
-        }
-        facts.overdue = overdue.into_values().collect();
-        for (rows, out) in [
-            (shallow_rows, &mut facts.shallow),
-            (perfunctory_rows, &mut facts.perfunctory),
-        ] {
-            for (id, unit, description, measures, note) in rows {
-                let j = judged(unit);
-                judged_units.insert(j);
-                out.push(FlaggedProblem {
-                    id,
-                    unit: j,
-                    description,
-                    measures: measures.unwrap_or_default(),
-                    note: note.unwrap_or_default(),
-                });
-            }
-        }
-        for m in &facts.modes {
-            judged_units.insert(m.unit);
-        }
-
-        // The judged units' names and rows.
-        let missing: Vec<i64> = judged_units
-            .iter()
-            .copied()
-            .filter(|u| !info.contains_key(u))
-            .collect();
-        let more = self.units_info(missing).await?;
-        for u in judged_units {
-            let Some((name, _, _, path)) = info.get(&u).or_else(|| more.get(&u)) else {
-                continue;
-            };
-            let row = children
-                .iter()
-                .find(|c| path.starts_with(&c.path))
-                .unwrap_or(region);
-            facts.units.insert(
-                u,
-                JudgedUnit {
-                    id: u,
-                    name: name.clone(),
-                    row_id: row.id,
-                    row_name: row.name.clone(),
-                },
-            );
         }
         Ok(facts)
     }

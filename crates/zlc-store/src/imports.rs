@@ -2115,7 +2115,7 @@ impl ImportRun<'_> {
                         let n = self
                             .tx
                             .execute(
-                                "UPDATE activities SET place = $1, mode = $2, version = version + 1, updated_at = $3 \
+                                "UPDATE activities SET place = $1, mode = $2, version = version + 1, updated_at = $3, judged = NULL \
                                  WHERE id = $4 AND (place IS NULL OR place = '')",
                                 args![place, mode.code(), self.now, id],
                             )
@@ -2149,7 +2149,7 @@ impl ImportRun<'_> {
                     let n = self
                         .tx
                         .execute(
-                            "UPDATE problems SET effect = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND effect IS NULL",
+                            "UPDATE problems SET effect = $1, version = version + 1, updated_at = $2, judged = NULL WHERE id = $3 AND effect IS NULL",
                             args![effect, self.now, id],
                         )
                         .await?;

@@ -364,15 +364,6 @@ impl Store {
             .await?;
             crate::stats::unit_moved(&mut tx, id, &before.path, &path).await?;
         }
-        if path != before.path || before.kind != after.kind {
-            // Its records may now be judged with another unit (研判): counted again.
-            let mut units = vec![id];
-            units.extend(before.parent_id);
-            units.extend(new_parent);
-            units.sort_unstable();
-            units.dedup();
-            Store::invalidate_judged(&mut tx, &units).await?;
-        }
         audit::append(
             &mut tx,
             actor,

@@ -1,12 +1,12 @@
 -- 研判: what the formalism findings of a period are judged on, kept so that a
 -- nation's quarter is judged from a small part of its records.
 --
--- A record is judged with its unit, or, for a section or a hall, with the
--- unit above it (the 判定单位). Facts are refreshed lazily: a record whose
--- `judged` is NULL has changed since it was last counted, and the next
--- report counts it again (see zlc-store/src/findings.rs).
+-- A report judges the units directly below its region, each with its own
+-- records and its sections' and halls'. Facts are kept per unit and
+-- refreshed lazily: a record whose `judged` is NULL has changed since it was
+-- last counted, and the next report counts it again (zlc-store/src/findings.rs).
 
--- Per judged unit and day, the distinct officials who took part in filed
+-- Per unit and day, the distinct officials who took part in its filed
 -- activities (place '' for any place, else per place); `detail` lists the
 -- activities as `id:kind:official,official;…`.
 CREATE TABLE finding_days (
@@ -18,9 +18,8 @@ CREATE TABLE finding_days (
     detail    TEXT NOT NULL,
     PRIMARY KEY (unit_id, day, place)
 ) WITHOUT ROWID;
-CREATE INDEX finding_days_busy ON finding_days (unit_path, day) WHERE officials >= 2;
 
--- Per judged unit and period (month, quarter, half, year): its 走流程 walks
+-- Per unit and period (month, quarter, half, year): its 走流程 walks
 -- and how many were online, cross-department, as a citizen, unannounced.
 CREATE TABLE finding_modes (
     period      TEXT NOT NULL,
@@ -33,14 +32,14 @@ CREATE TABLE finding_modes (
     unannounced INTEGER NOT NULL,
     PRIMARY KEY (period, unit_id)
 ) WITHOUT ROWID;
-CREATE INDEX finding_modes_path ON finding_modes (period, unit_path);
 
 -- Problems and needs recorded on an activity; NULL `judged`: to count again.
 ALTER TABLE activities ADD COLUMN found INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE activities ADD COLUMN judged INTEGER;
-CREATE INDEX activities_unjudged ON activities (id) WHERE judged IS NULL;
+-- SQLite walks the table in id order rather than a partial index: the mark is indexed.
+CREATE INDEX activities_unjudged ON activities (judged, status, id);
 CREATE INDEX activities_empty ON activities (unit_path, date) WHERE found = 0 AND status = 'filed';
-CREATE INDEX activities_late ON activities (unit_path, date) WHERE late = 1 AND status = 'filed';
+CREATE INDEX activities_late ON activities (unit_path, date) WHERE late = TRUE AND status = 'filed';
 
 -- What the policy's rules say of a problem's texts: the trivial keyword its
 -- description names (问题浮浅), why its rectification reads empty (整改敷衍).
@@ -48,13 +47,14 @@ ALTER TABLE problems ADD COLUMN shallow TEXT;
 ALTER TABLE problems ADD COLUMN perfunctory TEXT;
 ALTER TABLE problems ADD COLUMN judged INTEGER;
 ALTER TABLE problems ADD COLUMN closure_month TEXT;
-CREATE INDEX problems_unjudged ON problems (id) WHERE judged IS NULL;
+CREATE INDEX problems_unjudged ON problems (judged, id);
 CREATE INDEX problems_shallow ON problems (unit_path, found_on) WHERE shallow IS NOT NULL;
 CREATE INDEX problems_perfunctory ON problems (unit_path, closed_on) WHERE perfunctory IS NOT NULL;
 
 -- A need recorded on an activity: NULL `judged` until its activity is counted again.
 ALTER TABLE needs ADD COLUMN judged INTEGER;
-CREATE INDEX needs_unjudged ON needs (id) WHERE judged IS NULL;
+CREATE INDEX needs_unjudged ON needs (judged, id);
+CREATE INDEX needs_activity ON needs (activity_id);
 
 -- 整改率: problems by the month they were found and the month they were
 -- closed, counted at their unit and every ancestor like stats_flows;

@@ -91,6 +91,13 @@ export interface ImportSummary {
   units_updated: number
   officials_added: number
   items_added: number
+  /** Sections (科室) the rows named that their unit did not have yet, created. */
+  sections_added: number
+  /** Their names, with the unit they were added under. */
+  sections_added_names: string[]
+  /** Records already there that the table completed (a place, a mode, people received…). */
+  activities_updated: number
+  problems_updated: number
   import_id: number | null
 }
 
@@ -109,6 +116,9 @@ export function summaryFigures(s: ImportSummary): { key: string; label: string; 
     ['units_updated', s.dry_run ? '将更新单位（个）' : '更新单位（个）'],
     ['officials_added', `${verb}人员（名，表中有而单位原无）`],
     ['items_added', `${verb}事项（项，表中有而单位原无）`],
+    ['sections_added', `${verb}科室（个，表中有而单位原无）`],
+    ['activities_updated', s.dry_run ? '将补全活动（次）' : '补全活动（次）'],
+    ['problems_updated', s.dry_run ? '将补全问题（个）' : '补全问题（个）'],
     ['unchanged', '已导入过、无变化的行'],
   ]
   const out = [{ key: 'rows', label: '读取行数', value: s.rows }]
@@ -124,10 +134,17 @@ export function summarySentence(s: ImportSummary): string {
   const changed = summaryFigures(s).filter((f) => f.key !== 'rows' && f.key !== 'unchanged')
   if (s.dry_run) {
     if (!changed.length) return `检查通过：共 ${s.rows} 行，均已导入过，再次导入不会改变任何数据。`
-    return `检查通过：共 ${s.rows} 行，没有错误，可以导入。此次检查未写入任何数据。`
+    return `检查通过：共 ${s.rows} 行，没有错误，可以导入。此次检查未写入任何数据。${sectionsSentence(s)}`
   }
   if (!changed.length) return `导入完成：共 ${s.rows} 行，均已导入过，没有新增或改变任何数据。`
-  return `导入完成：共 ${s.rows} 行已写入${s.import_id ? `（导入记录 #${s.import_id}）` : ''}。`
+  return `导入完成：共 ${s.rows} 行已写入，已记入导入日志。${sectionsSentence(s)}`
+}
+
+/** 新增科室 N：… the sections an import created, named, or nothing. */
+export function sectionsSentence(s: ImportSummary): string {
+  const names = s.sections_added_names ?? []
+  if (!s.sections_added) return ''
+  return `${s.dry_run ? '将新增' : '新增'}科室 ${s.sections_added}：${names.join('、')}。`
 }
 
 /** One row of the error table: where in the file, and why. */
