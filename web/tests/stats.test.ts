@@ -93,9 +93,16 @@ function row(over: Partial<TableRow> = {}): TableRow {
     enforce_content: ['食品安全检查'],
     problems_found: 5,
     problems_solved: 2,
+    problems_found_closed: 1,
+    problems_closed_old: 1,
+    rectification_rate: 0.2,
     needs: 3,
     overdue: 1,
+    findings: 0,
     grade: '良好',
+    score: 84,
+    score_parts: [],
+    grade_reason: '得分84分，评为良好',
     ...over,
   }
 }
@@ -108,6 +115,9 @@ describe('drilling into a figure', () => {
     expect(total.unitName).toBe('某某区（合计）')
     expect(total.shown).toBe(2)
     expect(total.figure).toBe('enforce')
+    // 其中已销号 opens the problems found in the period and closed, counted in 个.
+    const closed = cellTarget(row(), figureColumns.foundClosed, false)
+    expect([closed.figure, closed.shown, countUnit(closed.figure)]).toEqual(['problems_found_closed', 1, '个'])
   })
 
   it('has one column per activity kind, reading that kind’s count', () => {

@@ -739,7 +739,7 @@ pub struct DrillQuery {
     /// The row's unit (default: the region, for the total).
     pub unit: Option<i64>,
     /// activities | participations | visitors | enforce | officials |
-    /// items_experienced | problems_found | problems_solved | overdue | needs
+    /// items_experienced | problems_found | problems_found_closed | problems_solved | overdue | needs
     pub figure: String,
     /// Activity kind, for `activities` (walk, window, inspect, enforce, complaint).
     pub kind: Option<String>,
@@ -849,8 +849,17 @@ async fn drill(
                 p.next_cursor,
             )
         }
-        "problems_found" | "problems_solved" | "overdue" => {
+        "problems_found" | "problems_found_closed" | "problems_solved" | "overdue" => {
             let (label, f) = match q.figure.as_str() {
+                "problems_found_closed" => (
+                    "本期发现已销号",
+                    CampaignFilter {
+                        from: Some(from.clone()),
+                        to: Some(to.clone()),
+                        closed: Some((from.clone(), to.clone())),
+                        ..base.clone()
+                    },
+                ),
                 "problems_found" => (
                     "发现问题",
                     CampaignFilter {
@@ -942,7 +951,7 @@ async fn drill(
             return Err(ApiError::field(
                 "figure",
                 format!(
-                    "「{other}」不是统计项，可选：activities、participations、visitors、enforce、officials、items_experienced、problems_found、problems_solved、overdue、needs"
+                    "「{other}」不是统计项，可选：activities、participations、visitors、enforce、officials、items_experienced、problems_found、problems_found_closed、problems_solved、overdue、needs"
                 ),
             ));
         }

@@ -17,6 +17,8 @@ export interface Unit {
   sort: number
   depth: number
   path: string
+  /** 牵头单位（发文机关）of a region. */
+  lead_office?: string | null
 }
 
 /** A unit with its children, for el-tree and el-tree-select. */

@@ -2,6 +2,7 @@
 // figures to the records it counts (GET /reports/drill).
 
 import { activityKinds } from '../../labels'
+import type { ScorePart } from '../dashboard/data'
 
 export const kindOrder = ['walk', 'window', 'inspect', 'enforce', 'complaint'] as const
 export type ActivityKindCode = (typeof kindOrder)[number]
@@ -21,10 +22,22 @@ export interface TableRow {
   enforce_content: string[]
   problems_found: number
   problems_solved: number
+  /** Found in the period and closed by its end (or today). */
+  problems_found_closed: number
+  /** 销号旧账: found before the period, closed in it. */
+  problems_closed_old: number
+  /** 整改率 0..1; null when nothing was found. */
+  rectification_rate: number | null
   needs: number
   overdue: number
-  /** 评级 of the unit; empty on the total. */
+  /** Findings against the row (dismissed ones left out). */
+  findings: number
+  /** 评级 of the unit (or 未参评); empty on the total. */
   grade: string
+  score: number | null
+  score_parts: ScorePart[]
+  /** Why the grade, in a sentence. */
+  grade_reason: string
 }
 
 export interface StatTable {
@@ -33,6 +46,8 @@ export interface StatTable {
   region_id: number
   rows: TableRow[]
   total: TableRow
+  /** How 整改率 is counted, to print beside it. */
+  rectification_rate_definition: string
 }
 
 /** A figure the drill-down can list the records of (reports.rs DrillQuery.figure). */
@@ -44,6 +59,7 @@ export type Figure =
   | 'officials'
   | 'items_experienced'
   | 'problems_found'
+  | 'problems_found_closed'
   | 'problems_solved'
   | 'overdue'
   | 'needs'
@@ -68,7 +84,8 @@ export const figureColumns = {
   items: { key: 'items_experienced', label: '数量', title: '体验事项', figure: 'items_experienced', value: (r) => r.items_experienced },
   enforce: { key: 'enforce', label: '次数', title: '参与执法', figure: 'enforce', value: (r) => r.enforce_participations },
   found: { key: 'problems_found', label: '发现', title: '发现问题', figure: 'problems_found', value: (r) => r.problems_found },
-  solved: { key: 'problems_solved', label: '解决', title: '解决问题', figure: 'problems_solved', value: (r) => r.problems_solved },
+  solved: { key: 'problems_solved', label: '销号', title: '本期销号问题（含销号旧账）', figure: 'problems_solved', value: (r) => r.problems_solved },
+  foundClosed: { key: 'problems_found_closed', label: '其中已销号', title: '本期发现已销号', figure: 'problems_found_closed', value: (r) => r.problems_found_closed },
   activities: { key: 'activities', label: '合计', title: '活动次数', figure: 'activities', value: (r) => r.activities },
   needs: { key: 'needs', label: '收集需求', title: '收集需求', figure: 'needs', value: (r) => r.needs },
   overdue: { key: 'overdue', label: '逾期', title: '逾期未整改', figure: 'overdue', value: (r) => r.overdue },
@@ -185,6 +202,7 @@ export function countUnit(figure: string): string {
     case 'officials':
       return '名'
     case 'problems_found':
+    case 'problems_found_closed':
     case 'problems_solved':
     case 'overdue':
       return '个'
