@@ -99,6 +99,17 @@ pub struct Facts {
     pub late: Vec<Tally>,
 }
 
+/// A text quoted as a notice quotes it: 「…」, or “…” when the text holds
+/// 「」 itself (so that no 「「 appears).
+pub fn quote(text: &str) -> String {
+    let t = text.trim().trim_end_matches(['。', '；', '，']);
+    if t.contains('「') || t.contains('」') {
+        format!("“{t}”")
+    } else {
+        format!("「{t}」")
+    }
+}
+
 /// `2026年11月10日`.
 pub fn zh_date(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
@@ -322,11 +333,7 @@ fn quoted_list<'a>(items: impl Iterator<Item = &'a str>, shown: usize) -> String
     // The same text twice reads as a slip: each is quoted once.
     let mut seen = BTreeSet::new();
     let all: Vec<&str> = items.filter(|t| seen.insert(t.trim())).collect();
-    let q: Vec<String> = all
-        .iter()
-        .take(shown)
-        .map(|s| format!("「{}」", s.trim().trim_end_matches(['。', '；', '，'])))
-        .collect();
+    let q: Vec<String> = all.iter().take(shown).map(|s| quote(s)).collect();
     if all.len() > shown {
         format!("{}等{}个", q.join(""), all.len())
     } else {
@@ -429,11 +436,7 @@ fn perfunctory(policy: &Policy, facts: &Facts, out: &mut Vec<Draft>) {
                 } else {
                     p.measures.trim().to_string()
                 };
-                format!(
-                    "问题「{}」销号时整改措施为「{}」",
-                    p.description.trim().trim_end_matches('。'),
-                    m.trim_end_matches('。')
-                )
+                format!("问题{}销号时整改措施为{}", quote(&p.description), quote(&m))
             })
             .collect();
         let more = if list.len() > 2 {
@@ -769,6 +772,29 @@ mod tests {
             details,
             ["2个问题超过整改时限仍未整改完成", "1次活动超过规定时限报备"]
         );
+    }
+
+    #[test]
+    fn a_quoted_text_never_doubles_its_quotes() {
+        assert_eq!(quote("灭火器摆放不规范。"), "「灭火器摆放不规范」");
+        assert_eq!(
+            quote("「企业开办」材料重复提交"),
+            "“「企业开办」材料重复提交”"
+        );
+        let policy = preset("003").expect("preset").policy();
+        let mut f = facts();
+        f.perfunctory = vec![flagged(
+            1,
+            2,
+            "「社保卡申领」排队长",
+            "加强管理",
+            "只有表态",
+        )];
+        f.shallow = vec![flagged(2, 1, "「大厅」灭火器摆放不规范", "", "灭火器")];
+        for found in find(&policy, &f) {
+            assert!(!found.detail.contains("「「"), "{}", found.detail);
+            assert!(!found.detail.contains("」」"), "{}", found.detail);
+        }
     }
 
     #[test]

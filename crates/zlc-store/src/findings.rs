@@ -27,8 +27,8 @@ use crate::{Arg, Result, Scope, Store, args, now_ms};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use zlc_domain::findings::{
-    ActivityFact, Facts, FlaggedProblem, JudgedUnit, ModeCounts, RECORDS_LISTED, Tally,
-    count_mode, zh_date,
+    ActivityFact, Facts, FlaggedProblem, JudgedUnit, ModeCounts, RECORDS_LISTED, Tally, count_mode,
+    zh_date,
 };
 use zlc_domain::kinds::{ActivityKind, Channel, Mode};
 use zlc_domain::period::{Period, PeriodKind};
@@ -353,11 +353,8 @@ impl Store {
         tx.execute("DELETE FROM finding_days", vec![]).await?;
         tx.execute("DELETE FROM finding_modes", vec![]).await?;
         // Counted per kind of record, then added: one pass over each table.
-        tx.execute(
-            "UPDATE activities SET found = 0, judged = $1",
-            args![true],
-        )
-        .await?;
+        tx.execute("UPDATE activities SET found = 0, judged = $1", args![true])
+            .await?;
         for table in ["problems", "needs"] {
             let counts: Vec<(i64, i64)> = tx
                 .fetch_all(
@@ -762,15 +759,16 @@ impl Store {
                 } else {
                     &mut facts.perfunctory
                 };
-                out.extend(rows.into_iter().map(|(id, unit, description, measures, note)| {
-                    FlaggedProblem {
-                        id,
-                        unit: child(unit),
-                        description,
-                        measures: measures.unwrap_or_default(),
-                        note: note.unwrap_or_default(),
-                    }
-                }));
+                out.extend(
+                    rows.into_iter()
+                        .map(|(id, unit, description, measures, note)| FlaggedProblem {
+                            id,
+                            unit: child(unit),
+                            description,
+                            measures: measures.unwrap_or_default(),
+                            note: note.unwrap_or_default(),
+                        }),
+                );
             }
         }
 
@@ -785,7 +783,10 @@ impl Store {
             let n: i64 = self
                 .db
                 .scalar(
-                    &format!("SELECT COUNT(*) FROM problems WHERE {cond} AND {open} AND deadline < ${}", a.len()),
+                    &format!(
+                        "SELECT COUNT(*) FROM problems WHERE {cond} AND {open} AND deadline < ${}",
+                        a.len()
+                    ),
                     a.clone(),
                 )
                 .await?
@@ -874,12 +875,20 @@ impl Store {
                 .collect()
         };
         let text = |date: &str, unit: &str, kind: &str, who: &[i64]| {
-            let d = parse_date(date).map(zh_date).unwrap_or_else(|| date.to_string());
+            let d = parse_date(date)
+                .map(zh_date)
+                .unwrap_or_else(|| date.to_string());
             let k = ActivityKind::parse(kind).map_or(kind, |k| k.label_zh());
             let people: Vec<String> = who.iter().map(&name_of).collect();
             format!("{d} {unit} {} {k}", people.join("、"))
         };
-        let child_name = |c: i64| facts.units.get(&c).map(|u| u.name.clone()).unwrap_or_default();
+        let child_name = |c: i64| {
+            facts
+                .units
+                .get(&c)
+                .map(|u| u.name.clone())
+                .unwrap_or_default()
+        };
         // Where each busy activity was: its own unit (a section names itself).
         let mut busy_unit: HashMap<i64, i64> = HashMap::new();
         for (unit, _, _, detail) in &busy {

@@ -570,9 +570,14 @@ pub fn allowed_actions(
     out
 }
 
-/// 逾期 not closed and past its deadline.
+/// 逾期 not rectified and past its deadline: a rectification submitted and
+/// waiting for the verifier (已整改·待验收) is the verifier's turn, not overdue.
+/// The statistics count overdue problems by the same rule.
 pub fn is_overdue(state: &ProblemState, today: NaiveDate) -> bool {
-    state.status != ProblemStatus::Closed && state.deadline.is_some_and(|d| today > d)
+    matches!(
+        state.status,
+        ProblemStatus::Pending | ProblemStatus::InProgress
+    ) && state.deadline.is_some_and(|d| today > d)
 }
 
 #[cfg(test)]
@@ -1228,6 +1233,12 @@ mod tests {
         );
         assert!(is_overdue(&moved, d("2024-03-30")));
         assert_eq!(early.field.as_deref(), Some("deadline"));
+        // Submitted and waiting for the verifier: not overdue, as the statistics count it.
+        let waiting = ProblemState {
+            status: ProblemStatus::AwaitingVerification,
+            ..moved.clone()
+        };
+        assert!(!is_overdue(&waiting, d("2024-03-30")));
     }
 
     #[test]
