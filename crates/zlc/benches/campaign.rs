@@ -154,14 +154,42 @@ async fn measure(scale: &str, list: bool) -> anyhow::Result<()> {
     }
     let r = report.ok_or_else(|| anyhow::anyhow!("no report"))?;
     println!(
-        "{scale}: quarterly report {quarter} of {}: median {:.3} s ({} activities, {} problems found, {} solved, {} unit rows)",
+        "{scale}: quarterly report {quarter} of {} with its findings and grades: median {:.3} s ({} activities, {} problems found, {} solved, {} unit rows, {} findings)",
         root.name,
         median(times).as_secs_f64(),
         r.activities,
         r.problems_found,
         r.problems_solved,
-        r.units.len()
+        r.units.len(),
+        r.findings.len()
     );
+    // The findings of a unit one level down (a city of the province, a
+    // county of the city): its own rows' findings.
+    let below: Vec<(i64,)> = store
+        .db
+        .fetch_all(
+            "SELECT id FROM units WHERE parent_id = $1 AND kind = 'region' ORDER BY id LIMIT 1",
+            zlc_store::args![root.id],
+        )
+        .await?;
+    if let Some((id,)) = below.first() {
+        let unit = store.unit(&Scope::all(), *id).await?;
+        let mut times = Vec::new();
+        let mut n = 0;
+        for k in 0..4 {
+            let t = Instant::now();
+            let f = zlc_server::reports::findings(&store, &policy, &unit, quarter, today).await?;
+            if k > 0 {
+                times.push(t.elapsed());
+            }
+            n = f.len();
+        }
+        println!(
+            "{scale}: findings of {} for {quarter}: median {:.3} s ({n} findings)",
+            unit.name,
+            median(times).as_secs_f64()
+        );
+    }
 
     if list {
         let units: Vec<(i64,)> = store

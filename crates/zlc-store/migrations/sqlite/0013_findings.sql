@@ -39,7 +39,6 @@ ALTER TABLE activities ADD COLUMN judged INTEGER;
 -- SQLite walks the table in id order rather than a partial index: the mark is indexed.
 CREATE INDEX activities_unjudged ON activities (judged, status, id);
 CREATE INDEX activities_empty ON activities (unit_path, date) WHERE found = 0 AND status = 'filed';
-CREATE INDEX activities_late ON activities (unit_path, date) WHERE late = TRUE AND status = 'filed';
 
 -- What the policy's rules say of a problem's texts: the trivial keyword its
 -- description names (问题浮浅), why its rectification reads empty (整改敷衍).
@@ -50,6 +49,11 @@ ALTER TABLE problems ADD COLUMN closure_month TEXT;
 CREATE INDEX problems_unjudged ON problems (judged, id);
 CREATE INDEX problems_shallow ON problems (unit_path, found_on) WHERE shallow IS NOT NULL;
 CREATE INDEX problems_perfunctory ON problems (unit_path, closed_on) WHERE perfunctory IS NOT NULL;
+
+-- 整改逾期 is open and not waiting for verification (已整改·待验收 is the
+-- verifier's turn): the overdue counts read this index alone.
+DROP INDEX problems_open_due;
+CREATE INDEX problems_overdue ON problems (unit_path, deadline) WHERE status <> 'closed' AND status <> 'awaiting-verification';
 
 -- A need recorded on an activity: NULL `judged` until its activity is counted again.
 ALTER TABLE needs ADD COLUMN judged INTEGER;
