@@ -267,7 +267,9 @@ fn clustered(policy: &Policy, facts: &Facts, out: &mut Vec<Draft>) {
                     .iter()
                     .flat_map(|a| a.officials.iter().map(|o| o.0))
                     .collect();
-                if who.len() >= rule.same_window_min_officials as usize && v.len() >= 2 {
+                // Already told as a cluster of those days: not told twice.
+                let new = v.iter().any(|a| !used.contains(&a.id));
+                if who.len() >= rule.same_window_min_officials as usize && v.len() >= 2 && new {
                     spans.push(format!(
                         "{}有{}名领导干部同一天“走”{place}",
                         zh_date(d),
@@ -429,7 +431,7 @@ fn perfunctory(policy: &Policy, facts: &Facts, out: &mut Vec<Draft>) {
     for (unit, list) in by_unit(&facts.perfunctory) {
         let shown: Vec<String> = list
             .iter()
-            .take(2)
+            .take(1)
             .map(|p| {
                 let m = if p.measures.trim().is_empty() {
                     "（未填写）".to_string()
@@ -439,7 +441,7 @@ fn perfunctory(policy: &Policy, facts: &Facts, out: &mut Vec<Draft>) {
                 format!("问题{}销号时整改措施为{}", quote(&p.description), quote(&m))
             })
             .collect();
-        let more = if list.len() > 2 {
+        let more = if list.len() > 1 {
             format!("等{}个问题", list.len())
         } else {
             String::new()

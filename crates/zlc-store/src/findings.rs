@@ -102,7 +102,15 @@ fn day_rows(acts: &[&ActRow], officials: &HashMap<i64, Vec<i64>>) -> Vec<(String
             who.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
         );
         let mut places = vec![String::new()];
-        if let Some(p) = a.place.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        // Only a place one goes to can be crowded: not a website or a hotline.
+        let remote = a
+            .channel
+            .as_deref()
+            .and_then(Channel::parse)
+            .is_some_and(|c| c.is_online() || c == Channel::Hotline);
+        if let Some(p) = a.place.as_deref().map(str::trim).filter(|p| !p.is_empty())
+            && !remote
+        {
             places.push(p.to_string());
         }
         for p in places {

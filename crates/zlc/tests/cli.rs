@@ -1812,3 +1812,87 @@ fn the_demo_keeps_to_the_policy_it_is_generated_under() {
         closed.len()
     );
 }
+
+#[test]
+fn check_prints_the_findings_the_quarterly_report_carries_and_grades_count() {
+    let sb = Sandbox::new();
+    with_demo(&sb);
+    let period = last_quarter();
+
+    let json = zlc(&sb, &["check", "--period", &period, "--format", "json"]);
+    let text = zlc(&sb, &["check", "--period", &period]);
+    let report = quarterly(&sb, &period);
+
+    assert_success(&json);
+    assert_success(&text);
+    let found: Vec<serde_json::Value> =
+        serde_json::from_str(&stdout(&json)).expect("findings as JSON");
+    assert!(!found.is_empty(), "the demo walks with formalism to find");
+    for f in &found {
+        // Each names its unit, says why and lists the records behind it.
+        assert!(!f["unit"].as_str().unwrap_or_default().is_empty(), "{f}");
+        assert!(!f["reason"].as_str().unwrap_or_default().is_empty(), "{f}");
+        let detail = f["detail"].as_str().unwrap_or_default();
+        assert!(
+            !detail.contains("「「") && !detail.contains("」」"),
+            "{detail}"
+        );
+        if f["kind"] != "one-sided-modes" {
+            assert!(!f["records"].as_array().expect("records").is_empty(), "{f}");
+        }
+    }
+    // The text names the kind in Chinese, the unit, the reason.
+    let printed = stdout(&text);
+    assert!(printed.contains("依据："), "{printed}");
+    assert!(!printed.contains("empty-walk") && !printed.contains("clustered-dates"));
+    // The quarterly JSON carries the same findings (none dismissed yet)…
+    let keys = |v: &[serde_json::Value]| -> Vec<String> {
+        v.iter()
+            .map(|f| f["key"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(
+        keys(report["findings"].as_array().expect("findings")),
+        keys(&found)
+    );
+    // …and every unit's grade counts its own, saying so in its parts.
+    for u in report["units"].as_array().expect("units") {
+        let mine = found
+            .iter()
+            .filter(|f| f["row_unit_id"] == u["unit_id"])
+            .count();
+        assert_eq!(u["findings"], mine, "{u}");
+        let formalism = found
+            .iter()
+            .filter(|f| f["row_unit_id"] == u["unit_id"])
+            .filter(|f| {
+                [
+                    "clustered-dates",
+                    "shallow-problem",
+                    "one-sided-modes",
+                    "perfunctory-rectification",
+                    "empty-walk",
+                ]
+                .contains(&f["kind"].as_str().unwrap_or_default())
+            })
+            .count();
+        let parts = u["score_parts"].to_string();
+        assert_eq!(parts.contains("形式主义问题"), formalism > 0, "{u}");
+        // 整改率 never passes 100%.
+        if let Some(rate) = u["rectification_rate"].as_f64() {
+            assert!((0.0..=1.0).contains(&rate), "{u}");
+        }
+    }
+    assert!(
+        report["rectification_rate"]
+            .as_f64()
+            .is_some_and(|r| r <= 1.0)
+    );
+    assert_eq!(
+        report["problems_solved"].as_i64(),
+        Some(
+            report["problems_found_closed"].as_i64().unwrap_or(0)
+                + report["problems_closed_old"].as_i64().unwrap_or(0)
+        )
+    );
+}
