@@ -201,6 +201,17 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
+/// Catching up runs one transaction at a time across servers: two servers on
+/// one PostgreSQL would otherwise count the same change twice. (SQLite's
+/// write lock, taken when the transaction begins, already does this.)
+async fn one_at_a_time(tx: &mut Tx) -> Result<()> {
+    if tx.kind() == crate::Kind::Postgres {
+        tx.execute("SELECT pg_advisory_xact_lock(7355608)", vec![])
+            .await?;
+    }
+    Ok(())
+}
+
 /// Marks activities to be counted again (a problem or need recorded on them changed).
 async fn mark_activities(tx: &mut Tx, ids: &BTreeSet<i64>) -> Result<()> {
     let ids: Vec<i64> = ids.iter().copied().collect();
@@ -259,6 +270,7 @@ impl Store {
         }
         loop {
             let mut tx = self.db.begin().await?;
+            one_at_a_time(&mut tx).await?;
             let ids: Vec<(i64,)> = tx
                 .fetch_all(
                     "SELECT id FROM activities WHERE judged IS NULL AND status = 'filed' ORDER BY id LIMIT $1",
@@ -358,6 +370,7 @@ impl Store {
     /// (after a bulk load, or when much changed).
     pub async fn rebuild_activity_facts(&self) -> Result<()> {
         let mut tx = self.db.begin().await?;
+        one_at_a_time(&mut tx).await?;
         tx.execute("DELETE FROM finding_days", vec![]).await?;
         tx.execute("DELETE FROM finding_modes", vec![]).await?;
         // Counted per kind of record, then added: one pass over each table.
@@ -450,6 +463,7 @@ impl Store {
         let fp = text_rules_fingerprint(policy);
         if self.setting("judged_under").await?.as_deref() != Some(fp.as_str()) {
             let mut tx = self.db.begin().await?;
+            one_at_a_time(&mut tx).await?;
             tx.execute(
                 "UPDATE problems SET judged = NULL WHERE judged IS NOT NULL",
                 vec![],
@@ -473,6 +487,7 @@ impl Store {
         );
         loop {
             let mut tx = self.db.begin().await?;
+            one_at_a_time(&mut tx).await?;
             let rows: Vec<Row> = tx
                 .fetch_all(
                     "SELECT id, unit_path, description, measures, effect, status, found_on, closed_on, closure_month, activity_id \
@@ -563,6 +578,7 @@ impl Store {
         // Needs: only the activity they were recorded on is counted again.
         loop {
             let mut tx = self.db.begin().await?;
+            one_at_a_time(&mut tx).await?;
             let rows: Vec<(i64, Option<i64>)> = tx
                 .fetch_all(
                     "SELECT id, activity_id FROM needs WHERE judged IS NULL ORDER BY id LIMIT $1",
