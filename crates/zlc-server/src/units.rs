@@ -163,6 +163,7 @@ async fn names(
     Ok(Json(ListOf {
         items,
         next_cursor: None,
+        total: None,
     }))
 }
 

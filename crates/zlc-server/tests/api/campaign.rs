@@ -6,20 +6,20 @@ use zlc_domain::period::Period;
 
 /// A region with two departments (A with a section), a hall and a street;
 /// officials and items; a supervisor, a liaison of each department.
-struct World {
-    app: TestApp,
-    root: i64,
-    a: i64,
-    b: i64,
-    hall: i64,
-    street: i64,
-    officials_a: Vec<i64>,
-    official_b: i64,
-    items_a: Vec<i64>,
-    item_b: i64,
-    sup: Session,
-    la: Session,
-    lb: Session,
+pub(crate) struct World {
+    pub app: TestApp,
+    pub root: i64,
+    pub a: i64,
+    pub b: i64,
+    pub hall: i64,
+    pub street: i64,
+    pub officials_a: Vec<i64>,
+    pub official_b: i64,
+    pub items_a: Vec<i64>,
+    pub item_b: i64,
+    pub sup: Session,
+    pub la: Session,
+    pub lb: Session,
 }
 
 async fn id_of(r: reqwest::Response) -> i64 {
@@ -28,7 +28,7 @@ async fn id_of(r: reqwest::Response) -> i64 {
     v["id"].as_i64().expect("id")
 }
 
-async fn world() -> World {
+pub(crate) async fn world() -> World {
     let app = spawn_app().await;
     let root = app.unit("示范区", None, "region").await["id"]
         .as_i64()
@@ -98,20 +98,20 @@ async fn world() -> World {
     }
 }
 
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-fn days_before(d: NaiveDate, n: u64) -> String {
+pub(crate) fn days_before(d: NaiveDate, n: u64) -> String {
     d.checked_sub_days(Days::new(n)).expect("date").to_string()
 }
 
-fn callbacks(date: NaiveDate, n: usize) -> Value {
+pub(crate) fn callbacks(date: NaiveDate, n: usize) -> Value {
     (0..n).map(|i| json!({"name": format!("群众{i}"), "phone": "13900001111", "served_on": days_before(date, 30), "called_on": date.to_string(), "valid": true, "satisfaction": "满意"})).collect()
 }
 
 /// A 坐窗口 record that meets every requirement of preset 003.
-fn window_record(
+pub(crate) fn window_record(
     unit: i64,
     officials: &[i64],
     items: &[i64],
@@ -633,7 +633,7 @@ async fn file(s: &Session, body: Value) -> Value {
 }
 
 /// Records a 限期整改 problem of `unit`.
-async fn new_problem(
+pub(crate) async fn new_problem(
     s: &Session,
     unit: i64,
     found: String,

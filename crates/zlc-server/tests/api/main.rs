@@ -7,5 +7,6 @@ mod calendar;
 mod campaign;
 mod helpers;
 mod office;
+mod office_words;
 mod registry;
 mod web;
