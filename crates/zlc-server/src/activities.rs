@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zlc_domain::auth::{Permission, mask_name, mask_phone};
@@ -580,6 +580,72 @@ async fn replace(
     Ok(Json(one(&s, &user, d).await?))
 }
 
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CheckQuery {
+    /// The record being edited, if it is saved already (its problems count).
+    pub id: Option<i64>,
+}
+
+/// 报备检查 of a form as it stands, saved or not: what would still keep it
+/// from being filed today, each thing naming its field — the same rules as
+/// filing, so the form can say 还缺 N 项 while it is being filled in.
+#[utoipa::path(post, path = "/activities/filing-check", tag = "活动记录", params(CheckQuery), request_body = ActivityBody, responses((status = 200, body = FilingOut), (status = 422, body = crate::error::Problem)))]
+async fn filing_check_draft(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<CheckQuery>,
+    ApiJson(b): ApiJson<ActivityBody>,
+) -> ApiResult<Json<FilingOut>> {
+    user.require(Permission::ActivityWrite)?;
+    let problems_recorded = match q.id {
+        Some(id) => {
+            usize::try_from(s.store.activity(&user.scope, id).await?.problem_count).unwrap_or(0)
+        }
+        None => 0,
+    };
+    let day = |v: &str| NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok();
+    let date = day(&b.date).ok_or_else(|| {
+        ApiError::field(
+            "date",
+            format!("「{}」不是有效日期，应为 2024-03-05 这样的格式", b.date),
+        )
+    })?;
+    let facts = ActivityFacts {
+        kind: b.kind,
+        mode: b.mode,
+        channel: b.channel,
+        date,
+        started: time("started", b.started.as_deref()).ok().flatten(),
+        ended: time("ended", b.ended.as_deref()).ok().flatten(),
+        steps_done: b
+            .steps_done
+            .iter()
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty())
+            .collect(),
+        checked_items: u32::try_from(b.checked_items).unwrap_or(0),
+        callbacks: b
+            .callbacks
+            .iter()
+            .filter_map(|c| {
+                Some(CallbackFacts {
+                    valid: c.valid,
+                    served_on: c.served_on.as_deref().and_then(day),
+                    called_on: day(&c.called_on)?,
+                })
+            })
+            .collect(),
+        visitors: u32::try_from(b.visitors).unwrap_or(0),
+        official_count: b.official_ids.len(),
+        problems_recorded,
+    };
+    let today = chrono::Local::now().date_naive();
+    Ok(Json(
+        filing_check(&s.policy(), &s.calendar(), &facts, today).into(),
+    ))
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileBody {
@@ -635,4 +701,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list, create))
         .routes(routes!(get_one, replace))
         .routes(routes!(file))
+        .routes(routes!(filing_check_draft))
 }

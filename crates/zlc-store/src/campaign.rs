@@ -1135,7 +1135,7 @@ impl Store {
             scoped::<Plan>(&mut tx, scope, "plans", p)
                 .await
                 .map_err(|_| {
-                    StoreError::invalid("plan_id", format!("计划 {p} 不存在或不在您的数据范围内"))
+                    StoreError::invalid("plan_id", "所选计划不存在或不在您的数据范围内")
                 })?;
         }
         let now = now_ms();

@@ -609,3 +609,47 @@ async fn the_audit_log_names_people_and_records_and_filters_by_day() {
     let all = aud.json("/api/v1/audit?entity=policy").await;
     assert_eq!(all["items"][0]["actor_name"], "系统（首次启动）", "{all}");
 }
+
+#[tokio::test]
+async fn a_form_is_checked_for_filing_as_it_is_filled_in_without_saving() {
+    // Arrange: a 坐窗口 form short of one callback and one step, never saved.
+    let w = world().await;
+    let date = Period::quarter_of(today()).start();
+    let mut form = window_record(w.a, &w.officials_a[..1], &w.items_a, date, 6);
+    form["steps_done"] = json!(["approval-service", "business-check", "callback"]);
+    form["callbacks"] = callbacks(date, 2);
+
+    // Act
+    let short = ok(w
+        .la
+        .post("/api/v1/activities/filing-check", form.clone())
+        .await)
+    .await;
+    let complete = ok(w
+        .la
+        .post(
+            "/api/v1/activities/filing-check",
+            window_record(w.a, &w.officials_a[..1], &w.items_a, date, 6),
+        )
+        .await)
+    .await;
+
+    // Assert: the same rules as filing, each naming its field; nothing stored.
+    let fields: Vec<&str> = short["missing"]
+        .as_array()
+        .expect("missing")
+        .iter()
+        .map(|m| m["field"].as_str().expect("field"))
+        .collect();
+    assert_eq!(fields, ["steps_done", "callbacks"], "{short}");
+    assert_eq!(short["can_file"], false);
+    assert_eq!(complete["can_file"], true, "{complete}");
+    assert_eq!(w.la.json("/api/v1/activities").await["total"], 0);
+    // Checking is for those who write records.
+    let handler = w.app.user("handler-a", Some(w.a), &["handler"]).await;
+    problem(
+        handler.post("/api/v1/activities/filing-check", form).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+}
