@@ -575,7 +575,7 @@ pub fn actor_label(login: &str) -> String {
 }
 
 /// What kind of record an id in an audit entry's before/after stands for, by its key.
-fn ref_kind(key: &str) -> Option<&'static str> {
+pub fn ref_kind(key: &str) -> Option<&'static str> {
     Some(match key {
         "unit_id" | "section_id" | "window_unit_id" | "parent_id" | "other_units" => "unit",
         "official_id" | "official_ids" => "official",
@@ -590,7 +590,7 @@ fn ref_kind(key: &str) -> Option<&'static str> {
 }
 
 /// The ids a value holds: a number, an array of numbers, or `"1,2"`.
-fn ids_in(v: &serde_json::Value) -> Vec<i64> {
+pub fn ids_in(v: &serde_json::Value) -> Vec<i64> {
     match v {
         serde_json::Value::Number(n) => n.as_i64().into_iter().collect(),
         serde_json::Value::Array(a) => a.iter().flat_map(ids_in).collect(),
@@ -602,30 +602,23 @@ fn ids_in(v: &serde_json::Value) -> Vec<i64> {
     }
 }
 
-/// The names of every record the entries refer to (their own record and
-/// the ids in their before/after), keyed `kind:id`.
-async fn audit_names(
+/// The names of the records `objects` refer to (their keys read by
+/// [`ref_kind`]: `unit_id: 12` → `unit:12`), and of the `own` records
+/// (`("problem", 5)`), keyed `kind:id`.
+pub async fn referenced_names(
     s: &AppState,
-    entries: &[AuditOut],
+    objects: &[&serde_json::Value],
+    own: &[(&'static str, i64)],
 ) -> ApiResult<std::collections::HashMap<String, String>> {
     use std::collections::{BTreeSet, HashMap};
     let mut wanted: HashMap<&'static str, BTreeSet<i64>> = HashMap::new();
-    for e in entries {
-        let own = match e.entity.as_str() {
-            "unit" | "official" | "item" | "plan" | "activity" | "problem" | "need" | "measure"
-            | "user" => Some(kind_of_entity(&e.entity)),
-            _ => None,
-        };
-        if let (Some(kind), Some(id)) = (own, e.entity_id.as_deref().and_then(|i| i.parse().ok())) {
-            wanted.entry(kind).or_default().insert(id);
-        }
-        for side in [&e.before, &e.after].into_iter().flatten() {
-            if let Some(o) = side.as_object() {
-                for (k, v) in o {
-                    if let Some(kind) = ref_kind(k) {
-                        wanted.entry(kind).or_default().extend(ids_in(v));
-                    }
-                }
+    for (kind, id) in own {
+        wanted.entry(kind).or_default().insert(*id);
+    }
+    for o in objects.iter().filter_map(|v| v.as_object()) {
+        for (k, v) in o {
+            if let Some(kind) = ref_kind(k) {
+                wanted.entry(kind).or_default().extend(ids_in(v));
             }
         }
     }
@@ -648,6 +641,31 @@ async fn audit_names(
         out.extend(names.into_iter().map(|(id, n)| (format!("{kind}:{id}"), n)));
     }
     Ok(out)
+}
+
+/// The record an audit entry is about, as a name kind and id, when it has a name.
+fn own_record(e: &AuditOut) -> Option<(&'static str, i64)> {
+    let kind = match e.entity.as_str() {
+        "unit" | "official" | "item" | "plan" | "activity" | "problem" | "need" | "measure"
+        | "user" => kind_of_entity(&e.entity),
+        _ => return None,
+    };
+    Some((kind, e.entity_id.as_deref()?.parse().ok()?))
+}
+
+/// The names of every record the entries refer to (their own record and
+/// the ids in their before/after), keyed `kind:id`.
+async fn audit_names(
+    s: &AppState,
+    entries: &[AuditOut],
+) -> ApiResult<std::collections::HashMap<String, String>> {
+    let objects: Vec<&serde_json::Value> = entries
+        .iter()
+        .flat_map(|e| [&e.before, &e.after])
+        .flatten()
+        .collect();
+    let own: Vec<(&'static str, i64)> = entries.iter().filter_map(own_record).collect();
+    referenced_names(s, &objects, &own).await
 }
 
 /// The name kind of an audited entity (they are the same words).
@@ -783,25 +801,8 @@ async fn audit_list(
         if let Some(n) = logins.get(&e.actor) {
             e.actor_name = n.clone();
         }
-        e.object_label = e
-            .entity_id
-            .as_deref()
-            .and_then(|id| names.get(&format!("{}:{id}", kind_of_entity(&e.entity))))
-            .filter(|_| {
-                matches!(
-                    e.entity.as_str(),
-                    "unit"
-                        | "official"
-                        | "item"
-                        | "plan"
-                        | "activity"
-                        | "problem"
-                        | "need"
-                        | "measure"
-                        | "user"
-                )
-            })
-            .cloned();
+        e.object_label =
+            own_record(e).and_then(|(kind, id)| names.get(&format!("{kind}:{id}")).cloned());
         let mut mine = std::collections::HashMap::new();
         for side in [&e.before, &e.after].into_iter().flatten() {
             if let Some(o) = side.as_object() {

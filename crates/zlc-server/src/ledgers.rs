@@ -338,6 +338,10 @@ pub struct HistoryStep {
     /// The fields that changed: name → [before, after].
     #[schema(value_type = Object)]
     pub changes: serde_json::Map<String, serde_json::Value>,
+    /// Names of the records the changed values refer to, keyed `unit:12`,
+    /// `problem:5`, `activity:806` ….
+    #[schema(value_type = Object)]
+    pub names: std::collections::HashMap<String, String>,
 }
 
 /// The record's history from the audit trail: each write with the fields it changed.
@@ -353,7 +357,7 @@ async fn history(s: &AppState, entity: &str, id: i64) -> ApiResult<Vec<HistorySt
             .and_then(|v| v.as_object().cloned())
             .unwrap_or_default()
     };
-    Ok(entries
+    let mut steps = entries
         .into_iter()
         .map(|e| {
             let before = parse(&e.before);
@@ -373,6 +377,7 @@ async fn history(s: &AppState, entity: &str, id: i64) -> ApiResult<Vec<HistorySt
                 }
             }
             HistoryStep {
+                names: Default::default(),
                 at: e.at,
                 actor_name: names
                     .get(&e.actor)
@@ -383,7 +388,27 @@ async fn history(s: &AppState, entity: &str, id: i64) -> ApiResult<Vec<HistorySt
                 changes,
             }
         })
-        .collect())
+        .collect::<Vec<_>>();
+    let changes: Vec<serde_json::Value> = steps
+        .iter()
+        .map(|st| serde_json::Value::Object(st.changes.clone()))
+        .collect();
+    let names = crate::admin::referenced_names(s, &changes.iter().collect::<Vec<_>>(), &[]).await?;
+    for st in &mut steps {
+        st.names = names
+            .iter()
+            .filter(|(key, _)| {
+                st.changes.iter().any(|(field, v)| {
+                    key.split_once(':').is_some_and(|(kind, id)| {
+                        crate::admin::ref_kind(field) == Some(kind)
+                            && crate::admin::ids_in(v).iter().any(|x| x.to_string() == id)
+                    })
+                })
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+    }
+    Ok(steps)
 }
 
 /// 办理过程 the need's history: each change with who made it and when.

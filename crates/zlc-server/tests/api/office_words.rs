@@ -404,6 +404,14 @@ async fn a_problem_and_its_timeline_name_the_walk_the_item_and_the_people() {
     // rename one and see the timeline follow.
     assert_eq!(timeline[1]["actor_name"], "liaison-a");
     assert_eq!(history[0]["actor_name"], "liaison-a");
+    assert_eq!(
+        history[0]["names"][format!("problem:{}", p["id"])],
+        "窗口要求重复提交营业执照复印件"
+    );
+    assert_eq!(
+        history[0]["names"][format!("activity:{}", activity["id"])],
+        walk
+    );
 }
 
 #[tokio::test]
