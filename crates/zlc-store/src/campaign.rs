@@ -1991,7 +1991,8 @@ impl Store {
     ) -> Result<Page<Measure>> {
         self.list_scoped(
             "measures",
-            None,
+            // A period narrows measures to those due in it (完成时限).
+            Some("deadline"),
             &["content", "effect"],
             &["deadline", "done_on"],
             scope,
