@@ -33,24 +33,47 @@ export async function option(page, text) {
   await item.click()
 }
 
+/** Whether an el-select dropdown is open (its popper shown). */
+const dropdownOpen = (page) => page.locator('.el-select__popper[aria-hidden=false]').count().then((n) => n > 0)
+/** Waits until no el-select dropdown is open; false after `timeout` ms. */
+const dropdownClosed = (page, timeout) =>
+  page.waitForFunction(() => !document.querySelector('.el-select__popper[aria-hidden="false"]'), null, { timeout }).then(
+    () => true,
+    () => false,
+  )
+
 /**
  * Chooses `texts` in the el-select found by `sel`; a filterable one is typed
  * into first. A list of texts is a multiple select (MultiSelect.vue): each
- * pick shows as a tag, then its dropdown's 确定 closes it. Returns once the
+ * pick shows as a tag, then its dropdown's 确定 closes it; a single pick
+ * closes the dropdown itself. Each pick is confirmed by that signal — on a
+ * busy machine a click can land while the filtered options are redrawn and
+ * be lost, so an option still offered is clicked again. Returns once the
  * dropdown has closed, so the next pick cannot take its options.
  */
 export async function pick(page, sel, texts, { type = false } = {}) {
   const select = typeof sel === 'string' ? page.locator(sel) : sel
-  const list = Array.isArray(texts) ? texts : [texts]
+  const multiple = Array.isArray(texts)
+  const list = multiple ? texts : [texts]
   await select.click()
   for (const t of list) {
     if (type) await select.locator('input').first().fill(t)
-    await option(page, t)
-    // The pick is taken: a tag of a multiple select, the value of a single one.
-    if (Array.isArray(texts)) await select.locator('.el-tag', { hasText: t }).first().waitFor()
+    for (let attempt = 1; ; attempt++) {
+      await option(page, t)
+      // A multiple select marks the option chosen (and draws its tag); a single one closes.
+      const chosen = page.locator('.el-select__popper[aria-hidden=false] .el-select-dropdown__item.is-selected', { hasText: t }).first()
+      const taken = multiple ? await chosen.waitFor({ timeout: 5000 }).then(() => true, () => false) : await dropdownClosed(page, 5000)
+      if (taken) break
+      if (multiple && (await chosen.count())) break // marked just after the wait: clicking again would undo it
+      if (!multiple && !(await dropdownOpen(page))) break // closed just after the wait
+      if (attempt === 5) throw new Error(`pick(): 「${t}」 was not taken after ${attempt} clicks`)
+    }
   }
-  if (Array.isArray(texts)) await page.locator('.el-select__popper[aria-hidden=false] [data-test=select-done]').click()
-  await page.waitForFunction(() => !document.querySelector('.el-select__popper[aria-hidden="false"]'))
+  if (multiple) {
+    for (const t of list) await select.locator('.el-tag', { hasText: t }).first().waitFor()
+    await page.locator('.el-select__popper[aria-hidden=false] [data-test=select-done]').click()
+  }
+  if (!(await dropdownClosed(page, 60_000))) throw new Error('pick(): the dropdown stayed open')
 }
 
 /**

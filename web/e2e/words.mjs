@@ -173,8 +173,8 @@ export async function words({ newContext, base, device, password, adminPassword,
   await planDialog.locator('[data-test=plan-record-activity]').click()
   const fromPlan = sup.locator('[data-test=activity-drawer]')
   await fromPlan.locator('[data-test=activity-plan]', { hasText: '宋超' }).waitFor()
-  check((await fromPlan.locator('[data-test=activity-unit]').innerText()).includes('区市场监督管理局'), 'the record starts from the plan’s unit')
-  check((await fromPlan.locator('[data-test=activity-officials]').innerText()).includes('宋超'), 'the record starts from the plan’s official')
+  await fromPlan.locator('[data-test=activity-unit]', { hasText: '区市场监督管理局' }).waitFor()
+  await fromPlan.locator('[data-test=activity-officials] .el-tag', { hasText: '宋超' }).waitFor()
   check((await field(fromPlan.locator('[data-test=activity-date]')).inputValue()) === planDate, 'the record starts on the plan’s day')
   await shot(sup, 'activity-from-plan')
   // Nothing typed yet: it closes without asking.

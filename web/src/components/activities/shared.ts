@@ -150,3 +150,20 @@ export function downloadCsv(name: string, header: string[], rows: (string | numb
     rows,
   )
 }
+
+/**
+ * The officials to choose from, with the chosen ones named even before the
+ * unit's list has arrived (a select shows a value it has no option for as
+ * the bare id): `named` (ids and names from the record) are added to `list`
+ * where missing.
+ */
+export function withNamed(list: Official[], ids: number[], names: string[] | undefined, unit: number | null): Official[] {
+  const have = new Set(list.map((o) => o.id))
+  const seeds = ids
+    .map((id, i) => ({ id, unit_id: unit ?? 0, name: names?.[i] ?? '', title: '', rank_label: '' }))
+    .filter((o) => o.name && !have.has(o.id))
+  return seeds.length ? [...list, ...seeds] : list
+}
+
+/** An official as an option reads: 宋超（局长）, or the name alone. */
+export const officialLabel = (o: Official) => (o.title ? `${o.name}（${o.title}）` : o.name)
