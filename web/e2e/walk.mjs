@@ -403,9 +403,18 @@ export async function walk({ ctx, newContext, base, device, password, adminPassw
   const itemRow = page.locator('[data-test=items-table] .el-table__row', { hasText: ITEMS[0] }).first()
   const materialsNow = (await itemRow.locator('[data-test=item-materials]').innerText()).trim()
   check(materialsNow === String(materialsAfter), `the item now needs ${materialsAfter} documents, shows ${materialsNow}`)
+  // The fix named the documents only: the other figures stay as they were, in the list as in the history.
+  const listed = []
+  for (const k of ['steps', 'trips', 'online']) listed.push((await itemRow.locator(`[data-test=item-${k}]`).innerText()).trim())
+  check(listed.every((v) => v !== '—'), `the item keeps its 环节/跑动/网办 after the fix: ${listed.join(' / ')}`)
   await page.locator('[data-test^=item-history-]').first().click()
   // Its history: the figures as registered, then as the rectification left them.
   await page.locator('[data-test=figures-table] .el-table__row').nth(1).waitFor()
+  {
+    const last = await page.locator('[data-test=figures-table] .el-table__row').last().innerText()
+    check(listed.every((v) => last.includes(v)), `the history's last figures match the list: ${last} vs ${listed.join(' / ')}`)
+    check(!/问题 \d/.test(last), `the history names the rectification, not its number: ${last}`)
+  }
   await shot(page, 'item-figures')
   await closeDrawer(page)
   await nav(page, device, '单位与人员')

@@ -9,7 +9,10 @@
 // 3. A liaison, who sees callbacks masked, saves a record with callbacks,
 //    then saves it again without retyping them: accepted, and the sealed
 //    originals are kept (read back by the supervisor through the API).
-// 4. Each role — the five demo accounts and the three administrators —
+// 4. The supervisor reads the rules as a page; the TOML is not sent.
+// 5. The audit administrator filters the log by day and kind of record
+//    (actions in Chinese) and exports it as CSV.
+// 6. Each role — the five demo accounts and the three administrators —
 //    visits every page of its menu (and the first record of each list, and
 //    each tab of 系统): no `#123` and no English action or record word.
 
@@ -219,7 +222,46 @@ export async function words({ newContext, base, device, password, adminPassword,
   await liaison.context().close()
   await sup.context().close()
 
-  // ---- 4. every role, every page, in the office's words --------------------
+  // ---- 4. the rules in words for the supervisor, the TOML for sysadmin only --
+  {
+    const page = await as(newContext, base, 'demo-supervisor', password)
+    await nav(page, device, '系统')
+    await page.locator('[data-test=tab-policy]').click()
+    await page.locator('[data-test=policy-rules] [data-test=policy-kind-window]').waitFor()
+    check(!(await page.locator('[data-test=policy-source]').count()), 'the supervisor is shown the rules, not the TOML')
+    const r = await page.request.get(`${base}/api/v1/policy`)
+    check((await r.json()).source === '', 'the server does not send the TOML to the supervisor')
+    await page.context().close()
+  }
+
+  // ---- 5. the audit log: a day, a kind of record, an export ----------------
+  {
+    const page = await as(newContext, base, 'auditadmin', adminPassword)
+    await nav(page, device, '系统')
+    await page.locator('[data-test=tab-audit]').click()
+    await page.locator('[data-test=audit-table] .el-table__row').first().waitFor()
+    await pick(page, '[data-test=audit-filter-entity]', '计划')
+    const days = page.locator('[data-test=audit-filter-days] input')
+    await days.first().fill(today)
+    await days.nth(1).fill(today)
+    await days.nth(1).press('Enter')
+    const listed = page.waitForResponse((r) => r.url().includes('/api/v1/audit?') && r.url().includes('entity=plan') && r.url().includes(`from=${today}`))
+    await page.locator('[data-test=audit-search]').click()
+    check((await listed).ok(), 'the audit log is filtered by day and kind')
+    await page.locator('[data-test=audit-table] [data-test=audit-action]', { hasText: '发布' }).first().waitFor()
+    const actions = await page.locator('[data-test=audit-table] [data-test=audit-action]').allInnerTexts()
+    check(actions.length && actions.every((a) => /^[\u4e00-\u9fa5]+$/.test(a.trim())), `actions in Chinese: ${actions.join('、')}`)
+    const download = page.waitForEvent('download')
+    await page.locator('[data-test=audit-export]').click()
+    const file = await download
+    check(/^审计日志-\d{8}\.csv$/.test(file.suggestedFilename()), `the export's name: ${file.suggestedFilename()}`)
+    const csv = (await (await file.createReadStream()).toArray()).map(String).join('')
+    check(csv.includes('操作,对象类型,对象,变更内容') && csv.includes('发布') && csv.includes('计划'), `the export in Chinese: ${csv.slice(0, 200)}`)
+    await shot(page, 'system-audit-filtered')
+    await page.context().close()
+  }
+
+  // ---- 6. every role, every page, in the office's words --------------------
   for (const [who, pw] of [
     ['demo-supervisor', password],
     ['demo-liaison', password],

@@ -102,34 +102,8 @@ export function quarterOf(d: Date): string {
   return `${d.getFullYear()}Q${Math.floor(d.getMonth() / 3) + 1}`
 }
 
-/** Quarters from last year to next year, newest last. */
-export function quarterChoices(today = new Date()): string[] {
-  const y = today.getFullYear()
-  const out: string[] = []
-  for (const year of [y - 1, y, y + 1]) for (const q of [1, 2, 3, 4]) out.push(`${year}Q${q}`)
-  return out
-}
 
-/** Periods to filter by: years, half years, quarters and months of last and this year. */
-export function periodChoices(today = new Date()): { value: string; label: string }[] {
-  const out: { value: string; label: string }[] = []
-  for (const y of [today.getFullYear(), today.getFullYear() - 1]) {
-    out.push({ value: `${y}`, label: `${y}年` })
-    for (const h of [1, 2]) out.push({ value: `${y}H${h}`, label: `${y}年${h === 1 ? '上' : '下'}半年` })
-    for (const q of [1, 2, 3, 4]) out.push({ value: `${y}Q${q}`, label: `${y}年第${q}季度` })
-    for (let m = 1; m <= 12; m++) {
-      const mm = String(m).padStart(2, '0')
-      out.push({ value: `${y}-${mm}`, label: `${y}年${m}月` })
-    }
-  }
-  return out
-}
 
-/** The first day of a `2024Q3` quarter. */
-export function quarterStart(period: string): Date {
-  const [y, q] = period.split('Q').map(Number)
-  return new Date(y, (q - 1) * 3, 1)
-}
 
 export function isoDate(d: Date): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
