@@ -12,9 +12,10 @@
 // and 标记完成 (refused without the effect) each add an entry. At a phone
 // size: a drawer opens full width, screenshot.
 
-import { addDays, check, closeDrawer, date, field, message, nav, signIn, signedIn, ymd } from './ui.mjs'
+import { addDays, check, closeDrawer, date, field, message, nav, pick, signIn, signedIn, ymd } from './ui.mjs'
 
-const drawerId = async (drawer) => Number(/#(\d+)/.exec(await drawer.locator('.el-drawer__title').innerText())?.[1])
+/** The record a drawer shows (its title names it; the id is for the API calls below). */
+const drawerId = async (drawer) => Number(await drawer.getAttribute('data-id'))
 
 /** Waits for the ElMessages to fade, so a screenshot shows the drawer itself. */
 const quiet = (page) => page.waitForFunction(() => !document.querySelector('.el-message'), null, { timeout: 8000 })
@@ -137,7 +138,7 @@ export async function ledgers({ newContext, base, device, password, shot, tag })
   await drawer.locator('[data-test=need-action-met]').click()
   await field(page.locator('[data-test=need-action-response]')).fill('已开通到期短信提醒')
   await page.locator('[data-test=need-action-confirm]').click()
-  await message(page, '标记已满足：已保存')
+  await message(page, '已标记为已满足')
   await drawer.locator('[data-test=need-drawer-status]', { hasText: '已满足' }).waitFor()
   items = await entries(drawer, 4)
   const met = await items.nth(3).innerText()
@@ -152,15 +153,21 @@ export async function ledgers({ newContext, base, device, password, shot, tag })
   // ---- 整改清单 -----------------------------------------------------------
   // A problem of the liaison's own units (a co-unit out of scope would be a 404 the page logs).
   const problems = await (await api('/problems?limit=50')).json()
-  const problemId = problems.items.find((p) => !p.other_units.length)?.id
-  check(problemId, 'the liaison sees a problem to link the measure to')
+  // One whose words no other problem shares, so the search finds it alone.
+  const problem = problems.items.find(
+    (p) => !p.other_units.length && problems.items.filter((q) => q.description === p.description).length === 1,
+  )
+  check(problem, 'the liaison sees a problem to link the measure to')
   await nav(page, device, '整改清单')
   const today = ymd(new Date())
   const measureText = `E2E ${tag} 推行证照到期短信提醒`
   await page.locator('[data-test=measure-new]').click()
   const mform = page.locator('[data-test=measure-form]')
   await field(mform.locator('[data-test=measure-content]')).fill(measureText)
-  await field(mform.locator('[data-test=measure-problem]')).fill(String(problemId))
+  // The problem is found by its words, never typed as a number.
+  const words = problem.description.slice(0, 12)
+  await pick(page, mform.locator('[data-test=measure-problem]'), words, { type: true })
+  check((await mform.locator('[data-test=measure-problem]').innerText()).includes(words), 'the problem is chosen by its words')
   await date(page, mform.locator('[data-test=measure-deadline]'), addDays(today, -2))
   await page.locator('[data-test=measure-save]').click()
   await message(page, '整改措施已保存')
@@ -170,14 +177,19 @@ export async function ledgers({ newContext, base, device, password, shot, tag })
   ;({ row, drawer } = await openRow(page, 'measure', measureText))
   await row.locator('[data-test=measure-overdue]').waitFor()
   await drawer.locator('[data-test=measure-overdue]').waitFor()
+  // The problem it was linked to, as the server holds it.
+  const linked = (await (await api(`/measures/${await drawerId(drawer)}`)).json()).problem_id
+  const linkedProblem = await (await api(`/problems/${linked}`)).json()
+  check(linkedProblem.description.startsWith(words), `the measure is linked to the problem chosen: ${linkedProblem.description}`)
   items = await entries(drawer, 1)
   const created = await items.first().innerText()
-  check(created.includes('登记') && created.includes(`针对问题：问题 #${problemId}`), `the 登记 of the measure: ${created}`)
+  check(created.includes('登记') && created.includes(`针对问题：${problem.description.slice(0, 12)}`) && !/#\d/.test(created), `the 登记 of the measure: ${created}`)
 
   // Its problem opens in a drawer of its own, over this one.
   await drawer.locator('[data-test=measure-problem-link]').click()
   const problemDrawer = page.locator('[data-test=problem-drawer]')
-  await problemDrawer.locator('.el-drawer__title', { hasText: `#${problemId}` }).waitFor()
+  await problemDrawer.locator('.el-drawer__title', { hasText: problem.description.slice(0, 12) }).waitFor()
+  check(Number(await problemDrawer.getAttribute('data-id')) === linked, 'the linked problem opens')
   await problemDrawer.locator('[data-test=problem-timeline]').waitFor()
   await shot(page, 'measure-problem-drawer')
   await page.keyboard.press('Escape')
@@ -186,7 +198,7 @@ export async function ledgers({ newContext, base, device, password, shot, tag })
 
   await drawer.locator('[data-test=measure-action-start]').click()
   await page.locator('[data-test=measure-action-confirm]').click()
-  await message(page, '开始推进：已保存')
+  await message(page, '已开始推进')
   await drawer.locator('[data-test=measure-drawer-status]', { hasText: '推进中' }).waitFor()
   items = await entries(drawer, 2)
   check((await items.nth(1).locator('[data-test=change-status]').innerText()).includes('计划中 → 推进中'), 'the start names the status')
@@ -220,7 +232,7 @@ export async function ledgers({ newContext, base, device, password, shot, tag })
   await doneForm.locator('.el-form-item__error', { hasText: '整改效果' }).waitFor()
   await field(doneForm.locator('[data-test=measure-action-effect]')).fill('到期前 30 天自动短信提醒，已覆盖 1,200 户')
   await page.locator('[data-test=measure-action-confirm]').click()
-  await message(page, '标记完成：已保存')
+  await message(page, '已标记完成')
   await drawer.locator('[data-test=measure-drawer-status]', { hasText: '已完成' }).waitFor()
   items = await entries(drawer, 5)
   const done = await items.nth(4).innerText()

@@ -10,7 +10,15 @@
 // counted on the dashboard. Then the need and measure drawers (ledgers.mjs),
 // and the seeds' tables and the statistics (office.mjs): a template filled
 // in and imported, its errors, an export, the 统计 page's drill-down, charts
-// and 通报. Any console error or uncaught exception fails the run.
+// and 通报. Then every screen in the office's words (words.mjs): a plan
+// submitted by a liaison and published in a batch by the supervisor, 记录本次
+// 活动 from it, a record with masked callbacks saved again untouched, and
+// every role's pages free of record numbers and English words. Any console
+// error or uncaught exception fails the run.
+//
+// Waits are on the application's signals (responses, element states). A
+// busy machine (two cores, another build running) makes each of them
+// slower, so the default wait is a minute rather than Playwright's 30 s.
 // Screenshots of the main pages go to ZLC_SHOTS.
 //
 // For work on the front end, ZLC_BASE=http://127.0.0.1:5173 runs the walk
@@ -35,6 +43,8 @@ if (!bin && !existing) {
 }
 const PASSWORD = process.env.ZLC_DEMO_PASSWORD || 'Zlc-E2e-Demo-2024!'
 const ADMIN_PASSWORD = process.env.ZLC_ADMIN_PASSWORD || 'Zlc-E2e-Admin-2024!'
+/** How long any one wait for the application may take on a busy machine. */
+const WAIT_MS = 60_000
 /** The largest first load of the dashboard allowed (issue 4: under 1 MB gzipped). */
 const FIRST_LOAD_LIMIT = 1024 * 1024
 
@@ -159,6 +169,7 @@ async function main() {
       /** A fresh browser of this device: no cookies, watched like the first. */
       const newContext = async () => {
         const c = await browser.newContext({ viewport: device.viewport, isMobile: device.isMobile, hasTouch: device.hasTouch, locale: 'zh-CN' })
+        c.setDefaultTimeout(WAIT_MS)
         c.on('page', watch)
         contexts.push(c)
         return c
@@ -195,6 +206,12 @@ async function main() {
         const { office } = await import('./office.mjs')
         await office({ newContext, base: server.base, device: device.name, password: PASSWORD, shot, tag: `${device.name}-${Date.now() % 100000}` })
         console.log(`ok: ${device.name} office (${((Date.now() - t2) / 1000).toFixed(1)} s)`)
+        // Every screen in the office's words, every record by its name (issue 11 §4).
+        const t3 = Date.now()
+        const { words } = await import('./words.mjs')
+        const visited = await words({ newContext, base: server.base, device: device.name, password: PASSWORD, adminPassword: ADMIN_PASSWORD, shot, tag: `${device.name}-${Date.now() % 100000}` })
+        console.log(`ok: ${device.name} words (${((Date.now() - t3) / 1000).toFixed(1)} s)`)
+        for (const [who, pages] of Object.entries(visited)) console.log(`   ${device.name} ${who}: ${pages.join('、')}`)
       } catch (e) {
         failures.push(`[${device.name}] ${e.stack || e}`)
         let n = 0

@@ -15,6 +15,12 @@ export function addDays(date, n) {
   const [y, m, d] = date.split('-').map(Number)
   return ymd(new Date(y, m - 1, d + n))
 }
+const quarterNames = ['一', '二', '三', '四']
+/** A period as the period picker names it: 2024Q1 → 2024年第一季度. */
+export function periodText(p) {
+  const m = /^(\d{4})Q([1-4])$/.exec(p)
+  return m ? `${m[1]}年第${quarterNames[Number(m[2]) - 1]}季度` : p
+}
 export const quarterOf = (date) => `${date.slice(0, 4)}Q${Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1}`
 
 export function check(cond, message) {
@@ -27,30 +33,66 @@ export async function option(page, text) {
   await item.click()
 }
 
+/** Whether an el-select dropdown is open (its popper shown). */
+const dropdownOpen = (page) => page.locator('.el-select__popper[aria-hidden=false]').count().then((n) => n > 0)
+/** Waits until no el-select dropdown is open; false after `timeout` ms. */
+const dropdownClosed = (page, timeout) =>
+  page.waitForFunction(() => !document.querySelector('.el-select__popper[aria-hidden="false"]'), null, { timeout }).then(
+    () => true,
+    () => false,
+  )
+
 /**
  * Chooses `texts` in the el-select found by `sel`; a filterable one is typed
- * into first. Returns once its dropdown has closed: a closing dropdown still
- * shows its options for a moment, and the next pick must not take them.
+ * into first. A list of texts is a multiple select (MultiSelect.vue): each
+ * pick shows as a tag, then its dropdown's 确定 closes it; a single pick
+ * closes the dropdown itself. Each pick is confirmed by that signal — on a
+ * busy machine a click can land while the filtered options are redrawn and
+ * be lost, so an option still offered is clicked again. Returns once the
+ * dropdown has closed, so the next pick cannot take its options.
  */
 export async function pick(page, sel, texts, { type = false } = {}) {
   const select = typeof sel === 'string' ? page.locator(sel) : sel
-  const list = Array.isArray(texts) ? texts : [texts]
+  const multiple = Array.isArray(texts)
+  const list = multiple ? texts : [texts]
   await select.click()
   for (const t of list) {
     if (type) await select.locator('input').first().fill(t)
-    await option(page, t)
+    for (let attempt = 1; ; attempt++) {
+      await option(page, t)
+      // A multiple select marks the option chosen (and draws its tag); a single one closes.
+      const chosen = page.locator('.el-select__popper[aria-hidden=false] .el-select-dropdown__item.is-selected', { hasText: t }).first()
+      const taken = multiple ? await chosen.waitFor({ timeout: 5000 }).then(() => true, () => false) : await dropdownClosed(page, 5000)
+      if (taken) break
+      if (multiple && (await chosen.count())) break // marked just after the wait: clicking again would undo it
+      if (!multiple && !(await dropdownOpen(page))) break // closed just after the wait
+      if (attempt === 5) throw new Error(`pick(): 「${t}」 was not taken after ${attempt} clicks`)
+    }
   }
-  // A multiple select stays open: Escape in its own input closes it (and goes no
-  // further, so the dialog around it stays open). Its tags may not be drawn yet
-  // on a busy machine, so a dropdown still open after a moment is closed too.
-  const popper = page.locator('.el-select__popper:visible').first()
-  if (await select.locator('.el-tag').count()) await select.locator('input').first().press('Escape')
-  try {
-    await popper.waitFor({ state: 'hidden', timeout: 2000 })
-  } catch {
-    await select.locator('input').first().press('Escape')
-    await popper.waitFor({ state: 'hidden' })
+  if (multiple) {
+    for (const t of list) await select.locator('.el-tag', { hasText: t }).first().waitFor()
+    await page.locator('.el-select__popper[aria-hidden=false] [data-test=select-done]').click()
   }
+  if (!(await dropdownClosed(page, 60_000))) throw new Error('pick(): the dropdown stayed open')
+}
+
+/**
+ * Clicks `button` and waits for the API's answer to the write it makes (a
+ * request to `path`, or below it when `path` ends with `/`, with `method`);
+ * fails with the server's refusal. The app's own signal, not a pause.
+ */
+export async function submit(page, button, path, method = 'POST') {
+  // `/activities` is that path exactly; `/problems/` any path below it.
+  const wanted = `/api/v1${path}`
+  const matches = (url) => {
+    const p = new URL(url).pathname
+    return wanted.endsWith('/') ? p.startsWith(wanted) : p === wanted
+  }
+  const answer = page.waitForResponse((r) => matches(r.url()) && r.request().method() === method)
+  await button.click()
+  const r = await answer
+  if (!r.ok()) throw new Error(`${method} ${path} answered ${r.status()}: ${await r.text()}`)
+  return r.json().catch(() => null)
 }
 
 /** Types a date into an el-date-picker (its `data-test` lands on the input itself). */

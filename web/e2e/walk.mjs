@@ -35,9 +35,12 @@ import {
   menuTitles,
   nav,
   pick,
+  message,
+  periodText,
   quarterOf,
   signIn,
   signedIn,
+  submit,
   ymd,
 } from './ui.mjs'
 
@@ -108,7 +111,7 @@ async function act(page, drawer, action, fill = async () => {}) {
   const form = page.locator('[data-test=action-form]')
   await form.waitFor()
   await fill(form)
-  await page.locator('[data-test=action-confirm]').click()
+  await submit(page, page.locator('[data-test=action-confirm]'), '/problems/')
   await form.waitFor({ state: 'hidden' })
 }
 
@@ -147,7 +150,7 @@ export async function walk({ ctx, newContext, base, device, password, adminPassw
 
   // ---- plan two walks at one window on one day, publish one ---------------
   await nav(page, device, '计划')
-  if (planQuarter !== quarterOf(today)) await pick(page, '[data-test=plan-period]', planQuarter.replace('Q', '年第') + '季度')
+  if (planQuarter !== quarterOf(today)) await pick(page, '[data-test=plan-period] [data-test=period-value]', periodText(planQuarter))
   const plans = []
   for (const [official, n] of [
     [HEAD, 1],
@@ -168,7 +171,7 @@ export async function walk({ ctx, newContext, base, device, password, adminPassw
     // While the plan is written, the form says what else is planned that day at that window.
     if (n === 2) await dialog.locator('[data-test=plan-day-load]', { hasText: '同一窗口' }).waitFor()
     await field(dialog.locator('[data-test=plan-note]')).fill(`${note} ${n}`)
-    await dialog.locator('[data-test=plan-save]').click()
+    await submit(page, dialog.locator('[data-test=plan-save]'), '/plans')
     await dialog.locator('[data-test=plan-status]', { hasText: '草稿' }).waitFor()
     const id = Number(await dialog.getAttribute('data-plan-id'))
     plans.push(id)
@@ -176,13 +179,20 @@ export async function walk({ ctx, newContext, base, device, password, adminPassw
       // Two officials at one window on one day: 扎堆, said as soon as it is saved.
       await dialog.locator('[data-test=plan-warning]').first().waitFor()
       await shot(page, 'plan-warning')
+      // The warning names the other plan by its day, unit and official, not a number.
+      const warning = await dialog.locator('[data-test=plan-warning]').first().innerText()
+      check(warning.includes(HEAD) && !/#?\d{3,}/.test(warning.replace(/\d{4}-\d{2}-\d{2}/g, '')), `the warning names the other plan: ${warning}`)
       await dialog.locator('[data-test=plan-cancel]').click()
       const box = page.locator('.el-message-box:visible')
       await box.locator('input').fill('与同日同窗口的计划扎堆，另行安排')
       await confirmBox(page, '确定取消')
       await dialog.locator('[data-test=plan-status]', { hasText: '已取消' }).waitFor()
     } else {
+      // Publishing is public and final: it asks first.
       await dialog.locator('[data-test=plan-publish]').click()
+      const published = page.waitForResponse((r) => r.url().includes('/publish') && r.request().method() === 'POST')
+      await confirmBox(page, '确定发布')
+      check((await published).ok(), 'the plan is published')
       await dialog.locator('[data-test=plan-status]', { hasText: '已发布' }).waitFor()
       // Published plans are public: no more editing.
       check(!(await dialog.locator('[data-test=plan-save]').count()), 'a published plan has no save button')
@@ -204,12 +214,16 @@ export async function walk({ ctx, newContext, base, device, password, adminPassw
     if (planQuarter !== quarterOf(today)) {
       await pick(pub, '[data-test=public-period]', planQuarter)
     }
-    await field(pub.locator('[data-test=public-plan-search]')).fill(`${note} 1`)
-    const card = pub.locator('[data-test=public-plan]', { hasText: `${note} 1` })
+    await field(pub.locator('[data-test=public-plan-search]')).fill(HEAD)
+    const card = pub.locator('[data-test=public-plan]', { hasText: planDate }).filter({ hasText: HALL }).first()
     await card.waitFor()
     const text = await card.innerText()
     check(text.includes(HEAD) && text.includes(MARKET) && text.includes(planDate) && text.includes(ITEMS[0]), `public card shows who, where, when, what: ${text}`)
-    check(!(await pub.locator('[data-test=public-plan]', { hasText: `${note} 2` }).count()), 'a cancelled plan is not public')
+    // The 备注 is internal: neither the page nor the public API carries it.
+    check(!(await pub.locator('body').innerText()).includes(note), 'the internal 备注 is not on the public page')
+    const api = await pub.request.get(`${base}/api/v1/public/plans?period=${planQuarter}`)
+    check(!(await api.text()).includes(note), 'the internal 备注 is not in /public/plans')
+    check(!(await pub.locator('[data-test=public-plan]', { hasText: DEPUTY }).filter({ hasText: planDate }).count()), 'a cancelled plan is not public')
     check(!/1[3-9]\d{9}/.test(await pub.locator('body').innerText()), 'no phone number on the public page')
     await field(pub.locator('[data-test=public-plan-search]')).fill('')
     await shot(pub, 'public-plans')
@@ -249,7 +263,7 @@ export async function walk({ ctx, newContext, base, device, password, adminPassw
     await field(row.locator('[data-test=callback-remarks]')).fill('办理顺利，希望进一步精简材料')
   }
   await callback(0, '王小梅', '13912341111')
-  await drawer.locator('[data-test=activity-save]').click()
+  await submit(page, drawer.locator('[data-test=activity-save]'), '/activities')
   await drawer.locator('[data-test=activity-status]', { hasText: '草稿' }).waitFor()
   // The draft says exactly what still blocks filing: a sub-step and callbacks.
   const blockers = drawer.locator('[data-test=filing-blockers]')
@@ -260,7 +274,7 @@ export async function walk({ ctx, newContext, base, device, password, adminPassw
   await drawer.locator('[data-test=step-discussion]').click()
   await callback(1, '李建国', '13912342222')
   await callback(2, '赵敏', '13912343333')
-  await drawer.locator('[data-test=activity-save]').click()
+  await submit(page, drawer.locator('[data-test=activity-save]'), '/activities/', 'PUT')
   await drawer.locator('[data-test=filing-ready]').waitFor()
 
   // A photo from the phone's camera (here a generated PNG).
@@ -320,6 +334,7 @@ export async function walk({ ctx, newContext, base, device, password, adminPassw
     await pd.locator('[data-test=attachment-input]').setInputFiles({ name: `after-${tag}.png`, mimeType: 'image/png', buffer: png() })
     await pd.locator('[data-test=problem-attachments] li').first().waitFor()
     await act(h, pd, 'submit', async (form) => {
+      // The count of evidence already holds the photo uploaded above.
       await field(form.locator('[data-test=measures-input]')).fill('打通登记档案共享接口，窗口直接调取营业执照电子证照，不再收取复印件')
       await field(form.locator('[data-test=effect-input]')).fill('不再收取营业执照复印件，要件减少 1 件，当场办结')
       await field(form.locator('[data-test=evidence-input]')).fill('整改后窗口受理截图')
@@ -329,6 +344,9 @@ export async function walk({ ctx, newContext, base, device, password, adminPassw
       await field(form.locator('[data-test=figure-materials]')).fill(String(materialsAfter))
     })
     await pd.locator('[data-test=problem-status]', { hasText: '待验收' }).waitFor()
+    await message(h, '已提交验收')
+    // One photo and one line described: two pieces of evidence, one of them a file.
+    await pd.locator('[data-test=problem-evidence]', { hasText: '2 项（其中附件 1 个）' }).waitFor()
     check(!(await pd.locator('[data-test=action-verify]').count()), 'the handler cannot verify their own fix')
     await pd.locator('[data-test=no-actions]', { hasText: '经办人以外' }).waitFor()
     await shot(h, 'problem-handler')
@@ -339,10 +357,17 @@ export async function walk({ ctx, newContext, base, device, password, adminPassw
   await nav(page, device, '问题台账')
   let pd = await openProblem(page, problemText)
   await pd.locator('[data-test=problem-status]', { hasText: '待验收' }).waitFor()
-  await act(page, pd, 'verify')
+  const opinion = '现场核验：窗口已直接调取电子证照，不再收取复印件'
+  await act(page, pd, 'verify', async (form) => field(form.locator('[data-test=verify-note]')).fill(opinion))
   await pd.locator('[data-test=problem-status]', { hasText: '已销号' }).waitFor()
+  await message(page, '已验收销号')
   const steps = await pd.locator('[data-test=problem-timeline] .el-timeline-item').allInnerTexts()
-  check(steps.length >= 4 && steps.some((s) => s.includes('验收销号')) && steps.some((s) => s.includes('提交整改')), `timeline: ${steps.join(' | ')}`)
+  check(
+    steps.length >= 4 && steps.some((s) => s.includes('验收销号') && s.includes(opinion)) && steps.some((s) => s.includes('提交验收')),
+    `timeline: ${steps.join(' | ')}`,
+  )
+  // People by their names, not their logins.
+  check(!steps.some((s) => s.includes('demo-')), `timeline names people: ${steps.join(' | ')}`)
   await shot(page, 'problem-drawer')
   await closeDrawer(page)
   await page.locator('[data-test=problem-tabs] .el-tabs__item', { hasText: '已销号' }).click()
@@ -378,9 +403,18 @@ export async function walk({ ctx, newContext, base, device, password, adminPassw
   const itemRow = page.locator('[data-test=items-table] .el-table__row', { hasText: ITEMS[0] }).first()
   const materialsNow = (await itemRow.locator('[data-test=item-materials]').innerText()).trim()
   check(materialsNow === String(materialsAfter), `the item now needs ${materialsAfter} documents, shows ${materialsNow}`)
+  // The fix named the documents only: the other figures stay as they were, in the list as in the history.
+  const listed = []
+  for (const k of ['steps', 'trips', 'online']) listed.push((await itemRow.locator(`[data-test=item-${k}]`).innerText()).trim())
+  check(listed.every((v) => v !== '—'), `the item keeps its 环节/跑动/网办 after the fix: ${listed.join(' / ')}`)
   await page.locator('[data-test^=item-history-]').first().click()
   // Its history: the figures as registered, then as the rectification left them.
   await page.locator('[data-test=figures-table] .el-table__row').nth(1).waitFor()
+  {
+    const last = await page.locator('[data-test=figures-table] .el-table__row').last().innerText()
+    check(listed.every((v) => last.includes(v)), `the history's last figures match the list: ${last} vs ${listed.join(' / ')}`)
+    check(!/问题 \d/.test(last), `the history names the rectification, not its number: ${last}`)
+  }
   await shot(page, 'item-figures')
   await closeDrawer(page)
   await nav(page, device, '单位与人员')

@@ -38,6 +38,8 @@ export class ApiError extends Error {
 export interface Page<T> {
   items: T[]
   next_cursor: string | null
+  /** How many rows the whole list holds (the campaign lists, on their first page). */
+  total?: number
 }
 
 type Unauthorized = () => void

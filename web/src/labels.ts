@@ -141,6 +141,7 @@ export const measureStatus: Record<string, string> = {
 /** 计划状态 (PlanStatus) */
 export const planStatus: Record<string, string> = {
   draft: '草稿',
+  submitted: '待发布',
   published: '已发布',
   cancelled: '已取消',
   done: '已完成',

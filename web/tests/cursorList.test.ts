@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 
 vi.mock('element-plus', () => ({ ElMessage: { error: vi.fn() } }))
 const { ElMessage } = await import('element-plus')
-const { useCursorList } = await import('../src/composables/cursorList')
+const { sortParam, useCursorList } = await import('../src/composables/cursorList')
 
 interface Row {
   id: number
@@ -12,7 +12,7 @@ interface Row {
 }
 
 /** A fake `fetch` answering from `pages` by cursor, recording each URL; `delays` holds answers back. */
-function serve(pages: Record<string, { items: Row[]; next_cursor: string | null }>, delays: Record<string, Promise<void>> = {}) {
+function serve(pages: Record<string, { items: Row[]; next_cursor: string | null; total?: number }>, delays: Record<string, Promise<void>> = {}) {
   const urls: string[] = []
   vi.stubGlobal(
     'fetch',
@@ -90,5 +90,31 @@ describe('useCursorList', () => {
     await list.reload()
     list.replace({ id: 2, name: '已回应' })
     expect(list.rows.value).toEqual([r(1), { id: 2, name: '已回应' }])
+  })
+
+  it('opens newest first, follows a header to another order, and keeps the total of the first page', async () => {
+    const urls = serve({
+      '|': { items: [r(3), r(2)], next_cursor: '@2', total: 3 },
+      '|@2': { items: [r(1)], next_cursor: null },
+    })
+    const list = useCursorList<Row>('/problems', () => ({}), 2, '-found_on')
+    await list.reload()
+    await list.more()
+    expect(list.total.value).toBe(3)
+    expect(list.rows.value.map((x) => x.id)).toEqual([3, 2, 1])
+    await list.sortBy({ prop: 'deadline', order: 'ascending' })
+    await list.sortBy({ prop: 'deadline', order: null })
+    expect(urls).toEqual([
+      '/api/v1/problems?sort=-found_on&limit=2',
+      '/api/v1/problems?sort=-found_on&limit=2&cursor=%402',
+      '/api/v1/problems?sort=deadline&limit=2',
+      '/api/v1/problems?sort=-found_on&limit=2',
+    ])
+  })
+
+  it('spells an el-table order as the server sorts', () => {
+    expect(sortParam({ prop: 'date', order: 'descending' }, '')).toBe('-date')
+    expect(sortParam({ prop: 'date', order: 'ascending' }, '-date')).toBe('date')
+    expect(sortParam({ prop: null, order: null }, '-date')).toBe('-date')
   })
 })

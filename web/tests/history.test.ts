@@ -10,13 +10,12 @@ import {
   historyEntries,
   measureFields,
   needFields,
-  unitIdsOf,
   type HistoryStep,
 } from '../src/components/ledgers/history'
 import { dateTime } from '../src/components/ledgers/vocab'
 
 const at = new Date(2024, 2, 5, 9, 7).getTime()
-const units = (id: number) => ({ 12: '区市场监督管理局', 13: '登记注册科' })[id] ?? `#${id}`
+const names = { 'unit:12': '区市场监督管理局', 'unit:13': '登记注册科', 'problem:5': '窗口要求重复提交复印件', 'need:3': '希望开通全程网办', 'activity:8': '2024-03-05 区市场监督管理局 宋超' }
 
 describe('formatValue', () => {
   it('shows statuses and sources by their Chinese labels', () => {
@@ -25,12 +24,13 @@ describe('formatValue', () => {
     expect(formatValue('measure', 'status', 'in-progress')).toBe('推进中')
     expect(formatValue('need', 'raised_by', 'staff')).toBe('一线工作人员')
   })
-  it('names units and links records by kind', () => {
-    expect(formatValue('need', 'unit_id', 12, units)).toBe('区市场监督管理局')
-    expect(formatValue('need', 'unit_id', 99, units)).toBe('#99')
-    expect(formatValue('measure', 'problem_id', 5)).toBe('问题 #5')
-    expect(formatValue('measure', 'need_id', 3)).toBe('需求 #3')
-    expect(formatValue('need', 'activity_id', 8)).toBe('活动 #8')
+  it('names units and linked records by the names the server sent, never by number', () => {
+    expect(formatValue('need', 'unit_id', 12, names)).toBe('区市场监督管理局')
+    expect(formatValue('measure', 'problem_id', 5, names)).toBe('窗口要求重复提交复印件')
+    expect(formatValue('measure', 'need_id', 3, names)).toBe('希望开通全程网办')
+    expect(formatValue('need', 'activity_id', 8, names)).toBe('2024-03-05 区市场监督管理局 宋超')
+    expect(formatValue('need', 'unit_id', 99, names)).toBe('（已删除的单位）')
+    expect(formatValue('need', 'unit_id', 99, names)).not.toMatch(/\d/)
   })
   it('reads an empty value as such, and an unknown code as itself', () => {
     expect(formatValue('need', 'response', null)).toBe(EMPTY)
@@ -46,7 +46,9 @@ describe('historyEntries', () => {
     {
       at,
       actor: 'demo-liaison',
+      actor_name: '刘联络',
       action: 'create',
+      names,
       changes: {
         id: [null, 41],
         created_by: [null, 2],
@@ -75,9 +77,9 @@ describe('historyEntries', () => {
   ]
 
   it('keeps the order, names the action, the actor and the time', () => {
-    const [created, updated] = historyEntries('need', needHistory, units)
+    const [created, updated] = historyEntries('need', needHistory)
     expect(created.actionLabel).toBe('登记')
-    expect(created.actor).toBe('demo-liaison')
+    expect(created.actor).toBe('刘联络')
     expect(created.time).toBe(dateTime(at))
     expect(created.time).toBe('2024-03-05 09:07')
     expect(updated.actionLabel).toBe('修改')
@@ -85,7 +87,7 @@ describe('historyEntries', () => {
   })
 
   it('lists what a creation set, without bookkeeping or empty fields, in the drawer order', () => {
-    const [created] = historyEntries('need', needHistory, units)
+    const [created] = historyEntries('need', needHistory)
     expect(created.changes.map(changeText)).toEqual([
       '单位：区市场监督管理局',
       '提出方：企业',
@@ -96,7 +98,7 @@ describe('historyEntries', () => {
   })
 
   it('shows an update as 字段：旧值 → 新值 in Chinese', () => {
-    const [, updated] = historyEntries('need', needHistory, units)
+    const [, updated] = historyEntries('need', needHistory)
     expect(updated.changes.map(changeText)).toEqual([
       '状态：待回应 → 已满足',
       `回应情况：${EMPTY} → 已于3月6日开通`,
@@ -113,6 +115,7 @@ describe('historyEntries', () => {
           at,
           actor: 'demo-handler',
           action: 'update',
+          names,
           changes: {
             zz_new: ['a', 'b'],
             deadline: ['2024-03-31', '2024-04-30'],
@@ -125,7 +128,6 @@ describe('historyEntries', () => {
           },
         },
       ],
-      units,
     )
     expect(e.changes.map(changeText)).toEqual([
       '单位：区市场监督管理局 → 登记注册科',
@@ -133,19 +135,14 @@ describe('historyEntries', () => {
       '完成时限：2024-03-31 → 2024-04-30',
       `完成日期：2024-03-20 → ${EMPTY}`,
       `整改效果：材料减为 3 件 → ${EMPTY}`,
-      'zz_new：a → b',
+      '其他字段：a → b',
     ])
   })
 
   it('takes an unknown action and a write that changed nothing as they are', () => {
     const [e] = historyEntries('measure', [{ at, actor: 'admin', action: 'import', changes: {} }])
-    expect(e.actionLabel).toBe('import')
+    expect(e.actionLabel).toBe('其他操作')
     expect(e.changes).toEqual([])
-  })
-
-  it('collects the units a history mentions', () => {
-    expect(unitIdsOf(needHistory)).toEqual([12])
-    expect(unitIdsOf([{ at, actor: 'a', action: 'update', changes: { unit_id: [12, 13] } }]).sort()).toEqual([12, 13])
   })
 })
 

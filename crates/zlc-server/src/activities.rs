@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zlc_domain::auth::{Permission, mask_name, mask_phone};
@@ -23,18 +23,37 @@ use zlc_domain::kinds::{ActivityKind, Channel, Mode, Trigger};
 use zlc_domain::registry::{NAME_MAX, TEXT_MAX, phone};
 use zlc_store::campaign::{Activity, ActivityDetail, ActivityInput, CallbackInput};
 
-/// 回访
-#[derive(Serialize, Deserialize, ToSchema, Clone)]
+/// 回访 as sent. A callback read back carries its `id`: sent again with it,
+/// a `name` or `phone` left out, or equal to the masked value the caller was
+/// shown, keeps the sealed original, so a record is saved again without
+/// anyone retyping what they may not see. An empty `phone` clears it.
+#[derive(Deserialize, ToSchema, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct CallbackBody {
-    /// 回访对象 (masked in answers without `official:phone`).
-    pub name: String,
+    /// The stored callback this one is (absent for a new one).
+    pub id: Option<i64>,
+    /// 回访对象: required for a new callback.
+    pub name: Option<String>,
     pub phone: Option<String>,
     /// When the person was served (must lie in the policy's look-back window).
     pub served_on: Option<String>,
     pub called_on: String,
     pub valid: bool,
     /// 满意 / 基本满意 / 不满意
+    pub satisfaction: Option<String>,
+    pub remarks: Option<String>,
+}
+
+/// 回访 as answered: name and phone masked without `official:phone`.
+#[derive(Serialize, ToSchema, Clone)]
+pub struct CallbackOut {
+    pub id: Option<i64>,
+    /// 回访对象 (masked in answers without `official:phone`).
+    pub name: String,
+    pub phone: Option<String>,
+    pub served_on: Option<String>,
+    pub called_on: String,
+    pub valid: bool,
     pub satisfaction: Option<String>,
     pub remarks: Option<String>,
 }
@@ -98,10 +117,88 @@ pub struct ActivityOut {
     pub status: String,
     pub filed_on: Option<String>,
     pub late: bool,
-    pub callbacks: Vec<CallbackBody>,
+    pub callbacks: Vec<CallbackOut>,
     pub problem_count: i64,
     /// For a draft: whether it can be filed today, and what is missing.
     pub filing: Option<FilingOut>,
+    /// What the record is called: date, unit and officials
+    /// (`2024-03-05 区市场监督管理局 宋超`); the names below stand beside
+    /// the ids above, in their order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub official_names: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_names: Option<Vec<String>>,
+    /// The plan it fulfils, by date, half-day, unit and officials.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_label: Option<String>,
+}
+
+/// Records as answered, with their names: [`out`] for each, the names of
+/// their units, officials, items and plans looked up once for all.
+pub async fn outs(
+    s: &AppState,
+    user: &CurrentUser,
+    details: Vec<ActivityDetail>,
+) -> ApiResult<Vec<ActivityOut>> {
+    let st = &s.store;
+    let units = st
+        .unit_name_map(details.iter().map(|d| Some(d.activity.unit_id)))
+        .await?;
+    let officials = st
+        .official_name_map(
+            details
+                .iter()
+                .flat_map(|d| d.official_ids.iter().copied().map(Some)),
+        )
+        .await?;
+    let items = st
+        .item_name_map(
+            details
+                .iter()
+                .flat_map(|d| d.item_ids.iter().copied().map(Some)),
+        )
+        .await?;
+    let plans = st
+        .plan_labels(details.iter().map(|d| d.activity.plan_id))
+        .await?;
+    let all = |m: &std::collections::HashMap<i64, String>, ids: &[i64]| -> Vec<String> {
+        ids.iter()
+            .map(|i| m.get(i).cloned().unwrap_or_default())
+            .collect()
+    };
+    Ok(details
+        .into_iter()
+        .map(|d| {
+            let mut o = out(s, user, d);
+            let unit = units.get(&o.unit_id).cloned().unwrap_or_default();
+            let names = all(&officials, &o.official_ids);
+            o.label = Some(
+                [o.date.as_str(), unit.as_str(), names.join("、").as_str()]
+                    .iter()
+                    .filter(|p| !p.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+            o.unit_name = Some(unit);
+            o.official_names = Some(names);
+            o.item_names = Some(all(&items, &o.item_ids));
+            o.plan_label = o.plan_id.and_then(|p| plans.get(&p).cloned());
+            o
+        })
+        .collect())
+}
+
+/// One record as answered, with its names.
+async fn one(s: &AppState, user: &CurrentUser, d: ActivityDetail) -> ApiResult<ActivityOut> {
+    outs(s, user, vec![d])
+        .await?
+        .pop()
+        .ok_or(ApiError::NotFound)
 }
 
 fn time(field: &str, s: Option<&str>) -> Result<Option<NaiveTime>, FieldError> {
@@ -196,7 +293,8 @@ pub fn out(s: &AppState, user: &CurrentUser, d: ActivityDetail) -> ActivityOut {
         callbacks: d
             .callbacks
             .iter()
-            .map(|c| CallbackBody {
+            .map(|c| CallbackOut {
+                id: c.id,
                 name: if full {
                     c.name.clone()
                 } else {
@@ -215,6 +313,11 @@ pub fn out(s: &AppState, user: &CurrentUser, d: ActivityDetail) -> ActivityOut {
             .collect(),
         problem_count: d.problem_count,
         filing,
+        label: None,
+        unit_name: None,
+        official_names: None,
+        item_names: None,
+        plan_label: None,
     }
 }
 
@@ -257,7 +360,9 @@ pub struct ActivityBody {
     pub callbacks: Vec<CallbackBody>,
 }
 
-fn validate(b: &ActivityBody) -> Result<ActivityInput, Errors> {
+/// The activity as sent, checked; `stored` are the callbacks it holds now
+/// (in clear), which callbacks sent with their id stand for.
+fn validate(b: &ActivityBody, stored: &[CallbackInput]) -> Result<ActivityInput, Errors> {
     let mut errs = Errors::default();
     let d = errs.take(date("date", &b.date));
     if b.mode.kind() != b.kind {
@@ -306,14 +411,42 @@ fn validate(b: &ActivityBody) -> Result<ActivityInput, Errors> {
     let mut callbacks = Vec::new();
     for (i, c) in b.callbacks.iter().enumerate() {
         let f = |name: &str| format!("callbacks[{i}].{name}");
-        let name = errs.take(error::text(&f("name"), &c.name, NAME_MAX));
-        let ph = errs
-            .take(
-                c.phone
+        let original = match c.id {
+            Some(id) => match stored.iter().find(|s| s.id == Some(id)) {
+                Some(o) => Some(o),
+                None => {
+                    errs.push(f("id"), "该回访记录不属于本活动，请刷新后重试");
+                    continue;
+                }
+            },
+            None => None,
+        };
+        // What the caller was shown (masked, or in clear) stands for the original.
+        let name = match (c.name.as_deref(), original) {
+            (None, Some(o)) => Some(o.name.clone()),
+            (Some(n), Some(o)) if n.trim() == o.name || n.trim() == mask_name(&o.name) => {
+                Some(o.name.clone())
+            }
+            (Some(n), _) if n.contains('*') => {
+                // A masked value sent as a new name would seal the asterisks.
+                errs.push(f("name"), "姓名含 * 号，像是脱敏显示的值，请填写完整姓名");
+                None
+            }
+            (n, _) => errs.take(error::text(&f("name"), n.unwrap_or(""), NAME_MAX)),
+        };
+        let ph = match (c.phone.as_deref(), original) {
+            (None, Some(o)) => o.phone.clone(),
+            (Some(p), Some(o))
+                if o.phone
                     .as_deref()
-                    .map_or(Ok(None), |p| phone(&f("phone"), p)),
-            )
-            .flatten();
+                    .is_some_and(|op| p.trim() == op || p.trim() == mask_phone(op)) =>
+            {
+                o.phone.clone()
+            }
+            (None, None) => None,
+            (Some(p), _) if p.trim().is_empty() => None,
+            (Some(p), _) => errs.take(phone(&f("phone"), p)).flatten(),
+        };
         let served = errs
             .take(opt_date(&f("served_on"), c.served_on.as_deref()))
             .flatten();
@@ -334,6 +467,7 @@ fn validate(b: &ActivityBody) -> Result<ActivityInput, Errors> {
             .flatten();
         if let (Some(name), Some(called)) = (name, called) {
             callbacks.push(CallbackInput {
+                id: c.id,
                 name,
                 phone: ph,
                 served_on: served,
@@ -386,16 +520,11 @@ async fn list(
         _ => None,
     })?;
     let page = s.store.list_activities(&user.scope, &f, &q.page()?).await?;
-    let items = s
-        .store
-        .activities_with_links(page.items)
-        .await?
-        .into_iter()
-        .map(|d| out(&s, &user, d))
-        .collect();
+    let items = outs(&s, &user, s.store.activities_with_links(page.items).await?).await?;
     Ok(Json(ListOf {
         items,
         next_cursor: page.next_cursor,
+        total: page.total,
     }))
 }
 
@@ -406,11 +535,9 @@ async fn get_one(
     Id(id): Id,
 ) -> ApiResult<Json<ActivityOut>> {
     user.require(Permission::ActivityRead)?;
-    Ok(Json(out(
-        &s,
-        &user,
-        s.store.activity(&user.scope, id).await?,
-    )))
+    Ok(Json(
+        one(&s, &user, s.store.activity(&user.scope, id).await?).await?,
+    ))
 }
 
 /// A new draft record.
@@ -424,12 +551,12 @@ async fn create(
     if b.version.is_some() {
         return Err(ApiError::field("version", "新建记录不应带版本号"));
     }
-    let input = validate(&b)?;
+    let input = validate(&b, &[])?;
     let d = s
         .store
         .save_activity(&user.actor(), &user.scope, None, &input)
         .await?;
-    Ok((StatusCode::CREATED, Json(out(&s, &user, d))))
+    Ok((StatusCode::CREATED, Json(one(&s, &user, d).await?)))
 }
 
 /// Replaces a draft record at the version read (a filed one is refused with 409).
@@ -444,12 +571,79 @@ async fn replace(
     let version = b
         .version
         .ok_or_else(|| ApiError::field("version", "缺少必填字段"))?;
-    let input = validate(&b)?;
+    let current = s.store.activity(&user.scope, id).await?;
+    let input = validate(&b, &current.callbacks)?;
     let d = s
         .store
         .save_activity(&user.actor(), &user.scope, Some((id, version)), &input)
         .await?;
-    Ok(Json(out(&s, &user, d)))
+    Ok(Json(one(&s, &user, d).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CheckQuery {
+    /// The record being edited, if it is saved already (its problems count).
+    pub id: Option<i64>,
+}
+
+/// 报备检查 of a form as it stands, saved or not: what would still keep it
+/// from being filed today, each thing naming its field — the same rules as
+/// filing, so the form can say 还缺 N 项 while it is being filled in.
+#[utoipa::path(post, path = "/activities/filing-check", tag = "活动记录", params(CheckQuery), request_body = ActivityBody, responses((status = 200, body = FilingOut), (status = 422, body = crate::error::Problem)))]
+async fn filing_check_draft(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<CheckQuery>,
+    ApiJson(b): ApiJson<ActivityBody>,
+) -> ApiResult<Json<FilingOut>> {
+    user.require(Permission::ActivityWrite)?;
+    let problems_recorded = match q.id {
+        Some(id) => {
+            usize::try_from(s.store.activity(&user.scope, id).await?.problem_count).unwrap_or(0)
+        }
+        None => 0,
+    };
+    let day = |v: &str| NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok();
+    let date = day(&b.date).ok_or_else(|| {
+        ApiError::field(
+            "date",
+            format!("「{}」不是有效日期，应为 2024-03-05 这样的格式", b.date),
+        )
+    })?;
+    let facts = ActivityFacts {
+        kind: b.kind,
+        mode: b.mode,
+        channel: b.channel,
+        date,
+        started: time("started", b.started.as_deref()).ok().flatten(),
+        ended: time("ended", b.ended.as_deref()).ok().flatten(),
+        steps_done: b
+            .steps_done
+            .iter()
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty())
+            .collect(),
+        checked_items: u32::try_from(b.checked_items).unwrap_or(0),
+        callbacks: b
+            .callbacks
+            .iter()
+            .filter_map(|c| {
+                Some(CallbackFacts {
+                    valid: c.valid,
+                    served_on: c.served_on.as_deref().and_then(day),
+                    called_on: day(&c.called_on)?,
+                })
+            })
+            .collect(),
+        visitors: u32::try_from(b.visitors).unwrap_or(0),
+        official_count: b.official_ids.len(),
+        problems_recorded,
+    };
+    let today = chrono::Local::now().date_naive();
+    Ok(Json(
+        filing_check(&s.policy(), &s.calendar(), &facts, today).into(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -499,7 +693,7 @@ async fn file(
             c.late,
         )
         .await?;
-    Ok(Json(out(&s, &user, d)))
+    Ok(Json(one(&s, &user, d).await?))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -507,4 +701,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list, create))
         .routes(routes!(get_one, replace))
         .routes(routes!(file))
+        .routes(routes!(filing_check_draft))
 }

@@ -27,6 +27,8 @@ pub struct UserOut {
     pub username: String,
     pub display_name: String,
     pub unit_id: Option<i64>,
+    /// The unit's name (also for administrators who may not read units).
+    pub unit_name: Option<String>,
     pub roles: Vec<String>,
     pub disabled: bool,
     pub locked: bool,
@@ -36,7 +38,14 @@ pub struct UserOut {
 
 async fn user_out(s: &AppState, u: User) -> ApiResult<UserOut> {
     let (roles, _) = s.store.user_roles(u.id).await?;
+    let unit_name = s
+        .store
+        .unit_name_map([u.unit_id])
+        .await?
+        .into_values()
+        .next();
     Ok(UserOut {
+        unit_name,
         id: u.id,
         version: u.version,
         username: u.username,
@@ -87,6 +96,7 @@ async fn list_users(
     Ok(Json(ListOf {
         items,
         next_cursor: page.next_cursor,
+        total: page.total,
     }))
 }
 
@@ -542,12 +552,146 @@ async fn login_log(
     ))
 }
 
+/// Who an audit entry or a timeline names when no account made the change:
+/// the machine's operator (`system:demo` → 系统（演示数据）); else the login.
+pub fn actor_label(login: &str) -> String {
+    match login.strip_prefix("system:") {
+        None => login.to_string(),
+        Some(what) => {
+            let what = match what {
+                "demo" => "演示数据",
+                "cli" => "命令行",
+                "cli import" => "命令行导入",
+                "first-start" => "首次启动",
+                _ => "",
+            };
+            if what.is_empty() {
+                "系统".into()
+            } else {
+                format!("系统（{what}）")
+            }
+        }
+    }
+}
+
+/// What kind of record an id in an audit entry's before/after stands for, by its key.
+pub fn ref_kind(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "unit_id" | "section_id" | "window_unit_id" | "parent_id" | "other_units" => "unit",
+        "official_id" | "official_ids" => "official",
+        "item_id" | "item_ids" => "item",
+        "activity_id" => "activity",
+        "problem_id" => "problem",
+        "need_id" => "need",
+        "plan_id" => "plan",
+        "handler_id" | "verifier_id" | "user_id" | "created_by" | "recorded_by" => "user",
+        _ => return None,
+    })
+}
+
+/// The ids a value holds: a number, an array of numbers, or `"1,2"`.
+pub fn ids_in(v: &serde_json::Value) -> Vec<i64> {
+    match v {
+        serde_json::Value::Number(n) => n.as_i64().into_iter().collect(),
+        serde_json::Value::Array(a) => a.iter().flat_map(ids_in).collect(),
+        serde_json::Value::String(s) => s
+            .split(',')
+            .filter_map(|p| p.trim().parse::<i64>().ok())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The names of the records `objects` refer to (their keys read by
+/// [`ref_kind`]: `unit_id: 12` → `unit:12`), and of the `own` records
+/// (`("problem", 5)`), keyed `kind:id`.
+pub async fn referenced_names(
+    s: &AppState,
+    objects: &[&serde_json::Value],
+    own: &[(&'static str, i64)],
+) -> ApiResult<std::collections::HashMap<String, String>> {
+    use std::collections::{BTreeSet, HashMap};
+    let mut wanted: HashMap<&'static str, BTreeSet<i64>> = HashMap::new();
+    for (kind, id) in own {
+        wanted.entry(kind).or_default().insert(*id);
+    }
+    for o in objects.iter().filter_map(|v| v.as_object()) {
+        for (k, v) in o {
+            if let Some(kind) = ref_kind(k) {
+                wanted.entry(kind).or_default().extend(ids_in(v));
+            }
+        }
+    }
+    let st = &s.store;
+    let mut out = HashMap::new();
+    for (kind, ids) in wanted {
+        let ids = ids.into_iter().map(Some);
+        let names = match kind {
+            "unit" => st.unit_name_map(ids).await?,
+            "official" => st.official_name_map(ids).await?,
+            "item" => st.item_name_map(ids).await?,
+            "activity" => st.activity_labels(ids).await?,
+            "problem" => st.problem_labels(ids).await?,
+            "need" => st.need_labels(ids).await?,
+            "measure" => st.measure_labels(ids).await?,
+            "plan" => st.plan_labels(ids).await?,
+            "user" => st.user_name_map(ids).await?,
+            _ => HashMap::new(),
+        };
+        out.extend(names.into_iter().map(|(id, n)| (format!("{kind}:{id}"), n)));
+    }
+    Ok(out)
+}
+
+/// The record an audit entry is about, as a name kind and id, when it has a name.
+fn own_record(e: &AuditOut) -> Option<(&'static str, i64)> {
+    let kind = match e.entity.as_str() {
+        "unit" | "official" | "item" | "plan" | "activity" | "problem" | "need" | "measure"
+        | "user" => kind_of_entity(&e.entity),
+        _ => return None,
+    };
+    Some((kind, e.entity_id.as_deref()?.parse().ok()?))
+}
+
+/// The names of every record the entries refer to (their own record and
+/// the ids in their before/after), keyed `kind:id`.
+async fn audit_names(
+    s: &AppState,
+    entries: &[AuditOut],
+) -> ApiResult<std::collections::HashMap<String, String>> {
+    let objects: Vec<&serde_json::Value> = entries
+        .iter()
+        .flat_map(|e| [&e.before, &e.after])
+        .flatten()
+        .collect();
+    let own: Vec<(&'static str, i64)> = entries.iter().filter_map(own_record).collect();
+    referenced_names(s, &objects, &own).await
+}
+
+/// The name kind of an audited entity (they are the same words).
+fn kind_of_entity(entity: &str) -> &'static str {
+    match entity {
+        "unit" => "unit",
+        "official" => "official",
+        "item" => "item",
+        "plan" => "plan",
+        "activity" => "activity",
+        "problem" => "problem",
+        "need" => "need",
+        "measure" => "measure",
+        _ => "user",
+    }
+}
+
 /// 审计日志条目
 #[derive(Serialize, ToSchema)]
 pub struct AuditOut {
     pub seq: i64,
     pub at: i64,
+    /// The account's login name (or `system:…`).
     pub actor: String,
+    /// The account's display name (姓名), or what the system did it as.
+    pub actor_name: String,
     pub ip: String,
     pub action: String,
     pub entity: String,
@@ -557,6 +701,12 @@ pub struct AuditOut {
     #[schema(value_type = Option<Object>)]
     pub after: Option<serde_json::Value>,
     pub hash: String,
+    /// The record's name (a unit's, an activity's date, unit and officials …).
+    pub object_label: Option<String>,
+    /// Names of the records the before/after values refer to, keyed
+    /// `unit:12`, `official:3`, `item:5`, `activity:806`, `user:4` ….
+    #[schema(value_type = Object)]
+    pub names: std::collections::HashMap<String, String>,
 }
 
 impl From<AuditEntry> for AuditOut {
@@ -565,6 +715,9 @@ impl From<AuditEntry> for AuditOut {
         AuditOut {
             seq: e.seq,
             at: e.at,
+            actor_name: actor_label(&e.actor),
+            object_label: None,
+            names: Default::default(),
             actor: e.actor,
             ip: e.ip,
             action: e.action,
@@ -583,7 +736,24 @@ pub struct AuditQuery {
     pub cursor: Option<String>,
     pub limit: Option<i64>,
     pub entity: Option<String>,
+    /// The account's login name.
     pub actor: Option<String>,
+    /// First day, YYYY-MM-DD (local time), inclusive.
+    pub from: Option<String>,
+    /// Last day, YYYY-MM-DD (local time), inclusive.
+    pub to: Option<String>,
+}
+
+/// The first instant of a local day, in Unix milliseconds.
+fn day_start_ms(field: &str, day: &str) -> ApiResult<i64> {
+    use chrono::TimeZone;
+    let d = crate::ledgers::date(field, day)?;
+    let start = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+    chrono::Local
+        .from_local_datetime(&start)
+        .earliest()
+        .map(|t| t.timestamp_millis())
+        .ok_or_else(|| ApiError::field(field, format!("「{day}」不是有效日期")))
 }
 
 /// The audit trail, newest first. Only the audit administrator reads it.
@@ -594,18 +764,63 @@ async fn audit_list(
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> ApiResult<Json<ListOf<AuditOut>>> {
     user.require(Permission::AuditRead)?;
+    let blank = |v: Option<String>| v.filter(|x| !x.trim().is_empty());
+    let from_ms = blank(q.from)
+        .map(|d| day_start_ms("from", &d))
+        .transpose()?;
+    let to_ms = match blank(q.to) {
+        Some(d) => {
+            let last = crate::ledgers::date("to", &d)?;
+            let next = last.succ_opt().unwrap_or(last).to_string();
+            Some(day_start_ms("to", &next)?)
+        }
+        None => None,
+    };
+    if let (Some(a), Some(b)) = (from_ms, to_ms)
+        && b <= a
+    {
+        return Err(ApiError::field("to", "结束日期不能早于开始日期"));
+    }
     let f = AuditFilter {
-        entity: q.entity,
-        actor: q.actor,
-        ..Default::default()
+        entity: blank(q.entity),
+        actor: blank(q.actor),
+        from_ms,
+        to_ms,
     };
     let page = zlc_store::PageRequest::new(q.cursor.as_deref(), q.limit)?;
-    Ok(Json(
-        audit::list(&s.store.db, &f, &page)
-            .await?
-            .map(AuditOut::from)
-            .into(),
-    ))
+    let mut list: ListOf<AuditOut> = audit::list(&s.store.db, &f, &page)
+        .await?
+        .map(AuditOut::from)
+        .into();
+    let names = audit_names(&s, &list.items).await?;
+    let logins = s
+        .store
+        .user_names_by_login(list.items.iter().map(|e| e.actor.clone()))
+        .await?;
+    for e in &mut list.items {
+        if let Some(n) = logins.get(&e.actor) {
+            e.actor_name = n.clone();
+        }
+        e.object_label =
+            own_record(e).and_then(|(kind, id)| names.get(&format!("{kind}:{id}")).cloned());
+        let mut mine = std::collections::HashMap::new();
+        for side in [&e.before, &e.after].into_iter().flatten() {
+            if let Some(o) = side.as_object() {
+                for (k, v) in o {
+                    if let Some(kind) = ref_kind(k) {
+                        for id in ids_in(v) {
+                            let key = format!("{kind}:{id}");
+                            if let Some(n) = names.get(&key) {
+                                mine.insert(key, n.clone());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        e.names = mine;
+    }
+    Ok(Json(list))
 }
 
 /// 审计链校验结果

@@ -232,12 +232,25 @@ pub struct FiguresOut {
     pub source: String,
     pub note: Option<String>,
     pub figures: Figures,
+    /// The rectification that changed the figures (its note reads `问题 N`).
+    pub problem_id: Option<i64>,
+    /// That problem by its first words.
+    pub problem_label: Option<String>,
+    /// Who recorded them (display name).
+    pub recorded_by_name: Option<String>,
 }
 
 impl From<FiguresRecord> for FiguresOut {
     fn from(r: FiguresRecord) -> Self {
         let i = |v: Option<i64>| v.and_then(|x| i32::try_from(x).ok());
         FiguresOut {
+            problem_id: r
+                .note
+                .as_deref()
+                .and_then(|n| n.strip_prefix("问题 "))
+                .and_then(|n| n.trim().parse().ok()),
+            problem_label: None,
+            recorded_by_name: None,
             recorded_at: r.recorded_at,
             source: r.source,
             note: r.note,
@@ -260,14 +273,22 @@ async fn figures(
     Id(id): Id,
 ) -> ApiResult<Json<Vec<FiguresOut>>> {
     user.require(Permission::ItemRead)?;
-    Ok(Json(
-        s.store
-            .item_figures(&user.scope, id)
-            .await?
-            .into_iter()
-            .map(FiguresOut::from)
-            .collect(),
-    ))
+    let records = s.store.item_figures(&user.scope, id).await?;
+    let users = s
+        .store
+        .user_name_map(records.iter().map(|r| r.recorded_by))
+        .await?;
+    let by: Vec<Option<i64>> = records.iter().map(|r| r.recorded_by).collect();
+    let mut out: Vec<FiguresOut> = records.into_iter().map(FiguresOut::from).collect();
+    let problems = s
+        .store
+        .problem_labels(out.iter().map(|f| f.problem_id))
+        .await?;
+    for (f, by) in out.iter_mut().zip(by) {
+        f.problem_label = f.problem_id.and_then(|p| problems.get(&p).cloned());
+        f.recorded_by_name = by.and_then(|u| users.get(&u).cloned());
+    }
+    Ok(Json(out))
 }
 
 #[utoipa::path(post, path = "", tag = "事项", request_body = ItemBody, responses((status = 201, body = ItemOut), (status = 422, body = crate::error::Problem)))]

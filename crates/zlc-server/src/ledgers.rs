@@ -56,6 +56,9 @@ pub struct CampaignQuery {
     pub overdue: Option<bool>,
     /// Text contained in the description or content.
     pub q: Option<String>,
+    /// Order: a date column of the list, `-` first for newest first
+    /// (`-date`, `-found_on`, `deadline` …); default: by id.
+    pub sort: Option<String>,
 }
 
 impl CampaignQuery {
@@ -112,6 +115,15 @@ impl CampaignQuery {
             f.overdue_on = Some(chrono::Local::now().date_naive().to_string());
         }
         f.q = self.q.clone();
+        f.sort = self
+            .sort
+            .as_deref()
+            .filter(|x| !x.trim().is_empty())
+            .map(|x| {
+                zlc_store::campaign::Sort::parse(x)
+                    .ok_or_else(|| ApiError::field("sort", format!("排序「{x}」无效")))
+            })
+            .transpose()?;
         Ok(f)
     }
 }
@@ -131,6 +143,81 @@ pub struct NeedOut {
     pub status_label: String,
     pub raised_on: String,
     pub closed_on: Option<String>,
+    /// Names beside the ids: the unit's, the activity's (date, unit,
+    /// officials) and the problem's (its first words).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub names: Option<LedgerNames>,
+}
+
+/// 名称 what a need's or measure's ids stand for.
+#[derive(Serialize, ToSchema, Clone, Default)]
+pub struct LedgerNames {
+    pub unit: String,
+    pub activity: Option<String>,
+    pub problem: Option<String>,
+    pub need: Option<String>,
+}
+
+/// The ids a need or measure refers to.
+trait Linked {
+    fn links(&self) -> (i64, Option<i64>, Option<i64>, Option<i64>);
+    fn set_names(&mut self, n: LedgerNames);
+}
+
+impl Linked for NeedOut {
+    fn links(&self) -> (i64, Option<i64>, Option<i64>, Option<i64>) {
+        (self.unit_id, self.activity_id, self.problem_id, None)
+    }
+    fn set_names(&mut self, n: LedgerNames) {
+        self.names = Some(n);
+    }
+}
+
+impl Linked for MeasureOut {
+    fn links(&self) -> (i64, Option<i64>, Option<i64>, Option<i64>) {
+        (
+            self.unit_id,
+            self.activity_id,
+            self.problem_id,
+            self.need_id,
+        )
+    }
+    fn set_names(&mut self, n: LedgerNames) {
+        self.names = Some(n);
+    }
+}
+
+/// Fills in the names of what the records refer to, looked up once for all.
+async fn named<T: Linked>(s: &AppState, mut rows: Vec<T>) -> ApiResult<Vec<T>> {
+    let links: Vec<_> = rows.iter().map(Linked::links).collect();
+    let st = &s.store;
+    let units = st.unit_name_map(links.iter().map(|l| Some(l.0))).await?;
+    let activities = st.activity_labels(links.iter().map(|l| l.1)).await?;
+    let problems = st.problem_labels(links.iter().map(|l| l.2)).await?;
+    let needs = st.need_labels(links.iter().map(|l| l.3)).await?;
+    for (r, (unit, activity, problem, need)) in rows.iter_mut().zip(links) {
+        r.set_names(LedgerNames {
+            unit: units.get(&unit).cloned().unwrap_or_default(),
+            activity: activity.and_then(|a| activities.get(&a).cloned()),
+            problem: problem.and_then(|p| problems.get(&p).cloned()),
+            need: need.and_then(|n| needs.get(&n).cloned()),
+        });
+    }
+    Ok(rows)
+}
+
+/// One record with its names.
+async fn one<T: Linked>(s: &AppState, r: T) -> ApiResult<T> {
+    named(s, vec![r]).await?.pop().ok_or(ApiError::NotFound)
+}
+
+/// A page with its names.
+async fn named_page<T: Linked>(s: &AppState, page: ListOf<T>) -> ApiResult<ListOf<T>> {
+    Ok(ListOf {
+        items: named(s, page.items).await?,
+        next_cursor: page.next_cursor,
+        total: page.total,
+    })
 }
 
 impl From<Need> for NeedOut {
@@ -150,6 +237,7 @@ impl From<Need> for NeedOut {
             status: n.status,
             raised_on: n.raised_on,
             closed_on: n.closed_on,
+            names: None,
         }
     }
 }
@@ -216,13 +304,13 @@ async fn list_needs(
 ) -> ApiResult<Json<ListOf<NeedOut>>> {
     user.require(Permission::ProblemRead)?;
     let f = q.filter(|s| NeedStatus::parse(s).map(|x| x.code()))?;
-    Ok(Json(
-        s.store
-            .list_needs(&user.scope, &f, &q.page()?)
-            .await?
-            .map(NeedOut::from)
-            .into(),
-    ))
+    let page: ListOf<NeedOut> = s
+        .store
+        .list_needs(&user.scope, &f, &q.page()?)
+        .await?
+        .map(NeedOut::from)
+        .into();
+    Ok(Json(named_page(&s, page).await?))
 }
 
 #[utoipa::path(get, path = "/needs/{id}", tag = "需求清单", responses((status = 200, body = NeedOut)))]
@@ -232,31 +320,44 @@ async fn get_need(
     Id(id): Id,
 ) -> ApiResult<Json<NeedOut>> {
     user.require(Permission::ProblemRead)?;
-    Ok(Json(s.store.need(&user.scope, id).await?.into()))
+    Ok(Json(
+        one(&s, NeedOut::from(s.store.need(&user.scope, id).await?)).await?,
+    ))
 }
 
 /// 办理过程 one step of a need's or measure's history: who changed what, when.
 #[derive(Serialize, ToSchema)]
 pub struct HistoryStep {
     pub at: i64,
+    /// The account's login name.
     pub actor: String,
+    /// The account's display name (姓名), as the timeline shows it.
+    pub actor_name: String,
     /// create | update
     pub action: String,
     /// The fields that changed: name → [before, after].
     #[schema(value_type = Object)]
     pub changes: serde_json::Map<String, serde_json::Value>,
+    /// Names of the records the changed values refer to, keyed `unit:12`,
+    /// `problem:5`, `activity:806` ….
+    #[schema(value_type = Object)]
+    pub names: std::collections::HashMap<String, String>,
 }
 
 /// The record's history from the audit trail: each write with the fields it changed.
 async fn history(s: &AppState, entity: &str, id: i64) -> ApiResult<Vec<HistoryStep>> {
     let entries = zlc_store::audit::record_history(&s.store.db, entity, id).await?;
+    let names = s
+        .store
+        .user_names_by_login(entries.iter().map(|e| e.actor.clone()))
+        .await?;
     let parse = |v: &Option<String>| -> serde_json::Map<String, serde_json::Value> {
         v.as_deref()
             .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
             .and_then(|v| v.as_object().cloned())
             .unwrap_or_default()
     };
-    Ok(entries
+    let mut steps = entries
         .into_iter()
         .map(|e| {
             let before = parse(&e.before);
@@ -276,13 +377,38 @@ async fn history(s: &AppState, entity: &str, id: i64) -> ApiResult<Vec<HistorySt
                 }
             }
             HistoryStep {
+                names: Default::default(),
                 at: e.at,
+                actor_name: names
+                    .get(&e.actor)
+                    .cloned()
+                    .unwrap_or_else(|| crate::admin::actor_label(&e.actor)),
                 actor: e.actor,
                 action: e.action,
                 changes,
             }
         })
-        .collect())
+        .collect::<Vec<_>>();
+    let changes: Vec<serde_json::Value> = steps
+        .iter()
+        .map(|st| serde_json::Value::Object(st.changes.clone()))
+        .collect();
+    let names = crate::admin::referenced_names(s, &changes.iter().collect::<Vec<_>>(), &[]).await?;
+    for st in &mut steps {
+        st.names = names
+            .iter()
+            .filter(|(key, _)| {
+                st.changes.iter().any(|(field, v)| {
+                    key.split_once(':').is_some_and(|(kind, id)| {
+                        crate::admin::ref_kind(field) == Some(kind)
+                            && crate::admin::ids_in(v).iter().any(|x| x.to_string() == id)
+                    })
+                })
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+    }
+    Ok(steps)
 }
 
 /// 办理过程 the need's history: each change with who made it and when.
@@ -321,15 +447,11 @@ async fn create_need(
         b.status.unwrap_or(NeedStatus::Open),
         chrono::Local::now().date_naive(),
     )?;
-    Ok((
-        StatusCode::CREATED,
-        Json(
-            s.store
-                .save_need(&user.actor(), &user.scope, None, &input)
-                .await?
-                .into(),
-        ),
-    ))
+    let n = s
+        .store
+        .save_need(&user.actor(), &user.scope, None, &input)
+        .await?;
+    Ok((StatusCode::CREATED, Json(one(&s, NeedOut::from(n)).await?)))
 }
 
 #[utoipa::path(patch, path = "/needs/{id}", tag = "需求清单", request_body = NeedPatch, responses((status = 200, body = NeedOut), (status = 409, body = crate::error::Problem)))]
@@ -359,12 +481,11 @@ async fn update_need(
     if status.is_closed() && cur.closed_on.is_some() {
         input.closed_on = cur.closed_on;
     }
-    Ok(Json(
-        s.store
-            .save_need(&user.actor(), &user.scope, Some((id, b.version)), &input)
-            .await?
-            .into(),
-    ))
+    let n = s
+        .store
+        .save_need(&user.actor(), &user.scope, Some((id, b.version)), &input)
+        .await?;
+    Ok(Json(one(&s, NeedOut::from(n)).await?))
 }
 
 /// 整改措施
@@ -382,6 +503,9 @@ pub struct MeasureOut {
     pub effect: Option<String>,
     pub status: String,
     pub status_label: String,
+    /// Names beside the ids: unit, activity, problem, need.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub names: Option<LedgerNames>,
 }
 
 impl From<Measure> for MeasureOut {
@@ -401,6 +525,7 @@ impl From<Measure> for MeasureOut {
             done_on: m.done_on,
             effect: m.effect,
             status: m.status,
+            names: None,
         }
     }
 }
@@ -474,13 +599,13 @@ async fn list_measures(
 ) -> ApiResult<Json<ListOf<MeasureOut>>> {
     user.require(Permission::ProblemRead)?;
     let f = q.filter(|s| MeasureStatus::parse(s).map(|x| x.code()))?;
-    Ok(Json(
-        s.store
-            .list_measures(&user.scope, &f, &q.page()?)
-            .await?
-            .map(MeasureOut::from)
-            .into(),
-    ))
+    let page: ListOf<MeasureOut> = s
+        .store
+        .list_measures(&user.scope, &f, &q.page()?)
+        .await?
+        .map(MeasureOut::from)
+        .into();
+    Ok(Json(named_page(&s, page).await?))
 }
 
 #[utoipa::path(get, path = "/measures/{id}", tag = "整改清单", responses((status = 200, body = MeasureOut)))]
@@ -490,7 +615,13 @@ async fn get_measure(
     Id(id): Id,
 ) -> ApiResult<Json<MeasureOut>> {
     user.require(Permission::ProblemRead)?;
-    Ok(Json(s.store.measure(&user.scope, id).await?.into()))
+    Ok(Json(
+        one(
+            &s,
+            MeasureOut::from(s.store.measure(&user.scope, id).await?),
+        )
+        .await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/measures", tag = "整改清单", request_body = MeasureBody, responses((status = 201, body = MeasureOut)))]
@@ -501,14 +632,13 @@ async fn create_measure(
 ) -> ApiResult<(StatusCode, Json<MeasureOut>)> {
     user.require(Permission::ProblemWrite)?;
     let input = measure_input(&b)?;
+    let m = s
+        .store
+        .save_measure(&user.actor(), &user.scope, None, &input)
+        .await?;
     Ok((
         StatusCode::CREATED,
-        Json(
-            s.store
-                .save_measure(&user.actor(), &user.scope, None, &input)
-                .await?
-                .into(),
-        ),
+        Json(one(&s, MeasureOut::from(m)).await?),
     ))
 }
 
@@ -533,12 +663,11 @@ async fn update_measure(
         status: b.status.or_else(|| MeasureStatus::parse(&cur.status)),
     };
     let input = measure_input(&body)?;
-    Ok(Json(
-        s.store
-            .save_measure(&user.actor(), &user.scope, Some((id, b.version)), &input)
-            .await?
-            .into(),
-    ))
+    let m = s
+        .store
+        .save_measure(&user.actor(), &user.scope, Some((id, b.version)), &input)
+        .await?;
+    Ok(Json(one(&s, MeasureOut::from(m)).await?))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

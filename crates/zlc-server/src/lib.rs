@@ -92,6 +92,10 @@ impl AppState {
 pub struct ListOf<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
+    /// How many records the whole list holds: answered by the campaign lists
+    /// (plans, activities, problems, needs, measures) on their first page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
 }
 
 impl<T> From<Page<T>> for ListOf<T> {
@@ -99,6 +103,7 @@ impl<T> From<Page<T>> for ListOf<T> {
         ListOf {
             items: p.items,
             next_cursor: p.next_cursor,
+            total: p.total,
         }
     }
 }

@@ -135,6 +135,7 @@ async fn list(
     Ok(Json(ListOf {
         items,
         next_cursor: page.next_cursor,
+        total: page.total,
     }))
 }
 

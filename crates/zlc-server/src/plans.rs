@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -29,6 +30,8 @@ use zlc_store::campaign::{Plan, PlanDetail, PlanInput, PublicPlan, region_of};
 pub struct WarningOut {
     pub kind: String,
     pub other_plan_ids: Vec<i64>,
+    /// The other plans by name (date, half-day, unit, officials), in the same order.
+    pub other_plans: Vec<String>,
     pub message: String,
 }
 
@@ -48,18 +51,75 @@ pub struct PlanOut {
     pub slot: String,
     pub place: String,
     pub window_unit_id: Option<i64>,
+    /// 备注: internal, never on the public page.
     pub place_note: Option<String>,
-    /// Stored status: draft, published, cancelled, done.
+    /// Stored status: draft, submitted (待发布), published, cancelled, done.
     pub status: String,
+    pub status_label: String,
     /// Plan versus actual: a published plan whose date passed unmatched is `missed`.
     pub outcome: String,
     pub outcome_label: String,
     pub cancel_reason: Option<String>,
     pub activity_id: Option<i64>,
     pub warnings: Vec<WarningOut>,
+    /// The names beside the ids above: the unit's, the window unit's, each
+    /// official's and item's (in the order of their ids), the activity's.
+    pub unit_name: String,
+    pub window_unit_name: Option<String>,
+    pub official_names: Vec<String>,
+    pub item_names: Vec<String>,
+    /// The activity that fulfilled the plan: date, unit and officials.
+    pub activity_label: Option<String>,
 }
 
-fn facts(p: &Plan, official_ids: &[i64]) -> Option<PlanFacts> {
+/// The names plans answer beside their ids, looked up once for a page.
+#[derive(Default)]
+struct Names {
+    units: HashMap<i64, String>,
+    officials: HashMap<i64, String>,
+    items: HashMap<i64, String>,
+    activities: HashMap<i64, String>,
+}
+
+impl Names {
+    async fn of(s: &AppState, plans: &[PlanDetail]) -> ApiResult<Names> {
+        let st = &s.store;
+        Ok(Names {
+            units: st
+                .unit_name_map(
+                    plans
+                        .iter()
+                        .flat_map(|d| [Some(d.plan.unit_id), d.plan.window_unit_id]),
+                )
+                .await?,
+            officials: st
+                .official_name_map(
+                    plans
+                        .iter()
+                        .flat_map(|d| d.official_ids.iter().copied().map(Some)),
+                )
+                .await?,
+            items: st
+                .item_name_map(
+                    plans
+                        .iter()
+                        .flat_map(|d| d.item_ids.iter().copied().map(Some)),
+                )
+                .await?,
+            activities: st
+                .activity_labels(plans.iter().map(|d| d.plan.activity_id))
+                .await?,
+        })
+    }
+
+    fn all(map: &HashMap<i64, String>, ids: &[i64]) -> Vec<String> {
+        ids.iter()
+            .map(|id| map.get(id).cloned().unwrap_or_default())
+            .collect()
+    }
+}
+
+fn facts(p: &Plan, official_ids: &[i64], label: &str) -> Option<PlanFacts> {
     Some(PlanFacts {
         id: p.id,
         region_id: p.region_id,
@@ -70,10 +130,22 @@ fn facts(p: &Plan, official_ids: &[i64]) -> Option<PlanFacts> {
         slot: HalfDay::parse(&p.slot)?,
         place: Place::parse(&p.place)?,
         window_unit_id: p.window_unit_id,
+        label: label.to_string(),
     })
 }
 
-async fn plan_out(s: &AppState, d: PlanDetail, with_warnings: bool) -> ApiResult<PlanOut> {
+/// One plan as answered, its names looked up.
+async fn one_out(s: &AppState, d: PlanDetail, with_warnings: bool) -> ApiResult<PlanOut> {
+    let names = Names::of(s, std::slice::from_ref(&d)).await?;
+    plan_out(s, d, &names, with_warnings).await
+}
+
+async fn plan_out(
+    s: &AppState,
+    d: PlanDetail,
+    names: &Names,
+    with_warnings: bool,
+) -> ApiResult<PlanOut> {
     let p = d.plan;
     let today = chrono::Local::now().date_naive();
     let status = PlanStatus::parse(&p.status).unwrap_or(PlanStatus::Draft);
@@ -84,7 +156,7 @@ async fn plan_out(s: &AppState, d: PlanDetail, with_warnings: bool) -> ApiResult
     let mut warnings = Vec::new();
     if with_warnings
         && status != PlanStatus::Cancelled
-        && let Some(me) = facts(&p, &d.official_ids)
+        && let Some(me) = facts(&p, &d.official_ids, "")
     {
         let policy = s.policy();
         let days = u64::from(policy.formalism.clustered_dates.within_days);
@@ -98,23 +170,40 @@ async fn plan_out(s: &AppState, d: PlanDetail, with_warnings: bool) -> ApiResult
             .checked_add_days(Days::new(days))
             .unwrap_or(me.date)
             .to_string();
-        let others: Vec<PlanFacts> = s
+        let near = s
             .store
             .plans_near(p.region_id, p.window_unit_id, &from, &to)
-            .await?
+            .await?;
+        let labels = s
+            .store
+            .plan_labels(near.iter().map(|o| Some(o.plan.id)))
+            .await?;
+        let others: Vec<PlanFacts> = near
             .iter()
-            .filter_map(|o| facts(&o.plan, &o.official_ids))
+            .filter_map(|o| {
+                let label = labels.get(&o.plan.id).map_or("", String::as_str);
+                facts(&o.plan, &o.official_ids, label)
+            })
             .collect();
         warnings = cluster_warnings(&policy, &me, &others)
             .into_iter()
             .map(|w| WarningOut {
                 kind: w.kind.code().into(),
                 other_plan_ids: w.other_plan_ids,
+                other_plans: w.other_plans,
                 message: w.message,
             })
             .collect();
     }
     Ok(PlanOut {
+        unit_name: names.units.get(&p.unit_id).cloned().unwrap_or_default(),
+        window_unit_name: p.window_unit_id.and_then(|w| names.units.get(&w).cloned()),
+        official_names: Names::all(&names.officials, &d.official_ids),
+        item_names: Names::all(&names.items, &d.item_ids),
+        activity_label: p
+            .activity_id
+            .and_then(|a| names.activities.get(&a).cloned()),
+        status_label: status.label_zh().into(),
         id: p.id,
         version: p.version,
         unit_id: p.unit_id,
@@ -207,6 +296,7 @@ async fn validate(s: &AppState, user: &CurrentUser, b: &PlanBody) -> ApiResult<P
             slot: b.slot,
             place: b.place,
             window_unit_id: b.window_unit_id,
+            label: String::new(),
         };
         if let Err(e) = check_plan(&s.policy(), &f) {
             errs.0.extend(e.0);
@@ -236,13 +326,16 @@ async fn list(
     user.require(Permission::PlanRead)?;
     let f = q.filter(|x| PlanStatus::parse(x).map(|p| p.code()))?;
     let page = s.store.list_plans(&user.scope, &f, &q.page()?).await?;
-    let mut items = Vec::with_capacity(page.items.len());
-    for d in s.store.plans_with_links(page.items).await? {
-        items.push(plan_out(&s, d, false).await?);
+    let details = s.store.plans_with_links(page.items).await?;
+    let names = Names::of(&s, &details).await?;
+    let mut items = Vec::with_capacity(details.len());
+    for d in details {
+        items.push(plan_out(&s, d, &names, false).await?);
     }
     Ok(Json(ListOf {
         items,
         next_cursor: page.next_cursor,
+        total: page.total,
     }))
 }
 
@@ -254,7 +347,7 @@ async fn get_one(
 ) -> ApiResult<Json<PlanOut>> {
     user.require(Permission::PlanRead)?;
     let d = s.store.plan(&user.scope, id).await?;
-    Ok(Json(plan_out(&s, d, true).await?))
+    Ok(Json(one_out(&s, d, true).await?))
 }
 
 /// A new draft plan; the answer carries any 扎堆 warnings.
@@ -270,7 +363,7 @@ async fn create(
         .store
         .save_plan(&user.actor(), &user.scope, None, &input)
         .await?;
-    Ok((StatusCode::CREATED, Json(plan_out(&s, d, true).await?)))
+    Ok((StatusCode::CREATED, Json(one_out(&s, d, true).await?)))
 }
 
 #[utoipa::path(patch, path = "/plans/{id}", tag = "计划", request_body = PlanPatch, responses((status = 200, body = PlanOut), (status = 409, body = crate::error::Problem)))]
@@ -309,7 +402,7 @@ async fn update(
         .store
         .save_plan(&user.actor(), &user.scope, Some((id, b.version)), &input)
         .await?;
-    Ok(Json(plan_out(&s, d, true).await?))
+    Ok(Json(one_out(&s, d, true).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -320,7 +413,44 @@ pub struct StatusBody {
     pub reason: Option<String>,
 }
 
-/// Publishes a draft: from now on it is public and can no longer be edited.
+/// 提交发布: the writer of a draft hands it to the publisher; it waits as
+/// 待发布 (and may still be corrected) until published or cancelled.
+#[utoipa::path(post, path = "/plans/{id}/submit", tag = "计划", request_body = StatusBody, responses((status = 200, body = PlanOut), (status = 409, body = crate::error::Problem)))]
+async fn submit(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    ApiJson(b): ApiJson<StatusBody>,
+) -> ApiResult<Json<PlanOut>> {
+    user.require(Permission::PlanWrite)?;
+    s.store
+        .set_plan_status(
+            &user.actor(),
+            &user.scope,
+            id,
+            b.version,
+            &["draft"],
+            PlanStatus::Submitted.code(),
+            None,
+            None,
+        )
+        .await?;
+    Ok(Json(
+        one_out(&s, s.store.plan(&user.scope, id).await?, true).await?,
+    ))
+}
+
+/// Codes of the statuses a plan may be published from.
+fn publishable() -> Vec<&'static str> {
+    [PlanStatus::Draft, PlanStatus::Submitted]
+        .into_iter()
+        .filter(|p| p.is_publishable())
+        .map(PlanStatus::code)
+        .collect()
+}
+
+/// Publishes a draft or a plan waiting for publication: from now on it is
+/// public and can no longer be edited.
 #[utoipa::path(post, path = "/plans/{id}/publish", tag = "计划", request_body = StatusBody, responses((status = 200, body = PlanOut), (status = 409, body = crate::error::Problem)))]
 async fn publish(
     State(s): State<AppState>,
@@ -335,15 +465,79 @@ async fn publish(
             &user.scope,
             id,
             b.version,
-            &["draft"],
-            "published",
+            &publishable(),
+            PlanStatus::Published.code(),
             None,
             None,
         )
         .await?;
     Ok(Json(
-        plan_out(&s, s.store.plan(&user.scope, id).await?, true).await?,
+        one_out(&s, s.store.plan(&user.scope, id).await?, true).await?,
     ))
+}
+
+/// One plan of a batch, at the version read.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRef {
+    pub id: i64,
+    pub version: i64,
+}
+
+/// 批量发布
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublishBody {
+    pub plans: Vec<PlanRef>,
+}
+
+/// Most plans one batch publishes.
+const PUBLISH_BATCH_MAX: usize = 200;
+
+/// 批量发布: publishes several plans at once, all or none (a plan changed
+/// meanwhile, or no longer publishable, refuses the batch and is named).
+#[utoipa::path(post, path = "/plans/publish", tag = "计划", request_body = PublishBody, responses((status = 200, body = ListOf<PlanOut>), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn publish_batch(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    ApiJson(b): ApiJson<PublishBody>,
+) -> ApiResult<Json<ListOf<PlanOut>>> {
+    user.require(Permission::PlanPublish)?;
+    if b.plans.is_empty() {
+        return Err(ApiError::field("plans", "请选择要发布的计划"));
+    }
+    if b.plans.len() > PUBLISH_BATCH_MAX {
+        return Err(ApiError::field(
+            "plans",
+            format!("一次最多发布 {PUBLISH_BATCH_MAX} 项计划"),
+        ));
+    }
+    let mut refs: Vec<(i64, i64)> = b.plans.iter().map(|p| (p.id, p.version)).collect();
+    refs.sort_unstable();
+    refs.dedup_by_key(|r| r.0);
+    let published = s
+        .store
+        .set_plans_status(
+            &user.actor(),
+            &user.scope,
+            &refs,
+            &publishable(),
+            PlanStatus::Published.code(),
+            None,
+            None,
+        )
+        .await?;
+    let details = s.store.plans_with_links(published).await?;
+    let names = Names::of(&s, &details).await?;
+    let mut items = Vec::with_capacity(details.len());
+    for d in details {
+        items.push(plan_out(&s, d, &names, false).await?);
+    }
+    Ok(Json(ListOf {
+        items,
+        next_cursor: None,
+        total: None,
+    }))
 }
 
 /// Cancels a plan, with a reason; a published one only by whoever may publish.
@@ -357,7 +551,7 @@ async fn cancel(
     user.require(Permission::PlanWrite)?;
     let reason = error::text("reason", b.reason.as_deref().unwrap_or(""), 200)?;
     let cur = s.store.plan(&user.scope, id).await?;
-    if cur.plan.status == "published" {
+    if cur.plan.status == PlanStatus::Published.code() {
         user.require(Permission::PlanPublish)?;
     }
     s.store
@@ -366,14 +560,14 @@ async fn cancel(
             &user.scope,
             id,
             b.version,
-            &["draft", "published"],
-            "cancelled",
+            &["draft", "submitted", "published"],
+            PlanStatus::Cancelled.code(),
             Some(&reason),
             None,
         )
         .await?;
     Ok(Json(
-        plan_out(&s, s.store.plan(&user.scope, id).await?, false).await?,
+        one_out(&s, s.store.plan(&user.scope, id).await?, false).await?,
     ))
 }
 
@@ -452,7 +646,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(public_rectifications))
         .routes(routes!(list, create))
         .routes(routes!(get_one, update))
+        .routes(routes!(submit))
         .routes(routes!(publish))
+        .routes(routes!(publish_batch))
         .routes(routes!(cancel))
         .routes(routes!(public_plans))
 }

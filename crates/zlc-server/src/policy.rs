@@ -22,7 +22,9 @@ pub struct ActivePolicy {
     pub code: String,
     pub name: String,
     pub created_at: i64,
-    /// The TOML text, for editing.
+    /// The TOML text, for editing: only to whoever may change the policy
+    /// (the system administrator); empty for everyone else, who read the
+    /// parsed rules below.
     pub source: String,
     #[schema(value_type = Object)]
     pub policy: serde_json::Value,
@@ -96,7 +98,11 @@ async fn active(State(s): State<AppState>, user: CurrentUser) -> ApiResult<Json<
         code: v.code,
         name: v.name,
         created_at: v.created_at,
-        source: v.source,
+        source: if user.can(Permission::PolicyWrite) {
+            v.source
+        } else {
+            String::new()
+        },
         policy,
     }))
 }

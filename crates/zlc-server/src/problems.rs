@@ -111,6 +111,71 @@ pub struct ProblemOut {
     pub overdue: bool,
     /// The next actions the caller may take: start, submit, verify, reject, review, set-deadline.
     pub allowed_actions: Vec<String>,
+    /// The names beside the ids above: units, the activity (date, unit,
+    /// officials), the item, the handler's and verifier's display names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub names: Option<ProblemNames>,
+}
+
+/// 名称 what a problem's ids stand for.
+#[derive(Serialize, ToSchema, Clone, Default)]
+pub struct ProblemNames {
+    pub unit: String,
+    pub section: Option<String>,
+    pub other_units: Vec<String>,
+    pub activity: Option<String>,
+    pub item: Option<String>,
+    pub handler: Option<String>,
+    pub verifier: Option<String>,
+}
+
+/// Problems as answered, with their names looked up once for all.
+pub async fn outs(
+    s: &AppState,
+    user: &CurrentUser,
+    problems: Vec<Problem>,
+) -> ApiResult<Vec<ProblemOut>> {
+    let st = &s.store;
+    let units = st
+        .unit_name_map(problems.iter().flat_map(|p| {
+            let mut v = vec![Some(p.unit_id), p.section_id];
+            v.extend(split_ids(&p.other_units).into_iter().map(Some));
+            v
+        }))
+        .await?;
+    let activities = st
+        .activity_labels(problems.iter().map(|p| p.activity_id))
+        .await?;
+    let items = st.item_name_map(problems.iter().map(|p| p.item_id)).await?;
+    let users = st
+        .user_name_map(problems.iter().flat_map(|p| [p.handler_id, p.verifier_id]))
+        .await?;
+    problems
+        .into_iter()
+        .map(|p| {
+            let unit = |id: i64| units.get(&id).cloned().unwrap_or_default();
+            let names = ProblemNames {
+                unit: unit(p.unit_id),
+                section: p.section_id.map(unit),
+                other_units: split_ids(&p.other_units).into_iter().map(unit).collect(),
+                activity: p.activity_id.and_then(|a| activities.get(&a).cloned()),
+                item: p.item_id.and_then(|i| items.get(&i).cloned()),
+                handler: p.handler_id.and_then(|u| users.get(&u).cloned()),
+                verifier: p.verifier_id.and_then(|u| users.get(&u).cloned()),
+            };
+            let mut o = out(s, user, p)?;
+            o.names = Some(names);
+            Ok(o)
+        })
+        .collect()
+}
+
+/// One problem as answered, with its names.
+async fn one(s: &AppState, user: &CurrentUser, p: Problem) -> ApiResult<ProblemOut> {
+    outs(s, user, vec![p])
+        .await?
+        .pop()
+        .ok_or(ApiError::NotFound)
 }
 
 pub fn out(s: &AppState, user: &CurrentUser, p: Problem) -> ApiResult<ProblemOut> {
@@ -156,6 +221,7 @@ pub fn out(s: &AppState, user: &CurrentUser, p: Problem) -> ApiResult<ProblemOut
             .figures_after
             .as_deref()
             .and_then(|j| serde_json::from_str(j).ok()),
+        names: None,
     })
 }
 
@@ -199,14 +265,11 @@ async fn list(
     user.require(Permission::ProblemRead)?;
     let f = q.filter(|x| ProblemStatus::parse(x).map(|p| p.code()))?;
     let page = s.store.list_problems(&user.scope, &f, &q.page()?).await?;
-    let items = page
-        .items
-        .into_iter()
-        .map(|p| out(&s, &user, p))
-        .collect::<ApiResult<_>>()?;
+    let items = outs(&s, &user, page.items).await?;
     Ok(Json(ListOf {
         items,
         next_cursor: page.next_cursor,
+        total: page.total,
     }))
 }
 
@@ -217,11 +280,9 @@ async fn get_one(
     Id(id): Id,
 ) -> ApiResult<Json<ProblemOut>> {
     user.require(Permission::ProblemRead)?;
-    Ok(Json(out(
-        &s,
-        &user,
-        s.store.problem(&user.scope, id).await?,
-    )?))
+    Ok(Json(
+        one(&s, &user, s.store.problem(&user.scope, id).await?).await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/problems", tag = "问题清单", request_body = ProblemBody, responses((status = 201, body = ProblemOut), (status = 422, body = crate::error::Problem)))]
@@ -282,7 +343,7 @@ async fn create(
         .store
         .create_problem(&user.actor(), &user.scope, &input, &life(&st, None, None))
         .await?;
-    Ok((StatusCode::CREATED, Json(out(&s, &user, p)?)))
+    Ok((StatusCode::CREATED, Json(one(&s, &user, p).await?)))
 }
 
 /// One step of the life cycle.
@@ -469,14 +530,17 @@ async fn act(
             verifying,
         )
         .await?;
-    Ok(Json(out(&s, &user, p)?))
+    Ok(Json(one(&s, &user, p).await?))
 }
 
 /// 整改过程
 #[derive(Serialize, ToSchema)]
 pub struct EventOut {
     pub at: i64,
+    /// The account's login name.
     pub actor: String,
+    /// The account's display name (姓名), as the timeline shows it.
+    pub actor_name: String,
     pub action: String,
     pub from_status: Option<String>,
     pub to_status: String,
@@ -487,6 +551,7 @@ impl From<ProblemEvent> for EventOut {
     fn from(e: ProblemEvent) -> Self {
         EventOut {
             at: e.at,
+            actor_name: e.actor.clone(),
             actor: e.actor,
             action: e.action,
             from_status: e.from_status,
@@ -504,12 +569,20 @@ async fn timeline(
     Id(id): Id,
 ) -> ApiResult<Json<Vec<EventOut>>> {
     user.require(Permission::ProblemRead)?;
+    let events = s.store.problem_events(&user.scope, id).await?;
+    let names = s
+        .store
+        .user_names_by_login(events.iter().map(|e| e.actor.clone()))
+        .await?;
     Ok(Json(
-        s.store
-            .problem_events(&user.scope, id)
-            .await?
+        events
             .into_iter()
-            .map(EventOut::from)
+            .map(|e| {
+                let name = names.get(&e.actor).cloned();
+                let mut o = EventOut::from(e);
+                o.actor_name = name.unwrap_or_else(|| crate::admin::actor_label(&o.actor));
+                o
+            })
             .collect(),
     ))
 }

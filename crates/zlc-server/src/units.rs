@@ -170,6 +170,7 @@ async fn names(
     Ok(Json(ListOf {
         items,
         next_cursor: None,
+        total: None,
     }))
 }
 

@@ -103,6 +103,15 @@ impl Store {
                     args![owner.code(), owner_id, &path, name, content_type, bytes.len() as i64, sm3_hex(bytes), &key, actor.user_id, now_ms()],
                 )
                 .await?;
+            // A problem's 佐证材料 counts every piece of evidence: each file
+            // as it is attached, and the lines described when submitted.
+            if owner == Owner::Problem {
+                tx.execute(
+                    "UPDATE problems SET evidence_count = evidence_count + 1 WHERE id = $1",
+                    args![owner_id],
+                )
+                .await?;
+            }
             audit::append(&mut tx, actor, Change {
                 action: "attach", entity: owner.code(), entity_id: Some(owner_id.to_string()), before: None,
                 after: Some(json!({"attachment": a.id, "name": a.name, "type": a.content_type, "size": a.size, "sm3": a.digest})),

@@ -104,7 +104,7 @@ async fn set_links(
 }
 
 /// `$1, $2, …` for `n` values, and the values as arguments.
-fn id_list(ids: &[i64]) -> (String, Vec<Arg>) {
+pub(crate) fn id_list(ids: &[i64]) -> (String, Vec<Arg>) {
     let marks: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
     (
         marks.join(", "),
@@ -246,6 +246,33 @@ pub struct CampaignFilter {
     /// Problems closed (已销号) between these dates, inclusive, whenever found.
     pub closed: Option<(String, String)>,
     pub q: Option<String>,
+    /// The order of the list (default: by id, oldest first).
+    pub sort: Option<Sort>,
+}
+
+/// 排序 the order of a list: one of the columns the list may be sorted by
+/// (a date, mostly), then the id the same way, so equal dates keep one order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sort {
+    pub column: String,
+    /// Newest (largest) first.
+    pub desc: bool,
+}
+
+impl Sort {
+    /// `date` (ascending) or `-date` (descending).
+    pub fn parse(s: &str) -> Option<Sort> {
+        let s = s.trim();
+        let (column, desc) = match s.strip_prefix('-') {
+            Some(c) => (c, true),
+            None => (s.strip_prefix('+').unwrap_or(s), false),
+        };
+        let ok = !column.is_empty() && column.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+        ok.then(|| Sort {
+            column: column.to_string(),
+            desc,
+        })
+    }
 }
 
 struct Where {
@@ -354,29 +381,82 @@ listed!(Plan, Activity, Problem, Need, Measure);
 impl Store {
     /// One page of `table` inside the scope (narrowed to `f.unit`), filtered by
     /// the period on `date_col`, the status, the text in `text_cols` and
-    /// whatever `extra` adds; ordered by id, paged by cursor.
+    /// whatever `extra` adds; ordered by id (paged by cursor) or by one of
+    /// `sortable` as `f.sort` asks (paged by position). The first page says
+    /// how many records the whole list holds.
     #[allow(clippy::too_many_arguments)]
     async fn list_scoped<T: Listed>(
         &self,
         table: &str,
         date_col: Option<&str>,
         text_cols: &[&str],
+        sortable: &[&str],
         scope: &Scope,
         f: &CampaignFilter,
         page: &PageRequest,
-        extra: impl FnOnce(&mut Where),
+        extra: impl Fn(&mut Where),
     ) -> Result<Page<T>> {
-        let mut w = self
-            .scoped_where(table, date_col, text_cols, scope, f, page.after, extra)
-            .await?;
-        w.args.push((page.limit + 1).into());
-        let sql = format!(
-            "SELECT * FROM {table} WHERE {} ORDER BY id LIMIT ${}",
-            w.sql,
-            w.args.len()
-        );
-        let rows = self.db.fetch_all(&sql, w.args).await?;
-        Ok(Page::from_rows(rows, page, T::id))
+        let total = if page.is_first() {
+            let w = self
+                .scoped_where(table, date_col, text_cols, scope, f, None, &extra)
+                .await?;
+            Some(
+                self.db
+                    .scalar::<i64>(
+                        &format!("SELECT COUNT(*) FROM {table} WHERE {}", w.sql),
+                        w.args,
+                    )
+                    .await?
+                    .unwrap_or(0),
+            )
+        } else {
+            None
+        };
+        let mut out = match &f.sort {
+            Some(sort) => {
+                if !sortable.contains(&sort.column.as_str()) {
+                    return Err(StoreError::invalid(
+                        "sort",
+                        format!(
+                            "不能按「{}」排序，可选：{}",
+                            sort.column,
+                            sortable.join("、")
+                        ),
+                    ));
+                }
+                let mut w = self
+                    .scoped_where(table, date_col, text_cols, scope, f, None, &extra)
+                    .await?;
+                let dir = if sort.desc { "DESC" } else { "ASC" };
+                w.args.push((page.limit + 1).into());
+                w.args.push(page.offset.unwrap_or(0).into());
+                // Empty values last either way, as a reader expects.
+                let sql = format!(
+                    "SELECT * FROM {table} WHERE {} ORDER BY ({col} IS NULL), {col} {dir}, id {dir} LIMIT ${} OFFSET ${}",
+                    w.sql,
+                    w.args.len() - 1,
+                    w.args.len(),
+                    col = sort.column,
+                );
+                let rows = self.db.fetch_all(&sql, w.args).await?;
+                Page::from_sorted_rows(rows, page)
+            }
+            None => {
+                let mut w = self
+                    .scoped_where(table, date_col, text_cols, scope, f, page.after, &extra)
+                    .await?;
+                w.args.push((page.limit + 1).into());
+                let sql = format!(
+                    "SELECT * FROM {table} WHERE {} ORDER BY id LIMIT ${}",
+                    w.sql,
+                    w.args.len()
+                );
+                let rows = self.db.fetch_all(&sql, w.args).await?;
+                Page::from_rows(rows, page, T::id)
+            }
+        };
+        out.total = total;
+        Ok(out)
     }
 
     /// What [`Store::list_scoped`] would list, counted (and `sum`, a column
@@ -506,7 +586,8 @@ impl Store {
             Some((id, version)) => {
                 let old: Plan = scoped(&mut tx, scope, "plans", id).await?;
                 check_version(old.version, version)?;
-                if old.status != "draft" {
+                // A plan waiting for publication may still be corrected.
+                if old.status != "draft" && old.status != "submitted" {
                     return Err(StoreError::Conflict(
                         "计划已发布或已取消，不能再修改".into(),
                     ));
@@ -558,7 +639,8 @@ impl Store {
         self.plan_links(plan).await
     }
 
-    /// Moves a plan to `to` from one of `from` (publish, cancel, mark done or missed).
+    /// Moves a plan to `to` from one of `from` (submit, publish, cancel, mark done or missed).
+    #[allow(clippy::too_many_arguments)]
     pub async fn set_plan_status(
         &self,
         actor: &Actor,
@@ -570,43 +652,91 @@ impl Store {
         reason: Option<&str>,
         activity_id: Option<i64>,
     ) -> Result<Plan> {
-        let mut tx = self.db.begin().await?;
-        let old: Plan = scoped(&mut tx, scope, "plans", id).await?;
-        check_version(old.version, version)?;
-        if !from.contains(&old.status.as_str()) {
-            return Err(StoreError::Conflict(format!(
-                "计划当前状态为「{}」，不能执行此操作",
-                plan_status_zh(&old.status)
-            )));
-        }
-        let now = now_ms();
-        let published_at = if to == "published" {
-            Some(now)
-        } else {
-            old.published_at
-        };
-        let p: Plan = tx
-            .fetch_one(
-                "UPDATE plans SET status = $1, cancel_reason = $2, published_at = $3, activity_id = $4, version = version + 1, updated_at = $5 WHERE id = $6 RETURNING *",
-                args![to, reason.or(old.cancel_reason.as_deref()), published_at, activity_id.or(old.activity_id), now, id],
+        let mut v = self
+            .set_plans_status(
+                actor,
+                scope,
+                &[(id, version)],
+                from,
+                to,
+                reason,
+                activity_id,
             )
             .await?;
-        audit::append(
-            &mut tx,
-            actor,
-            Change {
-                action: to,
-                entity: "plan",
-                entity_id: Some(id.to_string()),
-                before: Some(json!({"status": old.status})),
-                after: Some(
-                    json!({"status": p.status, "reason": reason, "activity_id": p.activity_id}),
-                ),
-            },
-        )
-        .await?;
+        v.pop().ok_or(StoreError::NotFound)
+    }
+
+    /// Moves several plans (`(id, version)` each, as read) to `to`, all or
+    /// none: one stale or out-of-step plan refuses the whole batch, naming it.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn set_plans_status(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        plans: &[(i64, i64)],
+        from: &[&str],
+        to: &str,
+        reason: Option<&str>,
+        activity_id: Option<i64>,
+    ) -> Result<Vec<Plan>> {
+        let mut tx = self.db.begin().await?;
+        let now = now_ms();
+        let many = plans.len() > 1;
+        let mut out = Vec::with_capacity(plans.len());
+        for &(id, version) in plans {
+            let old: Plan = scoped(&mut tx, scope, "plans", id).await?;
+            let name = || -> String {
+                if many {
+                    format!("{} 的计划", old.date)
+                } else {
+                    "计划".into()
+                }
+            };
+            if old.version != version {
+                return Err(if many {
+                    StoreError::Conflict(format!("{}已被他人修改，请刷新后重试", name()))
+                } else {
+                    StoreError::Stale {
+                        current: old.version,
+                    }
+                });
+            }
+            if !from.contains(&old.status.as_str()) {
+                return Err(StoreError::Conflict(format!(
+                    "{}当前状态为「{}」，不能执行此操作",
+                    name(),
+                    plan_status_zh(&old.status)
+                )));
+            }
+            let published_at = if to == "published" {
+                Some(now)
+            } else {
+                old.published_at
+            };
+            let p: Plan = tx
+                .fetch_one(
+                    "UPDATE plans SET status = $1, cancel_reason = $2, published_at = $3, activity_id = $4, version = version + 1, updated_at = $5 WHERE id = $6 RETURNING *",
+                    args![to, reason.or(old.cancel_reason.as_deref()), published_at, activity_id.or(old.activity_id), now, id],
+                )
+                .await?;
+            audit::append(
+                &mut tx,
+                actor,
+                Change {
+                    action: to,
+                    entity: "plan",
+                    entity_id: Some(id.to_string()),
+                    before: Some(json!({"status": old.status})),
+                    after: Some(
+                        json!({"status": p.status, "reason": reason, "activity_id": p.activity_id}),
+                    ),
+                },
+            )
+            .await?;
+            out.push(p);
+        }
         tx.commit().await?;
-        Ok(p)
+        Ok(out)
     }
 
     /// Plans of a region, or at a window, between two dates (not cancelled),
@@ -634,7 +764,7 @@ impl Store {
         f: &CampaignFilter,
         page: &PageRequest,
     ) -> Result<Page<Plan>> {
-        self.list_scoped("plans", Some("date"), &[], scope, f, page, |w| {
+        self.list_scoped("plans", Some("date"), &[], &["date"], scope, f, page, |w| {
             if let Some(v) = &f.kind {
                 w.push("kind = $?", v);
             }
@@ -653,7 +783,8 @@ impl Store {
     ) -> Result<Vec<PublicPlan>> {
         let mut a = args![from, to];
         let mut sql = String::from(
-            "SELECT p.id, p.date, p.slot, p.kind, p.place, p.place_note, u.name AS unit_name FROM plans p JOIN units u ON u.id = p.unit_id \
+            "SELECT p.id, p.date, p.slot, p.kind, p.place, w.name AS window_unit, u.name AS unit_name FROM plans p JOIN units u ON u.id = p.unit_id \
+             LEFT JOIN units w ON w.id = p.window_unit_id \
              WHERE p.status IN ('published', 'done', 'missed') AND p.date >= $1 AND p.date <= $2",
         );
         if let Some(path) = self.region_path(region).await? {
@@ -671,7 +802,7 @@ impl Store {
             slot: String,
             kind: String,
             place: String,
-            place_note: Option<String>,
+            window_unit: Option<String>,
             unit_name: String,
         }
         let rows: Vec<Row> = self.db.fetch_all(&sql, a).await?;
@@ -713,7 +844,7 @@ impl Store {
                 slot: r.slot,
                 kind: r.kind,
                 place: r.place,
-                place_note: r.place_note,
+                window_unit: r.window_unit,
                 unit: r.unit_name,
                 officials: officials.remove(&r.id).unwrap_or_default(),
                 items: items.remove(&r.id).unwrap_or_default(),
@@ -727,6 +858,7 @@ impl Store {
 pub fn plan_status_zh(s: &str) -> &str {
     match s {
         "draft" => "草稿",
+        "submitted" => "待发布",
         "published" => "已发布",
         "cancelled" => "已取消",
         "done" => "已完成",
@@ -795,7 +927,8 @@ pub struct PublicPlan {
     pub slot: String,
     pub kind: String,
     pub place: String,
-    pub place_note: Option<String>,
+    /// The hall or window unit visited (the plan's 备注 is internal, never public).
+    pub window_unit: Option<String>,
     pub unit: String,
     pub officials: Vec<PublicOfficial>,
     pub items: Vec<String>,
@@ -845,6 +978,9 @@ pub struct Activity {
 /// 回访 as given by the caller, in clear (sealed by the store).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CallbackInput {
+    /// The stored callback this one updates in place (read back: its id);
+    /// `None` adds a new one.
+    pub id: Option<i64>,
     pub name: String,
     pub phone: Option<String>,
     pub served_on: Option<String>,
@@ -935,6 +1071,7 @@ impl Store {
                 .entry(r.activity_id)
                 .or_default()
                 .push(CallbackInput {
+                    id: Some(r.id),
                     name: self.cipher.decrypt(&r.name_enc)?,
                     phone: self.cipher.decrypt_opt(r.phone_enc.as_deref())?,
                     served_on: r.served_on,
@@ -1002,7 +1139,7 @@ impl Store {
             scoped::<Plan>(&mut tx, scope, "plans", p)
                 .await
                 .map_err(|_| {
-                    StoreError::invalid("plan_id", format!("计划 {p} 不存在或不在您的数据范围内"))
+                    StoreError::invalid("plan_id", "所选计划不存在或不在您的数据范围内")
                 })?;
         }
         let now = now_ms();
@@ -1058,19 +1195,53 @@ impl Store {
             &input.item_ids,
         )
         .await?;
-        tx.execute(
-            "DELETE FROM callbacks WHERE activity_id = $1",
-            args![activity.id],
-        )
-        .await?;
-        for c in &input.callbacks {
-            tx.execute(
-                "INSERT INTO callbacks (activity_id, name_enc, phone_enc, served_on, called_on, valid, satisfaction, remarks, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                args![activity.id, self.cipher.encrypt(&c.name)?, self.cipher.encrypt_opt(c.phone.as_deref())?, &c.served_on, &c.called_on,
-                      c.valid, &c.satisfaction, &c.remarks, now],
+        // Callbacks sent with their id are updated in place, the others added;
+        // stored ones not sent any more are removed.
+        let kept: Vec<i64> = input.callbacks.iter().filter_map(|c| c.id).collect();
+        let stored: Vec<i64> = tx
+            .fetch_all::<(i64,)>(
+                "SELECT id FROM callbacks WHERE activity_id = $1",
+                args![activity.id],
             )
-            .await?;
+            .await?
+            .into_iter()
+            .map(|(id,)| id)
+            .collect();
+        for (i, c) in input.callbacks.iter().enumerate() {
+            if let Some(id) = c.id
+                && !stored.contains(&id)
+            {
+                return Err(StoreError::invalid(
+                    &format!("callbacks[{i}].id"),
+                    "该回访记录不属于本活动，请刷新后重试",
+                ));
+            }
+        }
+        for id in stored.iter().filter(|id| !kept.contains(id)) {
+            tx.execute("DELETE FROM callbacks WHERE id = $1", args![*id])
+                .await?;
+        }
+        for c in &input.callbacks {
+            let name = self.cipher.encrypt(&c.name)?;
+            let phone = self.cipher.encrypt_opt(c.phone.as_deref())?;
+            match c.id {
+                Some(id) => {
+                    tx.execute(
+                        "UPDATE callbacks SET name_enc = $1, phone_enc = $2, served_on = $3, called_on = $4, valid = $5, satisfaction = $6, remarks = $7 \
+                         WHERE id = $8",
+                        args![name, phone, &c.served_on, &c.called_on, c.valid, &c.satisfaction, &c.remarks, id],
+                    )
+                    .await?;
+                }
+                None => {
+                    tx.execute(
+                        "INSERT INTO callbacks (activity_id, name_enc, phone_enc, served_on, called_on, valid, satisfaction, remarks, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                        args![activity.id, name, phone, &c.served_on, &c.called_on, c.valid, &c.satisfaction, &c.remarks, now],
+                    )
+                    .await?;
+                }
+            }
         }
         let mut after = serde_json::to_value(&activity).unwrap_or_default();
         after["official_ids"] = json!(input.official_ids);
@@ -1153,6 +1324,7 @@ impl Store {
             "activities",
             Some("date"),
             &["content", "place"],
+            &["date"],
             scope,
             f,
             page,
@@ -1445,10 +1617,22 @@ impl Store {
         if apply_figures
             && let (Some(item), Some(json)) = (old.item_id, life.figures_after.as_deref())
         {
-            let f: zlc_domain::registry::ProcessFigures =
-                serde_json::from_str(json).map_err(|e| {
+            let claimed: zlc_domain::registry::ProcessFigures = serde_json::from_str(json)
+                .map_err(|e| {
                     StoreError::Conflict(format!("问题 {id} 的整改后流程要素无法读取：{e}"))
                 })?;
+            // The rectification names only the figures it changed; the others stay.
+            let now: crate::registry::Item = tx
+                .fetch_one("SELECT * FROM items WHERE id = $1", args![item])
+                .await?;
+            let was = now.figures();
+            let f = zlc_domain::registry::ProcessFigures {
+                materials: claimed.materials.or(was.materials),
+                time_limit_days: claimed.time_limit_days.or(was.time_limit_days),
+                steps: claimed.steps.or(was.steps),
+                trips: claimed.trips.or(was.trips),
+                online: claimed.online.or(was.online),
+            };
             tx.execute(
                 "UPDATE items SET materials = $1, time_limit_days = $2, steps = $3, trips = $4, online = $5, version = version + 1, updated_at = $6 WHERE id = $7",
                 args![f.materials, f.time_limit_days, f.steps, f.trips, f.online, now_ms(), item],
@@ -1598,6 +1782,7 @@ impl Store {
             "problems",
             Some("found_on"),
             &["description", "cause"],
+            &["found_on", "deadline", "closed_on"],
             scope,
             f,
             page,
@@ -1812,6 +1997,7 @@ impl Store {
             "needs",
             Some("raised_on"),
             &["content", "response"],
+            &["raised_on"],
             scope,
             f,
             page,
@@ -1888,8 +2074,10 @@ impl Store {
     ) -> Result<Page<Measure>> {
         self.list_scoped(
             "measures",
-            None,
+            // A period narrows measures to those due in it (完成时限).
+            Some("deadline"),
             &["content", "effect"],
+            &["deadline", "done_on"],
             scope,
             f,
             page,

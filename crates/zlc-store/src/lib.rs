@@ -15,6 +15,7 @@ pub mod db;
 pub mod exports;
 pub mod findings;
 pub mod imports;
+pub mod names;
 pub mod objects;
 pub mod policy;
 pub mod registry;
@@ -136,9 +137,14 @@ impl Scope {
 }
 
 /// A page of a list: at most `limit` records after the cursor.
+///
+/// A list in id order pages by the last id seen (cursor `123`); a list sorted
+/// on another column pages by position (cursor `@100`, the rows to skip).
 #[derive(Debug, Clone)]
 pub struct PageRequest {
     pub after: Option<i64>,
+    /// Rows to skip, for a list sorted on another column than the id.
+    pub offset: Option<i64>,
     pub limit: i64,
 }
 
@@ -146,12 +152,13 @@ impl PageRequest {
     pub const MAX: i64 = 200;
 
     pub fn new(cursor: Option<&str>, limit: Option<i64>) -> Result<Self> {
-        let after = match cursor {
-            None | Some("") => None,
-            Some(c) => Some(
-                c.parse::<i64>()
-                    .map_err(|_| StoreError::invalid("cursor", "翻页游标无效"))?,
-            ),
+        let bad = |_| StoreError::invalid("cursor", "翻页游标无效");
+        let (after, offset) = match cursor {
+            None | Some("") => (None, None),
+            Some(c) => match c.strip_prefix('@') {
+                Some(n) => (None, Some(n.parse::<i64>().map_err(bad)?.max(0))),
+                None => (Some(c.parse::<i64>().map_err(bad)?), None),
+            },
         };
         let limit = limit.unwrap_or(50);
         if !(1..=Self::MAX).contains(&limit) {
@@ -160,7 +167,16 @@ impl PageRequest {
                 format!("每页条数应在 1 到 {} 之间", Self::MAX),
             ));
         }
-        Ok(PageRequest { after, limit })
+        Ok(PageRequest {
+            after,
+            offset,
+            limit,
+        })
+    }
+
+    /// Whether this is the first page of its list (no cursor).
+    pub fn is_first(&self) -> bool {
+        self.after.is_none() && self.offset.unwrap_or(0) == 0
     }
 }
 
@@ -169,6 +185,10 @@ impl PageRequest {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
+    /// How many records the whole list holds, where the list counts them
+    /// (the campaign lists, on their first page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
 }
 
 impl<T> Page<T> {
@@ -185,6 +205,19 @@ impl<T> Page<T> {
         Page {
             items: rows,
             next_cursor,
+            total: None,
+        }
+    }
+
+    /// Builds a page of a list sorted by position from `limit + 1` fetched
+    /// rows: the next cursor skips the rows shown so far.
+    pub fn from_sorted_rows(mut rows: Vec<T>, req: &PageRequest) -> Self {
+        let more = rows.len() as i64 > req.limit;
+        rows.truncate(req.limit as usize);
+        Page {
+            items: rows,
+            next_cursor: more.then(|| format!("@{}", req.offset.unwrap_or(0) + req.limit)),
+            total: None,
         }
     }
 
@@ -192,6 +225,7 @@ impl<T> Page<T> {
         Page {
             items: self.items.into_iter().map(f).collect(),
             next_cursor: self.next_cursor,
+            total: self.total,
         }
     }
 }

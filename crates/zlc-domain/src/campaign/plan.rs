@@ -31,9 +31,11 @@ vocab!(
 );
 
 vocab!(
-    /// 计划状态 status of a plan
+    /// 计划状态 status of a plan; 待发布: submitted by its writer, waiting
+    /// for the publisher (发布人).
     PlanStatus {
         Draft = "draft", "草稿";
+        Submitted = "submitted", "待发布" | "已提交";
         Published = "published", "已发布" | "已公示";
         Cancelled = "cancelled", "已取消";
         Done = "done", "已完成";
@@ -42,9 +44,16 @@ vocab!(
 );
 
 impl PlanStatus {
-    /// Only a draft may be edited; a published plan is public (seed 003 四(一)).
+    /// A draft, or a plan waiting for publication, may be edited; a
+    /// published plan is public (seed 003 四(一)).
     pub fn is_editable(self) -> bool {
-        self == PlanStatus::Draft
+        matches!(self, PlanStatus::Draft | PlanStatus::Submitted)
+    }
+
+    /// Whether a plan in this status may be published: a draft (by the
+    /// publisher directly) or one submitted for publication.
+    pub fn is_publishable(self) -> bool {
+        matches!(self, PlanStatus::Draft | PlanStatus::Submitted)
     }
 }
 
@@ -62,6 +71,9 @@ pub struct PlanFacts {
     pub place: Place,
     /// The hall or window unit visited.
     pub window_unit_id: Option<i64>,
+    /// How a message names the plan: date, half-day, unit and officials
+    /// (`2024-03-05 上午 区市场监督管理局 宋超`).
+    pub label: String,
 }
 
 /// Checks a plan against the policy: the kind is run locally, the mode (if
@@ -126,6 +138,8 @@ pub struct ClusterWarning {
     pub kind: ClusterKind,
     /// The other plans that make the cluster, in id order.
     pub other_plan_ids: Vec<i64>,
+    /// The other plans by name, in the same order.
+    pub other_plans: Vec<String>,
     /// What clusters, in Chinese.
     pub message: String,
 }
@@ -175,6 +189,7 @@ pub fn cluster_warnings(
                 w.others_note()
             ),
             other_plan_ids: w.plan_ids,
+            other_plans: w.plan_labels,
         });
     }
 
@@ -195,6 +210,7 @@ pub fn cluster_warnings(
                     w.others_note()
                 ),
                 other_plan_ids: w.plan_ids,
+                other_plans: w.plan_labels,
             });
         }
     }
@@ -206,15 +222,16 @@ struct Cluster {
     officials: usize,
     kinds: String,
     plan_ids: Vec<i64>,
+    plan_labels: Vec<String>,
 }
 
 impl Cluster {
+    /// The other plans by name: `（另有计划：2024-03-05 上午 区市场监督管理局 宋超；…）`.
     fn others_note(&self) -> String {
-        if self.plan_ids.is_empty() {
+        if self.plan_labels.is_empty() {
             String::new()
         } else {
-            let ids: Vec<String> = self.plan_ids.iter().map(i64::to_string).collect();
-            format!("（另有计划 {}）", ids.join("、"))
+            format!("（另有计划：{}）", self.plan_labels.join("；"))
         }
     }
 }
@@ -235,11 +252,14 @@ fn cluster(p: &PlanFacts, near: &[&PlanFacts], min: u32) -> Option<Cluster> {
         .chain(near.iter().map(|o| o.kind))
         .collect();
     let kinds: Vec<&str> = kinds.iter().map(|k| k.label_zh()).collect();
-    let ids: BTreeSet<i64> = near.iter().map(|o| o.id).collect();
+    let mut others: Vec<&&PlanFacts> = near.iter().collect();
+    others.sort_by_key(|o| o.id);
+    others.dedup_by_key(|o| o.id);
     Some(Cluster {
         officials: officials.len(),
         kinds: kinds.join("、"),
-        plan_ids: ids.into_iter().collect(),
+        plan_ids: others.iter().map(|o| o.id).collect(),
+        plan_labels: others.iter().map(|o| o.label.clone()).collect(),
     })
 }
 
@@ -277,6 +297,7 @@ mod tests {
             slot: HalfDay::Am,
             place: Place::Hall,
             window_unit_id: None,
+            label: format!("计划{id}"),
         }
     }
 
@@ -361,7 +382,7 @@ mod tests {
         assert_eq!(w[0].other_plan_ids, [12, 15]);
         assert_eq!(
             w[0].message,
-            "同一地区（部门）2023-03-07 前后 1 天内共有 3 名领导干部计划走流程（另有计划 12、15），存在扎堆，请错开安排"
+            "同一地区（部门）2023-03-07 前后 1 天内共有 3 名领导干部计划走流程（另有计划：计划12；计划15），存在扎堆，请错开安排"
         );
     }
 
@@ -439,7 +460,7 @@ mod tests {
         assert_eq!(w[0].other_plan_ids, [15]);
         assert_eq!(
             w[0].message,
-            "2023-03-07 同一窗口单位共有 2 名领导干部计划坐窗口（另有计划 15），存在扎堆，请错开安排"
+            "2023-03-07 同一窗口单位共有 2 名领导干部计划坐窗口（另有计划：计划15），存在扎堆，请错开安排"
         );
     }
 
@@ -505,7 +526,11 @@ mod tests {
         assert_eq!(Place::parse("项目现场"), Some(Place::Site));
         assert_eq!(PlanStatus::parse("未开展"), Some(PlanStatus::Missed));
         assert!(PlanStatus::Draft.is_editable());
+        assert!(PlanStatus::Submitted.is_editable());
         assert!(!PlanStatus::Published.is_editable());
+        assert!(PlanStatus::Submitted.is_publishable());
+        assert!(!PlanStatus::Cancelled.is_publishable());
+        assert_eq!(PlanStatus::parse("待发布"), Some(PlanStatus::Submitted));
         assert_eq!(
             serde_json::to_string(&ClusterKind::SameWindow).unwrap(),
             "\"same-window\""

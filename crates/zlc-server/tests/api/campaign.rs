@@ -106,7 +106,7 @@ pub(crate) fn days_before(d: NaiveDate, n: u64) -> String {
     d.checked_sub_days(Days::new(n)).expect("date").to_string()
 }
 
-fn callbacks(date: NaiveDate, n: usize) -> Value {
+pub(crate) fn callbacks(date: NaiveDate, n: usize) -> Value {
     (0..n).map(|i| json!({"name": format!("群众{i}"), "phone": "13900001111", "served_on": days_before(date, 30), "called_on": date.to_string(), "valid": true, "satisfaction": "满意"})).collect()
 }
 

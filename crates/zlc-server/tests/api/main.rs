@@ -8,5 +8,6 @@ mod campaign;
 mod findings;
 mod helpers;
 mod office;
+mod office_words;
 mod registry;
 mod web;

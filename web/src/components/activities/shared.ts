@@ -102,34 +102,8 @@ export function quarterOf(d: Date): string {
   return `${d.getFullYear()}Q${Math.floor(d.getMonth() / 3) + 1}`
 }
 
-/** Quarters from last year to next year, newest last. */
-export function quarterChoices(today = new Date()): string[] {
-  const y = today.getFullYear()
-  const out: string[] = []
-  for (const year of [y - 1, y, y + 1]) for (const q of [1, 2, 3, 4]) out.push(`${year}Q${q}`)
-  return out
-}
 
-/** Periods to filter by: years, half years, quarters and months of last and this year. */
-export function periodChoices(today = new Date()): { value: string; label: string }[] {
-  const out: { value: string; label: string }[] = []
-  for (const y of [today.getFullYear(), today.getFullYear() - 1]) {
-    out.push({ value: `${y}`, label: `${y}年` })
-    for (const h of [1, 2]) out.push({ value: `${y}H${h}`, label: `${y}年${h === 1 ? '上' : '下'}半年` })
-    for (const q of [1, 2, 3, 4]) out.push({ value: `${y}Q${q}`, label: `${y}年第${q}季度` })
-    for (let m = 1; m <= 12; m++) {
-      const mm = String(m).padStart(2, '0')
-      out.push({ value: `${y}-${mm}`, label: `${y}年${m}月` })
-    }
-  }
-  return out
-}
 
-/** The first day of a `2024Q3` quarter. */
-export function quarterStart(period: string): Date {
-  const [y, q] = period.split('Q').map(Number)
-  return new Date(y, (q - 1) * 3, 1)
-}
 
 export function isoDate(d: Date): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
@@ -150,3 +124,20 @@ export function downloadCsv(name: string, header: string[], rows: (string | numb
     rows,
   )
 }
+
+/**
+ * The officials to choose from, with the chosen ones named even before the
+ * unit's list has arrived (a select shows a value it has no option for as
+ * the bare id): `named` (ids and names from the record) are added to `list`
+ * where missing.
+ */
+export function withNamed(list: Official[], ids: number[], names: string[] | undefined, unit: number | null): Official[] {
+  const have = new Set(list.map((o) => o.id))
+  const seeds = ids
+    .map((id, i) => ({ id, unit_id: unit ?? 0, name: names?.[i] ?? '', title: '', rank_label: '' }))
+    .filter((o) => o.name && !have.has(o.id))
+  return seeds.length ? [...list, ...seeds] : list
+}
+
+/** An official as an option reads: 宋超（局长）, or the name alone. */
+export const officialLabel = (o: Official) => (o.title ? `${o.name}（${o.title}）` : o.name)

@@ -1,7 +1,12 @@
 import type { FieldError } from '../../api'
 
-/** 回访 as sent and answered (name and phone masked without `official:phone`). */
+/**
+ * 回访 as sent and answered (name and phone masked without `official:phone`).
+ * A stored one has its `id`: sent back with it, a name or phone left out
+ * keeps the sealed original.
+ */
 export interface Callback {
+  id?: number | null
   name: string
   phone: string | null
   served_on: string | null
@@ -49,6 +54,13 @@ export interface Activity {
   callbacks: Callback[]
   problem_count: number
   filing: Filing | null
+  /** Date, unit and officials: what the record is called. */
+  label?: string
+  unit_name?: string
+  official_names?: string[]
+  item_names?: string[]
+  /** The plan it fulfils, by date, half-day, unit and officials. */
+  plan_label?: string | null
 }
 
 /** Whether a value came back masked (`张**`, `138****1234`). */

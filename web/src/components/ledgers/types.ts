@@ -38,11 +38,32 @@ export interface Problem {
   figures_after: Figures | null
   overdue: boolean
   allowed_actions: string[]
+  /** What the ids above stand for, by name. */
+  names?: {
+    unit: string
+    section: string | null
+    other_units: string[]
+    activity: string | null
+    item: string | null
+    handler: string | null
+    verifier: string | null
+  }
+}
+
+/** What a need's or measure's ids stand for, by name. */
+export interface LedgerNames {
+  unit: string
+  activity: string | null
+  problem: string | null
+  need: string | null
 }
 
 export interface ProblemEvent {
   at: number
+  /** The account's login name. */
   actor: string
+  /** The account's display name, as a timeline shows it. */
+  actor_name?: string
   action: string
   from_status: string | null
   to_status: string
@@ -71,6 +92,7 @@ export interface Need {
   status_label: string
   raised_on: string
   closed_on: string | null
+  names?: LedgerNames
 }
 
 export interface Measure {
@@ -86,4 +108,5 @@ export interface Measure {
   effect: string | null
   status: string
   status_label: string
+  names?: LedgerNames
 }

@@ -4,7 +4,7 @@
 export const problemActions: Record<string, string> = {
   create: '登记',
   start: '开始整改',
-  submit: '提交整改',
+  submit: '提交验收',
   verify: '验收销号',
   reject: '退回',
   review: '回头看',

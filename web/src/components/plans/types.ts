@@ -2,6 +2,8 @@
 export interface PlanWarning {
   kind: string
   other_plan_ids: number[]
+  /** The other plans by name, in the same order. */
+  other_plans?: string[]
   message: string
 }
 
@@ -20,13 +22,21 @@ export interface Plan {
   slot: string
   place: string
   window_unit_id: number | null
+  /** 备注: internal, never public. */
   place_note: string | null
   status: string
+  status_label?: string
   outcome: string
   outcome_label: string
   cancel_reason: string | null
   activity_id: number | null
   warnings: PlanWarning[]
+  unit_name?: string
+  window_unit_name?: string | null
+  official_names?: string[]
+  item_names?: string[]
+  /** The activity that fulfilled it: date, unit and officials. */
+  activity_label?: string | null
 }
 
 /** Tag colour of a plan's plan-versus-actual status. */
@@ -34,6 +44,8 @@ export function outcomeType(outcome: string): 'info' | 'primary' | 'success' | '
   switch (outcome) {
     case 'published':
       return 'primary'
+    case 'submitted':
+      return 'warning'
     case 'done':
       return 'success'
     case 'missed':

@@ -119,6 +119,10 @@ export interface FiguresRecord {
   source: string
   note: string | null
   figures: Figures
+  /** The rectification that changed them, by its first words. */
+  problem_label?: string | null
+  /** Who recorded them, by display name. */
+  recorded_by_name?: string | null
 }
 
 export const figureKeys = ['materials', 'time_limit_days', 'steps', 'trips', 'online'] as const

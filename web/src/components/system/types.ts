@@ -7,6 +7,8 @@ export interface User {
   username: string
   display_name: string
   unit_id: number | null
+  /** The unit by name (also for administrators who may not read units). */
+  unit_name?: string | null
   roles: string[]
   disabled: boolean
   locked: boolean
