@@ -374,8 +374,14 @@ export async function walk({ ctx, newContext, base, device, password, adminPassw
   await page.locator('[data-test=problem-row]', { hasText: problemText }).waitFor()
   await field(page.locator('[data-test=filter-q]')).fill('')
   await page.locator('[data-test=problem-tabs] .el-tabs__item', { hasText: '全部' }).click()
+  // The newest come first and are rarely overdue yet: the 超期 filter finds those that are.
+  await page.locator('[data-test=filter-overdue]').click()
+  await page.locator('[data-test=filter-overdue].is-checked').waitFor()
   await page.locator('[data-test=problem-search-button]').click()
   await page.locator('[data-test=problem-overdue]').first().waitFor()
+  await page.locator('[data-test=filter-overdue]').click()
+  await page.locator('[data-test=filter-overdue]:not(.is-checked)').waitFor()
+  await page.locator('[data-test=problem-search-button]').click()
   await page.locator('[data-test=problem-row]').first().waitFor()
   await shot(page, 'problems')
 

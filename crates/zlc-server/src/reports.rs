@@ -835,12 +835,10 @@ async fn drill(
                 "enforce" => ("参与执法次数", store.count_participations(scope, &f).await?),
                 _ => ("参与人次", store.count_participations(scope, &f).await?),
             };
-            let details: Vec<_> = store
-                .activities_with_links(p.items)
-                .await?
-                .into_iter()
-                .map(|d| crate::activities::out(&s, &user, d))
-                .collect();
+            // Named as everywhere else: units and officials by name.
+            let details =
+                crate::activities::outs(&s, &user, store.activities_with_links(p.items).await?)
+                    .await?;
             (
                 label,
                 "activities",
