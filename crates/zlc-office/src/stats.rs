@@ -89,6 +89,43 @@ fn names(list: &[String], total: i64) -> String {
     }
 }
 
+/// 问题(个): found, of those closed, 整改率, 销号旧账 and all closed — one
+/// definition for both tables.
+fn problem_cols() -> [Col; 5] {
+    [
+        Col {
+            header: "发现",
+            group: Some("问题(个)"),
+            width: 7.0,
+            value: |r| Cell::Int(r.problems_found),
+        },
+        Col {
+            header: "其中已销号",
+            group: Some("问题(个)"),
+            width: 8.0,
+            value: |r| Cell::Int(r.problems_found_closed),
+        },
+        Col {
+            header: "整改率",
+            group: Some("问题(个)"),
+            width: 8.0,
+            value: |r| Cell::Text(rate_text(r.rectification_rate)),
+        },
+        Col {
+            header: "销号旧账",
+            group: Some("问题(个)"),
+            width: 8.0,
+            value: |r| Cell::Int(r.problems_closed_old),
+        },
+        Col {
+            header: "解决",
+            group: Some("问题(个)"),
+            width: 7.0,
+            value: |r| Cell::Int(r.problems_solved),
+        },
+    ]
+}
+
 fn monthly_cols() -> Vec<Col> {
     vec![
         Col {
@@ -133,37 +170,10 @@ fn monthly_cols() -> Vec<Col> {
             width: 28.0,
             value: |r| Cell::Text(r.enforce_content.join("、")),
         },
-        Col {
-            header: "发现",
-            group: Some("问题(个)"),
-            width: 7.0,
-            value: |r| Cell::Int(r.problems_found),
-        },
-        Col {
-            header: "其中已销号",
-            group: Some("问题(个)"),
-            width: 8.0,
-            value: |r| Cell::Int(r.problems_found_closed),
-        },
-        Col {
-            header: "整改率",
-            group: Some("问题(个)"),
-            width: 8.0,
-            value: |r| Cell::Text(rate_text(r.rectification_rate)),
-        },
-        Col {
-            header: "销号旧账",
-            group: Some("问题(个)"),
-            width: 8.0,
-            value: |r| Cell::Int(r.problems_closed_old),
-        },
-        Col {
-            header: "解决",
-            group: Some("问题(个)"),
-            width: 7.0,
-            value: |r| Cell::Int(r.problems_solved),
-        },
     ]
+    .into_iter()
+    .chain(problem_cols())
+    .collect()
 }
 
 fn quarterly_cols() -> Vec<Col> {
@@ -222,36 +232,10 @@ fn quarterly_cols() -> Vec<Col> {
             width: 11.0,
             value: |r| Cell::Int(r.visitors),
         },
-        Col {
-            header: "发现",
-            group: Some("问题(个)"),
-            width: 7.0,
-            value: |r| Cell::Int(r.problems_found),
-        },
-        Col {
-            header: "其中已销号",
-            group: Some("问题(个)"),
-            width: 8.0,
-            value: |r| Cell::Int(r.problems_found_closed),
-        },
-        Col {
-            header: "整改率",
-            group: Some("问题(个)"),
-            width: 8.0,
-            value: |r| Cell::Text(rate_text(r.rectification_rate)),
-        },
-        Col {
-            header: "销号旧账",
-            group: Some("问题(个)"),
-            width: 8.0,
-            value: |r| Cell::Int(r.problems_closed_old),
-        },
-        Col {
-            header: "解决",
-            group: Some("问题(个)"),
-            width: 7.0,
-            value: |r| Cell::Int(r.problems_solved),
-        },
+    ]
+    .into_iter()
+    .chain(problem_cols())
+    .chain([
         Col {
             header: "逾期未整改",
             group: Some("问题(个)"),
@@ -291,7 +275,8 @@ fn quarterly_cols() -> Vec<Col> {
             width: 44.0,
             value: |r| Cell::Text(score_text(r)),
         },
-    ]
+    ])
+    .collect()
 }
 
 /// The title of a table.

@@ -20,7 +20,7 @@
 //! policy's text rules change, every problem is judged again. After a bulk
 //! load, or when much has changed, everything is rebuilt day by day.
 
-use crate::db::Tx;
+use crate::db::{Db, Tx};
 use crate::registry::Unit;
 use crate::reports::Window;
 use crate::{Arg, Result, Scope, Store, args, now_ms};
@@ -69,20 +69,25 @@ fn marks(from: usize, n: usize) -> String {
         .join(", ")
 }
 
-/// The activity officials of `ids`, by activity.
-async fn officials_of(tx: &mut Tx, ids: &[i64]) -> Result<HashMap<i64, Vec<i64>>> {
+/// Who took part in the activities `ids`, by activity: read in the
+/// transaction that writes (`Some`), else on the pool. A writer must not wait
+/// for a second connection of a pool its peers may hold.
+async fn officials_of(
+    db: &Db,
+    mut tx: Option<&mut Tx>,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<i64>>> {
     let mut out: HashMap<i64, Vec<i64>> = HashMap::new();
     for chunk in ids.chunks(500) {
         let a: Vec<Arg> = chunk.iter().map(|i| Arg::from(*i)).collect();
-        let rows: Vec<(i64, i64)> = tx
-            .fetch_all(
-                &format!(
-                    "SELECT activity_id, official_id FROM activity_officials WHERE activity_id IN ({}) ORDER BY official_id",
-                    marks(0, chunk.len())
-                ),
-                a,
-            )
-            .await?;
+        let sql = format!(
+            "SELECT activity_id, official_id FROM activity_officials WHERE activity_id IN ({}) ORDER BY official_id",
+            marks(0, chunk.len())
+        );
+        let rows: Vec<(i64, i64)> = match tx.as_deref_mut() {
+            Some(t) => t.fetch_all(&sql, a).await?,
+            None => db.fetch_all(&sql, a).await?,
+        };
         for (act, o) in rows {
             out.entry(act).or_default().push(o);
         }
@@ -337,7 +342,7 @@ impl Store {
                 )
                 .await?;
             let act_ids: Vec<i64> = acts.iter().map(|a| a.id).collect();
-            let who = officials_of(tx, &act_ids).await?;
+            let who = officials_of(&self.db, Some(tx), &act_ids).await?;
             let refs: Vec<&ActRow> = acts.iter().collect();
             put_days(tx, unit, &path, &day, &day_rows(&refs, &who)).await?;
         }
@@ -412,7 +417,7 @@ impl Store {
                 )
                 .await?;
             let ids: Vec<i64> = acts.iter().map(|a| a.id).collect();
-            let who = officials_of(&mut tx, &ids).await?;
+            let who = officials_of(&self.db, Some(&mut tx), &ids).await?;
             let mut by_unit: BTreeMap<i64, Vec<&ActRow>> = BTreeMap::new();
             for a in &acts {
                 by_unit.entry(a.unit_id).or_default().push(a);
@@ -883,7 +888,7 @@ impl Store {
         ids.extend(late_rows.iter().map(|r| r.0));
         ids.sort_unstable();
         ids.dedup();
-        let who = self.read_officials_of(&ids).await?;
+        let who = officials_of(&self.db, None, &ids).await?;
         let mut official_ids: BTreeSet<i64> = BTreeSet::new();
         for (_, _, _, w) in busy_acts.values() {
             official_ids.extend(w.iter().copied());
@@ -985,27 +990,6 @@ impl Store {
                 .await?;
             for (id, name, kind, parent, path) in rows {
                 out.insert(id, (name, kind, parent, path));
-            }
-        }
-        Ok(out)
-    }
-
-    async fn read_officials_of(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<i64>>> {
-        let mut out: HashMap<i64, Vec<i64>> = HashMap::new();
-        for chunk in ids.chunks(500) {
-            let a: Vec<Arg> = chunk.iter().map(|i| Arg::from(*i)).collect();
-            let rows: Vec<(i64, i64)> = self
-                .db
-                .fetch_all(
-                    &format!(
-                        "SELECT activity_id, official_id FROM activity_officials WHERE activity_id IN ({}) ORDER BY official_id",
-                        marks(0, chunk.len())
-                    ),
-                    a,
-                )
-                .await?;
-            for (act, o) in rows {
-                out.entry(act).or_default().push(o);
             }
         }
         Ok(out)
