@@ -270,6 +270,9 @@ impl Store {
             )
             .await?
             .unwrap_or(0);
+        if pending == 0 {
+            return Ok(());
+        }
         if pending > REBUILD_ABOVE {
             return self.rebuild_activity_facts().await;
         }
@@ -490,7 +493,8 @@ impl Store {
             Option<String>,
             Option<i64>,
         );
-        loop {
+        // Asked on the pool first: a report with nothing to count takes no write lock.
+        while self.any_unjudged("problems").await? {
             let mut tx = self.db.begin().await?;
             one_at_a_time(&mut tx).await?;
             let rows: Vec<Row> = tx
@@ -581,7 +585,7 @@ impl Store {
             tx.commit().await?;
         }
         // Needs: only the activity they were recorded on is counted again.
-        loop {
+        while self.any_unjudged("needs").await? {
             let mut tx = self.db.begin().await?;
             one_at_a_time(&mut tx).await?;
             let rows: Vec<(i64, Option<i64>)> = tx
@@ -611,6 +615,19 @@ impl Store {
             mark_activities(&mut tx, &activities).await?;
             tx.commit().await?;
         }
+        Ok(())
+    }
+
+    /// Whether any record of `table` (problems, needs) waits to be judged.
+    async fn any_unjudged(&self, table: &str) -> Result<bool> {
+        Ok(self
+            .db
+            .scalar::<i64>(
+                &format!("SELECT id FROM {table} WHERE judged IS NULL LIMIT 1"),
+                vec![],
+            )
+            .await?
+            .is_some())
     }
 
     /// The facts the findings of `region` over the window are judged on:
