@@ -1,7 +1,8 @@
 //! 发现 the formalism and compliance findings of a period (seed 004 二):
 //! dates bunched together, trivial problems, one-sided ways of walking,
 //! rectifications closed without a concrete change, walks that found
-//! nothing; and overdue rectifications and late filing.
+//! nothing; and overdue rectifications, late filing and officials who did
+//! not walk as often as the policy requires.
 //!
 //! A finding names one judged unit (a region, department or enterprise;
 //! a section's or hall's records are judged with the unit above it), once
@@ -13,11 +14,12 @@
 //! bunched, only the walks that found nothing, only the problems flagged when
 //! written), so that judging a nation's quarter reads a small part of it.
 
-use crate::kinds::{ActivityKind, Channel, FindingKind, Mode};
-use crate::policy::Policy;
+use crate::kinds::{ActivityKind, Channel, FindingKind, Mode, Rank};
+use crate::period::Period;
+use crate::policy::{FrequencyRule, Policy};
 use crate::report::{Finding, RecordRef};
 use chrono::{Datelike, NaiveDate};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// How many records a finding lists; `record_count` says how many there are.
 pub const RECORDS_LISTED: usize = 20;
@@ -78,6 +80,99 @@ pub struct Tally {
     pub records: Vec<RecordRef>,
 }
 
+/// 领导干部 an official a frequency rule may require activities of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficialFact {
+    pub id: i64,
+    /// The judged unit the official is counted under.
+    pub unit: i64,
+    /// The official's own unit: a delegate stands in within it.
+    pub own_unit: i64,
+    pub name: String,
+    pub title: String,
+    pub rank: Rank,
+    /// The day the official was registered in zlc.
+    pub since: NaiveDate,
+}
+
+/// The frequency rules that can be judged over `period` on `today`, each
+/// with the periods it fell due in that are over (a period still running
+/// may yet see its walk) and of its ranks.
+pub fn frequency_due(
+    policy: &Policy,
+    period: Period,
+    today: NaiveDate,
+) -> Vec<(&FrequencyRule, Vec<Period>)> {
+    policy
+        .frequency
+        .iter()
+        .filter(|r| r.times > 0 && !r.ranks.is_empty())
+        .map(|r| {
+            let due: Vec<Period> = r
+                .due_in(period)
+                .into_iter()
+                .filter(|d| d.end() < today)
+                .collect();
+            (r, due)
+        })
+        .filter(|(_, due)| !due.is_empty())
+        .collect()
+}
+
+/// 未按频次体验: the officials of a rule's ranks who took part in no activity
+/// at all over a period the rule fell due in, per judged unit. Only who can
+/// fairly be named: registered before that period began and still active
+/// (the store selects those), and not stood in for by a delegate of the
+/// same unit who took part (seed 003 一(三)). An official who took part in
+/// another kind of activity than the rule's is not named; `took_part` holds
+/// (period, official) for every official with an activity in the period.
+pub fn missing_walks(
+    policy: &Policy,
+    period: Period,
+    today: NaiveDate,
+    officials: &[OfficialFact],
+    took_part: &HashSet<(Period, i64)>,
+) -> Vec<Tally> {
+    let mut missing: BTreeMap<i64, BTreeMap<i64, &OfficialFact>> = BTreeMap::new();
+    for (rule, due) in frequency_due(policy, period, today) {
+        for d in due {
+            for o in officials.iter().filter(|o| rule.ranks.contains(&o.rank)) {
+                if o.since >= d.start() || took_part.contains(&(d, o.id)) {
+                    continue;
+                }
+                let stood_in = officials.iter().any(|x| {
+                    x.own_unit == o.own_unit
+                        && rule.delegate_to.contains(&x.rank)
+                        && took_part.contains(&(d, x.id))
+                });
+                if !stood_in {
+                    missing.entry(o.unit).or_default().insert(o.id, o);
+                }
+            }
+        }
+    }
+    missing
+        .into_iter()
+        .map(|(unit, who)| Tally {
+            unit,
+            count: who.len() as i64,
+            records: who
+                .values()
+                .take(RECORDS_LISTED)
+                .map(|o| RecordRef {
+                    kind: "official".into(),
+                    id: o.id,
+                    text: if o.title.trim().is_empty() {
+                        format!("{}（{}）", o.name, o.rank.label_zh())
+                    } else {
+                        format!("{}（{}）", o.name, o.title.trim())
+                    },
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 /// What the findings of a period are judged on.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facts {
@@ -97,6 +192,10 @@ pub struct Facts {
     pub overdue: Vec<Tally>,
     /// Activities filed late, per judged unit.
     pub late: Vec<Tally>,
+    /// Officials who did not take part as often as required ([`missing_walks`]).
+    pub missing: Vec<Tally>,
+    /// The notes of the frequency rules `missing` was judged by.
+    pub missing_rules: Vec<String>,
 }
 
 /// A text quoted as a notice quotes it: 「…」, or “…” when the text holds
@@ -553,6 +652,12 @@ fn tallies(policy: &Policy, facts: &Facts, out: &mut Vec<Draft>) {
             "次活动超过规定时限报备",
             &late_reason,
         ),
+        (
+            &facts.missing,
+            FindingKind::MissingWalk,
+            "名领导干部未按规定频次参加活动",
+            &missing_reason(&facts.missing_rules),
+        ),
     ] {
         let mut v: Vec<&Tally> = v.iter().filter(|t| t.count > 0).collect();
         v.sort_by_key(|t| t.unit);
@@ -567,6 +672,35 @@ fn tallies(policy: &Policy, facts: &Facts, out: &mut Vec<Draft>) {
             });
         }
     }
+}
+
+/// Why officials are named as not walking: the rules, and who is left out.
+fn missing_reason(rules: &[String]) -> String {
+    format!(
+        "本地规则：{}。只计期初前已登记、目前在职且整期未参加任何活动的领导干部；参加了其他类型活动或已由本单位可代为体验的领导干部代为体验的不计",
+        rules.join("；")
+    )
+}
+
+/// How a frequency rule reads: its note, or its terms.
+pub fn frequency_text(rule: &FrequencyRule) -> String {
+    if let Some(n) = rule
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        return n.to_string();
+    }
+    let ranks: Vec<&str> = rule.ranks.iter().map(|r| r.label_zh()).collect();
+    let kinds: Vec<&str> = rule.kinds.iter().map(|k| k.label_zh()).collect();
+    format!(
+        "{}每{}至少{}次（{}）",
+        ranks.join("、"),
+        rule.every.label_zh(),
+        rule.times,
+        kinds.join("、")
+    )
 }
 
 /// Counts one filed activity's way of walking into `m` (only 走流程 counts).
@@ -809,6 +943,102 @@ mod tests {
         assert_eq!(
             zh_span(d("2026-10-31"), d("2026-11-01")),
             "2026年10月31日至11月1日"
+        );
+    }
+
+    fn official(id: i64, unit: i64, rank: Rank, since: &str) -> OfficialFact {
+        OfficialFact {
+            id,
+            unit,
+            own_unit: unit,
+            name: format!("干部{id}"),
+            title: String::new(),
+            rank,
+            since: d(since),
+        }
+    }
+
+    fn named(t: &[Tally]) -> Vec<(i64, Vec<i64>)> {
+        t.iter()
+            .map(|t| (t.unit, t.records.iter().map(|r| r.id).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn an_official_who_took_part_in_nothing_over_a_due_period_is_named_fairly() {
+        // 003 一(四)1: 主要负责同志每季度至少一批次, 可委托分管负责同志.
+        let policy = preset("003").expect("preset").policy();
+        let q3 = Period::parse("2026Q3").expect("period");
+        let after = d("2026-10-08");
+        let officials = vec![
+            official(1, 10, Rank::Head, "2026-01-01"), // walked: not named
+            official(2, 11, Rank::Head, "2026-01-01"), // nothing: named
+            official(3, 12, Rank::Head, "2026-08-01"), // registered within Q3: not named
+            official(4, 13, Rank::Head, "2026-01-01"), // a deputy of 13 stood in
+            official(5, 13, Rank::Deputy, "2026-01-01"),
+            official(6, 11, Rank::SectionChief, "2026-01-01"), // no rule for the rank
+        ];
+        let took: HashSet<(Period, i64)> = [(q3, 1), (q3, 5)].into_iter().collect();
+        let missing = missing_walks(&policy, q3, after, &officials, &took);
+        assert_eq!(named(&missing), vec![(11, vec![2])]);
+        assert_eq!(missing[0].records[0].kind, "official");
+        assert_eq!(missing[0].records[0].text, "干部2（主要负责人）");
+
+        // While the quarter runs, its walk may still come: nobody is named.
+        assert!(missing_walks(&policy, q3, d("2026-09-20"), &officials, &took).is_empty());
+        // A deputy of another unit does not stand in.
+        let mut moved = officials.clone();
+        moved[4].own_unit = 14;
+        assert_eq!(
+            named(&missing_walks(&policy, q3, after, &moved, &took)),
+            vec![(11, vec![2]), (13, vec![4])]
+        );
+
+        // Found and worded as the notice words it, with the rule beside it.
+        let mut f = facts();
+        f.units.extend([unit(11, "区医保局")]);
+        f.missing = missing;
+        f.missing_rules = frequency_due(&policy, q3, after)
+            .iter()
+            .map(|(r, _)| frequency_text(r))
+            .collect();
+        let found: Vec<Finding> = find(&policy, &f)
+            .into_iter()
+            .filter(|x| x.kind == "missing-walk")
+            .collect();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].unit, "区医保局");
+        assert_eq!(found[0].detail, "1名领导干部未按规定频次参加活动");
+        assert!(
+            found[0].reason.contains("每季度至少体验一批次"),
+            "{}",
+            found[0].reason
+        );
+    }
+
+    #[test]
+    fn a_yearly_rule_is_judged_over_its_year_once_the_year_is_over() {
+        // 001: 各部门领导干部每年至少体验 1 次; 主要领导每年坐窗口.
+        let policy = preset("001").expect("preset").policy();
+        let year = Period::parse("2025").expect("year");
+        let q4 = Period::parse("2025Q4").expect("quarter");
+        let q3 = Period::parse("2025Q3").expect("quarter");
+        let officials = vec![
+            official(1, 10, Rank::Head, "2025-01-01"),
+            official(2, 10, Rank::Deputy, "2025-01-01"),
+        ];
+        // Official 1 walked in the spring only: the year counts, not Q4.
+        let took: HashSet<(Period, i64)> = [(year, 1)].into_iter().collect();
+        let after = d("2026-01-05");
+        // Q3 ends no yearly period: the yearly rules are not judged.
+        assert!(
+            frequency_due(&policy, q3, after)
+                .iter()
+                .all(|(r, _)| r.every != crate::period::PeriodKind::Year)
+        );
+        assert_eq!(
+            named(&missing_walks(&policy, q4, after, &officials, &took)),
+            vec![(10, vec![2])]
         );
     }
 }

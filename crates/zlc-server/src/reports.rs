@@ -379,7 +379,7 @@ pub async fn findings(
 ) -> Result<Vec<Finding>, StoreError> {
     let children = store.children(region.id).await?;
     let facts = store
-        .finding_facts(policy, &children, &window(period, today))
+        .finding_facts(policy, &children, &window(period, today), today)
         .await?;
     let mut found = zlc_domain::findings::find(policy, &facts);
     let reviews = store.finding_reviews(period).await?;

@@ -25,12 +25,12 @@ use crate::registry::Unit;
 use crate::reports::Window;
 use crate::{Arg, Result, Scope, Store, args, now_ms};
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use zlc_domain::findings::{
-    ActivityFact, Facts, FlaggedProblem, JudgedUnit, ModeCounts, RECORDS_LISTED, Tally, count_mode,
-    zh_date,
+    ActivityFact, Facts, FlaggedProblem, JudgedUnit, ModeCounts, OfficialFact, RECORDS_LISTED,
+    Tally, count_mode, frequency_due, frequency_text, missing_walks, zh_date,
 };
-use zlc_domain::kinds::{ActivityKind, Channel, Mode};
+use zlc_domain::kinds::{ActivityKind, Channel, Mode, Rank};
 use zlc_domain::period::{Period, PeriodKind};
 use zlc_domain::policy::Policy;
 use zlc_domain::report::{RecordRef, Review};
@@ -618,6 +618,85 @@ impl Store {
         Ok(())
     }
 
+    /// The officials of the units `judged` ((unit, the judged unit it is
+    /// part of)) that the policy's frequency rules due over `period` name as
+    /// not taking part, and those rules as they read.
+    async fn missing_walk_facts(
+        &self,
+        policy: &Policy,
+        judged: &[(i64, i64)],
+        period: Period,
+        today: NaiveDate,
+    ) -> Result<(Vec<Tally>, Vec<String>)> {
+        let due = frequency_due(policy, period, today);
+        if due.is_empty() {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let ranks: BTreeSet<&str> = due
+            .iter()
+            .flat_map(|(r, _)| r.ranks.iter().chain(&r.delegate_to).map(|k| k.code()))
+            .collect();
+        let mut periods: Vec<Period> = due.iter().flat_map(|(_, d)| d.iter().copied()).collect();
+        periods.sort_by_key(|p| (p.start(), p.end()));
+        periods.dedup();
+        let judged_of: HashMap<i64, i64> = judged.iter().copied().collect();
+        let units: Vec<i64> = judged.iter().map(|(u, _)| *u).collect();
+        let mut officials: Vec<OfficialFact> = Vec::new();
+        for chunk in units.chunks(400) {
+            let mut a: Vec<Arg> = vec![Arg::from(true)];
+            a.extend(ranks.iter().map(|r| Arg::from(*r)));
+            let r = marks(1, ranks.len());
+            a.extend(chunk.iter().map(|u| Arg::from(*u)));
+            let rows: Vec<(i64, i64, String, String, String, i64)> = self
+                .db
+                .fetch_all(
+                    &format!(
+                        "SELECT id, unit_id, name, title, rank, created_at FROM officials \
+                         WHERE active = $1 AND rank IN ({r}) AND unit_id IN ({})",
+                        marks(1 + ranks.len(), chunk.len())
+                    ),
+                    a,
+                )
+                .await?;
+            officials.extend(rows.into_iter().filter_map(
+                |(id, unit, name, title, rank, created)| {
+                    Some(OfficialFact {
+                        id,
+                        unit: judged_of.get(&unit).copied().unwrap_or(unit),
+                        own_unit: unit,
+                        name,
+                        title,
+                        rank: Rank::parse(&rank)?,
+                        since: chrono::DateTime::from_timestamp_millis(created)?.date_naive(),
+                    })
+                },
+            ));
+        }
+        let mut took_part: HashSet<(Period, i64)> = HashSet::new();
+        let ids: Vec<i64> = officials.iter().map(|o| o.id).collect();
+        for p in periods {
+            for chunk in ids.chunks(400) {
+                let mut a = args![p.to_string()];
+                a.extend(chunk.iter().map(|i| Arg::from(*i)));
+                let rows: Vec<(i64,)> = self
+                    .db
+                    .fetch_all(
+                        &format!(
+                            "SELECT official_id FROM stats_officials WHERE period = $1 AND official_id IN ({})",
+                            marks(1, chunk.len())
+                        ),
+                        a,
+                    )
+                    .await?;
+                took_part.extend(rows.into_iter().map(|(o,)| (p, o)));
+            }
+        }
+        Ok((
+            missing_walks(policy, period, today, &officials, &took_part),
+            due.iter().map(|(r, _)| frequency_text(r)).collect(),
+        ))
+    }
+
     /// Whether any record of `table` (problems, needs) waits to be judged.
     async fn any_unjudged(&self, table: &str) -> Result<bool> {
         Ok(self
@@ -638,6 +717,7 @@ impl Store {
         policy: &Policy,
         children: &[Unit],
         w: &Window,
+        today: NaiveDate,
     ) -> Result<Facts> {
         self.catch_up_findings(policy).await?;
         let (from, to) = (w.period.start().to_string(), w.period.end().to_string());
@@ -899,6 +979,12 @@ impl Store {
                 );
             }
         }
+
+        // 未按频次体验: the officials of the judged units themselves.
+        let judged: Vec<(i64, i64)> = units.iter().map(|u| (*u, child(*u))).collect();
+        (facts.missing, facts.missing_rules) = self
+            .missing_walk_facts(policy, &judged, w.period, today)
+            .await?;
 
         // Names: of the officials and of the units the records were at.
         let mut ids: Vec<i64> = empty_rows.iter().map(|r| r.0).collect();

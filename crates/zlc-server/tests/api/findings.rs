@@ -323,3 +323,82 @@ async fn the_notice_is_signed_by_the_lead_office_and_words_the_units_below() {
     assert!(text.contains("1家区直部门"), "{text}");
     assert!(!text.contains("县（市）区"));
 }
+
+#[tokio::test]
+async fn an_official_who_took_part_in_nothing_over_a_past_quarter_is_named_with_the_rule() {
+    let w = world().await;
+    let last = quarter().previous();
+    // The officials were registered well before the quarter (the test's
+    // records are all made today).
+    let year_ago = last
+        .start()
+        .checked_sub_days(chrono::Days::new(365))
+        .expect("date")
+        .and_hms_opt(0, 0, 0)
+        .expect("time")
+        .and_utc()
+        .timestamp_millis();
+    w.app
+        .store
+        .db
+        .execute(
+            "UPDATE officials SET created_at = $1",
+            zlc_store::args![year_ago],
+        )
+        .await
+        .expect("backdate");
+    // 张三, A's head, sat at a window in the quarter; 赵六, B's head, did nothing.
+    let day = last
+        .start()
+        .checked_add_days(chrono::Days::new(10))
+        .expect("date");
+    file(
+        &w.la,
+        window_record(w.a, &[w.officials_a[0]], &[w.items_a[0]], day, 3),
+    )
+    .await;
+
+    let found: Vec<Value> = w
+        .sup
+        .json(&format!("/api/v1/reports/findings?period={last}"))
+        .await
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["kind"] == "missing-walk")
+        .cloned()
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    let f = &found[0];
+    assert_eq!(f["unit"], "区人力资源和社会保障局");
+    assert_eq!(f["detail"], "1名领导干部未按规定频次参加活动");
+    assert_eq!(
+        f["records"],
+        json!([{"kind": "official", "id": w.official_b, "text": "赵六（主要负责人）"}])
+    );
+    let reason = f["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("每季度至少体验一批次"), "{reason}");
+    assert!(reason.contains("期初前已登记"), "{reason}");
+
+    // The quarterly report carries it under B's row; the notice words it.
+    let report = w
+        .sup
+        .json(&format!("/api/v1/reports/quarterly?period={last}"))
+        .await;
+    assert!(
+        report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .any(|x| x["key"] == format!("missing-walk:{}", w.b)),
+        "{report}"
+    );
+    // While a quarter runs, its walks may still come: nobody is named.
+    assert!(
+        !findings(&w)
+            .await
+            .iter()
+            .any(|f| f["kind"] == "missing-walk"),
+        "the current quarter is not over"
+    );
+}
