@@ -259,6 +259,7 @@ impl Store {
         roles: Option<Vec<String>>,
     ) -> Result<User> {
         let mut tx = self.db.begin().await?;
+        tx.lock_row("users", id).await?;
         let before: User = tx
             .fetch_optional("SELECT * FROM users WHERE id = $1", args![id])
             .await?
@@ -516,6 +517,7 @@ impl Store {
                 (r, None)
             }
             Some((id, version)) => {
+                tx.lock_row("roles", id).await?;
                 let old: Role = tx
                     .fetch_optional("SELECT * FROM roles WHERE id = $1", args![id])
                     .await?

@@ -584,6 +584,7 @@ impl Store {
                 (p, None)
             }
             Some((id, version)) => {
+                tx.lock_row("plans", id).await?;
                 let old: Plan = scoped(&mut tx, scope, "plans", id).await?;
                 check_version(old.version, version)?;
                 // A plan waiting for publication may still be corrected.
@@ -680,6 +681,8 @@ impl Store {
         activity_id: Option<i64>,
     ) -> Result<Vec<Plan>> {
         let mut tx = self.db.begin().await?;
+        let ids: Vec<i64> = plans.iter().map(|p| p.0).collect();
+        tx.lock_rows("plans", &ids).await?;
         let now = now_ms();
         let many = plans.len() > 1;
         let mut out = Vec::with_capacity(plans.len());
@@ -1159,6 +1162,7 @@ impl Store {
                 (a, None)
             }
             Some((id, version)) => {
+                tx.lock_row("activities", id).await?;
                 let old: Activity = scoped(&mut tx, scope, "activities", id).await?;
                 check_version(old.version, version)?;
                 if old.status != "draft" {
@@ -1276,6 +1280,7 @@ impl Store {
         late: bool,
     ) -> Result<ActivityDetail> {
         let mut tx = self.db.begin().await?;
+        tx.lock_row("activities", id).await?;
         let old: Activity = scoped(&mut tx, scope, "activities", id).await?;
         check_version(old.version, version)?;
         if old.status != "draft" {
@@ -1611,6 +1616,7 @@ impl Store {
         apply_figures: bool,
     ) -> Result<Problem> {
         let mut tx = self.db.begin().await?;
+        tx.lock_row("problems", id).await?;
         let old: Problem = scoped(&mut tx, scope, "problems", id).await?;
         check_version(old.version, version)?;
         // A verified rectification's process figures become the item's, kept in its history.
@@ -1941,6 +1947,7 @@ impl Store {
                 None,
             ),
             Some((id, version)) => {
+                tx.lock_row("needs", id).await?;
                 let old: Need = scoped(&mut tx, scope, "needs", id).await?;
                 check_version(old.version, version)?;
                 let new = tx
@@ -2038,6 +2045,7 @@ impl Store {
                 None,
             ),
             Some((id, version)) => {
+                tx.lock_row("measures", id).await?;
                 let old: Measure = scoped(&mut tx, scope, "measures", id).await?;
                 check_version(old.version, version)?;
                 let new = tx

@@ -225,6 +225,34 @@ impl Tx {
         }
     }
 
+    /// Takes row `id` of `table` for this transaction before it is read to be
+    /// changed at a version: on PostgreSQL a row lock (`FOR UPDATE`), so that
+    /// a concurrent writer of the same row waits, then reads the version this
+    /// one wrote and is refused as stale (READ COMMITTED would otherwise let
+    /// both pass the check). SQLite's write lock, taken when the transaction
+    /// begins (`BEGIN IMMEDIATE`), already serialises writers.
+    pub async fn lock_row(&mut self, table: &str, id: i64) -> sqlx::Result<()> {
+        if let Tx::Postgres(t) = self {
+            sqlx::query(&format!("SELECT 1 FROM {table} WHERE id = $1 FOR UPDATE"))
+                .bind(id)
+                .execute(&mut **t)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// [`Tx::lock_row`] for several rows, in id order (two writers taking the
+    /// same rows never wait on each other in a circle).
+    pub async fn lock_rows(&mut self, table: &str, ids: &[i64]) -> sqlx::Result<()> {
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        for id in ids {
+            self.lock_row(table, id).await?;
+        }
+        Ok(())
+    }
+
     pub async fn commit(self) -> sqlx::Result<()> {
         match self {
             Tx::Sqlite(t) => t.commit().await,

@@ -315,6 +315,7 @@ impl Store {
         input: &UnitInput,
     ) -> Result<Unit> {
         let mut tx = self.db.begin().await?;
+        tx.lock_row("units", id).await?;
         let before = match tx
             .fetch_optional::<Unit>("SELECT * FROM units WHERE id = $1", args![id])
             .await?
@@ -388,6 +389,7 @@ impl Store {
         version: i64,
     ) -> Result<()> {
         let mut tx = self.db.begin().await?;
+        tx.lock_row("units", id).await?;
         let before = match tx
             .fetch_optional::<Unit>("SELECT * FROM units WHERE id = $1", args![id])
             .await?
@@ -521,6 +523,7 @@ impl Store {
         phone_given: bool,
     ) -> Result<Official> {
         let mut tx = self.db.begin().await?;
+        tx.lock_row("officials", id).await?;
         let mut a = args![id];
         let cond = scope.condition("u.path", &mut a);
         let before: Official = tx
@@ -694,6 +697,7 @@ impl Store {
         source: &str,
     ) -> Result<Item> {
         let mut tx = self.db.begin().await?;
+        tx.lock_row("items", id).await?;
         let mut a = args![id];
         let cond = scope.condition("u.path", &mut a);
         let before: Item = tx

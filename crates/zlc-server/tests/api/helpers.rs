@@ -17,6 +17,8 @@ pub struct TestApp {
     pub base: String,
     pub store: Store,
     pub dir: std::path::PathBuf,
+    /// The database it serves, for a second server over the same one.
+    pub url: String,
 }
 
 /// A signed-in (or anonymous) client that sends the app's own Origin on writes.
@@ -70,6 +72,21 @@ pub async fn spawn_with(security: Security) -> TestApp {
     let url = database_url(&dir).await;
     let cipher =
         FieldCipher::from_hex(&FieldCipher::generate_key_hex().expect("key")).expect("cipher");
+    let (app, created) = serve_on(url, cipher, security, dir).await;
+    assert_eq!(
+        created, 3,
+        "the three administrators are created on an empty database"
+    );
+    app
+}
+
+/// A server over the database at `url`: its store, bootstrap and listener.
+async fn serve_on(
+    url: String,
+    cipher: FieldCipher,
+    security: Security,
+    dir: std::path::PathBuf,
+) -> (TestApp, usize) {
     let store = Store::open(&url, cipher, &Options::default())
         .await
         .expect("open store");
@@ -82,17 +99,20 @@ pub async fn spawn_with(security: Security) -> TestApp {
         zlc_server::bootstrap::prepare(store.clone(), config, Some(ADMIN_PASSWORD))
             .await
             .expect("bootstrap");
-    assert_eq!(
-        created.len(),
-        3,
-        "the three administrators are created on an empty database"
-    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     tokio::spawn(zlc_server::serve(listener, state, std::future::pending()));
-    TestApp { base, store, dir }
+    (
+        TestApp {
+            base,
+            store,
+            dir,
+            url,
+        },
+        created.len(),
+    )
 }
 
 impl Drop for TestApp {
@@ -102,6 +122,22 @@ impl Drop for TestApp {
 }
 
 impl TestApp {
+    /// A second server over the same database, as behind a load balancer
+    /// (its own files directory; the database's one data key).
+    pub async fn second_server(&self) -> TestApp {
+        let dir = std::env::temp_dir().join(format!("zlc-api-{}", unique()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let (app, created) = serve_on(
+            self.url.clone(),
+            self.store.cipher.clone(),
+            Security::default(),
+            dir,
+        )
+        .await;
+        assert_eq!(created, 0, "the second server finds the administrators");
+        app
+    }
+
     pub fn anonymous(&self) -> Session {
         Session {
             client: Client::builder()

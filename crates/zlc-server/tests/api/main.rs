@@ -9,5 +9,6 @@ mod findings;
 mod helpers;
 mod office;
 mod office_words;
+mod races;
 mod registry;
 mod web;
