@@ -323,9 +323,34 @@ async fn login(
             .await?;
         return Err(fail("账号已停用，请联系系统管理员".into()));
     }
+    // The guess is counted before the slow check, so that guesses sent at
+    // once cannot check more passwords than the lockout allows.
+    let Some(attempt) = store
+        .begin_login_attempt(user.id, sec.max_failed_logins)
+        .await?
+    else {
+        store
+            .log_login(
+                &username,
+                Some(user.id),
+                &ip,
+                ua.as_deref(),
+                false,
+                "账号已锁定",
+            )
+            .await?;
+        return Err(ApiError::Locked(
+            "连续登录失败次数过多，账号已锁定，请稍后再试或联系安全管理员".into(),
+        ));
+    };
     if !verify_password(body.password, user.password_hash.clone()).await {
         let locked = store
-            .login_failed(user.id, sec.max_failed_logins, sec.lockout_minutes * 60_000)
+            .login_failed(
+                user.id,
+                attempt,
+                sec.max_failed_logins,
+                sec.lockout_minutes * 60_000,
+            )
             .await?;
         store
             .log_login(
@@ -343,7 +368,7 @@ async fn login(
                 sec.max_failed_logins, sec.lockout_minutes
             )));
         }
-        let left = sec.max_failed_logins - (user.failed_logins + 1);
+        let left = sec.max_failed_logins - attempt;
         return Err(fail(format!(
             "账号或口令错误，再失败 {left} 次账号将被锁定"
         )));

@@ -373,26 +373,47 @@ impl Store {
         Ok(())
     }
 
-    /// Counts a failed sign-in; locks the account for `lock_ms` once `max` is reached.
-    /// Returns the lock's end if it is now locked.
-    pub async fn login_failed(&self, id: i64, max: i64, lock_ms: i64) -> Result<Option<i64>> {
+    /// Takes one of the `max` guesses an account allows before its password
+    /// is checked: counted at once, in one statement, so that guesses sent in
+    /// parallel can never check more than `max` passwords between a success
+    /// and a lock. `None` when the account is locked or its guesses are all
+    /// taken (by guesses still being checked); else this guess's number.
+    pub async fn begin_login_attempt(&self, id: i64, max: i64) -> Result<Option<i64>> {
         let mut tx = self.db.begin().await?;
-        let failed: i64 = tx
-            .scalar("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins", args![id])
-            .await?
-            .unwrap_or(0);
-        let mut until = None;
-        if failed >= max {
-            let t = now_ms() + lock_ms;
-            tx.execute(
-                "UPDATE users SET locked_until = $1, failed_logins = 0 WHERE id = $2",
-                args![t, id],
+        let n: Option<i64> = tx
+            .scalar(
+                "UPDATE users SET failed_logins = failed_logins + 1 \
+                 WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) AND failed_logins < $3 \
+                 RETURNING failed_logins",
+                args![id, now_ms(), max],
             )
             .await?;
-            until = Some(t);
-        }
         tx.commit().await?;
-        Ok(until)
+        Ok(n)
+    }
+
+    /// A guess taken by [`Store::begin_login_attempt`] was wrong: the last of
+    /// the `max` locks the account for `lock_ms`. Returns the lock's end if
+    /// it is now locked.
+    pub async fn login_failed(
+        &self,
+        id: i64,
+        attempt: i64,
+        max: i64,
+        lock_ms: i64,
+    ) -> Result<Option<i64>> {
+        if attempt < max {
+            return Ok(None);
+        }
+        let t = now_ms() + lock_ms;
+        let mut tx = self.db.begin().await?;
+        tx.execute(
+            "UPDATE users SET locked_until = $1, failed_logins = 0 WHERE id = $2",
+            args![t, id],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(t))
     }
 
     pub async fn login_succeeded(&self, id: i64) -> Result<()> {

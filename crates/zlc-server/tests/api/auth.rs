@@ -345,3 +345,68 @@ async fn the_three_administrators_stay_separate() {
     problem(sys.get("/api/v1/audit").await, StatusCode::FORBIDDEN).await;
     problem(sec.get("/api/v1/audit").await, StatusCode::FORBIDDEN).await;
 }
+
+#[tokio::test]
+async fn guesses_sent_at_once_check_no_more_passwords_than_the_lockout_allows() {
+    let app = spawn_app().await;
+    let max = Security::default().max_failed_logins;
+    // 40 wrong passwords and the right one, all at once, each its own client.
+    let mut tasks = Vec::new();
+    for i in 0..41 {
+        let s = app.anonymous();
+        let password = if i == 20 {
+            ADMIN_PASSWORD.to_string()
+        } else {
+            format!("wrong-{i}")
+        };
+        tasks.push(tokio::spawn(async move {
+            s.post(
+                "/api/v1/auth/login",
+                json!({"username": "auditadmin", "password": password}),
+            )
+            .await
+            .status()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.expect("task"));
+    }
+    let count = |s: StatusCode| statuses.iter().filter(|x| **x == s).count() as i64;
+    let (ok, wrong, locked) = (
+        count(StatusCode::OK),
+        count(StatusCode::UNAUTHORIZED),
+        count(StatusCode::LOCKED),
+    );
+    assert_eq!(ok + wrong + locked, 41, "{statuses:?}");
+    // At most `max` passwords were checked: the wrong ones answered 401
+    // (or 423 for the one that locked), the right one, if it got a turn, 200.
+    assert!(ok + wrong <= max, "{statuses:?}");
+    let sec = app.admin("secadmin").await;
+    let log = sec.json("/api/v1/login-log?limit=100").await;
+    let checked = log["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|e| e["username"] == "auditadmin")
+        .filter(|e| e["reason"] == "口令错误" || e["reason"] == "登录成功")
+        .count() as i64;
+    assert!(
+        (1..=max).contains(&checked),
+        "{checked} passwords checked: {log}"
+    );
+    if ok == 0 {
+        // The wrong guesses used every turn: the account is locked, the
+        // right password waits like the others.
+        problem(
+            app.anonymous()
+                .post(
+                    "/api/v1/auth/login",
+                    json!({"username": "auditadmin", "password": ADMIN_PASSWORD}),
+                )
+                .await,
+            StatusCode::LOCKED,
+        )
+        .await;
+    }
+}
