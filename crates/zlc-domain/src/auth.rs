@@ -308,9 +308,18 @@ pub fn builtin_role(code: &str) -> Option<&'static BuiltinRole> {
     BUILTIN_ROLES.iter().find(|r| r.code == code)
 }
 
+/// Whether these permissions make an account one of the three
+/// administrators (三员): any permission of the system, security or audit duty.
+pub fn is_administrator(perms: &BTreeSet<Permission>) -> bool {
+    perms.iter().any(|p| p.duty() != Duty::Business)
+}
+
 /// Checks the separation of the three administrators (三员分立): the permissions an
 /// account would hold through all its roles may span at most one of the system,
-/// security and audit duties.
+/// security and audit duties; and an administrator holds no business role —
+/// nothing beyond what the built-in administrator roles carry (units and the
+/// policy for the system administrator, the login log for the other two), so
+/// that no administrator reads or changes the campaign's records.
 pub fn check_separation(perms: &BTreeSet<Permission>) -> Result<(), String> {
     let duties: BTreeSet<Duty> = perms
         .iter()
@@ -323,6 +332,24 @@ pub fn check_separation(perms: &BTreeSet<Permission>) -> Result<(), String> {
             "三员分立：同一账号不能同时拥有{}的权限",
             names.join("、")
         ));
+    }
+    if !duties.is_empty() {
+        let allowed: BTreeSet<Permission> = BUILTIN_ROLES
+            .iter()
+            .filter(|r| ["sysadmin", "secadmin", "auditadmin"].contains(&r.code))
+            .flat_map(|r| r.permissions.iter().copied())
+            .collect();
+        let business: Vec<&str> = perms
+            .iter()
+            .filter(|p| !allowed.contains(p))
+            .map(|p| p.label_zh())
+            .collect();
+        if !business.is_empty() {
+            return Err(format!(
+                "三员分立：管理员账号不能同时拥有业务权限（{}）",
+                business.join("、")
+            ));
+        }
     }
     Ok(())
 }

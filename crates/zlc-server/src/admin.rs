@@ -195,6 +195,12 @@ async fn update_user(
     if b.disabled == Some(true) && id == user.id {
         return Err(ApiError::field("disabled", "不能停用自己的账号"));
     }
+    if b.roles.is_some() && id == user.id {
+        return Err(ApiError::Forbidden("不能修改自己的角色".into()));
+    }
+    if (b.roles.is_some() || b.disabled.is_some()) && id != user.id {
+        another_administrator(&s, id, "停用、启用或修改角色").await?;
+    }
     let u = s
         .store
         .update_user(
@@ -210,6 +216,20 @@ async fn update_user(
     Ok(Json(user_out(&s, u).await?))
 }
 
+/// Refuses what one administrator would do to another (三员分立): mint a
+/// token for, reset, disable or change the roles of account `id` when it is
+/// an administrator. An administrator is recovered only on the server's
+/// console (`zlc user reset-admin NAME`).
+async fn another_administrator(s: &AppState, id: i64, what: &str) -> ApiResult<()> {
+    let (_, perms) = s.store.user_roles(id).await?;
+    if zlc_domain::auth::is_administrator(&perms) {
+        return Err(ApiError::Forbidden(format!(
+            "三员分立：不能为其他管理员账号{what}；管理员账号只能在服务器上用 zlc user reset-admin 恢复"
+        )));
+    }
+    Ok(())
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct ResetPassword {
     pub one_time_password: String,
@@ -223,6 +243,10 @@ async fn reset_password(
     Id(id): Id,
 ) -> ApiResult<Json<ResetPassword>> {
     user.require(Permission::UserManage)?;
+    if id == user.id {
+        return Err(ApiError::Forbidden("请在“修改口令”中修改自己的口令".into()));
+    }
+    another_administrator(&s, id, "重置口令").await?;
     let password = one_time_password()?;
     s.store
         .set_password(
@@ -423,6 +447,9 @@ async fn create_token(
             "expires_days",
             "有效天数应在 1 到 3650 之间",
         ));
+    }
+    if b.user_id != user.id {
+        another_administrator(&s, b.user_id, "签发接口令牌").await?;
     }
     let secret = format!(
         "zlc_{}",

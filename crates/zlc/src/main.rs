@@ -177,6 +177,10 @@ enum UserCmd {
     },
     /// Reset an account to a one-time password (also lifts a lockout)
     Reset { username: String },
+    /// Recover an administrator (sysadmin, secadmin, auditadmin): a one-time
+    /// password, the lockout lifted. Only here, on the server's console: no
+    /// administrator can reset another through the API (三员分立).
+    ResetAdmin { username: String },
     /// Issue an API token for scripts
     Token {
         username: String,
@@ -776,6 +780,29 @@ fn find_preset(code: &str) -> Result<&'static zlc_domain::policy::Preset> {
     })
 }
 
+/// Resets an account to a one-time password from the console (audited as
+/// the console's). `admin`: `reset-admin`, which recovers administrators only.
+async fn reset_account(store: &Store, actor: &Actor, username: &str, admin: bool) -> Result<u8> {
+    let u = store
+        .user_by_name(username)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("账号「{username}」不存在"))?;
+    let (_, perms) = store.user_roles(u.id).await?;
+    if admin && !zlc_domain::auth::is_administrator(&perms) {
+        anyhow::bail!("账号「{username}」不是管理员账号，请用 zlc user reset");
+    }
+    let password = zlc_server::admin::one_time_password().map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let hash = zlc_server::auth::hash_password(password.clone())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    store.set_password(actor, u.id, &hash, true).await?;
+    println!(
+        "账号 {} 的口令已重置为：{password}（首次登录须修改）",
+        u.username
+    );
+    Ok(0)
+}
+
 async fn user(ctx: &Ctx, cmd: UserCmd) -> Result<u8> {
     let store = ctx.state().await?.store;
     let actor = Actor::system("cli");
@@ -838,23 +865,8 @@ async fn user(ctx: &Ctx, cmd: UserCmd) -> Result<u8> {
             );
             Ok(0)
         }
-        UserCmd::Reset { username } => {
-            let u = store
-                .user_by_name(&username)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("账号「{username}」不存在"))?;
-            let password =
-                zlc_server::admin::one_time_password().map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            let hash = zlc_server::auth::hash_password(password.clone())
-                .await
-                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            store.set_password(&actor, u.id, &hash, true).await?;
-            println!(
-                "账号 {} 的口令已重置为：{password}（首次登录须修改）",
-                u.username
-            );
-            Ok(0)
-        }
+        UserCmd::Reset { username } => reset_account(&store, &actor, &username, false).await,
+        UserCmd::ResetAdmin { username } => reset_account(&store, &actor, &username, true).await,
         UserCmd::Token {
             username,
             name,

@@ -1069,6 +1069,36 @@ fn user_reset_prints_a_new_one_time_password() {
     assert_ne!(first, second);
 }
 
+#[test]
+fn user_reset_admin_recovers_an_administrator_on_the_console_only() {
+    let sb = Sandbox::new();
+    zlc(
+        &sb,
+        &[
+            "user",
+            "add",
+            "alice",
+            "--name",
+            "爱丽丝",
+            "--role",
+            "liaison",
+        ],
+    );
+
+    let out = zlc(&sb, &["user", "reset-admin", "auditadmin"]);
+    let refused = zlc(&sb, &["user", "reset-admin", "alice"]);
+
+    assert_success(&out);
+    let password = value_after(&stdout(&out), "口令已重置为：").expect("a new password");
+    assert!(password.chars().count() >= 10, "{password}");
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("不是管理员账号"),
+        "{}",
+        stderr(&refused)
+    );
+}
+
 // ---------------------------------------------------------------------------
 // The seeds' tables: zlc import / zlc export
 // ---------------------------------------------------------------------------

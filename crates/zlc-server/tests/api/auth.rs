@@ -410,3 +410,131 @@ async fn guesses_sent_at_once_check_no_more_passwords_than_the_lockout_allows() 
         .await;
     }
 }
+
+#[tokio::test]
+async fn no_administrator_takes_over_another_and_none_holds_business_roles() {
+    let app = spawn_app().await;
+    let sys = app.admin("sysadmin").await;
+    let sec = app.admin("secadmin").await;
+    let users = sys.json("/api/v1/users?limit=50").await;
+    let account = |name: &str| -> (i64, i64) {
+        let u = users["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|u| u["username"] == name)
+            .expect("account");
+        (
+            u["id"].as_i64().expect("id"),
+            u["version"].as_i64().expect("version"),
+        )
+    };
+    let (audit, audit_v) = account("auditadmin");
+    let (system, system_v) = account("sysadmin");
+    let (security, security_v) = account("secadmin");
+
+    // A token for the audit administrator would read the audit log as it.
+    problem(
+        sys.post(
+            "/api/v1/tokens",
+            json!({"user_id": audit, "name": "代查审计"}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    // Nor reset its password, nor disable it.
+    let p = problem(
+        sys.post(&format!("/api/v1/users/{audit}/password"), json!({}))
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("reset-admin"),
+        "{p}"
+    );
+    problem(
+        sys.patch(
+            &format!("/api/v1/users/{audit}"),
+            json!({"version": audit_v, "disabled": true}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    // The security administrator changes no administrator's roles, nor its own.
+    problem(
+        sec.patch(
+            &format!("/api/v1/users/{system}"),
+            json!({"version": system_v, "roles": ["sysadmin", "supervisor"]}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    problem(
+        sec.patch(
+            &format!("/api/v1/users/{security}"),
+            json!({"version": security_v, "roles": ["secadmin", "supervisor"]}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    // An administrator's duty and a business role never go to one account:
+    // a liaison with the audit role would read every unit through /audit.
+    let created: serde_json::Value = sys
+        .post(
+            "/api/v1/users",
+            json!({"username": "lisi", "display_name": "李四"}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let (id, version) = (
+        created["user"]["id"].as_i64().expect("id"),
+        created["user"]["version"].clone(),
+    );
+    let p = problem(
+        sec.patch(
+            &format!("/api/v1/users/{id}"),
+            json!({"version": version, "roles": ["auditadmin", "liaison"]}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(
+        p.to_string().contains("管理员账号不能同时拥有业务权限"),
+        "{p}"
+    );
+    // What stays allowed: a token for oneself, and for a business account.
+    let r = sec
+        .patch(
+            &format!("/api/v1/users/{id}"),
+            json!({"version": version, "roles": ["liaison"]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    for user_id in [system, id] {
+        let r = sys
+            .post(
+                "/api/v1/tokens",
+                json!({"user_id": user_id, "name": "脚本"}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED, "token for {user_id}");
+    }
+    // The audit log still answers only its administrator.
+    let v = app
+        .admin("auditadmin")
+        .await
+        .json("/api/v1/audit/verify")
+        .await;
+    assert_eq!(v["ok"], true, "{v}");
+}
