@@ -74,16 +74,23 @@ impl std::error::Error for Errors {}
 
 /// Checks a required text field: trimmed, not empty, at most `max` characters.
 pub fn text(field: &str, value: &str, max: usize) -> Result<String, FieldError> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Err(FieldError::new(field, "不能为空"));
-    }
-    optional_text(field, v, max).map(|s| s.unwrap_or_default())
+    optional_text(field, value, max)?.ok_or_else(|| FieldError::new(field, "不能为空"))
 }
 
-/// Checks an optional text field: empty becomes `None`; at most `max` characters.
+/// The invisible marks that turn text around on screen (U+202E makes
+/// `exe.txt` read `txt.exe`): never part of a name people meant to type.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// Checks an optional text field: bidirectional overrides taken out, empty
+/// becomes `None`; at most `max` characters.
 pub fn optional_text(field: &str, value: &str, max: usize) -> Result<Option<String>, FieldError> {
-    let v = value.trim();
+    let cleaned: String = value.chars().filter(|c| !is_bidi_control(*c)).collect();
+    let v = cleaned.trim();
     if v.is_empty() {
         return Ok(None);
     }
@@ -113,6 +120,18 @@ mod tests {
         assert_eq!(text("name", "   ", 10).unwrap_err().message, "不能为空");
         assert_eq!(optional_text("note", "", 10), Ok(None));
         assert!(optional_text("note", "a\u{0}b", 10).is_err());
+    }
+
+    #[test]
+    fn bidirectional_overrides_are_taken_out_of_names() {
+        assert_eq!(
+            text("name", "报告\u{202E}fdp.exe", 20).as_deref(),
+            Ok("报告fdp.exe")
+        );
+        assert_eq!(
+            text("name", "\u{2066}\u{202E}", 20).unwrap_err().message,
+            "不能为空"
+        );
     }
 
     #[test]

@@ -85,7 +85,7 @@ async fn list_users(
     let page = s
         .store
         .list_users(
-            q.q.as_deref(),
+            crate::search_text(&q.q).as_deref(),
             &zlc_store::PageRequest::new(q.cursor.as_deref(), q.limit)?,
         )
         .await?;

@@ -114,7 +114,7 @@ impl CampaignQuery {
         if self.overdue == Some(true) {
             f.overdue_on = Some(chrono::Local::now().date_naive().to_string());
         }
-        f.q = self.q.clone();
+        f.q = crate::search_text(&self.q);
         f.sort = self
             .sort
             .as_deref()

@@ -108,6 +108,20 @@ impl<T> From<Page<T>> for ListOf<T> {
     }
 }
 
+/// Search text as it may reach the database: control characters (a NUL
+/// ends a C string in SQLite's full-text parser and is refused by
+/// PostgreSQL) and bidirectional overrides taken out, trimmed; `None` when
+/// nothing is left.
+pub fn search_text(q: &Option<String>) -> Option<String> {
+    let t: String = q
+        .as_deref()?
+        .chars()
+        .filter(|c| !c.is_control() && !zlc_domain::error::is_bidi_control(*c))
+        .collect();
+    let t = t.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
 /// Paging and the common filters of registry lists.
 #[derive(Deserialize, IntoParams, Default)]
 #[serde(deny_unknown_fields)]
@@ -136,7 +150,7 @@ impl ListQuery {
             unit: self.unit,
             parent: self.parent,
             kind: self.kind.clone(),
-            q: self.q.clone(),
+            q: search_text(&self.q),
         }
     }
 }

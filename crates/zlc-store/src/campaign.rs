@@ -771,6 +771,16 @@ impl Store {
             if let Some(v) = &f.kind {
                 w.push("kind = $?", v);
             }
+            // A plan is found by its unit, window, officials or note.
+            if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+                w.push(
+                    "(place_note LIKE $? ESCAPE '\\' \
+                     OR unit_id IN (SELECT id FROM units WHERE name LIKE $? ESCAPE '\\') \
+                     OR window_unit_id IN (SELECT id FROM units WHERE name LIKE $? ESCAPE '\\') \
+                     OR id IN (SELECT po.plan_id FROM plan_officials po JOIN officials o ON o.id = po.official_id WHERE o.name LIKE $? ESCAPE '\\'))",
+                    like_pattern(q),
+                );
+            }
         })
         .await
     }

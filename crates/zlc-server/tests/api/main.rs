@@ -11,4 +11,5 @@ mod office;
 mod office_words;
 mod races;
 mod registry;
+mod security;
 mod web;

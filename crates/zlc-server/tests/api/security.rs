@@ -1,0 +1,59 @@
+//! The security suite's input checks: what hostile text in a query or a name
+//! cannot do.
+
+use crate::campaign::{id_of, new_problem, today, world};
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn a_search_with_a_nul_byte_or_an_override_is_answered_not_an_error() {
+    let w = world().await;
+    new_problem(&w.la, w.a, today().to_string(), None, None).await;
+    for list in ["problems", "activities", "needs", "measures", "plans"] {
+        for q in ["%00", "材料%00重复", "%E2%80%AE材料"] {
+            let r = w.la.get(&format!("/api/v1/{list}?q={q}")).await;
+            assert_eq!(r.status(), StatusCode::OK, "{list}?q={q}");
+        }
+    }
+    // What is left of the text still searches.
+    let found = w.la.json("/api/v1/problems?q=%E2%80%AE材料重复").await;
+    assert_eq!(found["items"].as_array().map(Vec::len), Some(1), "{found}");
+}
+
+#[tokio::test]
+async fn plans_are_found_by_official_unit_and_window() {
+    let w = world().await;
+    let date = today()
+        .checked_add_days(chrono::Days::new(10))
+        .expect("date")
+        .to_string();
+    let plan = id_of(w.la.post("/api/v1/plans", json!({"unit_id": w.a, "official_ids": [w.officials_a[0]], "kind": "walk", "mode": "亲身办",
+        "date": date, "slot": "am", "place": "hall", "window_unit_id": w.hall, "item_ids": [w.items_a[0]]})).await).await;
+    for q in ["张三", "市场监督", "政务服务中心"] {
+        let found = w.la.json(&format!("/api/v1/plans?q={q}")).await;
+        let ids: Vec<i64> = found["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|p| p["id"].as_i64())
+            .collect();
+        assert_eq!(ids, [plan], "q={q}: {found}");
+    }
+    let none = w.la.json("/api/v1/plans?q=李四").await;
+    assert_eq!(none["items"], json!([]), "{none}");
+}
+
+#[tokio::test]
+async fn names_lose_their_bidirectional_overrides() {
+    let w = world().await;
+    let r = w
+        .sup
+        .post(
+            "/api/v1/officials",
+            json!({"unit_id": w.a, "name": "孙\u{202E}七", "rank": "staff"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let o: serde_json::Value = r.json().await.expect("json");
+    assert_eq!(o["name"], "孙七");
+}
