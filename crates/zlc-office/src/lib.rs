@@ -28,6 +28,12 @@ pub enum OfficeError {
     NoTable { kind: SheetKind, detail: String },
     #[error("写入文件失败：{0}")]
     Write(String),
+    /// 超出导入限制: the file is bigger, or holds more, than the limits allow.
+    #[error("{0}")]
+    TooLarge(String),
+    /// The reading was stopped: the client left, or its time ran out.
+    #[error("{0}")]
+    Stopped(String),
 }
 
 /// The MIME type of an xlsx file.

@@ -44,6 +44,93 @@ pub trait Sink {
     fn error(&mut self, error: RowError);
     /// The table ended; `meta` now has the lines below it too.
     fn end(&mut self, _meta: &SheetMeta) {}
+    /// Why reading should stop now (nobody waits for the rows any more, or
+    /// the time allowed is over); `None` to go on.
+    fn stopped(&self) -> Option<String> {
+        None
+    }
+}
+
+/// 导入限制 what a table file may unpack to and hold. The defaults fit a
+/// nation's yearly ledger; a server takes its own from the configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// All the package's parts together, unpacked.
+    pub unzipped_bytes: u64,
+    /// The shared-strings part, unpacked: every distinct text of the file,
+    /// held in memory while the sheets are read.
+    pub strings_bytes: u64,
+    /// Parts in the package.
+    pub parts: usize,
+    /// Rows with content, over all its sheets.
+    pub rows: u64,
+    /// Characters in one cell.
+    pub cell_chars: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            unzipped_bytes: 1024 * 1024 * 1024,
+            strings_bytes: 256 * 1024 * 1024,
+            parts: 1000,
+            rows: 2_000_000,
+            cell_chars: 32_767,
+        }
+    }
+}
+
+fn mib(b: u64) -> u64 {
+    b.div_ceil(1024 * 1024)
+}
+
+/// Checks an xlsx package before it is parsed: each part is unpacked through
+/// a counter and thrown away, so that a small file that unpacks to gigabytes
+/// (a "zip bomb") is refused without ever being held in memory.
+pub fn check_package(bytes: &[u8], limits: &Limits) -> Result<(), OfficeError> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| OfficeError::NotXlsx(e.to_string()))?;
+    if zip.len() > limits.parts {
+        return Err(OfficeError::TooLarge(format!(
+            "文件包含 {} 个部件，超过上限 {} 个",
+            zip.len(),
+            limits.parts
+        )));
+    }
+    let mut total: u64 = 0;
+    let mut buf = vec![0u8; 64 * 1024];
+    for i in 0..zip.len() {
+        let mut part = zip
+            .by_index(i)
+            .map_err(|e| OfficeError::NotXlsx(e.to_string()))?;
+        let strings = part
+            .name()
+            .is_ok_and(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"));
+        let mut n: u64 = 0;
+        loop {
+            let k = part
+                .read(&mut buf)
+                .map_err(|e| OfficeError::NotXlsx(e.to_string()))?;
+            if k == 0 {
+                break;
+            }
+            n += k as u64;
+            total += k as u64;
+            if strings && n > limits.strings_bytes {
+                return Err(OfficeError::TooLarge(format!(
+                    "文件中的文字表（共享字符串）解压后超过上限 {} MB",
+                    mib(limits.strings_bytes)
+                )));
+            }
+            if total > limits.unzipped_bytes {
+                return Err(OfficeError::TooLarge(format!(
+                    "文件解压后超过上限 {} MB",
+                    mib(limits.unzipped_bytes)
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A whole file read into memory: its tables and every row error.
@@ -132,7 +219,20 @@ pub fn read_into<RS: Read + Seek>(
     kind: SheetKind,
     sink: &mut dyn Sink,
 ) -> Result<usize, OfficeError> {
+    read_limited(reader, kind, sink, &Limits::default())
+}
+
+/// [`read_into`] within `limits` (rows, characters in a cell), stopping as
+/// soon as the sink says so. Check the package first ([`check_package`]):
+/// opening it reads its shared strings whole.
+pub fn read_limited<RS: Read + Seek>(
+    reader: RS,
+    kind: SheetKind,
+    sink: &mut dyn Sink,
+    limits: &Limits,
+) -> Result<usize, OfficeError> {
     let mut book: Xlsx<RS> = Xlsx::new(reader).map_err(|e| OfficeError::NotXlsx(e.to_string()))?;
+    let mut rows: u64 = 0;
     let names = book.sheet_names();
     let lay = layout(kind);
     let several = names.len() > 1;
@@ -155,7 +255,26 @@ pub fn read_into<RS: Read + Seek>(
             if v.is_blank() {
                 continue;
             }
+            if let Value::Text(t) = &v
+                && t.chars().count() > limits.cell_chars
+            {
+                return Err(OfficeError::TooLarge(format!(
+                    "工作表「{name}」第 {} 行有单元格超过 {} 个字符",
+                    r + 1,
+                    limits.cell_chars
+                )));
+            }
             if row_at != Some(r) {
+                rows += 1;
+                if rows > limits.rows {
+                    return Err(OfficeError::TooLarge(format!(
+                        "文件超过 {} 行的上限",
+                        limits.rows
+                    )));
+                }
+                if let Some(why) = sink.stopped() {
+                    return Err(OfficeError::Stopped(why));
+                }
                 if let Some(prev) = row_at {
                     table.row(prev + 1, &row, sink);
                     if table.done {

@@ -152,6 +152,7 @@ pub async fn prepare(
         security: Arc::new(security),
         policy: Arc::new(RwLock::new(Arc::new(policy))),
         objects,
+        imports: Arc::new(crate::office::ImportGate::new(uploads.imports_at_once)),
         uploads: Arc::new(uploads),
         calendar: Arc::new(RwLock::new(Arc::new(calendar))),
     };

@@ -55,6 +55,10 @@ pub enum ApiError {
     },
     /// 413
     TooLarge,
+    /// 413: a limit of the configuration, named in the message.
+    Limit(String),
+    /// 429: too much at once (another import of the account still runs).
+    Busy(String),
     /// 415
     UnsupportedMedia,
     /// 422: validation, naming each field.
@@ -86,6 +90,12 @@ impl ApiError {
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not-found", "记录不存在"),
             ApiError::Conflict { .. } => (StatusCode::CONFLICT, "conflict", "操作冲突"),
             ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too-large", "请求体过大"),
+            ApiError::Limit(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too-large", "超出上限"),
+            ApiError::Busy(_) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "busy",
+                "请求过多，请稍后再试",
+            ),
             ApiError::UnsupportedMedia => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported-media-type",
@@ -151,7 +161,9 @@ impl IntoResponse for ApiError {
             ApiError::BadRequest(d)
             | ApiError::Unauthorized(d)
             | ApiError::Forbidden(d)
-            | ApiError::Locked(d) => d,
+            | ApiError::Locked(d)
+            | ApiError::Limit(d)
+            | ApiError::Busy(d) => d,
             ApiError::NotFound => "记录不存在，或不在您的数据范围内".into(),
             ApiError::Conflict {
                 detail,

@@ -50,6 +50,8 @@ pub struct AppState {
     /// Where attachment bytes live.
     pub objects: zlc_store::objects::ObjectStore,
     pub uploads: Arc<settings::Uploads>,
+    /// One import at a time per account, and few at once on the server.
+    pub imports: Arc<office::ImportGate>,
     /// The working-day calendar: the shipped one with the years edited on the 系统 page.
     pub calendar: Arc<RwLock<Arc<WorkCalendar>>>,
 }
@@ -258,7 +260,7 @@ pub fn app(state: AppState) -> Router {
         .merge(activities::router())
         .merge(problems::router())
         .merge(reports::router())
-        .merge(office::router())
+        .merge(office::router(state.uploads.import_max_mb))
         .split_for_parts();
     let mut doc = doc;
     doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);

@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -55,7 +56,69 @@ pub fn export_permissions(kind: SheetKind) -> &'static [Permission] {
 fn office_error(e: OfficeError) -> ApiError {
     match e {
         OfficeError::Write(m) => ApiError::Internal(m),
+        OfficeError::TooLarge(m) => ApiError::Limit(format!("{m}，未导入任何数据")),
         other => ApiError::field("file", other.to_string()),
+    }
+}
+
+/// 导入闸门 one import at a time per account, and at most `at_once` on the
+/// server: an import holds a file's rows and a write transaction.
+pub struct ImportGate {
+    running: std::sync::Mutex<std::collections::HashSet<i64>>,
+    at_once: Arc<tokio::sync::Semaphore>,
+    limit: usize,
+}
+
+/// An import's turn; the account's next import may start once it is dropped.
+pub struct ImportTurn {
+    gate: Arc<ImportGate>,
+    user: i64,
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl ImportGate {
+    pub fn new(at_once: usize) -> Self {
+        let limit = at_once.max(1);
+        ImportGate {
+            running: std::sync::Mutex::new(std::collections::HashSet::new()),
+            at_once: Arc::new(tokio::sync::Semaphore::new(limit)),
+            limit,
+        }
+    }
+
+    /// A turn for an import of account `user`, or why not now.
+    pub fn enter(self: &Arc<Self>, user: i64) -> Result<ImportTurn, ApiError> {
+        let mut running = match self.running.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if running.contains(&user) {
+            return Err(ApiError::Busy(
+                "您的上一个导入尚未完成，请等它结束后再导入".into(),
+            ));
+        }
+        let permit = self.at_once.clone().try_acquire_owned().map_err(|_| {
+            ApiError::Busy(format!(
+                "正在进行的导入已达上限（同时 {} 个），请稍后再试",
+                self.limit
+            ))
+        })?;
+        running.insert(user);
+        Ok(ImportTurn {
+            gate: self.clone(),
+            user,
+            _permit: permit,
+        })
+    }
+}
+
+impl Drop for ImportTurn {
+    fn drop(&mut self) {
+        let mut running = match self.gate.running.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        running.remove(&self.user);
     }
 }
 
@@ -94,13 +157,19 @@ pub async fn import_bytes(
     // The file is read on another thread while its rows are written: the
     // two halves of an import run side by side.
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Read>(8);
+    let limits = s.uploads.import_limits();
+    let seconds = s.uploads.import_max_seconds;
     let reader = tokio::task::spawn_blocking(move || {
         let mut sink = ChannelSink {
             tx,
             batch: None,
             several: false,
+            deadline: std::time::Instant::now() + std::time::Duration::from_secs(seconds),
+            seconds,
         };
-        let read = zlc_office::read::read_into(Cursor::new(bytes), kind, &mut sink);
+        // A file that unpacks beyond the limits is refused before it is opened.
+        zlc_office::read::check_package(&bytes, &limits)?;
+        let read = zlc_office::read::read_limited(Cursor::new(bytes), kind, &mut sink, &limits);
         sink.flush();
         read
     });
@@ -135,6 +204,9 @@ struct ChannelSink {
     tx: tokio::sync::mpsc::Sender<Read>,
     batch: Option<zlc_domain::sheets::Entries>,
     several: bool,
+    /// Reading stops here: the import's time is over.
+    deadline: std::time::Instant,
+    seconds: u64,
 }
 
 impl ChannelSink {
@@ -156,6 +228,16 @@ impl ChannelSink {
 impl zlc_office::read::Sink for ChannelSink {
     fn workbook(&mut self, sheets: usize) {
         self.several = sheets > 1;
+    }
+
+    fn stopped(&self) -> Option<String> {
+        // The writing side is gone: the client left (its request was
+        // dropped) or the database refused; nobody waits for more rows.
+        if self.tx.is_closed() {
+            return Some("导入已中止".into());
+        }
+        (std::time::Instant::now() > self.deadline)
+            .then(|| format!("导入用时超过 {} 秒的上限，已停止", self.seconds))
     }
 
     fn sheet(&mut self, name: &str, meta: &SheetMeta) {
@@ -490,6 +572,13 @@ async fn import(
     if body.is_empty() {
         return Err(ApiError::field("file", "文件为空"));
     }
+    let max = s.uploads.import_max_mb;
+    if body.len() as u64 > max.saturating_mul(1024 * 1024) {
+        return Err(ApiError::Limit(format!(
+            "文件超过 {max} MB 的上限，未导入任何数据"
+        )));
+    }
+    let _turn = s.imports.enter(user.id)?;
     let name = zlc_domain::files::clean_name(q.name.as_deref().unwrap_or("upload.xlsx"));
     let today = chrono::Local::now().date_naive();
     let unit = q.unit.or(if kind.needs_unit() {
@@ -601,11 +690,37 @@ pub fn error_lines(errors: &[RowError]) -> Vec<String> {
     errors.iter().map(ToString::to_string).collect()
 }
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router(import_max_mb: u64) -> OpenApiRouter<AppState> {
+    // Twice the import limit passes, so that the handler says which limit a
+    // file broke; beyond that the body is not read at all.
+    let limit =
+        usize::try_from(import_max_mb.saturating_mul(2 * 1024 * 1024)).unwrap_or(usize::MAX);
     OpenApiRouter::new()
         .routes(routes!(import))
         .routes(routes!(export))
         .routes(routes!(template_download))
-        // Filled-in tables of a whole year can be large.
-        .layer(DefaultBodyLimit::max(256 * 1024 * 1024))
+        .layer(DefaultBodyLimit::max(limit))
+}
+
+#[cfg(test)]
+mod gate_tests {
+    use super::*;
+
+    #[test]
+    fn an_account_imports_one_file_at_a_time_and_the_server_a_few() {
+        let gate = Arc::new(ImportGate::new(2));
+        let first = gate.enter(1).expect("a turn");
+        let busy = gate
+            .enter(1)
+            .err()
+            .expect("the account's second import waits");
+        assert!(matches!(busy, ApiError::Busy(ref m) if m.contains("上一个导入尚未完成")));
+        let second = gate.enter(2).expect("another account");
+        let full = gate.enter(3).err().expect("the server's limit");
+        assert!(matches!(full, ApiError::Busy(ref m) if m.contains("同时 2 个")));
+        drop(first);
+        let again = gate.enter(1).expect("the turn is free again");
+        drop((again, second));
+        assert!(gate.enter(3).is_ok());
+    }
 }

@@ -4,7 +4,7 @@
 use reqwest::{Client, Method, Response, StatusCode};
 use serde_json::{Value, json};
 use std::sync::atomic::{AtomicU32, Ordering};
-use zlc_server::settings::Security;
+use zlc_server::settings::{Security, Uploads};
 use zlc_store::crypto::FieldCipher;
 use zlc_store::{Options, Store};
 
@@ -67,12 +67,24 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_with(security: Security) -> TestApp {
+    spawn_configured(security, test_uploads()).await
+}
+
+/// The uploads' configuration of the tests: attachments up to 1 MB.
+pub fn test_uploads() -> Uploads {
+    Uploads {
+        max_mb: 1,
+        ..Uploads::default()
+    }
+}
+
+pub async fn spawn_configured(security: Security, uploads: Uploads) -> TestApp {
     let dir = std::env::temp_dir().join(format!("zlc-api-{}", unique()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let url = database_url(&dir).await;
     let cipher =
         FieldCipher::from_hex(&FieldCipher::generate_key_hex().expect("key")).expect("cipher");
-    let (app, created) = serve_on(url, cipher, security, dir).await;
+    let (app, created) = serve_on(url, cipher, security, uploads, dir).await;
     assert_eq!(
         created, 3,
         "the three administrators are created on an empty database"
@@ -85,6 +97,7 @@ async fn serve_on(
     url: String,
     cipher: FieldCipher,
     security: Security,
+    uploads: Uploads,
     dir: std::path::PathBuf,
 ) -> (TestApp, usize) {
     let store = Store::open(&url, cipher, &Options::default())
@@ -93,7 +106,7 @@ async fn serve_on(
     let config = zlc_server::bootstrap::ServerConfig {
         security,
         objects: zlc_store::objects::ObjectStore::Local(dir.join("objects")),
-        uploads: zlc_server::settings::Uploads { max_mb: 1 },
+        uploads,
     };
     let (state, created) =
         zlc_server::bootstrap::prepare(store.clone(), config, Some(ADMIN_PASSWORD))
@@ -131,6 +144,7 @@ impl TestApp {
             self.url.clone(),
             self.store.cipher.clone(),
             Security::default(),
+            test_uploads(),
             dir,
         )
         .await;

@@ -28,7 +28,10 @@ struct Office {
 }
 
 async fn office() -> Office {
-    let app = spawn_app().await;
+    office_on(spawn_app().await).await
+}
+
+async fn office_on(app: TestApp) -> Office {
     let root = app.unit("示范区", None, "region").await["id"]
         .as_i64()
         .expect("id");
@@ -1893,4 +1896,109 @@ async fn hand_filled_tables_add_missing_sections_and_count_what_was_experienced(
         "{s}"
     );
     assert_eq!(report().await, before + 2, "two distinct items experienced");
+}
+
+/// A package whose shared strings unpack to `mb` megabytes of one letter:
+/// a few kilobytes on the wire.
+fn strings_bomb(mb: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("[Content_Types].xml", opts).expect("part");
+    zip.write_all(br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#)
+        .expect("write");
+    zip.start_file("xl/sharedStrings.xml", opts).expect("part");
+    zip.write_all(br#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>"#)
+        .expect("write");
+    let chunk = vec![b'A'; 1024 * 1024];
+    for _ in 0..mb {
+        zip.write_all(&chunk).expect("write");
+    }
+    zip.write_all(b"</t></si></sst>").expect("write");
+    zip.finish().expect("zip").into_inner()
+}
+
+#[tokio::test]
+async fn a_table_beyond_the_import_limits_is_refused_naming_the_limit_and_writes_nothing() {
+    let uploads = zlc_server::settings::Uploads {
+        import_max_mb: 1,
+        import_strings_mb: 2,
+        import_max_rows: 8,
+        ..test_uploads()
+    };
+    let o = office_on(spawn_configured(Default::default(), uploads).await).await;
+    let path = format!("/api/v1/imports/ledger?unit={}", o.a);
+
+    // A small file whose text unpacks beyond the limit is never opened.
+    let bomb = strings_bomb(8);
+    assert!(bomb.len() < 100 * 1024, "{} bytes", bomb.len());
+    let p = problem(
+        upload(&o.la, &path, bomb).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+    )
+    .await;
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("共享字符串）解压后超过上限 2 MB"),
+        "{p}"
+    );
+    // More rows than allowed (the sample's title, header and four rows).
+    let p = problem(
+        upload(&o.la, &path, sample_ledger()).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+    )
+    .await;
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("超过 8 行的上限"),
+        "{p}"
+    );
+    // A file bigger than the upload limit.
+    let big: Vec<u8> = (0u64..(3 * 1024 * 1024 / 2))
+        .map(|i| (i * 7919 % 251) as u8)
+        .collect();
+    let p = problem(
+        upload(&o.la, &path, big).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+    )
+    .await;
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("超过 1 MB 的上限"),
+        "{p}"
+    );
+    assert_eq!(count(&o.app, "problems").await, 0);
+    assert_eq!(count(&o.app, "activities").await, 0);
+    // Within the limits the same server imports.
+    let r = upload(
+        &o.la,
+        &path,
+        table(SheetKind::Ledger, &meta("区行政审批服务局"), |w| {
+            w.ledger(&ledger_row(
+                ago(20),
+                person("张三", "局长"),
+                "企业开办",
+                Mode::SelfService,
+                Some("证明材料重复提交"),
+                Some("推行告知承诺制，取消营业执照复印件等2项证明材料"),
+                Some(ago(10)),
+                Some("审批科"),
+            ))
+            .expect("row");
+        }),
+    )
+    .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
 }
