@@ -254,6 +254,8 @@ async fn reset_password(
             id,
             &hash_password(password.clone()).await?,
             true,
+            None,
+            false,
         )
         .await?;
     Ok(Json(ResetPassword {

@@ -443,6 +443,9 @@ async fn me(user: CurrentUser) -> Json<Me> {
 pub struct PasswordBody {
     pub old_password: String,
     pub new_password: String,
+    /// End the account's API tokens as well (its other sessions always end).
+    #[serde(default)]
+    pub revoke_tokens: bool,
 }
 
 /// Change one's own password (required after a one-time password).
@@ -467,7 +470,14 @@ async fn change_password(
     let hash = hash_password(body.new_password).await?;
     state
         .store
-        .set_password(&user.actor(), user.id, &hash, false)
+        .set_password(
+            &user.actor(),
+            user.id,
+            &hash,
+            false,
+            user.session_id,
+            body.revoke_tokens,
+        )
         .await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

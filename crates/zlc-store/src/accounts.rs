@@ -334,12 +334,17 @@ impl Store {
     }
 
     /// Sets a new password hash. `must_change` marks a one-time password.
+    /// Every session of the account but `keep_session` (the caller's own,
+    /// when it changes its password) ends; its tokens too with `revoke_tokens`.
+    #[allow(clippy::too_many_arguments)]
     pub async fn set_password(
         &self,
         actor: &Actor,
         id: i64,
         hash: &str,
         must_change: bool,
+        keep_session: Option<i64>,
+        revoke_tokens: bool,
     ) -> Result<()> {
         let mut tx = self.db.begin().await?;
         let now = now_ms();
@@ -353,6 +358,23 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
+        // Whoever held the old password is signed out: every other session
+        // ends, and the account's tokens too when asked.
+        let sessions = tx
+            .execute(
+                "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND id <> $3",
+                args![now, id, keep_session.unwrap_or(0)],
+            )
+            .await?;
+        let tokens = if revoke_tokens {
+            tx.execute(
+                "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+                args![now, id],
+            )
+            .await?
+        } else {
+            0
+        };
         audit::append(
             &mut tx,
             actor,
@@ -365,7 +387,7 @@ impl Store {
                 entity: "user",
                 entity_id: Some(id.to_string()),
                 before: None,
-                after: Some(json!({"must_change_password": must_change})),
+                after: Some(json!({"must_change_password": must_change, "sessions_ended": sessions, "tokens_revoked": tokens})),
             },
         )
         .await?;

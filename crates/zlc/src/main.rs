@@ -795,7 +795,9 @@ async fn reset_account(store: &Store, actor: &Actor, username: &str, admin: bool
     let hash = zlc_server::auth::hash_password(password.clone())
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    store.set_password(actor, u.id, &hash, true).await?;
+    store
+        .set_password(actor, u.id, &hash, true, None, false)
+        .await?;
     println!(
         "账号 {} 的口令已重置为：{password}（首次登录须修改）",
         u.username

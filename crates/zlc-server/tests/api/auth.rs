@@ -538,3 +538,74 @@ async fn no_administrator_takes_over_another_and_none_holds_business_roles() {
         .await;
     assert_eq!(v["ok"], true, "{v}");
 }
+
+#[tokio::test]
+async fn a_new_password_signs_out_every_other_session_and_tokens_when_asked() {
+    let app = spawn_app().await;
+    let root = app.unit("示范区", None, "region").await;
+    let here = app.user("zhou", root["id"].as_i64(), &["supervisor"]).await;
+    let there = app.login("zhou", PASSWORD).await;
+    let me = here.json("/api/v1/me").await;
+    let sys = app.admin("sysadmin").await;
+    let token = |name: &'static str| {
+        let sys = &sys;
+        let id = me["id"].clone();
+        async move {
+            let created: serde_json::Value = sys
+                .post("/api/v1/tokens", json!({"user_id": id, "name": name}))
+                .await
+                .json()
+                .await
+                .expect("json");
+            Session {
+                client: reqwest::Client::new(),
+                base: app.base.clone(),
+                origin: None,
+                bearer: Some(created["secret"].as_str().expect("secret").to_string()),
+            }
+        }
+    };
+    let script = token("nightly").await;
+    assert_eq!(there.get("/api/v1/me").await.status(), StatusCode::OK);
+
+    // Changed here: the session elsewhere ends, this one and the token go on.
+    let second = "Another-Walk-2024!";
+    let r = here
+        .post(
+            "/api/v1/me/password",
+            json!({"old_password": PASSWORD, "new_password": second}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        there.get("/api/v1/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(here.get("/api/v1/me").await.status(), StatusCode::OK);
+    assert_eq!(script.get("/api/v1/me").await.status(), StatusCode::OK);
+
+    // Asked to, the tokens end too.
+    let r = here
+        .post(
+            "/api/v1/me/password",
+            json!({"old_password": second, "new_password": "Third-Walk-2024!x", "revoke_tokens": true}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        script.get("/api/v1/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(here.get("/api/v1/me").await.status(), StatusCode::OK);
+
+    // A reset by the system administrator ends every session.
+    let id = me["id"].as_i64().expect("id");
+    let r = sys
+        .post(&format!("/api/v1/users/{id}/password"), json!({}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        here.get("/api/v1/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
