@@ -164,12 +164,24 @@ async fn download(State(s): State<AppState>, user: CurrentUser, Id(id): Id) -> A
             }
         })
         .collect();
-    let disposition = if a.content_type.starts_with("image/") || a.content_type == "application/pdf"
-    {
+    // Only pictures show in the page; a PDF or an office file may carry
+    // scripts (/OpenAction /JavaScript) and is downloaded, never rendered
+    // from the application's own origin.
+    let disposition = if matches!(
+        a.content_type.as_str(),
+        "image/jpeg" | "image/png" | "image/gif" | "image/webp"
+    ) {
         "inline"
     } else {
         "attachment"
     };
+    // And whatever a browser makes of it runs in a sandbox with nothing allowed.
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
+        ),
+    );
     h.insert(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_str(&format!(

@@ -57,3 +57,41 @@ async fn names_lose_their_bidirectional_overrides() {
     let o: serde_json::Value = r.json().await.expect("json");
     assert_eq!(o["name"], "孙七");
 }
+
+#[tokio::test]
+async fn an_uploaded_pdf_with_a_script_is_downloaded_in_a_sandbox_never_shown_inline() {
+    let w = world().await;
+    let p = new_problem(&w.la, w.a, today().to_string(), None, None).await;
+    let pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec();
+    let r =
+        w.la.client
+            .post(format!(
+                "{}/api/v1/attachments?owner=problem&id={}&name=整改报告.pdf",
+                w.la.base, p["id"]
+            ))
+            .header("origin", &w.la.base)
+            .body(pdf)
+            .send()
+            .await
+            .expect("send");
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let a: serde_json::Value = r.json().await.expect("json");
+    let r = w.la.get(&format!("/api/v1/attachments/{}", a["id"])).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let h = r.headers();
+    let header = |k: &str| {
+        h.get(k)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        header("content-disposition").starts_with("attachment;"),
+        "{h:?}"
+    );
+    assert!(
+        header("content-security-policy").starts_with("sandbox"),
+        "{h:?}"
+    );
+    assert_eq!(header("x-content-type-options"), "nosniff");
+}
