@@ -162,7 +162,7 @@ async fn names(
     }
     let items = s
         .store
-        .unit_names(&ids)
+        .unit_names(&user.scope, &ids)
         .await?
         .into_iter()
         .map(|(id, name)| UnitName { id, name })

@@ -654,7 +654,7 @@ impl ImportRun<'_> {
                 match found.as_slice() {
                     [one] => Some(one.clone()),
                     [] => {
-                        let near = self.store.similar_unit_names(name, 5).await?;
+                        let near = self.store.similar_unit_names(self.scope, name, 5).await?;
                         self.err(
                             sheet,
                             RowError::new(2, "填报单位", not_found("单位", name, &near)),
@@ -2537,7 +2537,8 @@ impl ImportRun<'_> {
                                     continue;
                                 }
                                 [] => {
-                                    let near = self.store.similar_unit_names(p, 5).await?;
+                                    let near =
+                                        self.store.similar_unit_names(self.scope, p, 5).await?;
                                     self.err(
                                         sheet,
                                         RowError::new(

@@ -217,22 +217,63 @@ impl Store {
     /// The names of units by id, in or out of the caller's scope: a problem
     /// names the units it involves (协办单位), and a reader must see who they
     /// are. Names only; ids that do not exist are left out.
-    pub async fn unit_names(&self, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+    /// Names of the units `ids` that a caller of `scope` may see named: those
+    /// in its scope, those above it (its own region's chain), and those its
+    /// records name — a problem's other units (协办单位), a plan's window.
+    /// Any other id is left out, as if it did not exist.
+    pub async fn unit_names(&self, scope: &Scope, ids: &[i64]) -> Result<Vec<(i64, String)>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
         let a: Vec<Arg> = ids.iter().map(|i| Arg::from(*i)).collect();
         let marks: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
-        Ok(self
+        let rows: Vec<(i64, String, String)> = self
             .db
             .fetch_all(
                 &format!(
-                    "SELECT id, name FROM units WHERE id IN ({}) ORDER BY id",
+                    "SELECT id, name, path FROM units WHERE id IN ({}) ORDER BY id",
                     marks.join(", ")
                 ),
                 a,
             )
-            .await?)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, name, path) in rows {
+            let above = scope.path.as_deref().is_some_and(|p| p.starts_with(&path));
+            if scope.contains(&path) || above || self.named_in_scope(scope, id).await? {
+                out.push((id, name));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether a record in `scope` names unit `id`: a problem's other unit
+    /// or a plan's window.
+    async fn named_in_scope(&self, scope: &Scope, id: i64) -> Result<bool> {
+        let mut a = args![format!("%,{id},%")];
+        let cond = scope.condition("unit_path", &mut a);
+        let co: Option<i64> = self
+            .db
+            .scalar(
+                &format!(
+                    "SELECT id FROM problems WHERE ',' || other_units || ',' LIKE $1 AND {cond} LIMIT 1"
+                ),
+                a,
+            )
+            .await?;
+        if co.is_some() {
+            return Ok(true);
+        }
+        let mut a = args![id];
+        let cond = scope.condition("unit_path", &mut a);
+        let window: Option<i64> = self
+            .db
+            .scalar(
+                &format!("SELECT id FROM plans WHERE window_unit_id = $1 AND {cond} LIMIT 1"),
+                a,
+            )
+            .await?;
+        Ok(window.is_some())
     }
 
     pub async fn unit_by_name(&self, name: &str) -> Result<Vec<Unit>> {
@@ -788,7 +829,14 @@ impl Store {
 impl Store {
     /// Names of units that share the most characters with `name`, best first:
     /// the candidates offered when a typed name matches no unit.
-    pub async fn similar_unit_names(&self, name: &str, limit: usize) -> Result<Vec<String>> {
+    /// Names of units in `scope` that share the most characters with
+    /// `name` (for "did you mean"): never a unit the caller may not see.
+    pub async fn similar_unit_names(
+        &self,
+        scope: &Scope,
+        name: &str,
+        limit: usize,
+    ) -> Result<Vec<String>> {
         let chars: Vec<char> = name.chars().filter(|c| !c.is_whitespace()).collect();
         if chars.is_empty() {
             return Ok(Vec::new());
@@ -803,11 +851,12 @@ impl Store {
                 format!("name LIKE ${}", a.len())
             })
             .collect();
+        let within = scope.condition("path", &mut a);
         let rows: Vec<(String,)> = self
             .db
             .fetch_all(
                 &format!(
-                    "SELECT DISTINCT name FROM units WHERE {} LIMIT 2000",
+                    "SELECT DISTINCT name FROM units WHERE ({}) AND {within} LIMIT 2000",
                     ors.join(" OR ")
                 ),
                 a,

@@ -753,7 +753,9 @@ async fn find_unit(store: &Store, name: &str) -> Result<zlc_store::registry::Uni
     match found.len() {
         1 => Ok(found.remove(0)),
         0 => {
-            let near = store.similar_unit_names(name.trim(), 5).await?;
+            let near = store
+                .similar_unit_names(&zlc_store::Scope::all(), name.trim(), 5)
+                .await?;
             if near.is_empty() {
                 bail!("没有名为「{name}」的单位");
             }

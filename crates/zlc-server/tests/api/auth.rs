@@ -547,25 +547,21 @@ async fn a_new_password_signs_out_every_other_session_and_tokens_when_asked() {
     let there = app.login("zhou", PASSWORD).await;
     let me = here.json("/api/v1/me").await;
     let sys = app.admin("sysadmin").await;
-    let token = |name: &'static str| {
-        let sys = &sys;
-        let id = me["id"].clone();
-        async move {
-            let created: serde_json::Value = sys
-                .post("/api/v1/tokens", json!({"user_id": id, "name": name}))
-                .await
-                .json()
-                .await
-                .expect("json");
-            Session {
-                client: reqwest::Client::new(),
-                base: app.base.clone(),
-                origin: None,
-                bearer: Some(created["secret"].as_str().expect("secret").to_string()),
-            }
-        }
+    let created: serde_json::Value = sys
+        .post(
+            "/api/v1/tokens",
+            json!({"user_id": me["id"], "name": "nightly"}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let script = Session {
+        client: reqwest::Client::new(),
+        base: app.base.clone(),
+        origin: None,
+        bearer: Some(created["secret"].as_str().expect("secret").to_string()),
     };
-    let script = token("nightly").await;
     assert_eq!(there.get("/api/v1/me").await.status(), StatusCode::OK);
 
     // Changed here: the session elsewhere ends, this one and the token go on.
@@ -576,7 +572,12 @@ async fn a_new_password_signs_out_every_other_session_and_tokens_when_asked() {
             json!({"old_password": PASSWORD, "new_password": second}),
         )
         .await;
-    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        r.status(),
+        StatusCode::NO_CONTENT,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
     assert_eq!(
         there.get("/api/v1/me").await.status(),
         StatusCode::UNAUTHORIZED

@@ -95,3 +95,45 @@ async fn an_uploaded_pdf_with_a_script_is_downloaded_in_a_sandbox_never_shown_in
     );
     assert_eq!(header("x-content-type-options"), "nosniff");
 }
+
+#[tokio::test]
+async fn unit_names_are_told_only_within_reach() {
+    let w = world().await;
+    let names = |ids: String| {
+        let la = &w.la;
+        async move {
+            let v = la.json(&format!("/api/v1/units/names?ids={ids}")).await;
+            let mut got: Vec<i64> = v["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .filter_map(|u| u["id"].as_i64())
+                .collect();
+            got.sort_unstable();
+            got
+        }
+    };
+    let ids = format!("{},{},{},{}", w.root, w.a, w.b, w.street);
+    // Its own unit and the region above it; not the department beside it.
+    let mut expected = vec![w.root, w.a];
+    expected.sort_unstable();
+    assert_eq!(names(ids.clone()).await, expected);
+    // Once a problem of its own names B as a unit involved, B's name is told.
+    let r = w
+        .la
+        .post(
+            "/api/v1/problems",
+            json!({"unit_id": w.a, "source": "企业群众提出", "category": "流程环节", "description": "跨部门材料重复提交",
+                   "disposition": "限期整改", "found_on": today().to_string(), "other_units": [w.b]}),
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
+    expected.push(w.b);
+    expected.sort_unstable();
+    assert_eq!(names(ids).await, expected);
+}
