@@ -569,7 +569,17 @@ impl Store {
         .await?;
         all_in_scope(&mut tx, scope, "items", &input.item_ids, "item_ids").await?;
         if let Some(w) = input.window_unit_id {
-            placed(&mut tx, &Scope::all(), w, "window_unit_id").await?;
+            // The window walked to: one of the caller's units, or a hall
+            // (政务服务中心), which every department's officials walk to.
+            let kind: Option<String> = tx
+                .scalar("SELECT kind FROM units WHERE id = $1", args![w])
+                .await?;
+            let scope_of_window = if kind.as_deref() == Some("hall") {
+                Scope::all()
+            } else {
+                scope.clone()
+            };
+            placed(&mut tx, &scope_of_window, w, "window_unit_id").await?;
         }
         let now = now_ms();
         let (plan, before): (Plan, Option<Plan>) = match id {
@@ -1565,8 +1575,25 @@ impl Store {
                 })?;
         }
         if let Some(i) = input.item_id {
-            all_in_scope(tx, &Scope::all(), "items", &[i], "item_id").await?;
+            // An item of the caller's units; or, the one exception, an item
+            // the walk it was found on experienced (a walk may cross into
+            // another department's item). Verifying the rectification
+            // changes the item's figures, so no other item may be named.
+            let experienced = match input.activity_id {
+                Some(a) => tx
+                    .scalar::<i64>(
+                        "SELECT item_id FROM activity_items WHERE activity_id = $1 AND item_id = $2",
+                        args![a, i],
+                    )
+                    .await?
+                    .is_some(),
+                None => false,
+            };
+            if !experienced {
+                all_in_scope(tx, scope, "items", &[i], "item_id").await?;
+            }
         }
+        // 协办单位 may be any unit: naming one gives no access to its records.
         for u in &input.other_units {
             placed(tx, &Scope::all(), *u, "other_units").await?;
         }

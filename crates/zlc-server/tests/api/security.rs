@@ -137,3 +137,31 @@ async fn unit_names_are_told_only_within_reach() {
     expected.sort_unstable();
     assert_eq!(names(ids).await, expected);
 }
+
+#[tokio::test]
+async fn a_write_names_only_records_within_reach() {
+    let w = world().await;
+    // Department B's item cannot be named by A's problem: verifying it would
+    // rewrite B's figures.
+    let body = |item: i64| {
+        json!({"unit_id": w.a, "source": "企业群众提出", "category": "流程环节", "description": "材料重复提交",
+               "disposition": "限期整改", "found_on": today().to_string(), "item_id": item})
+    };
+    let r = w.la.post("/api/v1/problems", body(w.item_b)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: serde_json::Value = r.json().await.expect("json");
+    assert_eq!(p["errors"][0]["field"], "item_id", "{p}");
+    let r = w.la.post("/api/v1/problems", body(w.items_a[0])).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+
+    // A plan's window: a hall, or one of its own units; not another department.
+    let plan = |window: i64| {
+        json!({"unit_id": w.a, "official_ids": [w.officials_a[0]], "kind": "walk", "mode": "亲身办",
+               "date": today().checked_add_days(chrono::Days::new(10)).expect("date").to_string(),
+               "slot": "am", "place": "hall", "window_unit_id": window, "item_ids": [w.items_a[0]]})
+    };
+    let r = w.la.post("/api/v1/plans", plan(w.b)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = w.la.post("/api/v1/plans", plan(w.hall)).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+}
