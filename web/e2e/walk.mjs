@@ -510,13 +510,13 @@ export async function walk({ ctx, newContext, base, device, password, adminPassw
       await p.getByRole('button', { name: '确定' }).click()
       await p.locator('[data-test=dashboard]').waitFor()
       await p.getByRole('button', { name: '退出' }).click()
-      // Failed sign-ins in a row lock the account, and the page says so.
+      // Failed sign-ins in a row pause sign-in from this address, and the page says so.
       for (let i = 0; i < 5; i++) {
         await signIn(p, base, `e2e-${tag}`, `wrong-${i}`, { from: null })
-        await p.locator('[data-test=login-error]', { hasText: i < 4 ? '再失败' : '锁定' }).waitFor()
+        await p.locator('[data-test=login-error]', { hasText: i < 4 ? '再失败' : '分钟后再试' }).waitFor()
       }
       await signIn(p, base, `e2e-${tag}`, mine, { from: null })
-      await p.locator('[data-test=login-error]', { hasText: '锁定' }).waitFor()
+      await p.locator('[data-test=login-error]', { hasText: '分钟后再试' }).waitFor()
       await shot(p, 'login-locked')
       await c.close()
     }

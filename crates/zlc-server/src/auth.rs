@@ -286,30 +286,77 @@ async fn login(
     let sec = &state.security;
     let username = body.username.trim().to_lowercase();
     let fail = |msg: String| ApiError::Unauthorized(msg);
-    let Some(user) = store.user_by_name(&username).await? else {
-        verify_password(body.password, DUMMY_HASH.into()).await;
-        store
-            .log_login(&username, None, &ip, ua.as_deref(), false, "账号不存在")
-            .await?;
-        return Err(fail("账号或口令错误".into()));
-    };
     let now = now_ms();
-    if let Some(until) = user.locked_until.filter(|u| *u > now) {
-        store
-            .log_login(
-                &username,
-                Some(user.id),
-                &ip,
-                ua.as_deref(),
-                false,
-                "账号已锁定",
-            )
+    let max = sec.max_failed_logins;
+    let lock_ms = sec.lockout_minutes * 60_000;
+    let user = store.user_by_name(&username).await?;
+    let user_id = user.as_ref().map(|u| u.id);
+    // Until the password is right, every name is answered alike: the pause
+    // counts guesses per client address and name, known or not, and is
+    // taken before the slow check, so that guesses sent at once check no
+    // more passwords than it allows. The owner signs in from elsewhere.
+    let turn = match store.take_login_turn(&ip, &username, max).await? {
+        Ok(n) => n,
+        Err(until) => {
+            store
+                .log_login(&username, user_id, &ip, ua.as_deref(), false, "登录暂停")
+                .await?;
+            let minutes = until.map_or(sec.lockout_minutes, |u| (u - now + 59_999) / 60_000);
+            return Err(ApiError::Locked(format!(
+                "登录失败次数过多，请 {minutes} 分钟后再试"
+            )));
+        }
+    };
+    // And an account's failures from every address, against a higher limit.
+    let account_max = max.saturating_mul(4);
+    let attempt = match &user {
+        Some(u) => match store.begin_login_attempt(u.id, account_max).await? {
+            Some(n) => Some(n),
+            None => {
+                store
+                    .log_login(&username, user_id, &ip, ua.as_deref(), false, "账号已锁定")
+                    .await?;
+                return Err(ApiError::Locked(
+                    "该账号连续登录失败次数过多，已暂停登录，请稍后再试或联系安全管理员".into(),
+                ));
+            }
+        },
+        None => None,
+    };
+    let right = match &user {
+        Some(u) => verify_password(body.password, u.password_hash.clone()).await,
+        None => {
+            verify_password(body.password, DUMMY_HASH.into()).await;
+            false
+        }
+    };
+    let Some(user) = user.filter(|_| right) else {
+        if let (Some(id), Some(n)) = (user_id, attempt) {
+            store.login_failed(id, n, account_max, lock_ms).await?;
+        }
+        let paused = store
+            .login_turn_failed(&ip, &username, turn, max, lock_ms)
             .await?;
-        let minutes = (until - now + 59_999) / 60_000;
-        return Err(ApiError::Locked(format!(
-            "连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试或联系安全管理员"
+        let reason = if user_id.is_some() {
+            "口令错误"
+        } else {
+            "账号不存在"
+        };
+        store
+            .log_login(&username, user_id, &ip, ua.as_deref(), false, reason)
+            .await?;
+        if paused.is_some() {
+            return Err(ApiError::Locked(format!(
+                "连续 {max} 次登录失败，请 {} 分钟后再试",
+                sec.lockout_minutes
+            )));
+        }
+        return Err(fail(format!(
+            "账号或口令错误，再失败 {} 次将暂停登录 {} 分钟",
+            max - turn,
+            sec.lockout_minutes
         )));
-    }
+    };
     if user.disabled {
         store
             .log_login(
@@ -323,56 +370,7 @@ async fn login(
             .await?;
         return Err(fail("账号已停用，请联系系统管理员".into()));
     }
-    // The guess is counted before the slow check, so that guesses sent at
-    // once cannot check more passwords than the lockout allows.
-    let Some(attempt) = store
-        .begin_login_attempt(user.id, sec.max_failed_logins)
-        .await?
-    else {
-        store
-            .log_login(
-                &username,
-                Some(user.id),
-                &ip,
-                ua.as_deref(),
-                false,
-                "账号已锁定",
-            )
-            .await?;
-        return Err(ApiError::Locked(
-            "连续登录失败次数过多，账号已锁定，请稍后再试或联系安全管理员".into(),
-        ));
-    };
-    if !verify_password(body.password, user.password_hash.clone()).await {
-        let locked = store
-            .login_failed(
-                user.id,
-                attempt,
-                sec.max_failed_logins,
-                sec.lockout_minutes * 60_000,
-            )
-            .await?;
-        store
-            .log_login(
-                &username,
-                Some(user.id),
-                &ip,
-                ua.as_deref(),
-                false,
-                "口令错误",
-            )
-            .await?;
-        if locked.is_some() {
-            return Err(ApiError::Locked(format!(
-                "连续 {} 次登录失败，账号已锁定 {} 分钟",
-                sec.max_failed_logins, sec.lockout_minutes
-            )));
-        }
-        let left = sec.max_failed_logins - attempt;
-        return Err(fail(format!(
-            "账号或口令错误，再失败 {left} 次账号将被锁定"
-        )));
-    }
+    store.login_turns_clear(&ip, &username).await?;
     store.login_succeeded(user.id).await?;
     store
         .log_login(

@@ -395,6 +395,79 @@ impl Store {
         Ok(())
     }
 
+    /// Takes a turn at the pause for sign-ins from `ip` as `username` (an
+    /// account or not): counted at once, in one statement, before the
+    /// password is checked. `Ok(n)`: this is guess `n` of `max`; `Err(until)`:
+    /// paused (until then, or while the turns are taken by guesses still
+    /// being checked). A pause that has ended starts the count again.
+    pub async fn take_login_turn(
+        &self,
+        ip: &str,
+        username: &str,
+        max: i64,
+    ) -> Result<std::result::Result<i64, Option<i64>>> {
+        let now = now_ms();
+        let mut tx = self.db.begin().await?;
+        let n: Option<i64> = tx
+            .scalar(
+                "INSERT INTO login_throttle (ip, username, failures) VALUES ($1, $2, 1) \
+                 ON CONFLICT (ip, username) DO UPDATE SET \
+                 failures = CASE WHEN login_throttle.locked_until IS NOT NULL THEN 1 ELSE login_throttle.failures + 1 END, \
+                 locked_until = NULL \
+                 WHERE (login_throttle.locked_until IS NULL AND login_throttle.failures < $3) OR login_throttle.locked_until <= $4 \
+                 RETURNING failures",
+                args![ip, username, max, now],
+            )
+            .await?;
+        let out = match n {
+            Some(n) => Ok(n),
+            None => Err(tx
+                .scalar::<Option<i64>>(
+                    "SELECT locked_until FROM login_throttle WHERE ip = $1 AND username = $2",
+                    args![ip, username],
+                )
+                .await?
+                .flatten()),
+        };
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Turn `n` from `ip` as `username` was a wrong guess: the last of `max`
+    /// pauses that address for that name for `lock_ms`. Returns the pause's end.
+    pub async fn login_turn_failed(
+        &self,
+        ip: &str,
+        username: &str,
+        n: i64,
+        max: i64,
+        lock_ms: i64,
+    ) -> Result<Option<i64>> {
+        if n < max {
+            return Ok(None);
+        }
+        let t = now_ms() + lock_ms;
+        let mut tx = self.db.begin().await?;
+        tx.execute(
+            "UPDATE login_throttle SET locked_until = $1 WHERE ip = $2 AND username = $3",
+            args![t, ip, username],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(t))
+    }
+
+    /// A right password from `ip`: its count for `username` starts again.
+    pub async fn login_turns_clear(&self, ip: &str, username: &str) -> Result<()> {
+        self.db
+            .execute(
+                "DELETE FROM login_throttle WHERE ip = $1 AND username = $2",
+                args![ip, username],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Takes one of the `max` guesses an account allows before its password
     /// is checked: counted at once, in one statement, so that guesses sent in
     /// parallel can never check more than `max` passwords between a success

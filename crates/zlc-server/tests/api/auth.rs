@@ -54,19 +54,21 @@ async fn wrong_passwords_lock_the_account_and_are_logged() {
         )
     };
     let p = problem(try_login("wrong-1").await, StatusCode::UNAUTHORIZED).await;
-    assert_eq!(p["detail"], "账号或口令错误，再失败 2 次账号将被锁定");
+    let first = "账号或口令错误，再失败 2 次将暂停登录 15 分钟";
+    assert_eq!(p["detail"], first);
     problem(try_login("wrong-2").await, StatusCode::UNAUTHORIZED).await;
     let p = problem(try_login("wrong-3").await, StatusCode::LOCKED).await;
     assert!(
         p["detail"]
             .as_str()
             .expect("detail")
-            .contains("账号已锁定 15 分钟")
+            .contains("请 15 分钟后再试"),
+        "{p}"
     );
-    // Locked: even the right password is refused until the lock ends.
+    // Paused: even the right password is refused from this address.
     let p = problem(try_login(ADMIN_PASSWORD).await, StatusCode::LOCKED).await;
     assert!(p["detail"].as_str().expect("detail").contains("分钟后再试"));
-    // An unknown account says the same as a wrong password.
+    // An unknown account is answered exactly as a real one.
     let p = problem(
         anon.post(
             "/api/v1/auth/login",
@@ -76,7 +78,7 @@ async fn wrong_passwords_lock_the_account_and_are_logged() {
         StatusCode::UNAUTHORIZED,
     )
     .await;
-    assert_eq!(p["detail"], "账号或口令错误");
+    assert_eq!(p["detail"], first);
 
     let sec = app.admin("secadmin").await;
     let log = sec.json("/api/v1/login-log?limit=10").await;
@@ -91,7 +93,7 @@ async fn wrong_passwords_lock_the_account_and_are_logged() {
         [
             "登录成功",
             "账号不存在",
-            "账号已锁定",
+            "登录暂停",
             "口令错误",
             "口令错误",
             "口令错误"
@@ -609,4 +611,53 @@ async fn a_new_password_signs_out_every_other_session_and_tokens_when_asked() {
         here.get("/api/v1/me").await.status(),
         StatusCode::UNAUTHORIZED
     );
+}
+
+#[tokio::test]
+async fn guessing_from_one_address_pauses_it_not_the_owner_and_tells_no_name_apart() {
+    let app = spawn_app().await;
+    // Someone else guesses auditadmin's password from 127.0.0.2 until paused.
+    let from = |ip: [u8; 4]| Session {
+        client: reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from(ip))
+            .cookie_store(true)
+            .build()
+            .expect("client"),
+        base: app.base.clone(),
+        origin: Some(app.base.clone()),
+        bearer: None,
+    };
+    let guesser = from([127, 0, 0, 2]);
+    let answers = |name: &'static str| {
+        let guesser = &guesser;
+        async move {
+            let mut out = Vec::new();
+            for i in 0..6 {
+                let r = guesser
+                    .post(
+                        "/api/v1/auth/login",
+                        json!({"username": name, "password": format!("guess-{i}")}),
+                    )
+                    .await;
+                let status = r.status();
+                let body: serde_json::Value = r.json().await.expect("json");
+                out.push((status, body["detail"].clone()));
+            }
+            out
+        }
+    };
+    // A real administrator and a name that does not exist get the same answers.
+    let real = answers("auditadmin").await;
+    let ghost = answers("auditadmin2").await;
+    assert_eq!(real, ghost);
+    assert_eq!(real[5].0, StatusCode::LOCKED, "{real:?}");
+    // The owner, from its own address, still signs in.
+    let owner = from([127, 0, 0, 3]);
+    let r = owner
+        .post(
+            "/api/v1/auth/login",
+            json!({"username": "auditadmin", "password": ADMIN_PASSWORD}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
 }
