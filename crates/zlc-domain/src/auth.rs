@@ -400,8 +400,57 @@ impl PasswordRules {
         if !username.is_empty() && password.to_lowercase().contains(&username.to_lowercase()) {
             return Err("口令不能包含账号名".into());
         }
+        if let Some(why) = guessable(password) {
+            return Err(format!("口令过于常见，容易被猜中（{why}），请换一个"));
+        }
         Ok(())
     }
+}
+
+/// Words people reach for first, as guessing lists try them.
+const COMMON_WORDS: &[&str] = &[
+    "password", "passw0rd", "p@ssw0rd", "p@ssword", "welcome", "letmein", "iloveyou", "qwerty",
+    "summer", "winter", "spring", "autumn", "monkey", "dragon", "master", "woaini", "5201314",
+    "abc123", "123456", "111111", "888888", "666666", "000000",
+];
+
+/// Keys in a row on the keyboard, and counting up.
+const RUNS: &[&str] = &[
+    "qwertyuiop",
+    "asdfghjkl",
+    "zxcvbnm",
+    "1qaz2wsx3edc4rfv",
+    "qazwsxedcrfv",
+    "1234567890",
+    "abcdefghijklmnopqrstuvwxyz",
+];
+
+/// Why a password that meets the length and classes is still guessable: a
+/// common word, five keys in a row (either way), or one character four
+/// times running. (等保 2.0 asks for 口令复杂度; `Password123` and
+/// `Summer2024!!` pass classes and length.)
+fn guessable(password: &str) -> Option<String> {
+    let p = password.to_lowercase();
+    if let Some(w) = COMMON_WORDS.iter().find(|w| p.contains(*w)) {
+        return Some(format!("含有常见词「{w}」"));
+    }
+    let chars: Vec<char> = p.chars().collect();
+    for run in RUNS {
+        let forward: Vec<char> = run.chars().collect();
+        let backward: Vec<char> = run.chars().rev().collect();
+        for line in [&forward, &backward] {
+            for w in line.windows(5) {
+                if chars.windows(5).any(|c| c == w) {
+                    let s: String = w.iter().collect();
+                    return Some(format!("含有连续按键「{s}」"));
+                }
+            }
+        }
+    }
+    if chars.windows(4).any(|w| w.iter().all(|c| *c == w[0])) {
+        return Some("同一字符连续重复".into());
+    }
+    None
 }
 
 /// Masks a citizen's name for display: `张三` → `张*`, `欧阳娜娜` → `欧***`.
@@ -485,6 +534,21 @@ mod tests {
                 .contains("账号名")
         );
         assert!(r.check("zhangsan", "Walk-the-Process-2024").is_ok());
+        // Length and classes are not enough: common words, keyboard runs, repeats.
+        for weak in [
+            "Password123",
+            "Summer2024!!",
+            "Qwerty-2024x",
+            "Zxcvb-Lkjh-7",
+            "Walk-98765-Go",
+            "Walk-aaaa-2024",
+        ] {
+            let e = r.check("zhangsan", weak).unwrap_err();
+            assert!(e.contains("过于常见"), "{weak}: {e}");
+        }
+        for strong in ["Zlc-Demo-2024!", "Admin-Pass-2024!x", "Another-Walk-2024!"] {
+            assert!(r.check("zhangsan", strong).is_ok(), "{strong}");
+        }
     }
 
     #[test]

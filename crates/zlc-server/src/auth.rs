@@ -404,7 +404,17 @@ async fn login(
         must_change_password: user.must_change_password,
     };
     tracing::info!(user = me.id, session = session.id, "signed in");
-    let secure = if sec.cookie_secure { "; Secure" } else { "" };
+    // Secure whenever the configuration says so or the request came over
+    // TLS to the proxy in front (X-Forwarded-Proto: https).
+    let over_tls = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"));
+    let secure = if sec.cookie_secure || over_tls {
+        "; Secure"
+    } else {
+        ""
+    };
     let cookie = format!(
         "{COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_s}{secure}"
     );

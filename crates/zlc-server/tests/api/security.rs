@@ -165,3 +165,48 @@ async fn a_write_names_only_records_within_reach() {
     let r = w.la.post("/api/v1/plans", plan(w.hall)).await;
     assert_eq!(r.status(), StatusCode::CREATED);
 }
+
+#[tokio::test]
+async fn the_session_cookie_is_secure_when_the_request_came_over_tls() {
+    let app = crate::helpers::spawn_app().await;
+    let login = |proto: Option<&'static str>| {
+        let mut req = reqwest::Client::new()
+            .post(format!("{}/api/v1/auth/login", app.base))
+            .header("origin", &app.base)
+            .json(&json!({"username": "auditadmin", "password": crate::helpers::ADMIN_PASSWORD}));
+        if let Some(p) = proto {
+            req = req.header("x-forwarded-proto", p);
+        }
+        async move {
+            let r = req.send().await.expect("send");
+            assert_eq!(r.status(), StatusCode::OK);
+            r.headers()["set-cookie"]
+                .to_str()
+                .expect("cookie")
+                .to_string()
+        }
+    };
+    let over_tls = login(Some("https")).await;
+    let plain = login(None).await;
+    assert!(over_tls.contains("; Secure"), "{over_tls}");
+    assert!(over_tls.contains("HttpOnly") && over_tls.contains("SameSite=Strict"));
+    assert!(!plain.contains("Secure"), "{plain}");
+}
+
+#[tokio::test]
+async fn a_common_password_is_refused_though_long_and_mixed() {
+    let w = world().await;
+    for weak in ["Password123", "Summer2024!!"] {
+        let r = w
+            .sup
+            .post(
+                "/api/v1/me/password",
+                json!({"old_password": crate::helpers::PASSWORD, "new_password": weak}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{weak}");
+        let p: serde_json::Value = r.json().await.expect("json");
+        assert_eq!(p["errors"][0]["field"], "new_password");
+        assert!(p.to_string().contains("过于常见"), "{p}");
+    }
+}
