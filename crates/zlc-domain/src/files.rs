@@ -94,7 +94,11 @@ pub fn clean_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = base
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':'))
+        .filter(|c| {
+            !c.is_control()
+                && !crate::error::is_bidi_control(*c)
+                && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':')
+        })
         .take(100)
         .collect();
     let trimmed = cleaned.trim().trim_start_matches('.').to_string();
@@ -108,6 +112,13 @@ pub fn clean_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_name_cannot_turn_its_extension_around() {
+        // U+202E would show 整改报告\u{202E}fdp.exe as 整改报告exe.pdf.
+        assert_eq!(clean_name("整改报告\u{202E}fdp.exe"), "整改报告fdp.exe");
+        assert_eq!(clean_name("C:\\x\\..\\台账.xlsx"), "台账.xlsx");
+    }
 
     #[test]
     fn kinds_are_judged_by_content_not_by_name() {
