@@ -5,10 +5,18 @@
 //! edited, inserted or deleted entry (the last one included, through the
 //! head row) is detected. The database also refuses UPDATE and DELETE on the
 //! table by trigger.
+//!
+//! Someone who can write the database file could still drop the triggers,
+//! cut the last entries or rewrite the chain from an edited entry on. So the
+//! head is anchored outside it: a checkpoint (sequence, head hash, time),
+//! sealed with HMAC-SM3 under a key derived from the data key (kept outside
+//! the database), is appended to a file beside the data directory and to the
+//! log; `verify_checkpoints` then finds a cut, a wipe or a rewrite of any
+//! entry a checkpoint has covered.
 
 use crate::crypto::sm3_hex;
 use crate::{Actor, Db, Page, PageRequest, Result, Tx, args, now_ms};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One audit entry as stored.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, PartialEq)]
@@ -221,4 +229,89 @@ pub async fn record_history(db: &Db, entity: &str, id: i64) -> Result<Vec<AuditE
             crate::args![entity, id.to_string()],
         )
         .await?)
+}
+
+/// 审计检查点 the chain's head at a moment, sealed with a key kept outside
+/// the database, and kept outside it (one JSON line each).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub seq: i64,
+    pub hash: String,
+    pub at: i64,
+    /// HMAC-SM3 of the three fields above.
+    pub mac: String,
+}
+
+fn checkpoint_text(seq: i64, hash: &str, at: i64) -> String {
+    format!("zlc-audit-checkpoint|{seq}|{hash}|{at}")
+}
+
+/// A checkpoint of the chain's head now.
+pub async fn checkpoint(db: &Db, cipher: &crate::crypto::FieldCipher) -> Result<Checkpoint> {
+    let (seq, hash): (i64, String) = db
+        .fetch_one(
+            "SELECT last_seq, last_hash FROM audit_head WHERE id = 1",
+            vec![],
+        )
+        .await?;
+    let at = now_ms();
+    let mac = cipher.mac_hex(checkpoint_text(seq, &hash, at).as_bytes())?;
+    Ok(Checkpoint { seq, hash, at, mac })
+}
+
+/// Checks the trail against checkpoints written earlier: each must bear
+/// the key's seal (else the file was forged), and the entry it names must
+/// still be there with the hash it had (else the trail was cut, wiped or
+/// rewritten from an earlier entry on). Each problem in Chinese.
+pub async fn verify_checkpoints(
+    db: &Db,
+    cipher: &crate::crypto::FieldCipher,
+    checkpoints: &[Checkpoint],
+) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    for (i, c) in checkpoints.iter().enumerate() {
+        let sealed = cipher.mac_hex(checkpoint_text(c.seq, &c.hash, c.at).as_bytes())?;
+        if sealed != c.mac {
+            problems.push(format!(
+                "第 {} 个检查点的签名不符：检查点文件被改动，或不是这套数据的",
+                i + 1
+            ));
+            continue;
+        }
+        if c.seq == 0 {
+            continue;
+        }
+        let found: Option<String> = db
+            .scalar("SELECT hash FROM audit_log WHERE seq = $1", args![c.seq])
+            .await?;
+        match found {
+            None => problems.push(format!(
+                "检查点记载的第 {} 条记录已不存在：日志被截断或清空",
+                c.seq
+            )),
+            Some(h) if h != c.hash => problems.push(format!(
+                "第 {} 条记录与检查点不符：它或它之前的记录被改写",
+                c.seq
+            )),
+            Some(_) => {}
+        }
+    }
+    Ok(problems)
+}
+
+/// Reads checkpoints written one JSON line each; a line that is not one is
+/// a problem of its own (line number in Chinese).
+pub fn parse_checkpoints(text: &str) -> (Vec<Checkpoint>, Vec<String>) {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Checkpoint>(line) {
+            Ok(c) => out.push(c),
+            Err(_) => problems.push(format!("检查点文件第 {} 行无法识别", n + 1)),
+        }
+    }
+    (out, problems)
 }

@@ -28,6 +28,9 @@ pub enum CryptoError {
 #[derive(Clone)]
 pub struct FieldCipher {
     cipher: Sm4Gcm,
+    /// The key the audit checkpoints are sealed with (HMAC-SM3), derived
+    /// from the data key: like it, kept outside the database.
+    mac_key: [u8; 32],
 }
 
 impl std::fmt::Debug for FieldCipher {
@@ -44,7 +47,20 @@ impl FieldCipher {
             return Err(CryptoError::BadKey);
         }
         let cipher = Sm4Gcm::new_from_slice(&key).map_err(|_| CryptoError::BadKey)?;
-        Ok(Self { cipher })
+        let mut d = Sm3::new();
+        d.update(b"zlc audit checkpoint key\0");
+        d.update(&key);
+        let mac_key: [u8; 32] = d.finalize().into();
+        Ok(Self { cipher, mac_key })
+    }
+
+    /// HMAC-SM3 of `data` under the key derived for audit checkpoints, as hex.
+    pub fn mac_hex(&self, data: &[u8]) -> Result<String, CryptoError> {
+        use hmac::{Mac, SimpleHmac};
+        let mut m = <SimpleHmac<Sm3> as Mac>::new_from_slice(&self.mac_key)
+            .map_err(|_| CryptoError::BadKey)?;
+        m.update(data);
+        Ok(to_hex(&m.finalize().into_bytes()))
     }
 
     /// A fresh random key, as hex, for a new installation.

@@ -5,7 +5,7 @@ mod demo;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use zlc_domain::policy::{Policy, preset, presets};
 use zlc_store::crypto::FieldCipher;
 use zlc_store::{Actor, Options, Store};
@@ -155,8 +155,19 @@ enum PolicyCmd {
 
 #[derive(Subcommand)]
 enum AuditCmd {
-    /// Recompute the SM3 hash chain; exit 1 if it is broken
-    Verify,
+    /// Recompute the SM3 hash chain, and check it against the checkpoints
+    /// written outside the database; exit 1 if anything is broken
+    Verify {
+        /// Checkpoint file (default: beside the data directory, as `serve` writes it)
+        #[arg(long)]
+        checkpoints: Option<PathBuf>,
+    },
+    /// Append a checkpoint of the chain's head, sealed with the data key, to
+    /// the checkpoint file (`serve` does so every 10 minutes)
+    Checkpoint {
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -299,26 +310,7 @@ async fn run(cli: Cli) -> Result<u8> {
             Ok(0)
         }
         Cmd::Policy { cmd } => policy(&ctx, cmd).await,
-        Cmd::Audit {
-            cmd: AuditCmd::Verify,
-        } => {
-            let store = ctx.store().await?;
-            let v = zlc_store::audit::verify(&store.db).await?;
-            if v.ok {
-                println!("审计日志完整：共 {} 条，哈希链校验通过（SM3）", v.entries);
-                Ok(0)
-            } else {
-                println!(
-                    "审计日志校验失败：共 {} 条，发现 {} 处问题：",
-                    v.entries,
-                    v.problems.len()
-                );
-                for p in &v.problems {
-                    println!("  - {p}");
-                }
-                Ok(1)
-            }
-        }
+        Cmd::Audit { cmd } => audit(&ctx, cmd).await,
         Cmd::User { cmd } => user(&ctx, cmd).await,
         Cmd::Report { which } => report(&ctx, which).await,
         Cmd::Check {
@@ -351,6 +343,93 @@ async fn run(cli: Cli) -> Result<u8> {
     }
 }
 
+/// Where audit checkpoints go unless told: beside the data directory, not
+/// in it, so that a copy of the data does not carry its own anchor.
+fn checkpoint_file(data_dir: &Path) -> PathBuf {
+    let name = data_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "data".into());
+    data_dir
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(format!("{name}-audit-checkpoints.jsonl"))
+}
+
+/// Appends a checkpoint of the audit chain's head to `file`, and logs it.
+async fn write_checkpoint(store: &Store, file: &Path) -> Result<zlc_store::audit::Checkpoint> {
+    use std::io::Write;
+    let c = zlc_store::audit::checkpoint(&store.db, &store.cipher).await?;
+    let line = serde_json::to_string(&c)?;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(file)
+        .with_context(|| format!("无法写入审计检查点文件 {}", file.display()))?;
+    writeln!(f, "{line}")?;
+    f.sync_all()?;
+    tracing::info!(seq = c.seq, hash = %c.hash, mac = %c.mac, "audit checkpoint");
+    Ok(c)
+}
+
+async fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<u8> {
+    let store = ctx.store().await?;
+    match cmd {
+        AuditCmd::Checkpoint { output } => {
+            let file = output.unwrap_or_else(|| checkpoint_file(&ctx.resolved.data_dir));
+            let c = write_checkpoint(&store, &file).await?;
+            println!(
+                "已写入审计检查点：第 {} 条，链头 {}（{}）",
+                c.seq,
+                c.hash,
+                file.display()
+            );
+            Ok(0)
+        }
+        AuditCmd::Verify { checkpoints } => {
+            let v = zlc_store::audit::verify(&store.db).await?;
+            let mut problems = v.problems.clone();
+            let file = checkpoints
+                .clone()
+                .unwrap_or_else(|| checkpoint_file(&ctx.resolved.data_dir));
+            let mut anchored = 0;
+            match std::fs::read_to_string(&file) {
+                Ok(text) => {
+                    let (list, bad) = zlc_store::audit::parse_checkpoints(&text);
+                    anchored = list.len();
+                    problems.extend(bad);
+                    problems.extend(
+                        zlc_store::audit::verify_checkpoints(&store.db, &store.cipher, &list)
+                            .await?,
+                    );
+                }
+                // Asked for by name, the file must be there.
+                Err(e) if checkpoints.is_some() => {
+                    problems.push(format!("无法读取检查点文件 {}：{e}", file.display()));
+                }
+                Err(_) => {}
+            }
+            if problems.is_empty() {
+                println!(
+                    "审计日志完整：共 {} 条，哈希链校验通过（SM3），与 {anchored} 个检查点一致",
+                    v.entries
+                );
+                Ok(0)
+            } else {
+                println!(
+                    "审计日志校验失败：共 {} 条，发现 {} 处问题：",
+                    v.entries,
+                    problems.len()
+                );
+                for p in &problems {
+                    println!("  - {p}");
+                }
+                Ok(1)
+            }
+        }
+    }
+}
+
 async fn serve(ctx: &Ctx, listen: Option<String>, with_demo: bool) -> Result<u8> {
     let state = ctx.state().await?;
     if with_demo {
@@ -375,6 +454,18 @@ async fn serve(ctx: &Ctx, listen: Option<String>, with_demo: bool) -> Result<u8>
         listener.local_addr()?,
         redact(&ctx.resolved.database_url)
     );
+    // The audit chain's head, anchored outside the database every 10 minutes.
+    let file = checkpoint_file(&ctx.resolved.data_dir);
+    let store = state.store.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            if let Err(e) = write_checkpoint(&store, &file).await {
+                tracing::error!(error = %e, "audit checkpoint");
+            }
+        }
+    });
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -920,6 +920,94 @@ fn restore_refuses_a_backup_whose_audit_trail_was_edited() {
     assert!(!target.database().exists(), "nothing was restored");
 }
 
+/// Runs SQL on the sandbox's SQLite database as someone with the file would.
+fn with_the_file(sb: &Sandbox, statements: &[&str]) {
+    let key = std::fs::read_to_string(sb.data().join("zlc.key")).expect("key");
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let store = zlc_store::Store::open(
+            &format!("sqlite:{}", sb.database().display()),
+            zlc_store::crypto::FieldCipher::from_hex(key.trim()).expect("cipher"),
+            &zlc_store::Options::default(),
+        )
+        .await
+        .expect("open");
+        for q in statements {
+            store.db.execute(q, vec![]).await.expect(q);
+        }
+        store.close().await;
+    });
+}
+
+#[test]
+fn audit_checkpoints_outside_the_database_find_a_cut_log_that_its_own_chain_hides() {
+    let sb = Sandbox::new();
+    if sqlite_only(&sb) {
+        return;
+    }
+    for name in ["alice", "bob", "carol"] {
+        assert_success(&zlc(
+            &sb,
+            &["user", "add", name, "--name", "测试", "--role", "liaison"],
+        ));
+    }
+    let anchor = sb.file("checkpoints.jsonl");
+    let anchor_arg = anchor.to_str().expect("utf-8");
+    assert_success(&zlc(&sb, &["audit", "checkpoint", "-o", anchor_arg]));
+    let ok = zlc(&sb, &["audit", "verify", "--checkpoints", anchor_arg]);
+    assert_success(&ok);
+    assert!(stdout(&ok).contains("与 1 个检查点一致"), "{}", stdout(&ok));
+
+    // Someone with the file drops the guard, cuts the last two entries and
+    // points the head at what is left: the chain alone looks whole.
+    with_the_file(
+        &sb,
+        &[
+            "DROP TRIGGER audit_log_no_delete",
+            "DELETE FROM audit_log WHERE seq > (SELECT MAX(seq) - 2 FROM audit_log)",
+            "UPDATE audit_head SET last_seq = (SELECT MAX(seq) FROM audit_log), \
+             last_hash = (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1)",
+        ],
+    );
+    let empty = sb.write("none.jsonl", "");
+    let alone = zlc(
+        &sb,
+        &[
+            "audit",
+            "verify",
+            "--checkpoints",
+            empty.to_str().expect("utf-8"),
+        ],
+    );
+    assert_success(&alone);
+
+    // The checkpoint, sealed with the data key outside the database, does not.
+    let out = zlc(&sb, &["audit", "verify", "--checkpoints", anchor_arg]);
+    assert_exit(&out, 1);
+    assert!(
+        stdout(&out).contains("日志被截断或清空"),
+        "{}",
+        stdout(&out)
+    );
+
+    // Nor can the checkpoint file be rewritten to match without the key.
+    let text = std::fs::read_to_string(&anchor).expect("read");
+    let mut c: serde_json::Value = serde_json::from_str(text.trim()).expect("json");
+    c["seq"] = serde_json::json!(c["seq"].as_i64().expect("seq") - 2);
+    let forged = sb.write("forged.jsonl", &c.to_string());
+    let out = zlc(
+        &sb,
+        &[
+            "audit",
+            "verify",
+            "--checkpoints",
+            forged.to_str().expect("utf-8"),
+        ],
+    );
+    assert_exit(&out, 1);
+    assert!(stdout(&out).contains("签名不符"), "{}", stdout(&out));
+}
+
 #[test]
 fn restore_refuses_a_backup_sealed_with_another_data_key() {
     let source = Sandbox::new();
