@@ -210,3 +210,184 @@ async fn a_common_password_is_refused_though_long_and_mixed() {
         assert!(p.to_string().contains("过于常见"), "{p}");
     }
 }
+
+/// The scope matrix: every endpoint that takes an id, for each working role
+/// of another department, against department A's records. Reads answer 404
+/// (or 403 where the role may not read that kind at all); writes are refused;
+/// nothing of A's changes.
+#[tokio::test]
+async fn another_departments_roles_reach_none_of_a_departments_records() {
+    let w = world().await;
+    let future = today()
+        .checked_add_days(chrono::Days::new(12))
+        .expect("date")
+        .to_string();
+    let plan = id_of(w.la.post("/api/v1/plans", json!({"unit_id": w.a, "official_ids": [w.officials_a[0]], "kind": "walk", "mode": "亲身办",
+        "date": future, "slot": "am", "place": "hall", "window_unit_id": w.hall, "item_ids": [w.items_a[0]]})).await).await;
+    let draft =
+        crate::campaign::window_record(w.a, &[w.officials_a[1]], &[w.items_a[1]], today(), 3);
+    let activity = id_of(w.la.post("/api/v1/activities", draft.clone()).await).await;
+    let problem = new_problem(&w.la, w.a, today().to_string(), None, None).await["id"]
+        .as_i64()
+        .expect("id");
+    let need = id_of(w.la.post("/api/v1/needs", json!({"unit_id": w.a, "raised_by": "企业", "content": "希望开通周末延时服务", "raised_on": today().to_string()})).await).await;
+    let measure = id_of(
+        w.la.post(
+            "/api/v1/measures",
+            json!({"unit_id": w.a, "content": "增设周末窗口", "deadline": future}),
+        )
+        .await,
+    )
+    .await;
+    let (item, official, unit) = (w.items_a[0], w.officials_a[0], w.a);
+
+    let reads = [
+        format!("/api/v1/plans/{plan}"),
+        format!("/api/v1/activities/{activity}"),
+        format!("/api/v1/problems/{problem}"),
+        format!("/api/v1/problems/{problem}/timeline"),
+        format!("/api/v1/needs/{need}"),
+        format!("/api/v1/needs/{need}/history"),
+        format!("/api/v1/measures/{measure}"),
+        format!("/api/v1/measures/{measure}/history"),
+        format!("/api/v1/items/{item}"),
+        format!("/api/v1/officials/{official}"),
+        format!("/api/v1/units/{unit}"),
+        format!("/api/v1/problems?unit={unit}"),
+        format!("/api/v1/activities?unit={unit}"),
+    ];
+    let mut body = draft.clone();
+    body["version"] = json!(1);
+    let writes: Vec<(reqwest::Method, String, serde_json::Value)> = vec![
+        (
+            reqwest::Method::PATCH,
+            format!("/api/v1/plans/{plan}"),
+            json!({"version": 1, "place_note": "越权"}),
+        ),
+        (
+            reqwest::Method::POST,
+            format!("/api/v1/plans/{plan}/submit"),
+            json!({"version": 1}),
+        ),
+        (
+            reqwest::Method::POST,
+            format!("/api/v1/plans/{plan}/cancel"),
+            json!({"version": 1, "reason": "越权"}),
+        ),
+        (
+            reqwest::Method::PUT,
+            format!("/api/v1/activities/{activity}"),
+            body,
+        ),
+        (
+            reqwest::Method::POST,
+            format!("/api/v1/activities/{activity}/file"),
+            json!({"version": 1}),
+        ),
+        (
+            reqwest::Method::POST,
+            format!("/api/v1/problems/{problem}/actions"),
+            json!({"version": 1, "action": "start"}),
+        ),
+        (
+            reqwest::Method::POST,
+            format!("/api/v1/problems/{problem}/actions"),
+            json!({"version": 1, "action": "set-deadline", "deadline": future, "reason": "越权"}),
+        ),
+        (
+            reqwest::Method::PATCH,
+            format!("/api/v1/needs/{need}"),
+            json!({"version": 1, "content": "越权"}),
+        ),
+        (
+            reqwest::Method::PATCH,
+            format!("/api/v1/measures/{measure}"),
+            json!({"version": 1, "content": "越权"}),
+        ),
+        (
+            reqwest::Method::PATCH,
+            format!("/api/v1/items/{item}"),
+            json!({"version": 1, "name": "越权"}),
+        ),
+        (
+            reqwest::Method::PATCH,
+            format!("/api/v1/officials/{official}"),
+            json!({"version": 1, "title": "越权"}),
+        ),
+        (
+            reqwest::Method::PATCH,
+            format!("/api/v1/units/{unit}"),
+            json!({"version": 1, "name": "越权"}),
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/v1/problems".into(),
+            json!({"unit_id": unit, "source": "企业群众提出", "category": "流程环节", "description": "越权", "disposition": "限期整改", "found_on": today().to_string()}),
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/v1/needs".into(),
+            json!({"unit_id": unit, "raised_by": "企业", "content": "越权", "raised_on": today().to_string()}),
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/v1/measures".into(),
+            json!({"unit_id": unit, "content": "越权", "problem_id": problem}),
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/v1/plans".into(),
+            json!({"unit_id": unit, "official_ids": [official], "kind": "walk", "mode": "亲身办", "date": future, "slot": "am", "place": "hall", "window_unit_id": w.hall, "item_ids": [item]}),
+        ),
+    ];
+    let handler = w.app.user("handler-b", Some(w.b), &["handler"]).await;
+    let official_b = w.app.user("official-b", Some(w.b), &["official"]).await;
+    for (role, s) in [
+        ("liaison", &w.lb),
+        ("handler", &handler),
+        ("official", &official_b),
+    ] {
+        for path in &reads {
+            let r = s.get(path).await;
+            assert!(
+                [StatusCode::NOT_FOUND, StatusCode::FORBIDDEN].contains(&r.status()),
+                "{role} GET {path}: {}",
+                r.status()
+            );
+        }
+        for (method, path, b) in &writes {
+            let r = s.send(method.clone(), path, Some(b.clone())).await;
+            let status = r.status();
+            assert!(
+                status.is_client_error() && status != StatusCode::CONFLICT,
+                "{role} {method} {path}: {status} {}",
+                r.text().await.unwrap_or_default()
+            );
+        }
+    }
+    // A's records are as A left them.
+    for path in [
+        format!("/api/v1/plans/{plan}"),
+        format!("/api/v1/activities/{activity}"),
+        format!("/api/v1/problems/{problem}"),
+        format!("/api/v1/needs/{need}"),
+        format!("/api/v1/measures/{measure}"),
+    ] {
+        assert_eq!(w.la.json(&path).await["version"], 1, "{path}");
+    }
+    let counted = |table: &'static str| {
+        let store = &w.app.store;
+        async move {
+            store
+                .db
+                .scalar::<i64>(&format!("SELECT COUNT(*) FROM {table}"), vec![])
+                .await
+                .expect("count")
+                .unwrap_or(0)
+        }
+    };
+    assert_eq!(counted("problems").await, 1);
+    assert_eq!(counted("needs").await, 1);
+    assert_eq!(counted("measures").await, 1);
+    assert_eq!(counted("plans").await, 1);
+}
