@@ -2,7 +2,7 @@
 // accepts, also for units outside the reader's scope.
 
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { ensureUnitNames, NAMES_PER_REQUEST, unitName } from '../src/components/ledgers/lists'
+import { ensureUnitNames, NAMES_PER_REQUEST, UNNAMED_UNIT, unitName } from '../src/components/ledgers/lists'
 
 afterEach(() => vi.unstubAllGlobals())
 
@@ -27,9 +27,10 @@ describe('ensureUnitNames', () => {
     expect(asked.length).toBe(2)
   })
 
-  it('leaves the id as the label when the names cannot be read', async () => {
+  it('never shows a raw id when a name cannot be read', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => new Response('{}', { status: 500 })))
     await ensureUnitNames([77])
-    expect(unitName(77)).toBe('#77')
+    expect(unitName(77)).toBe(UNNAMED_UNIT)
+    expect(unitName(77)).not.toContain('77')
   })
 })

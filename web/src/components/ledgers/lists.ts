@@ -13,9 +13,12 @@ export interface UnitBrief {
 const unitNames = reactive(new Map<number, string>())
 const pendingUnits = new Set<number>()
 
+/** How a unit reads whose name the reader is not told (outside its reach, or not loaded). */
+export const UNNAMED_UNIT = '其他单位'
+
 export function unitName(id: number | null | undefined): string {
   if (id === null || id === undefined) return ''
-  return unitNames.get(id) ?? `#${id}`
+  return unitNames.get(id) ?? UNNAMED_UNIT
 }
 
 export function rememberUnits(units: UnitBrief[]) {
@@ -44,7 +47,7 @@ export async function ensureUnitNames(ids: (number | null | undefined)[]) {
         try {
           rememberUnits((await api.get<Page<UnitBrief>>('/units/names', { ids: chunk.join(',') })).items)
         } catch {
-          // The names fall back to ids; the list itself still shows.
+          // Unnamed units read as 其他单位; the list itself still shows.
         }
       }),
     )
