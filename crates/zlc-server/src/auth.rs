@@ -291,6 +291,9 @@ async fn login(
     let lock_ms = sec.lockout_minutes * 60_000;
     let user = store.user_by_name(&username).await?;
     let user_id = user.as_ref().map(|u| u.id);
+    let refused = |reason: &'static str| {
+        store.log_login(&username, user_id, &ip, ua.as_deref(), false, reason)
+    };
     // Until the password is right, every name is answered alike: the pause
     // counts guesses per client address and name, known or not, and is
     // taken before the slow check, so that guesses sent at once check no
@@ -298,9 +301,7 @@ async fn login(
     let turn = match store.take_login_turn(&ip, &username, max).await? {
         Ok(n) => n,
         Err(until) => {
-            store
-                .log_login(&username, user_id, &ip, ua.as_deref(), false, "登录暂停")
-                .await?;
+            refused("登录暂停").await?;
             let minutes = until.map_or(sec.lockout_minutes, |u| (u - now + 59_999) / 60_000);
             return Err(ApiError::Locked(format!(
                 "登录失败次数过多，请 {minutes} 分钟后再试"
@@ -313,9 +314,7 @@ async fn login(
         Some(u) => match store.begin_login_attempt(u.id, account_max).await? {
             Some(n) => Some(n),
             None => {
-                store
-                    .log_login(&username, user_id, &ip, ua.as_deref(), false, "账号已锁定")
-                    .await?;
+                refused("账号已锁定").await?;
                 return Err(ApiError::Locked(
                     "该账号连续登录失败次数过多，已暂停登录，请稍后再试或联系安全管理员".into(),
                 ));
@@ -342,9 +341,7 @@ async fn login(
         } else {
             "账号不存在"
         };
-        store
-            .log_login(&username, user_id, &ip, ua.as_deref(), false, reason)
-            .await?;
+        refused(reason).await?;
         if paused.is_some() {
             return Err(ApiError::Locked(format!(
                 "连续 {max} 次登录失败，请 {} 分钟后再试",
@@ -358,16 +355,7 @@ async fn login(
         )));
     };
     if user.disabled {
-        store
-            .log_login(
-                &username,
-                Some(user.id),
-                &ip,
-                ua.as_deref(),
-                false,
-                "账号已停用",
-            )
-            .await?;
+        refused("账号已停用").await?;
         return Err(fail("账号已停用，请联系系统管理员".into()));
     }
     store.login_turns_clear(&ip, &username).await?;

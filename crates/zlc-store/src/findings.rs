@@ -217,21 +217,25 @@ async fn one_at_a_time(tx: &mut Tx) -> Result<()> {
     Ok(())
 }
 
-/// Marks activities to be counted again (a problem or need recorded on them changed).
-async fn mark_activities(tx: &mut Tx, ids: &BTreeSet<i64>) -> Result<()> {
-    let ids: Vec<i64> = ids.iter().copied().collect();
+/// Runs `update` (`UPDATE t SET …`, its own arguments `set`) on the rows
+/// `ids`, 500 at a time (`… WHERE id IN (…)`).
+async fn update_ids(tx: &mut Tx, update: &str, set: &[Arg], ids: &[i64]) -> Result<()> {
     for chunk in ids.chunks(500) {
-        let a: Vec<Arg> = chunk.iter().map(|i| Arg::from(*i)).collect();
+        let mut a = set.to_vec();
+        a.extend(chunk.iter().map(|i| Arg::from(*i)));
         tx.execute(
-            &format!(
-                "UPDATE activities SET judged = NULL WHERE id IN ({})",
-                marks(0, chunk.len())
-            ),
+            &format!("{update} WHERE id IN ({})", marks(set.len(), chunk.len())),
             a,
         )
         .await?;
     }
     Ok(())
+}
+
+/// Marks activities to be counted again (a problem or need recorded on them changed).
+async fn mark_activities(tx: &mut Tx, ids: &BTreeSet<i64>) -> Result<()> {
+    let ids: Vec<i64> = ids.iter().copied().collect();
+    update_ids(tx, "UPDATE activities SET judged = NULL", &[], &ids).await
 }
 
 /// A moment (ms since the epoch) as local date and time.
@@ -509,18 +513,13 @@ impl Store {
                 break;
             }
             let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-            for chunk in ids.chunks(500) {
-                let mut a: Vec<Arg> = vec![Arg::from(true)];
-                a.extend(chunk.iter().map(|i| Arg::from(*i)));
-                tx.execute(
-                    &format!(
-                        "UPDATE problems SET judged = $1, shallow = NULL, perfunctory = NULL WHERE id IN ({})",
-                        marks(1, chunk.len())
-                    ),
-                    a,
-                )
-                .await?;
-            }
+            update_ids(
+                &mut tx,
+                "UPDATE problems SET judged = $1, shallow = NULL, perfunctory = NULL",
+                &[Arg::from(true)],
+                &ids,
+            )
+            .await?;
             let mut closures: BTreeMap<(String, String, String), i64> = BTreeMap::new();
             let mut activities: BTreeSet<i64> = BTreeSet::new();
             for (
@@ -600,18 +599,13 @@ impl Store {
             }
             let activities: BTreeSet<i64> = rows.iter().filter_map(|r| r.1).collect();
             let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-            for chunk in ids.chunks(500) {
-                let mut a: Vec<Arg> = vec![Arg::from(true)];
-                a.extend(chunk.iter().map(|i| Arg::from(*i)));
-                tx.execute(
-                    &format!(
-                        "UPDATE needs SET judged = $1 WHERE id IN ({})",
-                        marks(1, chunk.len())
-                    ),
-                    a,
-                )
-                .await?;
-            }
+            update_ids(
+                &mut tx,
+                "UPDATE needs SET judged = $1",
+                &[Arg::from(true)],
+                &ids,
+            )
+            .await?;
             mark_activities(&mut tx, &activities).await?;
             tx.commit().await?;
         }
