@@ -856,6 +856,9 @@ async fn audit_list(
 #[derive(Serialize, ToSchema)]
 pub struct VerificationOut {
     pub entries: i64,
+    /// The first entry chained with HMAC-SM3 under the audit key (those
+    /// before it were written before the chain was keyed, with SM3).
+    pub keyed_from: i64,
     pub ok: bool,
     pub problems: Vec<String>,
 }
@@ -864,20 +867,23 @@ impl From<Verification> for VerificationOut {
     fn from(v: Verification) -> Self {
         VerificationOut {
             entries: v.entries,
+            keyed_from: v.keyed_from,
             ok: v.ok,
             problems: v.problems,
         }
     }
 }
 
-/// Recomputes the SM3 hash chain of the whole trail.
+/// Recomputes the keyed (HMAC-SM3) hash chain of the whole trail.
 #[utoipa::path(get, path = "/audit/verify", tag = "审计", responses((status = 200, body = VerificationOut)))]
 async fn audit_verify(
     State(s): State<AppState>,
     user: CurrentUser,
 ) -> ApiResult<Json<VerificationOut>> {
     user.require(Permission::AuditRead)?;
-    Ok(Json(audit::verify(&s.store.db).await?.into()))
+    Ok(Json(
+        audit::verify(&s.store.db, &s.store.cipher).await?.into(),
+    ))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -185,6 +185,7 @@ impl Store {
         after["roles"] = json!(new.roles);
         audit::append(
             &mut tx,
+            &self.cipher,
             actor,
             Change {
                 action: "create",
@@ -319,6 +320,7 @@ impl Store {
         }
         audit::append(
             &mut tx,
+            &self.cipher,
             actor,
             Change {
                 action: "update",
@@ -377,6 +379,7 @@ impl Store {
         };
         audit::append(
             &mut tx,
+            &self.cipher,
             actor,
             Change {
                 action: if must_change {
@@ -680,6 +683,7 @@ impl Store {
         };
         audit::append(
             &mut tx,
+            &self.cipher,
             actor,
             Change {
                 action: if before.is_some() { "update" } else { "create" },
@@ -711,6 +715,7 @@ impl Store {
         }
         audit::append(
             &mut tx,
+            &self.cipher,
             actor,
             Change {
                 action: "revoke",
@@ -812,6 +817,7 @@ impl Store {
             })?;
         audit::append(
             &mut tx,
+            &self.cipher,
             actor,
             Change {
                 action: "create",

@@ -112,7 +112,7 @@ impl Store {
                 )
                 .await?;
             }
-            audit::append(&mut tx, actor, Change {
+            audit::append(&mut tx, &self.cipher, actor, Change {
                 action: "attach", entity: owner.code(), entity_id: Some(owner_id.to_string()), before: None,
                 after: Some(json!({"attachment": a.id, "name": a.name, "type": a.content_type, "size": a.size, "sm3": a.digest})),
             })

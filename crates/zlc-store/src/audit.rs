@@ -1,20 +1,23 @@
 //! 审计日志 the append-only audit trail.
 //!
-//! Each entry carries the SM3 hash of its own content and of the entry before
-//! it, and sequence numbers have no gaps; `verify` recomputes the chain, so an
-//! edited, inserted or deleted entry (the last one included, through the
-//! head row) is detected. The database also refuses UPDATE and DELETE on the
-//! table by trigger.
+//! Each entry carries a keyed hash (HMAC-SM3 under the audit key, derived
+//! from the data key and kept outside the database) of its own content and
+//! of the entry before it, and sequence numbers have no gaps; `verify`
+//! recomputes the chain, so an edited, inserted or deleted entry (the last
+//! one included, through the head row) is detected, and without the key an
+//! edited entry's chain cannot be recomputed to match. The database also
+//! refuses UPDATE and DELETE on the table by trigger. (Entries written before
+//! the chain was keyed, below `audit_head.keyed_from`, keep plain SM3.)
 //!
-//! Someone who can write the database file could still drop the triggers,
-//! cut the last entries or rewrite the chain from an edited entry on. So the
-//! head is anchored outside it: a checkpoint (sequence, head hash, time),
+//! Someone who can write the database file could still drop the triggers
+//! and cut the last entries, or wipe the log. So the head is anchored
+//! outside it: a checkpoint (sequence, head hash, time),
 //! sealed with HMAC-SM3 under a key derived from the data key (kept outside
 //! the database), is appended to a file beside the data directory and to the
 //! log; `verify_checkpoints` then finds a cut, a wipe or a rewrite of any
 //! entry a checkpoint has covered.
 
-use crate::crypto::sm3_hex;
+use crate::crypto::{FieldCipher, sm3_hex};
 use crate::{Actor, Db, Page, PageRequest, Result, Tx, args, now_ms};
 use serde::{Deserialize, Serialize};
 
@@ -44,9 +47,10 @@ pub struct Change<'a> {
     pub after: Option<serde_json::Value>,
 }
 
-/// The hash of an entry: SM3 over its fields in a fixed order, as a JSON array
-/// (unambiguous, whatever the fields contain).
-fn entry_hash(e: &AuditEntry) -> String {
+/// The hash of an entry: HMAC-SM3 under the audit key over its fields in a
+/// fixed order, as a JSON array (unambiguous, whatever the fields contain);
+/// plain SM3 for the entries written before the chain was keyed.
+fn entry_hash(e: &AuditEntry, key: Option<&FieldCipher>) -> Result<String> {
     let canon = serde_json::json!([
         e.seq,
         e.at,
@@ -59,15 +63,24 @@ fn entry_hash(e: &AuditEntry) -> String {
         e.before,
         e.after,
         e.prev_hash
-    ]);
-    sm3_hex(canon.to_string().as_bytes())
+    ])
+    .to_string();
+    Ok(match key {
+        Some(k) => k.mac_hex(format!("zlc-audit-entry|{canon}").as_bytes())?,
+        None => sm3_hex(canon.as_bytes()),
+    })
 }
 
-/// Appends an entry inside the caller's transaction, so the change and its
-/// record commit or roll back together. Taking the head row's lock with the
-/// UPDATE serialises concurrent writers on PostgreSQL; SQLite writers are
-/// serialised already by `BEGIN IMMEDIATE`.
-pub async fn append(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> Result<i64> {
+/// Appends an entry, chained under the audit key `key`, inside the caller's
+/// transaction, so the change and its record commit or roll back together.
+/// Taking the head row's lock with the UPDATE serialises concurrent writers
+/// on PostgreSQL; SQLite writers are serialised already by `BEGIN IMMEDIATE`.
+pub async fn append(
+    tx: &mut Tx,
+    key: &FieldCipher,
+    actor: &Actor,
+    change: Change<'_>,
+) -> Result<i64> {
     #[derive(sqlx::FromRow)]
     struct Head {
         last_seq: i64,
@@ -93,7 +106,7 @@ pub async fn append(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> Result<i6
         prev_hash: head.last_hash,
         hash: String::new(),
     };
-    e.hash = entry_hash(&e);
+    e.hash = entry_hash(&e, Some(key))?;
     tx.execute(
         "INSERT INTO audit_log (seq, at, actor_id, actor, ip, action, entity, entity_id, before, after, prev_hash, hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -154,21 +167,25 @@ pub async fn list(db: &Db, f: &AuditFilter, page: &PageRequest) -> Result<Page<A
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Verification {
     pub entries: i64,
+    /// The first entry chained under the audit key (those before it were
+    /// written before the chain was keyed).
+    pub keyed_from: i64,
     pub ok: bool,
     /// Each break found, in Chinese, naming the entry.
     pub problems: Vec<String>,
 }
 
-/// Recomputes the whole chain in order, in batches.
-pub async fn verify(db: &Db) -> Result<Verification> {
+/// Recomputes the whole chain in order, in batches, under the audit key `key`.
+pub async fn verify(db: &Db, key: &FieldCipher) -> Result<Verification> {
     #[derive(sqlx::FromRow)]
     struct Head {
         last_seq: i64,
         last_hash: String,
+        keyed_from: i64,
     }
     let head: Head = db
         .fetch_one(
-            "SELECT last_seq, last_hash FROM audit_head WHERE id = 1",
+            "SELECT last_seq, last_hash, keyed_from FROM audit_head WHERE id = 1",
             vec![],
         )
         .await?;
@@ -198,7 +215,8 @@ pub async fn verify(db: &Db) -> Result<Verification> {
             if e.prev_hash != prev_hash {
                 problems.push(format!("第 {} 条记录与前一条的链接不符", e.seq));
             }
-            if entry_hash(e) != e.hash {
+            let key = (e.seq >= head.keyed_from).then_some(key);
+            if entry_hash(e, key)? != e.hash {
                 problems.push(format!("第 {} 条记录内容被篡改（哈希不符）", e.seq));
             }
             prev_hash = e.hash.clone();
@@ -216,6 +234,7 @@ pub async fn verify(db: &Db) -> Result<Verification> {
     }
     Ok(Verification {
         entries: count,
+        keyed_from: head.keyed_from,
         ok: problems.is_empty(),
         problems,
     })
@@ -247,7 +266,7 @@ fn checkpoint_text(seq: i64, hash: &str, at: i64) -> String {
 }
 
 /// A checkpoint of the chain's head now.
-pub async fn checkpoint(db: &Db, cipher: &crate::crypto::FieldCipher) -> Result<Checkpoint> {
+pub async fn checkpoint(db: &Db, cipher: &FieldCipher) -> Result<Checkpoint> {
     let (seq, hash): (i64, String) = db
         .fetch_one(
             "SELECT last_seq, last_hash FROM audit_head WHERE id = 1",
@@ -265,7 +284,7 @@ pub async fn checkpoint(db: &Db, cipher: &crate::crypto::FieldCipher) -> Result<
 /// rewritten from an earlier entry on). Each problem in Chinese.
 pub async fn verify_checkpoints(
     db: &Db,
-    cipher: &crate::crypto::FieldCipher,
+    cipher: &FieldCipher,
     checkpoints: &[Checkpoint],
 ) -> Result<Vec<String>> {
     let mut problems = Vec::new();
@@ -314,4 +333,177 @@ pub fn parse_checkpoints(text: &str) -> (Vec<Checkpoint>, Vec<String>) {
         }
     }
     (out, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Options, Store};
+
+    async fn store(name: &str) -> (Store, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("zlc-audit-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        let key = FieldCipher::generate_key_hex().expect("key");
+        let store = Store::open(
+            &format!("sqlite:{}", dir.join("t.db").display()),
+            FieldCipher::from_hex(&key).expect("cipher"),
+            &Options::default(),
+        )
+        .await
+        .expect("open");
+        (store, dir)
+    }
+
+    async fn write(store: &Store, n: i64) {
+        for i in 0..n {
+            let mut tx = store.db.begin().await.expect("begin");
+            append(
+                &mut tx,
+                &store.cipher,
+                &Actor::system("test"),
+                Change {
+                    action: "update",
+                    entity: "need",
+                    entity_id: Some(i.to_string()),
+                    before: None,
+                    after: Some(serde_json::json!({ "content": format!("需求 {i}") })),
+                },
+            )
+            .await
+            .expect("append");
+            tx.commit().await.expect("commit");
+        }
+    }
+
+    async fn entries(store: &Store) -> Vec<AuditEntry> {
+        store
+            .db
+            .fetch_all("SELECT * FROM audit_log ORDER BY seq", vec![])
+            .await
+            .expect("entries")
+    }
+
+    /// Rewrites the stored chain from `from` on with `hash`, as someone who
+    /// holds the database file (and the source code) would.
+    async fn rewrite(
+        store: &Store,
+        from: i64,
+        edit: impl Fn(&mut AuditEntry),
+        hash: impl Fn(&AuditEntry) -> String,
+    ) {
+        store
+            .db
+            .execute("DROP TRIGGER IF EXISTS audit_log_no_update", vec![])
+            .await
+            .expect("drop the guard");
+        let mut prev = String::new();
+        for mut e in entries(store).await {
+            if e.seq >= from {
+                if e.seq == from {
+                    edit(&mut e);
+                }
+                e.prev_hash = prev.clone();
+                e.hash = hash(&e);
+                store
+                    .db
+                    .execute(
+                        "UPDATE audit_log SET after = $1, prev_hash = $2, hash = $3 WHERE seq = $4",
+                        args![&e.after, &e.prev_hash, &e.hash, e.seq],
+                    )
+                    .await
+                    .expect("rewrite");
+            }
+            prev = e.hash;
+        }
+        store
+            .db
+            .execute(
+                "UPDATE audit_head SET last_hash = $1 WHERE id = 1",
+                args![&prev],
+            )
+            .await
+            .expect("head");
+    }
+
+    #[tokio::test]
+    async fn an_entry_edited_and_its_chain_recomputed_without_the_key_is_found() {
+        let (store, dir) = store("keyed").await;
+        write(&store, 4).await;
+        let clean = verify(&store.db, &store.cipher).await.expect("verify");
+        assert!(clean.ok, "{:?}", clean.problems);
+        assert_eq!((clean.entries, clean.keyed_from), (4, 1));
+
+        // The chain recomputed with plain SM3, as the code without the key
+        // would compute it…
+        let forged = |e: &mut AuditEntry| e.after = Some(r#"{"content":"改过"}"#.into());
+        rewrite(&store, 2, forged, |e| entry_hash(e, None).expect("sm3")).await;
+        let v = verify(&store.db, &store.cipher).await.expect("verify");
+        assert!(!v.ok);
+        assert!(
+            v.problems
+                .contains(&"第 2 条记录内容被篡改（哈希不符）".to_string()),
+            "{:?}",
+            v.problems
+        );
+
+        // …or under a key of the attacker's own, is found.
+        let other =
+            FieldCipher::from_hex(&FieldCipher::generate_key_hex().expect("key")).expect("cipher");
+        rewrite(&store, 2, forged, |e| {
+            entry_hash(e, Some(&other)).expect("mac")
+        })
+        .await;
+        assert!(!verify(&store.db, &store.cipher).await.expect("verify").ok);
+
+        // The same rewrite under the real key verifies: the key is what
+        // stands between the file and a forged trail.
+        rewrite(&store, 2, forged, |e| {
+            entry_hash(e, Some(&store.cipher)).expect("mac")
+        })
+        .await;
+        assert!(verify(&store.db, &store.cipher).await.expect("verify").ok);
+        store.close().await;
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test]
+    async fn a_trail_begun_before_the_chain_was_keyed_verifies_and_goes_on_keyed() {
+        let (store, dir) = store("legacy").await;
+        write(&store, 2).await;
+        // What a database written before migration 0015 holds: plain SM3
+        // entries, the head marking where keying begins.
+        rewrite(&store, 1, |_| {}, |e| entry_hash(e, None).expect("sm3")).await;
+        store
+            .db
+            .execute("UPDATE audit_head SET keyed_from = 3 WHERE id = 1", vec![])
+            .await
+            .expect("head");
+        write(&store, 2).await;
+        let v = verify(&store.db, &store.cipher).await.expect("verify");
+        assert!(v.ok, "{:?}", v.problems);
+        assert_eq!((v.entries, v.keyed_from), (4, 3));
+        let all = entries(&store).await;
+        assert_eq!(all[1].hash, entry_hash(&all[1], None).expect("sm3"));
+        assert_ne!(all[2].hash, entry_hash(&all[2], None).expect("sm3"));
+
+        // An old entry edited and the plain chain recomputed to the end
+        // breaks at the first keyed entry.
+        rewrite(
+            &store,
+            1,
+            |e| e.after = Some(r#"{"content":"改过"}"#.into()),
+            |e| entry_hash(e, None).expect("sm3"),
+        )
+        .await;
+        let v = verify(&store.db, &store.cipher).await.expect("verify");
+        assert!(
+            v.problems
+                .contains(&"第 3 条记录内容被篡改（哈希不符）".to_string()),
+            "{:?}",
+            v.problems
+        );
+        store.close().await;
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

@@ -16,7 +16,7 @@
 //! moved past the ids written.
 
 use crate::audit::{self, Change};
-use crate::{Actor, Arg, Db, Result};
+use crate::{Actor, Arg, Db, Result, Store};
 use sqlx::pool::PoolConnection;
 use sqlx::{Postgres, Sqlite};
 use std::collections::{BTreeSet, HashMap};
@@ -303,9 +303,9 @@ impl Bulk {
 }
 
 /// The one audit entry of a whole load, in its own transaction after the load.
-pub async fn audit_load(db: &Db, actor: &Actor, change: Change<'_>) -> Result<i64> {
-    let mut tx = db.begin().await?;
-    let seq = audit::append(&mut tx, actor, change).await?;
+pub async fn audit_load(store: &Store, actor: &Actor, change: Change<'_>) -> Result<i64> {
+    let mut tx = store.db.begin().await?;
+    let seq = audit::append(&mut tx, &store.cipher, actor, change).await?;
     tx.commit().await?;
     Ok(seq)
 }

@@ -55,6 +55,7 @@ impl Store {
         .await?;
         audit::append(
             &mut tx,
+            &self.cipher,
             actor,
             Change {
                 action: "update",

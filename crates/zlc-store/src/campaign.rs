@@ -636,6 +636,7 @@ impl Store {
         after["item_ids"] = json!(input.item_ids);
         audit::append(
             &mut tx,
+            &self.cipher,
             actor,
             Change {
                 action: if before.is_some() { "update" } else { "create" },
@@ -734,6 +735,7 @@ impl Store {
                 .await?;
             audit::append(
                 &mut tx,
+                &self.cipher,
                 actor,
                 Change {
                     action: to,
@@ -1274,6 +1276,7 @@ impl Store {
         after["callbacks"] = json!(input.callbacks.len());
         audit::append(
             &mut tx,
+            &self.cipher,
             actor,
             Change {
                 action: if before.is_some() { "update" } else { "create" },
@@ -1323,6 +1326,7 @@ impl Store {
         }
         audit::append(
             &mut tx,
+            &self.cipher,
             actor,
             Change {
                 action: "file",
@@ -1626,6 +1630,7 @@ impl Store {
         event(tx, actor, p.id, "create", None, &p.status, None).await?;
         audit::append(
             tx,
+            &self.cipher,
             actor,
             Change {
                 action: "create",
@@ -1734,6 +1739,7 @@ impl Store {
         .await?;
         audit::append(
             &mut tx,
+            &self.cipher,
             actor,
             Change {
                 action,
@@ -2017,6 +2023,7 @@ impl Store {
         stats::count(&mut tx, &need.unit_path, &need.raised_on, "", raised).await?;
         audit::append(
             &mut tx,
+            &self.cipher,
             actor,
             Change {
                 action: if before.is_some() { "update" } else { "create" },
@@ -2097,6 +2104,7 @@ impl Store {
         };
         audit::append(
             &mut tx,
+            &self.cipher,
             actor,
             Change {
                 action: if before.is_some() { "update" } else { "create" },

@@ -28,8 +28,9 @@ pub enum CryptoError {
 #[derive(Clone)]
 pub struct FieldCipher {
     cipher: Sm4Gcm,
-    /// The key the audit checkpoints are sealed with (HMAC-SM3), derived
-    /// from the data key: like it, kept outside the database.
+    /// The audit key (HMAC-SM3), derived from the data key and, like it,
+    /// kept outside the database: it chains the audit entries and seals
+    /// their checkpoints.
     mac_key: [u8; 32],
 }
 
@@ -54,7 +55,7 @@ impl FieldCipher {
         Ok(Self { cipher, mac_key })
     }
 
-    /// HMAC-SM3 of `data` under the key derived for audit checkpoints, as hex.
+    /// HMAC-SM3 of `data` under the audit key, as hex.
     pub fn mac_hex(&self, data: &[u8]) -> Result<String, CryptoError> {
         use hmac::{Mac, SimpleHmac};
         let mut m = <SimpleHmac<Sm3> as Mac>::new_from_slice(&self.mac_key)

@@ -1157,6 +1157,7 @@ impl Store {
         .await?;
         crate::audit::append(
             &mut tx,
+            &self.cipher,
             actor,
             crate::audit::Change {
                 action: if decision == "dismissed" { "dismiss" } else { "confirm" },

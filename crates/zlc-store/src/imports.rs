@@ -2741,6 +2741,7 @@ impl ImportRun<'_> {
             .await?;
         audit::append(
             &mut self.tx,
+            &self.store.cipher,
             self.actor,
             Change {
                 action: "import",

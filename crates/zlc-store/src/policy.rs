@@ -64,6 +64,7 @@ impl Store {
             .await?;
         audit::append(
             &mut tx,
+            &self.cipher,
             actor,
             Change {
                 action: "activate",

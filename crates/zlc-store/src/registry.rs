@@ -332,6 +332,7 @@ impl Store {
             .await?;
         audit::append(
             &mut tx,
+            &self.cipher,
             actor,
             Change {
                 action: "create",
@@ -408,6 +409,7 @@ impl Store {
         }
         audit::append(
             &mut tx,
+            &self.cipher,
             actor,
             Change {
                 action: "update",
@@ -459,6 +461,7 @@ impl Store {
         }
         audit::append(
             &mut tx,
+            &self.cipher,
             actor,
             Change {
                 action: "delete",
@@ -539,6 +542,7 @@ impl Store {
             .await?;
         audit::append(
             &mut tx,
+            &self.cipher,
             actor,
             Change {
                 action: "create",
@@ -599,6 +603,7 @@ impl Store {
             json!(phone_given && self.official_phone(&before)? != input.phone);
         audit::append(
             &mut tx,
+            &self.cipher,
             actor,
             Change {
                 action: "update",
@@ -713,6 +718,7 @@ impl Store {
         }
         audit::append(
             &mut tx,
+            &self.cipher,
             actor,
             Change {
                 action: "create",
@@ -774,6 +780,7 @@ impl Store {
         }
         audit::append(
             &mut tx,
+            &self.cipher,
             actor,
             Change {
                 action: "update",

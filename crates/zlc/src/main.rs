@@ -387,7 +387,7 @@ async fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<u8> {
             Ok(0)
         }
         AuditCmd::Verify { checkpoints } => {
-            let v = zlc_store::audit::verify(&store.db).await?;
+            let v = zlc_store::audit::verify(&store.db, &store.cipher).await?;
             let mut problems = v.problems.clone();
             let file = checkpoints
                 .clone()
@@ -410,8 +410,13 @@ async fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<u8> {
                 Err(_) => {}
             }
             if problems.is_empty() {
+                let chain = if v.keyed_from > 1 {
+                    format!("第 {} 条起以密钥签名（HMAC-SM3），此前为 SM3", v.keyed_from)
+                } else {
+                    "以密钥签名（HMAC-SM3）".to_string()
+                };
                 println!(
-                    "审计日志完整：共 {} 条，哈希链校验通过（SM3），与 {anchored} 个检查点一致",
+                    "审计日志完整：共 {} 条，哈希链校验通过（{chain}），与 {anchored} 个检查点一致",
                     v.entries
                 );
                 Ok(0)
@@ -1038,11 +1043,13 @@ async fn check_backup(ctx: &Ctx, path: &str) -> Result<zlc_store::audit::Verific
     .await
     .context("不是有效的 zlc 备份")?;
     let result = async {
-        let v = zlc_store::audit::verify(&probe.db).await?;
+        // The key first: the audit chain is keyed with it too, and a
+        // backup of another installation should be named as such.
+        zlc_server::bootstrap::check_data_key(&probe).await?;
+        let v = zlc_store::audit::verify(&probe.db, &probe.cipher).await?;
         if !v.ok {
             bail!("备份中的审计日志校验失败：{}", v.problems.join("；"));
         }
-        zlc_server::bootstrap::check_data_key(&probe).await?;
         Ok(v)
     }
     .await;

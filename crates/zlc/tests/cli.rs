@@ -907,7 +907,10 @@ fn restore_refuses_a_backup_whose_audit_trail_was_edited() {
         &["backup", "-o", backup.to_str().expect("utf-8")],
     ));
     assert!(tamper(&backup, "system:demo", "system:dEmo") > 0);
+    // The same installation's key: the edit, not the key, must be named.
     let target = Sandbox::new();
+    std::fs::create_dir_all(target.data()).expect("data dir");
+    std::fs::copy(source.data().join("zlc.key"), target.data().join("zlc.key")).expect("key");
 
     let out = zlc(&target, &["restore", backup.to_str().expect("utf-8")]);
 

@@ -235,7 +235,7 @@ pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<()> {
         after.insert(t.name.into(), (*n).into());
     }
     zlc_store::bulk::audit_load(
-        &store.db,
+        store,
         &actor,
         zlc_store::audit::Change {
             action: "demo",
