@@ -51,6 +51,12 @@ step "office documents open in LibreOffice"
 cargo build --locked --bin zlc
 scripts/office-check.sh "$PWD/target/debug/zlc" "$PWD/target/office-check"
 
+step "API fuzzing (schemathesis)"
+# Every operation of the OpenAPI document, signed in as three roles: no
+# server error, every described answer matching its schema, the audit trail
+# whole afterwards.
+python3 scripts/api-fuzz.py "$PWD/target/debug/zlc" --examples 10
+
 step "web: type check and unit tests"
 (cd web && npm exec -- vue-tsc --noEmit && npm exec -- vitest run)
 

@@ -528,7 +528,7 @@ async fn list(
     }))
 }
 
-#[utoipa::path(get, path = "/activities/{id}", tag = "活动记录", responses((status = 200, body = ActivityOut)))]
+#[utoipa::path(get, path = "/activities/{id}", params(("id" = i64, Path, description = "编号")), tag = "活动记录", responses((status = 200, body = ActivityOut)))]
 async fn get_one(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -560,7 +560,7 @@ async fn create(
 }
 
 /// Replaces a draft record at the version read (a filed one is refused with 409).
-#[utoipa::path(put, path = "/activities/{id}", tag = "活动记录", request_body = ActivityBody, responses((status = 200, body = ActivityOut), (status = 409, body = crate::error::Problem)))]
+#[utoipa::path(put, path = "/activities/{id}", params(("id" = i64, Path, description = "编号")), tag = "活动记录", request_body = ActivityBody, responses((status = 200, body = ActivityOut), (status = 409, body = crate::error::Problem)))]
 async fn replace(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -581,6 +581,7 @@ async fn replace(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CheckQuery {
     /// The record being edited, if it is saved already (its problems count).
@@ -654,7 +655,7 @@ pub struct FileBody {
 
 /// 报备: refused (422) while the policy's requirements are unmet, each missing
 /// thing named; accepted after the deadline but marked late.
-#[utoipa::path(post, path = "/activities/{id}/file", tag = "活动记录", request_body = FileBody, responses((status = 200, body = ActivityOut), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(post, path = "/activities/{id}/file", params(("id" = i64, Path, description = "编号")), tag = "活动记录", request_body = FileBody, responses((status = 200, body = ActivityOut), (status = 422, body = crate::error::Problem)))]
 async fn file(
     State(s): State<AppState>,
     user: CurrentUser,

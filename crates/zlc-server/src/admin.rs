@@ -68,6 +68,7 @@ fn require_any(user: &CurrentUser, perms: &[Permission]) -> ApiResult<()> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UserQuery {
     pub cursor: Option<String>,
@@ -100,7 +101,7 @@ async fn list_users(
     }))
 }
 
-#[utoipa::path(get, path = "/users/{id}", tag = "系统管理", responses((status = 200, body = UserOut)))]
+#[utoipa::path(get, path = "/users/{id}", params(("id" = i64, Path, description = "编号")), tag = "系统管理", responses((status = 200, body = UserOut)))]
 async fn get_user(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -179,7 +180,7 @@ pub struct UserPatch {
     pub roles: Option<Vec<String>>,
 }
 
-#[utoipa::path(patch, path = "/users/{id}", tag = "系统管理", request_body = UserPatch, responses((status = 200, body = UserOut), (status = 409, body = crate::error::Problem)))]
+#[utoipa::path(patch, path = "/users/{id}", params(("id" = i64, Path, description = "编号")), tag = "系统管理", request_body = UserPatch, responses((status = 200, body = UserOut), (status = 409, body = crate::error::Problem)))]
 async fn update_user(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -236,7 +237,7 @@ pub struct ResetPassword {
 }
 
 /// Resets an account to a one-time password (also lifts a lockout).
-#[utoipa::path(post, path = "/users/{id}/password", tag = "系统管理", responses((status = 200, body = ResetPassword)))]
+#[utoipa::path(post, path = "/users/{id}/password", params(("id" = i64, Path, description = "编号")), tag = "系统管理", responses((status = 200, body = ResetPassword)))]
 async fn reset_password(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -355,7 +356,7 @@ pub struct RolePatch {
     pub permissions: Vec<String>,
 }
 
-#[utoipa::path(patch, path = "/roles/{id}", tag = "安全管理", request_body = RolePatch, responses((status = 200, body = RoleOut)))]
+#[utoipa::path(patch, path = "/roles/{id}", params(("id" = i64, Path, description = "编号")), tag = "安全管理", request_body = RolePatch, responses((status = 200, body = RoleOut)))]
 async fn update_role(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -477,7 +478,7 @@ async fn create_token(
     ))
 }
 
-#[utoipa::path(delete, path = "/tokens/{id}", tag = "系统管理", responses((status = 204)))]
+#[utoipa::path(delete, path = "/tokens/{id}", params(("id" = i64, Path, description = "编号")), tag = "系统管理", responses((status = 204)))]
 async fn revoke_token(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -530,7 +531,7 @@ async fn list_sessions(
     ))
 }
 
-#[utoipa::path(delete, path = "/sessions/{id}", tag = "安全管理", responses((status = 204)))]
+#[utoipa::path(delete, path = "/sessions/{id}", params(("id" = i64, Path, description = "编号")), tag = "安全管理", responses((status = 204)))]
 async fn revoke_session(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -760,6 +761,7 @@ impl From<AuditEntry> for AuditOut {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     pub cursor: Option<String>,

@@ -50,6 +50,7 @@ impl From<Attachment> for AttachmentOut {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct OwnerQuery {
     /// activity | problem | measure
@@ -139,7 +140,7 @@ async fn list(
 }
 
 /// The file's bytes, with its type as judged on upload.
-#[utoipa::path(get, path = "/attachments/{id}", tag = "附件", responses((status = 200, content_type = "application/octet-stream")))]
+#[utoipa::path(get, path = "/attachments/{id}", params(("id" = i64, Path, description = "编号")), tag = "附件", responses((status = 200, content_type = "application/octet-stream")))]
 async fn download(State(s): State<AppState>, user: CurrentUser, Id(id): Id) -> ApiResult<Response> {
     let a = s.store.attachment(&user.scope, id).await?;
     may_read(

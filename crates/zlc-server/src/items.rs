@@ -215,7 +215,7 @@ async fn list(
     Ok(Json(page.map(ItemOut::from).into()))
 }
 
-#[utoipa::path(get, path = "/{id}", tag = "事项", responses((status = 200, body = ItemOut), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/{id}", params(("id" = i64, Path, description = "编号")), tag = "事项", responses((status = 200, body = ItemOut), (status = 404, body = crate::error::Problem)))]
 async fn get_one(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -266,7 +266,7 @@ impl From<FiguresRecord> for FiguresOut {
 }
 
 /// The history of an item's process figures, oldest first.
-#[utoipa::path(get, path = "/{id}/figures", tag = "事项", responses((status = 200, body = Vec<FiguresOut>)))]
+#[utoipa::path(get, path = "/{id}/figures", params(("id" = i64, Path, description = "编号")), tag = "事项", responses((status = 200, body = Vec<FiguresOut>)))]
 async fn figures(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -306,7 +306,7 @@ async fn create(
     Ok((StatusCode::CREATED, Json(item.into())))
 }
 
-#[utoipa::path(patch, path = "/{id}", tag = "事项", request_body = ItemPatch,
+#[utoipa::path(patch, path = "/{id}", params(("id" = i64, Path, description = "编号")), tag = "事项", request_body = ItemPatch,
     responses((status = 200, body = ItemOut), (status = 409, body = crate::error::Problem)))]
 async fn update(
     State(s): State<AppState>,

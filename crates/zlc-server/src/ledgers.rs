@@ -38,6 +38,7 @@ pub fn opt_date(field: &str, s: Option<&str>) -> Result<Option<String>, FieldErr
 
 /// Filters shared by the campaign lists.
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CampaignQuery {
     pub cursor: Option<String>,
@@ -313,7 +314,7 @@ async fn list_needs(
     Ok(Json(named_page(&s, page).await?))
 }
 
-#[utoipa::path(get, path = "/needs/{id}", tag = "需求清单", responses((status = 200, body = NeedOut)))]
+#[utoipa::path(get, path = "/needs/{id}", params(("id" = i64, Path, description = "编号")), tag = "需求清单", responses((status = 200, body = NeedOut)))]
 async fn get_need(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -412,7 +413,7 @@ async fn history(s: &AppState, entity: &str, id: i64) -> ApiResult<Vec<HistorySt
 }
 
 /// 办理过程 the need's history: each change with who made it and when.
-#[utoipa::path(get, path = "/needs/{id}/history", tag = "需求清单", responses((status = 200, body = Vec<HistoryStep>)))]
+#[utoipa::path(get, path = "/needs/{id}/history", params(("id" = i64, Path, description = "编号")), tag = "需求清单", responses((status = 200, body = Vec<HistoryStep>)))]
 async fn need_history(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -424,7 +425,7 @@ async fn need_history(
 }
 
 /// 办理过程 the measure's history: each change with who made it and when.
-#[utoipa::path(get, path = "/measures/{id}/history", tag = "整改清单", responses((status = 200, body = Vec<HistoryStep>)))]
+#[utoipa::path(get, path = "/measures/{id}/history", params(("id" = i64, Path, description = "编号")), tag = "整改清单", responses((status = 200, body = Vec<HistoryStep>)))]
 async fn measure_history(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -454,7 +455,7 @@ async fn create_need(
     Ok((StatusCode::CREATED, Json(one(&s, NeedOut::from(n)).await?)))
 }
 
-#[utoipa::path(patch, path = "/needs/{id}", tag = "需求清单", request_body = NeedPatch, responses((status = 200, body = NeedOut), (status = 409, body = crate::error::Problem)))]
+#[utoipa::path(patch, path = "/needs/{id}", params(("id" = i64, Path, description = "编号")), tag = "需求清单", request_body = NeedPatch, responses((status = 200, body = NeedOut), (status = 409, body = crate::error::Problem)))]
 async fn update_need(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -608,7 +609,7 @@ async fn list_measures(
     Ok(Json(named_page(&s, page).await?))
 }
 
-#[utoipa::path(get, path = "/measures/{id}", tag = "整改清单", responses((status = 200, body = MeasureOut)))]
+#[utoipa::path(get, path = "/measures/{id}", params(("id" = i64, Path, description = "编号")), tag = "整改清单", responses((status = 200, body = MeasureOut)))]
 async fn get_measure(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -642,7 +643,7 @@ async fn create_measure(
     ))
 }
 
-#[utoipa::path(patch, path = "/measures/{id}", tag = "整改清单", request_body = MeasurePatch, responses((status = 200, body = MeasureOut), (status = 409, body = crate::error::Problem)))]
+#[utoipa::path(patch, path = "/measures/{id}", params(("id" = i64, Path, description = "编号")), tag = "整改清单", request_body = MeasurePatch, responses((status = 200, body = MeasureOut), (status = 409, body = crate::error::Problem)))]
 async fn update_measure(
     State(s): State<AppState>,
     user: CurrentUser,

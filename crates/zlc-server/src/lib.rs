@@ -126,6 +126,7 @@ pub fn search_text(q: &Option<String>) -> Option<String> {
 
 /// Paging and the common filters of registry lists.
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// The `next_cursor` of the previous page.
@@ -159,6 +160,7 @@ impl ListQuery {
 
 /// Paging only.
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
     pub cursor: Option<String>,

@@ -544,6 +544,7 @@ pub fn file_response(bytes: Vec<u8>, name: &str, mime: &'static str) -> ApiResul
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ImportQuery {
     /// Unit id the table is for (default: the sheet's 填报单位).
@@ -602,6 +603,7 @@ async fn import(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
     /// `2024`, `2024H1`, `2024Q1` or `2024-03` (not needed for items and units).

@@ -139,7 +139,7 @@ async fn list(
     }))
 }
 
-#[utoipa::path(get, path = "/{id}", tag = "人员", responses((status = 200, body = OfficialOut), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/{id}", params(("id" = i64, Path, description = "编号")), tag = "人员", responses((status = 200, body = OfficialOut), (status = 404, body = crate::error::Problem)))]
 async fn get_one(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -172,7 +172,7 @@ async fn create(
     Ok((StatusCode::CREATED, Json(official_out(&s.store, &user, o)?)))
 }
 
-#[utoipa::path(patch, path = "/{id}", tag = "人员", request_body = OfficialPatch,
+#[utoipa::path(patch, path = "/{id}", params(("id" = i64, Path, description = "编号")), tag = "人员", request_body = OfficialPatch,
     responses((status = 200, body = OfficialOut), (status = 409, body = crate::error::Problem)))]
 async fn update(
     State(s): State<AppState>,

@@ -339,7 +339,7 @@ async fn list(
     }))
 }
 
-#[utoipa::path(get, path = "/plans/{id}", tag = "计划", responses((status = 200, body = PlanOut)))]
+#[utoipa::path(get, path = "/plans/{id}", params(("id" = i64, Path, description = "编号")), tag = "计划", responses((status = 200, body = PlanOut)))]
 async fn get_one(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -366,7 +366,7 @@ async fn create(
     Ok((StatusCode::CREATED, Json(one_out(&s, d, true).await?)))
 }
 
-#[utoipa::path(patch, path = "/plans/{id}", tag = "计划", request_body = PlanPatch, responses((status = 200, body = PlanOut), (status = 409, body = crate::error::Problem)))]
+#[utoipa::path(patch, path = "/plans/{id}", params(("id" = i64, Path, description = "编号")), tag = "计划", request_body = PlanPatch, responses((status = 200, body = PlanOut), (status = 409, body = crate::error::Problem)))]
 async fn update(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -415,7 +415,7 @@ pub struct StatusBody {
 
 /// 提交发布: the writer of a draft hands it to the publisher; it waits as
 /// 待发布 (and may still be corrected) until published or cancelled.
-#[utoipa::path(post, path = "/plans/{id}/submit", tag = "计划", request_body = StatusBody, responses((status = 200, body = PlanOut), (status = 409, body = crate::error::Problem)))]
+#[utoipa::path(post, path = "/plans/{id}/submit", params(("id" = i64, Path, description = "编号")), tag = "计划", request_body = StatusBody, responses((status = 200, body = PlanOut), (status = 409, body = crate::error::Problem)))]
 async fn submit(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -451,7 +451,7 @@ fn publishable() -> Vec<&'static str> {
 
 /// Publishes a draft or a plan waiting for publication: from now on it is
 /// public and can no longer be edited.
-#[utoipa::path(post, path = "/plans/{id}/publish", tag = "计划", request_body = StatusBody, responses((status = 200, body = PlanOut), (status = 409, body = crate::error::Problem)))]
+#[utoipa::path(post, path = "/plans/{id}/publish", params(("id" = i64, Path, description = "编号")), tag = "计划", request_body = StatusBody, responses((status = 200, body = PlanOut), (status = 409, body = crate::error::Problem)))]
 async fn publish(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -541,7 +541,7 @@ async fn publish_batch(
 }
 
 /// Cancels a plan, with a reason; a published one only by whoever may publish.
-#[utoipa::path(post, path = "/plans/{id}/cancel", tag = "计划", request_body = StatusBody, responses((status = 200, body = PlanOut), (status = 409, body = crate::error::Problem)))]
+#[utoipa::path(post, path = "/plans/{id}/cancel", params(("id" = i64, Path, description = "编号")), tag = "计划", request_body = StatusBody, responses((status = 200, body = PlanOut), (status = 409, body = crate::error::Problem)))]
 async fn cancel(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -572,6 +572,7 @@ async fn cancel(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PublicQuery {
     /// Unit id of a region (default: all).

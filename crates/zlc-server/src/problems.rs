@@ -273,7 +273,7 @@ async fn list(
     }))
 }
 
-#[utoipa::path(get, path = "/problems/{id}", tag = "问题清单", responses((status = 200, body = ProblemOut)))]
+#[utoipa::path(get, path = "/problems/{id}", params(("id" = i64, Path, description = "编号")), tag = "问题清单", responses((status = 200, body = ProblemOut)))]
 async fn get_one(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -376,7 +376,7 @@ pub struct ActionBody {
 
 /// 整改操作: applies one transition, refused (409/422) with the reason when the
 /// rules or the caller's role do not allow it.
-#[utoipa::path(post, path = "/problems/{id}/actions", tag = "问题清单", request_body = ActionBody,
+#[utoipa::path(post, path = "/problems/{id}/actions", params(("id" = i64, Path, description = "编号")), tag = "问题清单", request_body = ActionBody,
     responses((status = 200, body = ProblemOut), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn act(
     State(s): State<AppState>,
@@ -562,7 +562,7 @@ impl From<ProblemEvent> for EventOut {
 }
 
 /// The full history of a problem, oldest first.
-#[utoipa::path(get, path = "/problems/{id}/timeline", tag = "问题清单", responses((status = 200, body = Vec<EventOut>)))]
+#[utoipa::path(get, path = "/problems/{id}/timeline", params(("id" = i64, Path, description = "编号")), tag = "问题清单", responses((status = 200, body = Vec<EventOut>)))]
 async fn timeline(
     State(s): State<AppState>,
     user: CurrentUser,

@@ -232,6 +232,7 @@ pub async fn region_for(store: &Store, user: &CurrentUser, region: Option<i64>) 
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ReportQuery {
     /// `2024Q1` (quarterly) or `2024-03` (monthly).
@@ -504,6 +505,7 @@ async fn quarterly(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PeriodQuery {
     /// `2024`, `2024H1`, `2024Q1` or `2024-03`.
@@ -730,6 +732,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DrillQuery {
     /// `2024`, `2024H1`, `2024Q1` or `2024-03`.

@@ -122,6 +122,7 @@ async fn list(
 const MAX_NAMES: usize = 200;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct NamesQuery {
     /// Unit ids separated by commas, at most 200.
@@ -174,7 +175,7 @@ async fn names(
     }))
 }
 
-#[utoipa::path(get, path = "/{id}", tag = "单位", responses((status = 200, body = UnitOut), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/{id}", params(("id" = i64, Path, description = "编号")), tag = "单位", responses((status = 200, body = UnitOut), (status = 404, body = crate::error::Problem)))]
 async fn get_one(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -208,7 +209,7 @@ async fn create(
 }
 
 /// Change fields of a unit; `version` must be the one read (else 409).
-#[utoipa::path(patch, path = "/{id}", tag = "单位", request_body = UnitPatch,
+#[utoipa::path(patch, path = "/{id}", params(("id" = i64, Path, description = "编号")), tag = "单位", request_body = UnitPatch,
     responses((status = 200, body = UnitOut), (status = 409, body = crate::error::Problem)))]
 async fn update(
     State(s): State<AppState>,
@@ -247,7 +248,7 @@ async fn update(
     ))
 }
 
-#[utoipa::path(delete, path = "/{id}", tag = "单位", request_body = VersionBody, responses((status = 204), (status = 409, body = crate::error::Problem)))]
+#[utoipa::path(delete, path = "/{id}", params(("id" = i64, Path, description = "编号")), tag = "单位", request_body = VersionBody, responses((status = 204), (status = 409, body = crate::error::Problem)))]
 async fn remove(
     State(s): State<AppState>,
     user: CurrentUser,

@@ -411,9 +411,9 @@ async fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<u8> {
             }
             if problems.is_empty() {
                 let chain = if v.keyed_from > 1 {
-                    format!("第 {} 条起以密钥签名（HMAC-SM3），此前为 SM3", v.keyed_from)
+                    format!("第 {} 条起 HMAC-SM3，此前 SM3", v.keyed_from)
                 } else {
-                    "以密钥签名（HMAC-SM3）".to_string()
+                    "HMAC-SM3".to_string()
                 };
                 println!(
                     "审计日志完整：共 {} 条，哈希链校验通过（{chain}），与 {anchored} 个检查点一致",

@@ -26,6 +26,36 @@ async fn health_openapi_and_docs_answer() {
     assert!(docs.text().await.expect("html").contains("swagger"));
 }
 
+/// Every parameter the document declares in the path is named in the path's
+/// template, and the filters of the lists are query parameters: a client
+/// generated from the document (or schemathesis) can then call them.
+#[tokio::test]
+async fn openapi_parameters_are_where_the_server_reads_them() {
+    let app = spawn_app().await;
+    let doc = app.anonymous().json("/api/openapi.json").await;
+    let mut wrong = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("operations") {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().expect("name");
+                let in_path = path.contains(&format!("{{{name}}}"));
+                if (p["in"] == "path") != in_path {
+                    wrong.push(format!("{method} {path} {name} in {}", p["in"]));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    let list = &doc["paths"]["/problems"]["get"]["parameters"];
+    let q = list
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .find(|p| p["name"] == "q")
+        .expect("q documented");
+    assert_eq!((&q["in"], &q["required"]), (&json!("query"), &json!(false)));
+}
+
 #[tokio::test]
 async fn data_endpoints_need_a_sign_in() {
     let app = spawn_app().await;
