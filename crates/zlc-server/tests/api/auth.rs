@@ -36,11 +36,22 @@ async fn openapi_parameters_are_where_the_server_reads_them() {
     let mut wrong = Vec::new();
     for (path, item) in doc["paths"].as_object().expect("paths") {
         for (method, op) in item.as_object().expect("operations") {
-            for p in op["parameters"].as_array().into_iter().flatten() {
+            let params: Vec<&serde_json::Value> =
+                op["parameters"].as_array().into_iter().flatten().collect();
+            for p in &params {
                 let name = p["name"].as_str().expect("name");
                 let in_path = path.contains(&format!("{{{name}}}"));
                 if (p["in"] == "path") != in_path {
                     wrong.push(format!("{method} {path} {name} in {}", p["in"]));
+                }
+            }
+            for part in path.split('/').filter(|s| s.starts_with('{')) {
+                let name = part.trim_matches(|c| c == '{' || c == '}');
+                if !params
+                    .iter()
+                    .any(|p| p["in"] == "path" && p["name"] == name)
+                {
+                    wrong.push(format!("{method} {path} {name} not declared"));
                 }
             }
         }
