@@ -391,3 +391,144 @@ async fn another_departments_roles_reach_none_of_a_departments_records() {
     assert_eq!(counted("measures").await, 1);
     assert_eq!(counted("plans").await, 1);
 }
+
+/// The rest of the matrix: files, an item's figures, the reports of a region,
+/// registrations under another department, and the administrators' pages.
+/// Another department's liaison, handler and official read none of A's and
+/// write nothing under A; a business role reads no administration page.
+#[tokio::test]
+async fn another_departments_roles_reach_none_of_a_departments_files_figures_or_reports() {
+    let w = world().await;
+    let problem = new_problem(&w.la, w.a, today().to_string(), None, None).await["id"]
+        .as_i64()
+        .expect("id");
+    let photo = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde\0\0\0\x0cIDATx\x9cc\xf8\xcf\xc0\0\0\x03\x01\x01\0\xc9\xfe\x92\xef\0\0\0\0IEND\xaeB`\x82".to_vec();
+    let upload = |s: &crate::helpers::Session, bytes: Vec<u8>| {
+        s.client
+            .post(format!(
+                "{}/api/v1/attachments?owner=problem&id={problem}&name=现场.png",
+                s.base
+            ))
+            .header("origin", &s.base)
+            .header("content-type", "image/png")
+            .body(bytes)
+            .send()
+    };
+    let r = upload(&w.la, photo.clone()).await.expect("send");
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let attachment = r.json::<serde_json::Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    let (a, item) = (w.a, w.items_a[0]);
+    let q = zlc_domain::period::Period::quarter_of(today()).to_string();
+    let m = zlc_domain::period::Period::month_of(today()).to_string();
+    let reads = [
+        format!("/api/v1/attachments?owner=problem&id={problem}"),
+        format!("/api/v1/attachments/{attachment}"),
+        format!("/api/v1/items/{item}/figures"),
+        format!("/api/v1/reports/monthly?period={m}&region={a}"),
+        format!("/api/v1/reports/quarterly?period={q}&region={a}"),
+        format!("/api/v1/reports/table?period={q}&region={a}"),
+        format!("/api/v1/reports/findings?period={q}&region={a}"),
+        format!("/api/v1/reports/cases?period={q}&region={a}"),
+        format!("/api/v1/reports/problems?period={q}&region={a}"),
+        format!("/api/v1/reports/drill?period={q}&unit={a}&figure=problems"),
+        format!("/api/v1/exports/ledger?period={q}&unit={a}"),
+    ];
+    let writes: Vec<(reqwest::Method, String, serde_json::Value)> = vec![
+        (
+            reqwest::Method::DELETE,
+            format!("/api/v1/units/{a}"),
+            json!({"version": 1}),
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/v1/officials".into(),
+            json!({"unit_id": a, "name": "越权", "rank": "deputy"}),
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/v1/items".into(),
+            json!({"unit_id": a, "name": "越权事项", "item_type": "高频", "power_category": "行政许可", "service_object": "企业", "handling_mode": "线上线下"}),
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/v1/activities".into(),
+            crate::campaign::window_record(a, &[w.officials_a[1]], &[item], today(), 3),
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/v1/reports/notice".into(),
+            json!({"period": q, "region": a}),
+        ),
+    ];
+    let handler = w.app.user("handler-b", Some(w.b), &["handler"]).await;
+    let official_b = w.app.user("official-b", Some(w.b), &["official"]).await;
+    for (role, s) in [
+        ("liaison", &w.lb),
+        ("handler", &handler),
+        ("official", &official_b),
+    ] {
+        for path in &reads {
+            let r = s.get(path).await;
+            assert!(
+                [StatusCode::NOT_FOUND, StatusCode::FORBIDDEN].contains(&r.status()),
+                "{role} GET {path}: {}",
+                r.status()
+            );
+        }
+        let r = upload(s, photo.clone()).await.expect("send");
+        assert!(
+            [StatusCode::NOT_FOUND, StatusCode::FORBIDDEN].contains(&r.status()),
+            "{role} attaches a file to A's problem: {}",
+            r.status()
+        );
+        for (method, path, b) in &writes {
+            let r = s.send(method.clone(), path, Some(b.clone())).await;
+            let status = r.status();
+            assert!(
+                status.is_client_error() && status != StatusCode::CONFLICT,
+                "{role} {method} {path}: {status} {}",
+                r.text().await.unwrap_or_default()
+            );
+        }
+        for path in [
+            "/api/v1/users",
+            "/api/v1/roles",
+            "/api/v1/tokens",
+            "/api/v1/sessions",
+            "/api/v1/login-log",
+            "/api/v1/audit",
+            "/api/v1/audit/verify",
+        ] {
+            assert_eq!(
+                s.get(path).await.status(),
+                StatusCode::FORBIDDEN,
+                "{role} GET {path}"
+            );
+        }
+    }
+    // A's files, registrations and unit are as A left them.
+    let files =
+        w.la.json(&format!("/api/v1/attachments?owner=problem&id={problem}"))
+            .await;
+    assert_eq!(files.as_array().map(Vec::len), Some(1), "{files}");
+    assert_eq!(w.la.json(&format!("/api/v1/units/{a}")).await["version"], 1);
+    let count = |table: &'static str| {
+        let store = &w.app.store;
+        async move {
+            store
+                .db
+                .scalar::<i64>(
+                    &format!("SELECT COUNT(*) FROM {table} WHERE unit_id = $1"),
+                    zlc_store::args![a],
+                )
+                .await
+                .expect("count")
+                .unwrap_or(0)
+        }
+    };
+    assert_eq!(count("officials").await, 3);
+    assert_eq!(count("items").await, 2);
+    assert_eq!(count("activities").await, 0);
+}
