@@ -18,7 +18,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -70,12 +70,38 @@ impl CurrentUser {
     }
 }
 
-/// The caller's address (the socket peer).
-pub fn client_ip(parts: &Parts) -> String {
+/// The caller's address: the socket peer; or, when the peer is one of the
+/// `trusted` proxies (`security.trusted_proxies`, e.g. the load balancer in
+/// front of several servers), the nearest address of `X-Forwarded-For` that
+/// is not one of them. Anyone else's `X-Forwarded-For` is ignored, so a
+/// client cannot pick the address its guesses are counted against.
+pub fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    for hop in hops.iter().rev() {
+        match hop.parse::<IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => continue,
+            Ok(ip) => return ip,
+            // A hop the proxies did not write: trust nothing before it.
+            Err(_) => break,
+        }
+    }
+    peer
+}
+
+fn client_ip(parts: &Parts, trusted: &[IpAddr]) -> String {
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+        .map(|c| client_address(c.0.ip(), &parts.headers, trusted).to_string())
         .unwrap_or_else(|| "unknown".into())
 }
 
@@ -120,7 +146,7 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let ip = client_ip(parts);
+        let ip = client_ip(parts, &state.security.trusted_proxies);
         let now = now_ms();
         let store = &state.store;
         let bearer = parts
@@ -277,7 +303,7 @@ async fn login(
     headers: HeaderMap,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> ApiResult<Response> {
-    let ip = addr.ip().to_string();
+    let ip = client_address(addr.ip(), &headers, &state.security.trusted_proxies).to_string();
     let ua = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
@@ -499,6 +525,45 @@ mod tests {
         assert!(verify_password("Walk-the-Process-2024".into(), h.clone()).await);
         assert!(!verify_password("walk-the-process-2024".into(), h).await);
         assert!(!verify_password("x".into(), DUMMY_HASH.into()).await);
+    }
+
+    #[test]
+    fn the_client_address_is_believed_only_from_a_trusted_proxy() {
+        let ip = |s: &str| s.parse::<IpAddr>().expect("ip");
+        let headers = |xff: &[&str]| {
+            let mut h = HeaderMap::new();
+            for v in xff {
+                h.append("x-forwarded-for", v.parse().expect("header"));
+            }
+            h
+        };
+        let lb = [ip("10.0.0.5"), ip("10.0.0.6")];
+        let forwarded = headers(&["198.51.100.1, 203.0.113.7", "10.0.0.6"]);
+        // Not from a proxy: the header is whatever the client wrote.
+        assert_eq!(
+            client_address(ip("192.0.2.9"), &forwarded, &lb),
+            ip("192.0.2.9")
+        );
+        assert_eq!(
+            client_address(ip("10.0.0.5"), &forwarded, &[]),
+            ip("10.0.0.5")
+        );
+        // From the proxies: the nearest hop they did not write; what the
+        // client put before it (198.51.100.1) is not believed.
+        assert_eq!(
+            client_address(ip("10.0.0.5"), &forwarded, &lb),
+            ip("203.0.113.7")
+        );
+        // A hop that is not an address, or no header: the proxy itself.
+        let garbled = headers(&["203.0.113.7, unknown"]);
+        assert_eq!(
+            client_address(ip("10.0.0.5"), &garbled, &lb),
+            ip("10.0.0.5")
+        );
+        assert_eq!(
+            client_address(ip("10.0.0.5"), &HeaderMap::new(), &lb),
+            ip("10.0.0.5")
+        );
     }
 
     fn parts(headers: &[(&str, &str)]) -> Parts {

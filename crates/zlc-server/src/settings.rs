@@ -18,6 +18,9 @@ pub struct Security {
     pub session_absolute_hours: i64,
     /// Mark the session cookie `Secure` (set when served over HTTPS).
     pub cookie_secure: bool,
+    /// The proxies (load balancers) in front of the server whose
+    /// `X-Forwarded-For` names the client; nobody else's is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub password: PasswordRules,
 }
 
@@ -29,6 +32,7 @@ impl Default for Security {
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             cookie_secure: false,
+            trusted_proxies: Vec::new(),
             password: PasswordRules::default(),
         }
     }

@@ -413,10 +413,10 @@ impl Store {
         let mut tx = self.db.begin().await?;
         let n: Option<i64> = tx
             .scalar(
-                "INSERT INTO login_throttle (ip, username, failures) VALUES ($1, $2, 1) \
+                "INSERT INTO login_throttle (ip, username, failures, last_at) VALUES ($1, $2, 1, $4) \
                  ON CONFLICT (ip, username) DO UPDATE SET \
                  failures = CASE WHEN login_throttle.locked_until IS NOT NULL THEN 1 ELSE login_throttle.failures + 1 END, \
-                 locked_until = NULL \
+                 locked_until = NULL, last_at = $4 \
                  WHERE (login_throttle.locked_until IS NULL AND login_throttle.failures < $3) OR login_throttle.locked_until <= $4 \
                  RETURNING failures",
                 args![ip, username, max, now],
@@ -469,6 +469,19 @@ impl Store {
             )
             .await?;
         Ok(())
+    }
+
+    /// Forgets the counts of addresses that last guessed a name before
+    /// `before` (and are not paused now). Returns how many went.
+    pub async fn prune_login_turns(&self, before: i64) -> Result<u64> {
+        Ok(self
+            .db
+            .execute(
+                "DELETE FROM login_throttle WHERE last_at < $1 \
+                 AND (locked_until IS NULL OR locked_until <= $2)",
+                args![before, now_ms()],
+            )
+            .await?)
     }
 
     /// Takes one of the `max` guesses an account allows before its password

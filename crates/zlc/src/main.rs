@@ -459,7 +459,8 @@ async fn serve(ctx: &Ctx, listen: Option<String>, with_demo: bool) -> Result<u8>
         listener.local_addr()?,
         redact(&ctx.resolved.database_url)
     );
-    // The audit chain's head, anchored outside the database every 10 minutes.
+    // Every 10 minutes: the audit chain's head anchored outside the
+    // database, and the sign-in counts of addresses quiet for a day pruned.
     let file = checkpoint_file(&ctx.resolved.data_dir);
     let store = state.store.clone();
     tokio::spawn(async move {
@@ -468,6 +469,10 @@ async fn serve(ctx: &Ctx, listen: Option<String>, with_demo: bool) -> Result<u8>
             every.tick().await;
             if let Err(e) = write_checkpoint(&store, &file).await {
                 tracing::error!(error = %e, "audit checkpoint");
+            }
+            let day_ago = zlc_store::now_ms() - 24 * 3_600_000;
+            if let Err(e) = store.prune_login_turns(day_ago).await {
+                tracing::error!(error = %e, "pruning sign-in counts");
             }
         }
     });

@@ -702,3 +702,124 @@ async fn guessing_from_one_address_pauses_it_not_the_owner_and_tells_no_name_apa
         .await;
     assert_eq!(r.status(), StatusCode::OK);
 }
+
+/// Behind a load balancer every client arrives from its address: the pause
+/// must count the client named by the trusted proxy's `X-Forwarded-For`,
+/// and a client talking to the server directly must not escape it by
+/// writing that header itself.
+#[tokio::test]
+async fn the_pause_counts_the_client_a_trusted_proxy_names_and_no_one_else_s_header() {
+    let guess = |s: &Session, xff: String, password: &'static str| {
+        let client = s.client.clone();
+        let base = s.base.clone();
+        async move {
+            client
+                .post(format!("{base}/api/v1/auth/login"))
+                .header("origin", &base)
+                .header("x-forwarded-for", xff)
+                .json(&json!({"username": "auditadmin", "password": password}))
+                .send()
+                .await
+                .expect("send")
+                .status()
+        }
+    };
+    // Direct clients: a new X-Forwarded-For on each guess changes nothing.
+    let direct = spawn_app().await;
+    let anon = direct.anonymous();
+    let mut last = StatusCode::OK;
+    for i in 0..6 {
+        last = guess(&anon, format!("203.0.113.{i}"), "wrong-guess").await;
+    }
+    assert_eq!(last, StatusCode::LOCKED);
+
+    // Behind a trusted proxy (here the loopback peer itself): the guesser's
+    // address is paused, another client's is not.
+    let proxied = spawn_with(Security {
+        trusted_proxies: vec!["127.0.0.1".parse().expect("ip")],
+        ..Security::default()
+    })
+    .await;
+    let lb = proxied.anonymous();
+    let mut last = StatusCode::OK;
+    for _ in 0..6 {
+        last = guess(&lb, "203.0.113.7".into(), "wrong-guess").await;
+    }
+    assert_eq!(last, StatusCode::LOCKED);
+    assert_eq!(
+        guess(&lb, "198.51.100.9".into(), ADMIN_PASSWORD).await,
+        StatusCode::OK
+    );
+    // The sign-in log names the clients, not the proxy.
+    let sec = proxied.login("secadmin", ADMIN_PASSWORD).await;
+    let log = sec.json("/api/v1/login-log").await;
+    let ips: Vec<&str> = log["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|e| e["username"] == "auditadmin")
+        .filter_map(|e| e["ip"].as_str())
+        .collect();
+    assert!(
+        ips.contains(&"203.0.113.7") && ips.contains(&"198.51.100.9"),
+        "{ips:?}"
+    );
+    assert!(!ips.contains(&"127.0.0.1"), "{ips:?}");
+}
+
+/// Guesses at invented names leave counts behind; those of addresses that
+/// went quiet are pruned, those of a paused address stay until it ends.
+#[tokio::test]
+async fn sign_in_counts_of_quiet_addresses_are_pruned_and_a_pause_is_kept() {
+    let app = spawn_app().await;
+    let anon = app.anonymous();
+    for name in ["ghost-1", "ghost-2"] {
+        anon.post(
+            "/api/v1/auth/login",
+            json!({"username": name, "password": "wrong-guess"}),
+        )
+        .await;
+    }
+    for _ in 0..5 {
+        anon.post(
+            "/api/v1/auth/login",
+            json!({"username": "auditadmin", "password": "wrong-guess"}),
+        )
+        .await;
+    }
+    let rows = || async {
+        app.store
+            .db
+            .scalar::<i64>("SELECT COUNT(*) FROM login_throttle", vec![])
+            .await
+            .expect("count")
+            .unwrap_or(0)
+    };
+    assert_eq!(rows().await, 3);
+    // Nothing is older than an hour ago: nothing goes.
+    assert_eq!(
+        app.store
+            .prune_login_turns(zlc_store::now_ms() - 3_600_000)
+            .await
+            .expect("prune"),
+        0
+    );
+    // All are older than a moment from now: the unpaused counts go.
+    let gone = app
+        .store
+        .prune_login_turns(zlc_store::now_ms() + 1)
+        .await
+        .expect("prune");
+    assert_eq!((gone, rows().await), (2, 1));
+    let r = anon
+        .post(
+            "/api/v1/auth/login",
+            json!({"username": "auditadmin", "password": ADMIN_PASSWORD}),
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::LOCKED,
+        "the pause outlives the pruning"
+    );
+}
