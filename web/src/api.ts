@@ -196,3 +196,18 @@ export function messageOf(e: unknown): string {
   if (e instanceof Error) return e.message
   return String(e)
 }
+
+/**
+ * Every row of a cursor list, following `next_cursor` 200 rows at a time,
+ * up to `maxRows` rows (all of them unless told).
+ */
+export async function fetchAll<T>(path: string, params: Record<string, unknown> = {}, maxRows = Infinity): Promise<T[]> {
+  const rows: T[] = []
+  let cursor: string | null = null
+  do {
+    const page: Page<T> = await api.get<Page<T>>(path, { ...params, limit: 200, cursor })
+    rows.push(...page.items)
+    cursor = page.next_cursor
+  } while (cursor && rows.length < maxRows)
+  return rows
+}

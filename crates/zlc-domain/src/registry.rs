@@ -51,6 +51,25 @@ macro_rules! vocab {
                 })
             }
         }
+
+        /// In the OpenAPI document: a string, one of the codes (the
+        /// Chinese labels are accepted too, and named in the description).
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($code),+]))
+                    .description(Some(format!(
+                        "取值：{}；也接受中文名称",
+                        [$(concat!($code, "（", $zh, "）")),+].join("、")
+                    )))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
     };
 }
 

@@ -331,9 +331,7 @@ pub struct ActivityBody {
     pub official_ids: Vec<i64>,
     #[serde(default)]
     pub item_ids: Vec<i64>,
-    #[schema(value_type = String, example = "window")]
     pub kind: ActivityKind,
-    #[schema(value_type = String, example = "window")]
     pub mode: Mode,
     #[schema(value_type = Option<String>, example = "window")]
     pub channel: Option<Channel>,

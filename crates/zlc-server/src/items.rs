@@ -113,13 +113,9 @@ pub struct ItemBody {
     pub unit_id: i64,
     pub section_id: Option<i64>,
     pub name: String,
-    #[schema(value_type = String, example = "high-frequency")]
     pub item_type: ItemType,
-    #[schema(value_type = String, example = "licensing")]
     pub power_category: PowerCategory,
-    #[schema(value_type = String, example = "both")]
     pub service_object: ServiceObject,
-    #[schema(value_type = String, example = "both")]
     pub handling_mode: HandlingMode,
     pub channel: Option<String>,
     pub contact: Option<String>,

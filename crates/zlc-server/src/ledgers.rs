@@ -249,7 +249,6 @@ pub struct NeedBody {
     pub unit_id: i64,
     pub activity_id: Option<i64>,
     pub problem_id: Option<i64>,
-    #[schema(value_type = String, example = "enterprise")]
     pub raised_by: NeedSource,
     pub content: String,
     pub response: Option<String>,

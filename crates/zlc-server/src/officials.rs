@@ -65,7 +65,6 @@ pub struct OfficialBody {
     pub name: String,
     #[serde(default)]
     pub title: String,
-    #[schema(value_type = String, example = "deputy")]
     pub rank: Rank,
     pub phone: Option<String>,
     pub active: Option<bool>,

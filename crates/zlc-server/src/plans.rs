@@ -23,7 +23,10 @@ use zlc_domain::error::{self, Errors};
 use zlc_domain::kinds::{ActivityKind, Mode, ProblemStatus};
 use zlc_domain::ledger::ProblemCategory;
 use zlc_domain::period::Period;
-use zlc_store::campaign::{Plan, PlanDetail, PlanInput, PublicPlan, region_of};
+use zlc_store::campaign::{
+    Plan, PlanDetail, PlanInput, PublicPlan, PublicRectification, region_of,
+};
+use zlc_store::{Page, PageRequest};
 
 /// 扎堆提示
 #[derive(Serialize, ToSchema)]
@@ -234,15 +237,12 @@ async fn plan_out(
 pub struct PlanBody {
     pub unit_id: i64,
     pub official_ids: Vec<i64>,
-    #[schema(value_type = String, example = "window")]
     pub kind: ActivityKind,
     #[schema(value_type = Option<String>, example = "window")]
     pub mode: Option<Mode>,
     /// YYYY-MM-DD
     pub date: String,
-    #[schema(value_type = String, example = "am")]
     pub slot: HalfDay,
-    #[schema(value_type = String, example = "window")]
     pub place: Place,
     pub window_unit_id: Option<i64>,
     pub place_note: Option<String>,
@@ -579,15 +579,19 @@ pub struct PublicQuery {
     pub region: Option<i64>,
     /// `2024Q2`, `2024-05` … (default: the current quarter).
     pub period: Option<String>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Records per page, 1–200 (default 50).
+    pub limit: Option<i64>,
 }
 
 /// 公示 published plans, readable without signing in: name, title, unit, date,
 /// kind and items (seed 003 四(一)); never a phone number.
-#[utoipa::path(get, path = "/public/plans", tag = "公示", params(PublicQuery), responses((status = 200, body = Vec<Object>)))]
+#[utoipa::path(get, path = "/public/plans", tag = "公示", params(PublicQuery), responses((status = 200, body = ListOf<PublicPlanOut>)))]
 async fn public_plans(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<PublicQuery>,
-) -> ApiResult<Json<Vec<PublicPlan>>> {
+) -> ApiResult<Json<Page<PublicPlanOut>>> {
     let period = match &q.period {
         Some(p) => Period::parse(p).map_err(|e| ApiError::field("period", e.to_string()))?,
         None => Period::quarter_of(chrono::Local::now().date_naive()),
@@ -598,19 +602,19 @@ async fn public_plans(
             q.region,
             &period.start().to_string(),
             &period.end().to_string(),
-            1000,
+            &PageRequest::new(q.cursor.as_deref(), q.limit)?,
         )
         .await?;
-    Ok(Json(plans))
+    Ok(Json(plans.map(PublicPlanOut::from)))
 }
 
 /// 整改公示 rectification progress, readable without signing in: unit,
 /// category, what was wrong, what was done, status and dates — no person.
-#[utoipa::path(get, path = "/public/rectifications", tag = "公示", params(PublicQuery), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/public/rectifications", tag = "公示", params(PublicQuery), responses((status = 200, body = ListOf<PublicRectificationOut>)))]
 async fn public_rectifications(
     State(s): State<AppState>,
     ApiQuery(q): ApiQuery<PublicQuery>,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<Page<PublicRectificationOut>>> {
     let period = match &q.period {
         Some(p) => Period::parse(p).map_err(|e| ApiError::field("period", e.to_string()))?,
         None => Period::quarter_of(chrono::Local::now().date_naive()),
@@ -621,25 +625,103 @@ async fn public_rectifications(
             q.region,
             &period.start().to_string(),
             &period.end().to_string(),
-            500,
+            &PageRequest::new(q.cursor.as_deref(), q.limit)?,
         )
         .await?;
-    let items: Vec<serde_json::Value> = rows
-        .into_iter()
-        .map(|r| {
-            let label = ProblemStatus::parse(&r.status)
+    Ok(Json(rows.map(PublicRectificationOut::from)))
+}
+
+/// 公示计划 what the public sees of a plan: never a phone number, never
+/// the plan's internal note.
+#[derive(Serialize, ToSchema)]
+pub struct PublicPlanOut {
+    pub id: i64,
+    pub date: String,
+    /// am | pm
+    pub slot: String,
+    pub kind: String,
+    pub place: String,
+    /// The hall or window unit visited.
+    pub window_unit: Option<String>,
+    pub unit: String,
+    pub officials: Vec<PublicOfficialOut>,
+    /// The service items to be walked.
+    pub items: Vec<String>,
+}
+
+/// A plan's official, as the public sees them: name, title, unit.
+#[derive(Serialize, ToSchema)]
+pub struct PublicOfficialOut {
+    pub name: String,
+    pub title: String,
+    pub unit: String,
+}
+
+impl From<PublicPlan> for PublicPlanOut {
+    fn from(p: PublicPlan) -> Self {
+        PublicPlanOut {
+            id: p.id,
+            date: p.date,
+            slot: p.slot,
+            kind: p.kind,
+            place: p.place,
+            window_unit: p.window_unit,
+            unit: p.unit,
+            officials: p
+                .officials
+                .into_iter()
+                .map(|o| PublicOfficialOut {
+                    name: o.name,
+                    title: o.title,
+                    unit: o.unit,
+                })
+                .collect(),
+            items: p.items,
+        }
+    }
+}
+
+/// 整改公示 one rectification as the public sees it: the unit, what was
+/// wrong and what was done — never who reported or handled it.
+#[derive(Serialize, ToSchema)]
+pub struct PublicRectificationOut {
+    pub id: i64,
+    pub unit: String,
+    pub category: String,
+    /// The category in Chinese.
+    pub category_label: String,
+    pub description: String,
+    pub status: String,
+    /// The status in Chinese (待整改 / 整改中 / 已销号 …).
+    pub status_label: String,
+    pub found_on: String,
+    pub deadline: Option<String>,
+    pub closed_on: Option<String>,
+    pub measures: Option<String>,
+    pub effect: Option<String>,
+}
+
+impl From<PublicRectification> for PublicRectificationOut {
+    fn from(r: PublicRectification) -> Self {
+        PublicRectificationOut {
+            status_label: ProblemStatus::parse(&r.status)
                 .map(|x| x.label_zh().to_string())
-                .unwrap_or_default();
-            let category = ProblemCategory::parse(&r.category)
+                .unwrap_or_default(),
+            category_label: ProblemCategory::parse(&r.category)
                 .map(|x| x.label_zh().to_string())
-                .unwrap_or_default();
-            let mut v = serde_json::to_value(&r).unwrap_or_default();
-            v["status_label"] = label.into();
-            v["category_label"] = category.into();
-            v
-        })
-        .collect();
-    Ok(Json(serde_json::json!({ "items": items })))
+                .unwrap_or_default(),
+            id: r.id,
+            unit: r.unit,
+            category: r.category,
+            description: r.description,
+            status: r.status,
+            found_on: r.found_on,
+            deadline: r.deadline,
+            closed_on: r.closed_on,
+            measures: r.measures,
+            effect: r.effect,
+        }
+    }
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -235,9 +235,7 @@ pub struct ProblemBody {
     /// The walk that found it; none for 12345, 好差评, 信访, 巡视巡察, 审计 …
     pub activity_id: Option<i64>,
     pub item_id: Option<i64>,
-    #[schema(value_type = String, example = "public")]
     pub source: ProblemSource,
-    #[schema(value_type = String, example = "materials")]
     pub category: ProblemCategory,
     pub description: String,
     pub cause: Option<String>,
@@ -246,7 +244,6 @@ pub struct ProblemBody {
     pub urgent: bool,
     #[serde(default)]
     pub other_units: Vec<i64>,
-    #[schema(value_type = String, example = "deadline")]
     pub disposition: Disposition,
     /// YYYY-MM-DD; 限期整改 without one gets the policy's default.
     pub deadline: Option<String>,

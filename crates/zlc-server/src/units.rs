@@ -69,7 +69,6 @@ impl From<Unit> for UnitOut {
 pub struct UnitBody {
     pub name: String,
     pub parent_id: Option<i64>,
-    #[schema(value_type = String, example = "department")]
     pub kind: UnitKind,
     #[serde(default)]
     #[schema(value_type = Vec<String>)]

@@ -804,8 +804,8 @@ impl Store {
         region: Option<i64>,
         from: &str,
         to: &str,
-        limit: i64,
-    ) -> Result<Vec<PublicPlan>> {
+        page: &PageRequest,
+    ) -> Result<Page<PublicPlan>> {
         let mut a = args![from, to];
         let mut sql = String::from(
             "SELECT p.id, p.date, p.slot, p.kind, p.place, w.name AS window_unit, u.name AS unit_name FROM plans p JOIN units u ON u.id = p.unit_id \
@@ -818,8 +818,13 @@ impl Store {
                 Scope::subtree(path).condition("p.unit_path", &mut a)
             );
         }
-        a.push(limit.into());
-        sql += &format!(" ORDER BY p.date, p.id LIMIT ${}", a.len());
+        a.push((page.limit + 1).into());
+        a.push(page.offset.unwrap_or(0).into());
+        sql += &format!(
+            " ORDER BY p.date, p.id LIMIT ${} OFFSET ${}",
+            a.len() - 1,
+            a.len()
+        );
         #[derive(sqlx::FromRow)]
         struct Row {
             id: i64,
@@ -831,6 +836,11 @@ impl Store {
             unit_name: String,
         }
         let rows: Vec<Row> = self.db.fetch_all(&sql, a).await?;
+        let Page {
+            items: rows,
+            next_cursor,
+            ..
+        } = Page::from_sorted_rows(rows, page);
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut officials: HashMap<i64, Vec<PublicOfficial>> = HashMap::new();
         let mut items: HashMap<i64, Vec<String>> = HashMap::new();
@@ -876,7 +886,11 @@ impl Store {
                 id: r.id,
             });
         }
-        Ok(out)
+        Ok(Page {
+            items: out,
+            next_cursor,
+            total: None,
+        })
     }
 }
 
@@ -925,8 +939,8 @@ impl Store {
         region: Option<i64>,
         from: &str,
         to: &str,
-        limit: i64,
-    ) -> Result<Vec<PublicRectification>> {
+        page: &PageRequest,
+    ) -> Result<Page<PublicRectification>> {
         let mut a = args![from, to];
         let mut sql = String::from(
             "SELECT p.id, u.name AS unit, p.category, p.description, p.status, p.found_on, p.deadline, p.closed_on, p.measures, p.effect \
@@ -938,9 +952,15 @@ impl Store {
                 Scope::subtree(path).condition("p.unit_path", &mut a)
             );
         }
-        a.push(limit.into());
-        sql += &format!(" ORDER BY p.found_on DESC, p.id DESC LIMIT ${}", a.len());
-        Ok(self.db.fetch_all(&sql, a).await?)
+        a.push((page.limit + 1).into());
+        a.push(page.offset.unwrap_or(0).into());
+        sql += &format!(
+            " ORDER BY p.found_on DESC, p.id DESC LIMIT ${} OFFSET ${}",
+            a.len() - 1,
+            a.len()
+        );
+        let rows = self.db.fetch_all(&sql, a).await?;
+        Ok(Page::from_sorted_rows(rows, page))
     }
 }
 

@@ -221,7 +221,8 @@ async fn plans_warn_of_clustering_publish_and_show_publicly_without_phones() {
     let list = anon
         .json(&format!("/api/v1/public/plans?period={period}"))
         .await;
-    let list = list.as_array().expect("array");
+    assert_eq!(list["next_cursor"], serde_json::Value::Null);
+    let list = list["items"].as_array().expect("items");
     assert_eq!(list.len(), 1, "only the published plan: {list:?}");
     assert_eq!(list[0]["officials"][0]["name"], "张三");
     assert_eq!(list[0]["officials"][0]["unit"], "区市场监督管理局");
@@ -1219,6 +1220,23 @@ async fn rectification_progress_is_public_without_people_and_problems_break_down
         .await;
     let items = public["items"].as_array().expect("items");
     assert_eq!(items.len(), 3, "{public}");
+    // Paged like every list: two pages of two read the same three.
+    let anon = w.app.anonymous();
+    let first = anon
+        .json(&format!("/api/v1/public/rectifications?period={q}&limit=2"))
+        .await;
+    let cursor = first["next_cursor"].as_str().expect("a next page");
+    let second = anon
+        .json(&format!(
+            "/api/v1/public/rectifications?period={q}&limit=2&cursor={cursor}"
+        ))
+        .await;
+    assert_eq!(second["next_cursor"], serde_json::Value::Null);
+    let paged: Vec<_> = [&first, &second]
+        .iter()
+        .flat_map(|p| p["items"].as_array().expect("items").iter().cloned())
+        .collect();
+    assert_eq!(&paged, items);
     let closed = items
         .iter()
         .find(|i| i["status"] == "closed")

@@ -1,7 +1,7 @@
 // What the plan and activity pages share: record shapes, cached look-ups
 // (units, officials, items, the active policy), periods and CSV export.
 
-import { api, ApiError, type Page } from '../../api'
+import { api, ApiError, fetchAll, type Page } from '../../api'
 import { downloadCsv as saveCsv } from '../ledgers/csv'
 
 export interface Unit {
@@ -49,17 +49,7 @@ export interface ActivePolicy {
   policy: { kinds: Record<string, PolicyKind>; filing?: { within_working_days: number }; meta?: { issuer?: string } }
 }
 
-/** Every page of a list, up to `max` rows. */
-export async function fetchAll<T>(path: string, params: Record<string, unknown> = {}, max = 2000): Promise<T[]> {
-  const rows: T[] = []
-  let cursor: string | null = null
-  do {
-    const page: Page<T> = await api.get<Page<T>>(path, { ...params, limit: 200, cursor })
-    rows.push(...page.items)
-    cursor = page.next_cursor
-  } while (cursor && rows.length < max)
-  return rows
-}
+export { fetchAll }
 
 let unitsCache: Promise<Unit[]> | null = null
 let itemsCache: Promise<Item[]> | null = null

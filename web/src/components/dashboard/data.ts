@@ -1,6 +1,6 @@
 // The record shapes the dashboard reads and a reader of every page of a list.
 
-import { api, type FieldError, type Page } from '../../api'
+import { api, fetchAll, type FieldError, type Page } from '../../api'
 
 export interface PlanOut {
   id: number
@@ -98,15 +98,4 @@ export interface ProblemBreakdown {
   by_status: { status: string; label: string; count: number }[]
 }
 
-/** Every row of a list, following `next_cursor` up to `maxPages` pages of 200. */
-export async function fetchAll<T>(path: string, params: Record<string, unknown>, maxPages = 10): Promise<T[]> {
-  const rows: T[] = []
-  let cursor: string | null = null
-  for (let n = 0; n < maxPages; n++) {
-    const page: Page<T> = await api.get<Page<T>>(path, { ...params, limit: 200, cursor })
-    rows.push(...page.items)
-    cursor = page.next_cursor
-    if (!cursor) break
-  }
-  return rows
-}
+export { fetchAll }

@@ -76,3 +76,5 @@ export function statusTagType(status: string): 'danger' | 'warning' | 'primary' 
   }
 }
 
+/** The most rows a public page reads of a quarter (200 at a time). */
+export const PUBLIC_MAX = 2000

@@ -1,7 +1,7 @@
 // Shared pieces of the registry and system pages: the unit tree and time
 // formatting.
 
-import { api, type Page } from '../../api'
+import { api, fetchAll, type Page } from '../../api'
 
 /** 单位 as `/units` answers it. */
 export interface Unit {
@@ -68,17 +68,7 @@ export interface Official {
   active: boolean
 }
 
-/** Every page of a cursor list (the unit tree needs all units in scope). */
-export async function fetchAll<T>(path: string, params: Record<string, unknown> = {}): Promise<T[]> {
-  const out: T[] = []
-  let cursor: string | null = null
-  do {
-    const page: Page<T> = await api.get<Page<T>>(path, { ...params, cursor, limit: 200 })
-    out.push(...page.items)
-    cursor = page.next_cursor
-  } while (cursor)
-  return out
-}
+export { fetchAll }
 
 /** Builds the tree from the flat list; units whose parent is out of scope become roots. */
 export function buildUnitTree(units: Unit[]): UnitNode[] {
