@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// Activities counted per kind; the keys are the kind codes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ByKind {
     pub walk: i64,
@@ -43,6 +44,7 @@ pub fn rectification_rate(found: i64, found_closed: i64) -> Option<f64> {
 
 /// One unit's row of the report (a unit directly below the report's region).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UnitRow {
     pub unit: String,
@@ -69,6 +71,7 @@ pub struct UnitRow {
 
 /// 溯源记录 a record behind a finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RecordRef {
     /// `activity`, `problem` or `official`.
@@ -80,6 +83,7 @@ pub struct RecordRef {
 
 /// 审核意见 the supervisor's decision on a finding before it goes into a notice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Review {
     /// `confirmed` (确认) or `dismissed` (排除).
@@ -93,6 +97,7 @@ pub struct Review {
 
 /// 发现 a compliance or formalism finding about one unit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Finding {
     /// A `FindingKind` code: clustered-dates, shallow-problem, one-sided-modes,
@@ -127,6 +132,7 @@ impl Finding {
 
 /// 月度/季度统计 the statistics of a region over a period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Report {
     pub period: String,
@@ -166,6 +172,7 @@ pub struct Report {
 /// 发现和解决问题情况; the quarterly summary adds the activities by kind,
 /// the overdue rectifications and the grade.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TableRow {
     /// The unit's id (the region's own for the total row).
     pub unit_id: i64,
@@ -206,6 +213,7 @@ pub struct TableRow {
 
 /// 统计表 the monthly statistics or the quarterly summary of a region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatTable {
     pub period: String,
     pub region: String,
@@ -235,6 +243,7 @@ pub struct UnitCounts {
 
 /// 评分项 one part of a score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ScorePart {
     /// 走流程完成率, 整改率, 整改逾期, 形式主义问题, 报备超时.

@@ -44,6 +44,10 @@ pub struct CampaignQuery {
     pub cursor: Option<String>,
     pub limit: Option<i64>,
     /// `2024`, `2024H1`, `2024Q1` or `2024-03`.
+    #[param(
+        pattern = r"^[0-9]{4}(H[12]|Q[1-4]|-(0[1-9]|1[0-2]))?$",
+        example = "2026Q3"
+    )]
     pub period: Option<String>,
     /// Only this unit's subtree.
     pub unit: Option<i64>,

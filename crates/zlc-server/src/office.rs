@@ -560,7 +560,7 @@ pub struct ImportQuery {
 /// bad row answers 422 with every row error and writes nothing.
 #[utoipa::path(post, path = "/imports/{kind}", tag = "表格", params(("kind" = String, Path, description = "items | ledger | window-schedule | window-stats | lists | units"), ImportQuery),
     request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    responses((status = 200, body = Object), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = zlc_store::imports::ImportSummary), (status = 413, body = crate::error::Problem), (status = 422, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
 async fn import(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -607,6 +607,10 @@ async fn import(
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
     /// `2024`, `2024H1`, `2024Q1` or `2024-03` (not needed for items and units).
+    #[param(
+        pattern = r"^[0-9]{4}(H[12]|Q[1-4]|-(0[1-9]|1[0-2]))?$",
+        example = "2026Q3"
+    )]
     pub period: Option<String>,
     /// Unit id whose subtree is exported (default: the caller's unit).
     pub unit: Option<i64>,

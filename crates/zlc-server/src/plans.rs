@@ -578,6 +578,10 @@ pub struct PublicQuery {
     /// Unit id of a region (default: all).
     pub region: Option<i64>,
     /// `2024Q2`, `2024-05` … (default: the current quarter).
+    #[param(
+        pattern = r"^[0-9]{4}(H[12]|Q[1-4]|-(0[1-9]|1[0-2]))?$",
+        example = "2026Q3"
+    )]
     pub period: Option<String>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

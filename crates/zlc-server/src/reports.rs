@@ -236,6 +236,10 @@ pub async fn region_for(store: &Store, user: &CurrentUser, region: Option<i64>) 
 #[serde(deny_unknown_fields)]
 pub struct ReportQuery {
     /// `2024Q1` (quarterly) or `2024-03` (monthly).
+    #[param(
+        pattern = r"^[0-9]{4}(H[12]|Q[1-4]|-(0[1-9]|1[0-2]))?$",
+        example = "2026Q3"
+    )]
     pub period: String,
     /// Unit id of the region (default: the caller's unit).
     pub region: Option<i64>,
@@ -485,7 +489,7 @@ pub async fn notice(
 }
 
 /// 月度统计 (seed 003 四(二)).
-#[utoipa::path(get, path = "/reports/monthly", tag = "统计", params(ReportQuery), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/reports/monthly", tag = "统计", params(ReportQuery), responses((status = 200, description = "JSON; `format=xlsx` the statistics table, `format=docx` the notice", body = zlc_domain::report::Report)))]
 async fn monthly(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -495,7 +499,7 @@ async fn monthly(
 }
 
 /// 季度统计 (seed 004 一、总体情况).
-#[utoipa::path(get, path = "/reports/quarterly", tag = "统计", params(ReportQuery), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/reports/quarterly", tag = "统计", params(ReportQuery), responses((status = 200, description = "JSON; `format=xlsx` the statistics table, `format=docx` the notice", body = zlc_domain::report::Report)))]
 async fn quarterly(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -509,6 +513,10 @@ async fn quarterly(
 #[serde(deny_unknown_fields)]
 pub struct PeriodQuery {
     /// `2024`, `2024H1`, `2024Q1` or `2024-03`.
+    #[param(
+        pattern = r"^[0-9]{4}(H[12]|Q[1-4]|-(0[1-9]|1[0-2]))?$",
+        example = "2026Q3"
+    )]
     pub period: String,
     /// Unit id of the region (default: the caller's unit).
     pub region: Option<i64>,
@@ -526,7 +534,7 @@ async fn period_region(
 }
 
 /// 统计表 the statistics of seed 003 四(二) per unit and in total, for any period.
-#[utoipa::path(get, path = "/reports/table", tag = "统计", params(PeriodQuery), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/reports/table", tag = "统计", params(PeriodQuery), responses((status = 200, body = zlc_domain::report::StatTable)))]
 async fn table(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -540,7 +548,7 @@ async fn table(
 }
 
 /// 形式主义与合规发现 of the period, judged by the active policy.
-#[utoipa::path(get, path = "/reports/findings", tag = "统计", params(PeriodQuery), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/reports/findings", tag = "统计", params(PeriodQuery), responses((status = 200, body = Vec<zlc_domain::report::Finding>)))]
 async fn findings_of(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -558,6 +566,10 @@ async fn findings_of(
 #[serde(deny_unknown_fields)]
 pub struct ReviewBody {
     /// The period the finding is of (`2024Q1`).
+    #[schema(
+        pattern = r"^[0-9]{4}(H[12]|Q[1-4]|-(0[1-9]|1[0-2]))?$",
+        example = "2026Q3"
+    )]
     pub period: String,
     /// The region the findings were read for (default: the caller's unit).
     pub region: Option<i64>,
@@ -572,7 +584,7 @@ pub struct ReviewBody {
 
 /// 审核: confirm or dismiss a finding (audited); the newest decision counts.
 #[utoipa::path(post, path = "/reports/findings/review", tag = "统计", request_body = ReviewBody,
-    responses((status = 200, body = Object), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = zlc_domain::report::Finding), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn review(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -630,6 +642,10 @@ async fn cases_of(
 #[serde(deny_unknown_fields)]
 pub struct NoticeBody {
     /// `2024Q1` (or any period).
+    #[schema(
+        pattern = r"^[0-9]{4}(H[12]|Q[1-4]|-(0[1-9]|1[0-2]))?$",
+        example = "2026Q3"
+    )]
     pub period: String,
     pub region: Option<i64>,
     /// Ids of the closed problems to cite as good cases (default: the best three).
@@ -736,6 +752,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct DrillQuery {
     /// `2024`, `2024H1`, `2024Q1` or `2024-03`.
+    #[param(
+        pattern = r"^[0-9]{4}(H[12]|Q[1-4]|-(0[1-9]|1[0-2]))?$",
+        example = "2026Q3"
+    )]
     pub period: String,
     /// The report's region (default: the caller's unit).
     pub region: Option<i64>,

@@ -59,6 +59,7 @@ pub struct ImportRequest<'a> {
 
 /// 导入结果 what an import wrote (or, in a dry run, would write).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportSummary {
     pub kind: String,
     pub dry_run: bool,

@@ -67,6 +67,39 @@ async fn openapi_parameters_are_where_the_server_reads_them() {
     assert_eq!((&q["in"], &q["required"]), (&json!("query"), &json!(false)));
 }
 
+/// Every JSON answer of a success is described by a schema, not a bare
+/// object, and every reference resolves: the document is what a client
+/// is generated from.
+#[tokio::test]
+async fn openapi_answers_have_their_schemas() {
+    let app = spawn_app().await;
+    let doc = app.anonymous().json("/api/openapi.json").await;
+    let text = doc.to_string();
+    let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+    for r in text.split("#/components/schemas/").skip(1) {
+        let name: String = r.chars().take_while(|c| *c != '"').collect();
+        assert!(
+            schemas.contains_key(&name),
+            "{name} is referred to, not defined"
+        );
+    }
+    let bare = json!({"type": "object"});
+    let mut vague = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("operations") {
+            for (code, answer) in op["responses"].as_object().expect("responses") {
+                let schema = &answer["content"]["application/json"]["schema"];
+                if code.starts_with('2') && (schema == &bare || schema["items"] == bare) {
+                    vague.push(format!("{method} {path} {code}"));
+                }
+            }
+        }
+    }
+    assert!(vague.is_empty(), "{vague:#?}");
+    let kind = &schemas["UnitKind"];
+    assert_eq!(kind["enum"][0], "region", "{kind}");
+}
+
 #[tokio::test]
 async fn data_endpoints_need_a_sign_in() {
     let app = spawn_app().await;
