@@ -51,6 +51,9 @@ step "office documents open in LibreOffice"
 cargo build --locked --bin zlc
 scripts/office-check.sh "$PWD/target/debug/zlc" "$PWD/target/office-check"
 
+step "web: API types match the OpenAPI document"
+scripts/gen-api.sh --check "$PWD/target/debug/zlc"
+
 step "API fuzzing (schemathesis)"
 # Every operation of the OpenAPI document, signed in as three roles: no
 # server error, every described answer matching its schema, the audit trail

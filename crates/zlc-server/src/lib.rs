@@ -245,11 +245,11 @@ async fn web(method: axum::http::Method, uri: axum::http::Uri) -> axum::response
     res
 }
 
-/// The whole application.
-pub fn app(state: AppState) -> Router {
-    let max_mb = state.uploads.max_mb;
-    let (api, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(attachments::router(max_mb))
+/// The API's routes with their OpenAPI description; the body limits of
+/// uploads and imports are the configuration's.
+fn api_routes(upload_max_mb: u64, import_max_mb: u64) -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(attachments::router(upload_max_mb))
         .merge(auth::router())
         .merge(admin::router())
         .nest("/units", units::router())
@@ -262,10 +262,65 @@ pub fn app(state: AppState) -> Router {
         .merge(activities::router())
         .merge(problems::router())
         .merge(reports::router())
-        .merge(office::router(state.uploads.import_max_mb))
-        .split_for_parts();
-    let mut doc = doc;
+        .merge(office::router(import_max_mb))
+}
+
+/// The OpenAPI document served at `/api/openapi.json` (what `zlc openapi`
+/// prints and the web app's types are generated from).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, mut doc) = api_routes(1, 1).split_for_parts();
     doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
+    unique_operation_ids(&mut doc);
+    doc
+}
+
+/// Handlers of several resources share names (`list`, `create` …); the
+/// document needs each operation's id once, so a shared name is prefixed
+/// with its resource: `problems_list`, `plans_list`.
+fn unique_operation_ids(doc: &mut utoipa::openapi::OpenApi) {
+    let mut count: std::collections::HashMap<String, usize> = Default::default();
+    for item in doc.paths.paths.values() {
+        for op in [&item.get, &item.put, &item.post, &item.delete, &item.patch]
+            .into_iter()
+            .flatten()
+        {
+            if let Some(id) = &op.operation_id {
+                *count.entry(id.clone()).or_default() += 1;
+            }
+        }
+    }
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let resource = path
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .replace('-', "_");
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if let Some(id) = op.operation_id.take() {
+                op.operation_id = Some(if count[&id] > 1 {
+                    format!("{resource}_{id}")
+                } else {
+                    id
+                });
+            }
+        }
+    }
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    let (api, _) = api_routes(state.uploads.max_mb, state.uploads.import_max_mb).split_for_parts();
+    let doc = openapi();
     Router::new()
         .route("/healthz", get(healthz))
         .nest(

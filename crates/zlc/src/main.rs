@@ -112,6 +112,8 @@ enum Cmd {
     },
     /// Restore the embedded database from a backup (server stopped)
     Restore { file: PathBuf },
+    /// Print the API's OpenAPI document (as served at /api/openapi.json)
+    Openapi,
 }
 
 #[derive(Subcommand)]
@@ -297,10 +299,15 @@ fn main() -> std::process::ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<u8> {
+    if let Cmd::Openapi = cli.cmd {
+        // The document needs no configuration, data directory or database.
+        return print_openapi();
+    }
     let file = config::FileConfig::load(cli.config.as_deref())?;
     let resolved = config::resolve(cli.database_url, cli.data_dir, &file)?;
     let ctx = Ctx { file, resolved };
     match cli.cmd {
+        Cmd::Openapi => print_openapi(),
         Cmd::Serve { listen, demo } => serve(&ctx, listen, demo).await,
         Cmd::Demo { scale, seed } => {
             // Parse first: a bad scale must not create a database.
@@ -433,6 +440,11 @@ async fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<u8> {
             }
         }
     }
+}
+
+fn print_openapi() -> Result<u8> {
+    println!("{}", zlc_server::openapi().to_pretty_json()?);
+    Ok(0)
 }
 
 async fn serve(ctx: &Ctx, listen: Option<String>, with_demo: bool) -> Result<u8> {

@@ -1,12 +1,7 @@
 // The ledger records as the API answers them (ProblemOut, NeedOut, MeasureOut…).
 
-export interface Figures {
-  materials?: number | null
-  time_limit_days?: number | null
-  steps?: number | null
-  trips?: number | null
-  online?: boolean | null
-}
+import type { Figures } from '../../api/types'
+export type { Figures }
 
 export interface Problem {
   id: number

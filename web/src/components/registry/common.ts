@@ -26,14 +26,8 @@ export interface UnitNode extends Unit {
   children: UnitNode[]
 }
 
-/** 办事流程要素 */
-export interface Figures {
-  materials: number | null
-  time_limit_days: number | null
-  steps: number | null
-  trips: number | null
-  online: boolean | null
-}
+import type { Figures } from '../../api/types'
+export type { Figures }
 
 /** 事项 as `/items` answers it. */
 export interface Item {
