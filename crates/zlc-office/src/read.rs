@@ -107,6 +107,7 @@ pub fn check_package(bytes: &[u8], limits: &Limits) -> Result<(), OfficeError> {
             .name()
             .is_ok_and(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"));
         let mut n: u64 = 0;
+        let mut count = CountScan::default();
         loop {
             let k = part
                 .read(&mut buf)
@@ -128,9 +129,109 @@ pub fn check_package(bytes: &[u8], limits: &Limits) -> Result<(), OfficeError> {
                     mib(limits.unzipped_bytes)
                 )));
             }
+            if strings {
+                count.feed(&buf[..k]);
+            }
+        }
+        // The reader reserves room for as many strings as the part's
+        // `uniqueCount` says, before reading one: a 1 KB file that says
+        // 100000000000 asked for 2.4 TB and aborted the process. Each
+        // string takes 5 bytes at least (`<si/>`), so a true count fits.
+        let claimed = count.max();
+        if strings && claimed > n / 5 {
+            return Err(OfficeError::NotXlsx(format!(
+                "文字表（共享字符串）声称有 {claimed} 条文字，其内容最多容纳 {} 条",
+                n / 5
+            )));
         }
     }
     Ok(())
+}
+
+/// Finds the largest `uniqueCount="N"` in a part read piece by piece:
+/// wherever it stands (a superset of the attribute of the `<sst>` tag the
+/// reader takes it from), with blanks around `=`, either quote and any
+/// leading zeros, as the reader accepts them.
+#[derive(Default)]
+struct CountScan {
+    /// Bytes of the name matched so far.
+    at: usize,
+    state: CountState,
+    value: u64,
+    max: u64,
+}
+
+#[derive(Default, PartialEq)]
+enum CountState {
+    #[default]
+    Name,
+    Equals,
+    Quote,
+    Digits,
+}
+
+impl CountScan {
+    const NAME: &'static [u8] = b"uniqueCount";
+
+    fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.byte(b);
+        }
+    }
+
+    fn byte(&mut self, b: u8) {
+        match self.state {
+            CountState::Equals if b.is_ascii_whitespace() => return,
+            CountState::Equals if b == b'=' => {
+                self.state = CountState::Quote;
+                return;
+            }
+            CountState::Quote if b.is_ascii_whitespace() => return,
+            CountState::Quote if b == b'"' || b == b'\'' => {
+                self.state = CountState::Digits;
+                self.value = 0;
+                return;
+            }
+            CountState::Digits if b.is_ascii_digit() => {
+                self.value = self
+                    .value
+                    .saturating_mul(10)
+                    .saturating_add(u64::from(b - b'0'));
+                return;
+            }
+            CountState::Digits => self.max = self.max.max(self.value),
+            _ => {}
+        }
+        self.state = CountState::Name;
+        // The longest start of the name that the bytes so far end with.
+        let mut at = self.at;
+        loop {
+            if Self::NAME[at] == b {
+                at += 1;
+                break;
+            }
+            if at == 0 {
+                break;
+            }
+            at = (1..at)
+                .rev()
+                .find(|&k| Self::NAME[..k] == Self::NAME[at - k..at])
+                .unwrap_or(0);
+        }
+        if at == Self::NAME.len() {
+            self.state = CountState::Equals;
+            at = 0;
+        }
+        self.at = at;
+    }
+
+    fn max(&self) -> u64 {
+        if self.state == CountState::Digits {
+            self.max.max(self.value)
+        } else {
+            self.max
+        }
+    }
 }
 
 /// A whole file read into memory: its tables and every row error.
