@@ -170,9 +170,11 @@ impl WorkCalendar {
                     fields.len()
                 )));
             }
+            // Only as written back (to_tsv): `+21024-1-1` parses too, and a
+            // calendar holding it would be saved as text that reads no more.
             let date = NaiveDate::parse_from_str(fields[0], "%Y-%m-%d")
                 .ok()
-                .filter(|_| fields[0].len() == 10)
+                .filter(|d| d.format("%Y-%m-%d").to_string() == fields[0])
                 .ok_or_else(|| err(format!("日期「{}」无效，应写作 2024-02-10", fields[0])))?;
             let kind = DayKind::parse(fields[1]).ok_or_else(|| {
                 err(format!(
