@@ -1,0 +1,297 @@
+//! The lists of the campaign records: their filters, sorting and paging
+//! inside the caller's scope.
+
+use super::*;
+
+#[derive(Debug, Default, Clone)]
+pub struct CampaignFilter {
+    /// Inclusive date range (YYYY-MM-DD) on the record's own date.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Narrow to this unit's subtree (inside the scope).
+    pub unit: Option<i64>,
+    pub status: Option<String>,
+    pub kind: Option<String>,
+    pub mode: Option<String>,
+    pub source: Option<String>,
+    pub category: Option<String>,
+    /// Overdue on this date: not closed and past the deadline.
+    pub overdue_on: Option<String>,
+    /// Problems closed (已销号) between these dates, inclusive, whenever found.
+    pub closed: Option<(String, String)>,
+    pub q: Option<String>,
+    /// The order of the list (default: by id, oldest first).
+    pub sort: Option<Sort>,
+}
+
+/// 排序 the order of a list: one of the columns the list may be sorted by
+/// (a date, mostly), then the id the same way, so equal dates keep one order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sort {
+    pub column: String,
+    /// Newest (largest) first.
+    pub desc: bool,
+}
+
+impl Sort {
+    /// `date` (ascending) or `-date` (descending).
+    pub fn parse(s: &str) -> Option<Sort> {
+        let s = s.trim();
+        let (column, desc) = match s.strip_prefix('-') {
+            Some(c) => (c, true),
+            None => (s.strip_prefix('+').unwrap_or(s), false),
+        };
+        let ok = !column.is_empty() && column.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+        ok.then(|| Sort {
+            column: column.to_string(),
+            desc,
+        })
+    }
+}
+
+pub(super) struct Where {
+    pub(super) sql: String,
+    pub(super) args: Vec<Arg>,
+}
+
+impl Where {
+    pub(super) fn new(after: Option<i64>) -> Self {
+        Where {
+            sql: "id > $1".into(),
+            args: vec![after.unwrap_or(0).into()],
+        }
+    }
+
+    pub(super) fn push(&mut self, cond: &str, v: impl Into<Arg>) {
+        self.args.push(v.into());
+        self.sql += &format!(
+            " AND {}",
+            cond.replace("$?", &format!("${}", self.args.len()))
+        );
+    }
+}
+
+pub(super) fn problem_filters(w: &mut Where, f: &CampaignFilter) {
+    if let Some(v) = &f.source {
+        w.push("source = $?", v);
+    }
+    if let Some(v) = &f.category {
+        w.push("category = $?", v);
+    }
+    if let Some(v) = &f.overdue_on {
+        // Waiting for verification is the verifier's turn, not overdue (整改逾期).
+        w.push(
+            "status <> 'closed' AND status <> 'awaiting-verification' AND deadline < $?",
+            v,
+        );
+    }
+    if let Some((from, to)) = &f.closed {
+        w.push("closed_on >= $?", from);
+        w.push("closed_on <= $?", to);
+    }
+    if let Some(v) = &f.kind {
+        w.push(
+            "activity_id IN (SELECT id FROM activities WHERE kind = $?)",
+            v,
+        );
+    }
+    if let Some(v) = &f.mode {
+        w.push(
+            "activity_id IN (SELECT id FROM activities WHERE mode = $?)",
+            v,
+        );
+    }
+}
+
+/// A LIKE pattern that finds `q` anywhere, its own `%`, `_` and `\` taken literally.
+pub fn like_pattern(q: &str) -> String {
+    let escaped = q
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+impl Where {
+    /// Chinese substring search over `cols` of `table`: the trigram index where
+    /// the database has one for the query (SQLite FTS5 for three characters or
+    /// more; PostgreSQL's pg_trgm GIN indexes serve LIKE directly), else a scan
+    /// narrowed by the other filters.
+    pub(super) fn text(&mut self, kind: crate::Kind, table: &str, cols: &[&str], q: Option<&str>) {
+        let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) else {
+            return;
+        };
+        if kind == crate::Kind::Sqlite
+            && let Some((cond, phrase)) = crate::sqlite::fts_match(table, q)
+        {
+            self.push(&cond, phrase);
+            return;
+        }
+        let ors: Vec<String> = cols
+            .iter()
+            .map(|c| format!("{c} LIKE $? ESCAPE '\\'"))
+            .collect();
+        self.push(&format!("({})", ors.join(" OR ")), like_pattern(q));
+    }
+}
+
+async fn scope_for(store: &Store, scope: &Scope, unit: Option<i64>) -> Result<Scope> {
+    Ok(match unit {
+        Some(u) => Scope::subtree(store.unit(scope, u).await?.path),
+        None => scope.clone(),
+    })
+}
+
+/// A record type listed by [`Store::list_scoped`]: its id is its cursor.
+pub trait Listed: crate::db::Record {
+    fn id(&self) -> i64;
+}
+
+macro_rules! listed {
+    ($($t:ty),*) => {$(impl Listed for $t { fn id(&self) -> i64 { self.id } })*};
+}
+listed!(Plan, Activity, Problem, Need, Measure);
+
+impl Store {
+    /// One page of `table` inside the scope (narrowed to `f.unit`), filtered by
+    /// the period on `date_col`, the status, the text in `text_cols` and
+    /// whatever `extra` adds; ordered by id (paged by cursor) or by one of
+    /// `sortable` as `f.sort` asks (paged by position). The first page says
+    /// how many records the whole list holds.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn list_scoped<T: Listed>(
+        &self,
+        table: &str,
+        date_col: Option<&str>,
+        text_cols: &[&str],
+        sortable: &[&str],
+        scope: &Scope,
+        f: &CampaignFilter,
+        page: &PageRequest,
+        extra: impl Fn(&mut Where),
+    ) -> Result<Page<T>> {
+        let total = if page.is_first() {
+            let w = self
+                .scoped_where(table, date_col, text_cols, scope, f, None, &extra)
+                .await?;
+            Some(
+                self.db
+                    .scalar::<i64>(
+                        &format!("SELECT COUNT(*) FROM {table} WHERE {}", w.sql),
+                        w.args,
+                    )
+                    .await?
+                    .unwrap_or(0),
+            )
+        } else {
+            None
+        };
+        let mut out = match &f.sort {
+            Some(sort) => {
+                if !sortable.contains(&sort.column.as_str()) {
+                    return Err(StoreError::invalid(
+                        "sort",
+                        format!(
+                            "不能按「{}」排序，可选：{}",
+                            sort.column,
+                            sortable.join("、")
+                        ),
+                    ));
+                }
+                let mut w = self
+                    .scoped_where(table, date_col, text_cols, scope, f, None, &extra)
+                    .await?;
+                let dir = if sort.desc { "DESC" } else { "ASC" };
+                w.args.push((page.limit + 1).into());
+                w.args.push(page.offset.unwrap_or(0).into());
+                // Empty values last either way, as a reader expects.
+                let sql = format!(
+                    "SELECT * FROM {table} WHERE {} ORDER BY ({col} IS NULL), {col} {dir}, id {dir} LIMIT ${} OFFSET ${}",
+                    w.sql,
+                    w.args.len() - 1,
+                    w.args.len(),
+                    col = sort.column,
+                );
+                let rows = self.db.fetch_all(&sql, w.args).await?;
+                Page::from_sorted_rows(rows, page)
+            }
+            None => {
+                let mut w = self
+                    .scoped_where(table, date_col, text_cols, scope, f, page.after, &extra)
+                    .await?;
+                w.args.push((page.limit + 1).into());
+                let sql = format!(
+                    "SELECT * FROM {table} WHERE {} ORDER BY id LIMIT ${}",
+                    w.sql,
+                    w.args.len()
+                );
+                let rows = self.db.fetch_all(&sql, w.args).await?;
+                Page::from_rows(rows, page, T::id)
+            }
+        };
+        out.total = total;
+        Ok(out)
+    }
+
+    /// What [`Store::list_scoped`] would list, counted (and `sum`, a column
+    /// to add up, summed): the figures of a report drill down to exactly
+    /// these records.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn count_scoped(
+        &self,
+        table: &str,
+        date_col: Option<&str>,
+        scope: &Scope,
+        f: &CampaignFilter,
+        sum: Option<&str>,
+        extra: impl FnOnce(&mut Where),
+    ) -> Result<i64> {
+        let w = self
+            .scoped_where(table, date_col, &[], scope, f, None, extra)
+            .await?;
+        let what = sum
+            .map(|c| format!("CAST(COALESCE(SUM({c}), 0) AS BIGINT)"))
+            .unwrap_or_else(|| "COUNT(*)".into());
+        Ok(self
+            .db
+            .scalar::<i64>(
+                &format!("SELECT {what} FROM {table} WHERE {}", w.sql),
+                w.args,
+            )
+            .await?
+            .unwrap_or(0))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn scoped_where(
+        &self,
+        table: &str,
+        date_col: Option<&str>,
+        text_cols: &[&str],
+        scope: &Scope,
+        f: &CampaignFilter,
+        after: Option<i64>,
+        extra: impl FnOnce(&mut Where),
+    ) -> Result<Where> {
+        let scope = scope_for(self, scope, f.unit).await?;
+        let mut w = Where::new(after);
+        let cond = scope.condition("unit_path", &mut w.args);
+        w.sql += &format!(" AND {cond}");
+        if let Some(col) = date_col {
+            if let Some(v) = &f.from {
+                w.push(&format!("{col} >= $?"), v);
+            }
+            if let Some(v) = &f.to {
+                w.push(&format!("{col} <= $?"), v);
+            }
+        }
+        if let Some(v) = &f.status {
+            w.push("status = $?", v);
+        }
+        if !text_cols.is_empty() {
+            w.text(self.kind(), table, text_cols, f.q.as_deref());
+        }
+        extra(&mut w);
+        Ok(w)
+    }
+}
