@@ -512,6 +512,25 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(change_password))
 }
 
+/// The unit a report is about: the one asked for (inside the caller's scope),
+/// else the caller's own unit, else the first root.
+pub async fn region_for(
+    store: &zlc_store::Store,
+    user: &CurrentUser,
+    region: Option<i64>,
+) -> ApiResult<zlc_store::registry::Unit> {
+    let id = match region.or(user.unit_id) {
+        Some(id) => id,
+        None => store
+            .root_units()
+            .await?
+            .first()
+            .map(|u| u.id)
+            .ok_or(ApiError::NotFound)?,
+    };
+    Ok(store.unit(&user.scope, id).await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

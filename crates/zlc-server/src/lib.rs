@@ -10,6 +10,7 @@ pub mod attachments;
 pub mod auth;
 pub mod bootstrap;
 pub mod calendar;
+pub mod download;
 pub mod error;
 pub mod extract;
 pub mod items;

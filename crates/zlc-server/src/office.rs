@@ -4,12 +4,12 @@
 
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::download::xlsx_response;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiQuery, RawBody};
 use axum::Json;
 use axum::extract::{DefaultBodyLimit, Path as UrlPath, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::io::Cursor;
@@ -513,36 +513,6 @@ fn require_all(user: &CurrentUser, perms: &[Permission]) -> ApiResult<()> {
     Ok(())
 }
 
-/// An xlsx answer, downloaded as `name`.
-pub fn xlsx_response(bytes: Vec<u8>, name: &str) -> ApiResult<Response> {
-    file_response(bytes, name, zlc_office::XLSX_MIME)
-}
-
-/// A file answer with its name in RFC 6266 form (UTF-8 names, as Chinese file names need).
-pub fn file_response(bytes: Vec<u8>, name: &str, mime: &'static str) -> ApiResult<Response> {
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    let mut resp = bytes.into_response();
-    let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&format!(
-            "attachment; filename=\"download\"; filename*=UTF-8''{encoded}"
-        ))
-        .map_err(|e| ApiError::Internal(e.to_string()))?,
-    );
-    Ok(resp)
-}
-
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -633,7 +603,7 @@ async fn export(
         .filter(|p| !p.trim().is_empty())
         .map(|p| Period::parse(p.trim()).map_err(|e| ApiError::field("period", e.to_string())))
         .transpose()?;
-    let unit = crate::reports::region_for(&s.store, &user, q.unit).await?;
+    let unit = crate::auth::region_for(&s.store, &user, q.unit).await?;
     let dir = std::env::temp_dir().join(format!("zlc-export-{}", uuidish()));
     std::fs::create_dir_all(&dir).map_err(|e| ApiError::Internal(e.to_string()))?;
     let file = dir.join("export.xlsx");

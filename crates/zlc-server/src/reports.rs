@@ -216,21 +216,6 @@ fn window(period: Period, today: NaiveDate) -> Window {
     }
 }
 
-/// The unit a report is about: the one asked for (inside the caller's scope),
-/// else the caller's own unit, else the first root.
-pub async fn region_for(store: &Store, user: &CurrentUser, region: Option<i64>) -> ApiResult<Unit> {
-    let id = match region.or(user.unit_id) {
-        Some(id) => id,
-        None => store
-            .root_units()
-            .await?
-            .first()
-            .map(|u| u.id)
-            .ok_or(ApiError::NotFound)?,
-    };
-    Ok(store.unit(&user.scope, id).await?)
-}
-
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -274,7 +259,7 @@ async fn report(
 ) -> ApiResult<Response> {
     user.require(Permission::ReportRead)?;
     let period = period_of(&q.period, kind)?;
-    let region = region_for(&s.store, user, q.region).await?;
+    let region = crate::auth::region_for(&s.store, user, q.region).await?;
     let today = chrono::Local::now().date_naive();
     match q.format.as_deref().unwrap_or("json") {
         "json" => {
@@ -293,11 +278,11 @@ async fn report(
                     .await
                     .map_err(|e| ApiError::Internal(e.to_string()))?
                     .map_err(|e| ApiError::Internal(e.to_string()))?;
-            crate::office::xlsx_response(bytes, &name)
+            crate::download::xlsx_response(bytes, &name)
         }
         "docx" => {
             let (bytes, title) = notice(s, &region, period, today, None, None).await?;
-            crate::office::file_response(bytes, &format!("{title}.docx"), zlc_office::DOCX_MIME)
+            crate::download::file_response(bytes, &format!("{title}.docx"), zlc_office::DOCX_MIME)
         }
         other => Err(ApiError::field(
             "format",
@@ -530,7 +515,10 @@ async fn period_region(
     user.require(Permission::ReportRead)?;
     let period =
         Period::parse(q.period.trim()).map_err(|e| ApiError::field("period", e.to_string()))?;
-    Ok((period, region_for(&s.store, user, q.region).await?))
+    Ok((
+        period,
+        crate::auth::region_for(&s.store, user, q.region).await?,
+    ))
 }
 
 /// 统计表 the statistics of seed 003 四(二) per unit and in total, for any period.
@@ -669,7 +657,7 @@ async fn notice_docx(
     let (period, region) = period_region(&s, &user, &q).await?;
     let today = chrono::Local::now().date_naive();
     let (bytes, title) = notice(&s, &region, period, today, b.cases.as_deref(), b.issuer).await?;
-    crate::office::file_response(bytes, &format!("{title}.docx"), zlc_office::DOCX_MIME)
+    crate::download::file_response(bytes, &format!("{title}.docx"), zlc_office::DOCX_MIME)
 }
 
 /// One category's count.
@@ -704,7 +692,7 @@ async fn problems(
 ) -> ApiResult<Json<ProblemBreakdown>> {
     user.require(Permission::ReportRead)?;
     let period = Period::parse(&q.period).map_err(|e| ApiError::field("period", e.to_string()))?;
-    let region = region_for(&s.store, &user, q.region).await?;
+    let region = crate::auth::region_for(&s.store, &user, q.region).await?;
     let w = Window {
         period,
         overdue_before: period.end().to_string(),

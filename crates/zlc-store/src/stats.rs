@@ -281,8 +281,18 @@ pub(crate) async fn add_closures(
     Ok(())
 }
 
+/// What the statistics need of an activity just filed.
+pub(crate) struct Filed<'a> {
+    pub id: i64,
+    pub unit_path: &'a str,
+    pub date: &'a str,
+    pub kind: &'a str,
+    pub late: bool,
+    pub visitors: i64,
+}
+
 /// Counts an activity just filed: its flows, its officials and its items.
-pub(crate) async fn count_filed(tx: &mut Tx, a: &crate::campaign::Activity) -> Result<()> {
+pub(crate) async fn count_filed(tx: &mut Tx, a: &Filed<'_>) -> Result<()> {
     let participations: i64 = tx
         .scalar(
             "SELECT COUNT(*) FROM activity_officials WHERE activity_id = $1",
@@ -297,8 +307,8 @@ pub(crate) async fn count_filed(tx: &mut Tx, a: &crate::campaign::Activity) -> R
         participations,
         ..Flow::default()
     };
-    count(tx, &a.unit_path, &a.date, &a.kind, f).await?;
-    for key in period_keys(&a.date)? {
+    count(tx, a.unit_path, a.date, a.kind, f).await?;
+    for key in period_keys(a.date)? {
         tx.execute(
             "INSERT INTO stats_officials (period, official_id, unit_path) SELECT $1, o.id, o.unit_path \
              FROM activity_officials ao JOIN officials o ON o.id = ao.official_id WHERE ao.activity_id = $2 \

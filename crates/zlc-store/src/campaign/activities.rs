@@ -349,7 +349,15 @@ impl Store {
                 args![filed_on, due, late, now_ms(), id],
             )
             .await?;
-        crate::stats::count_filed(&mut tx, &a).await?;
+        let filed = stats::Filed {
+            id: a.id,
+            unit_path: &a.unit_path,
+            date: &a.date,
+            kind: &a.kind,
+            late: a.late,
+            visitors: a.visitors,
+        };
+        stats::count_filed(&mut tx, &filed).await?;
         // Plan versus actual: the plan this activity fulfils is done.
         if let Some(p) = a.plan_id {
             tx.execute(
