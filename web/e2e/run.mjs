@@ -13,8 +13,10 @@
 // and 通报. Then every screen in the office's words (words.mjs): a plan
 // submitted by a liaison and published in a batch by the supervisor, 记录本次
 // 活动 from it, a record with masked callbacks saved again untouched, and
-// every role's pages free of record numbers and English words. Any console
-// error or uncaught exception fails the run.
+// every role's pages free of record numbers and English words. Last, once at
+// the desktop size (inject.mjs): hostile markup planted in every free-text
+// field, and every role's pages, drawers and chart tooltips showing it as
+// text only. Any console error or uncaught exception fails the run.
 //
 // Waits are on the application's signals (responses, element states). A
 // busy machine (two cores, another build running) makes each of them
@@ -24,6 +26,8 @@
 // For work on the front end, ZLC_BASE=http://127.0.0.1:5173 runs the walk
 // against a server already running (e.g. `vite` proxying to `zlc serve
 // --demo`) instead of starting one, and ZLC_DEVICES=desktop runs one size.
+// ZLC_E2E_ONLY=inject (a comma-separated list of firstload, walk, ledgers,
+// office, words, inject) runs only those parts; by default all run.
 
 import { spawn } from 'node:child_process'
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -52,6 +56,10 @@ const DEVICES = [
   { name: 'desktop', viewport: { width: 1366, height: 900 } },
   { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
 ].filter((d) => !process.env.ZLC_DEVICES || process.env.ZLC_DEVICES.split(',').includes(d.name))
+
+/** Whether this part of the run is wanted (ZLC_E2E_ONLY; all by default). */
+const only = process.env.ZLC_E2E_ONLY ? process.env.ZLC_E2E_ONLY.split(',').map((p) => p.trim()) : null
+const runs = (part) => !only || only.includes(part)
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -148,81 +156,118 @@ async function main() {
   })
   const failures = []
   const started = Date.now()
-  try {
-    const load = await firstLoadBytes(browser, server.base)
-    console.log(`first load of the dashboard (signed in, ${load.files.length} files), gzipped: ${(load.total / 1024).toFixed(0)} KiB`)
-    if (load.total > FIRST_LOAD_LIMIT) {
-      const big = load.files.sort((a, b) => b.gz - a.gz).slice(0, 5).map((f) => `${f.url} ${f.gz}`)
-      failures.push(`first load of the dashboard is ${load.total} bytes gzipped, over 1 MB: ${big.join(', ')}`)
+  /** Browsers of one device, watched: console errors and exceptions go to `errors`. */
+  const session = (device) => {
+    const errors = []
+    const watch = (page) => {
+      page.on('console', (m) => {
+        if (m.type() !== 'error' || isApiRefusal(m, server.base)) return
+        errors.push(`[${device.name}] console: ${m.text()} (${m.location().url || page.url()})`)
+      })
+      page.on('pageerror', (e) => errors.push(`[${device.name}] exception: ${e.message}`))
     }
-    for (const device of DEVICES) {
-      const errors = []
-      const t0 = Date.now()
-      const watch = (page) => {
-        page.on('console', (m) => {
-          if (m.type() !== 'error' || isApiRefusal(m, server.base)) return
-          errors.push(`[${device.name}] console: ${m.text()} (${m.location().url || page.url()})`)
-        })
-        page.on('pageerror', (e) => errors.push(`[${device.name}] exception: ${e.message}`))
-      }
-      const contexts = []
-      /** A fresh browser of this device: no cookies, watched like the first. */
-      const newContext = async () => {
-        const c = await browser.newContext({ viewport: device.viewport, isMobile: device.isMobile, hasTouch: device.hasTouch, locale: 'zh-CN' })
-        c.setDefaultTimeout(WAIT_MS)
-        c.on('page', watch)
-        contexts.push(c)
-        return c
-      }
-      const ctx = await newContext()
-      /** A screenshot of the whole page, or of the screen while a drawer or dialog is open (it covers the screen only). */
-      const shot = async (page, name) => {
-        await page.waitForTimeout(300)
-        const overlay = await page.locator('.el-overlay:visible').count()
-        // A whole page from its top: scrolled, the fixed menu and header would be drawn part way down.
-        if (!overlay) await page.evaluate(() => window.scrollTo(0, 0))
-        await page.screenshot({ path: join(shots, `${device.name}-${name}.png`), fullPage: !overlay })
-      }
-      try {
-        await walk({
-          ctx,
-          newContext,
-          base: server.base,
-          device: device.name,
-          password: PASSWORD,
-          adminPassword: ADMIN_PASSWORD,
-          shot,
-          tag: `${device.name}-${Date.now() % 100000}`,
-        })
-        console.log(`ok: ${device.name} walk (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
-        // 需求清单 and 整改清单: the detail drawers, their timeline and next steps.
-        const t1 = Date.now()
-        const { ledgers } = await import('./ledgers.mjs')
-        await ledgers({ newContext, base: server.base, device: device.name, password: PASSWORD, shot, tag: `${device.name}-${Date.now() % 100000}` })
-        console.log(`ok: ${device.name} ledgers (${((Date.now() - t1) / 1000).toFixed(1)} s)`)
-        // The seeds' tables in and out (template, import with its errors,
-        // export) and 统计 with its drill-down, charts and 通报.
-        const t2 = Date.now()
-        const { office } = await import('./office.mjs')
-        await office({ newContext, base: server.base, device: device.name, password: PASSWORD, shot, tag: `${device.name}-${Date.now() % 100000}` })
-        console.log(`ok: ${device.name} office (${((Date.now() - t2) / 1000).toFixed(1)} s)`)
-        // Every screen in the office's words, every record by its name (issue 11 §4).
-        const t3 = Date.now()
-        const { words } = await import('./words.mjs')
-        const visited = await words({ newContext, base: server.base, device: device.name, password: PASSWORD, adminPassword: ADMIN_PASSWORD, shot, tag: `${device.name}-${Date.now() % 100000}` })
-        console.log(`ok: ${device.name} words (${((Date.now() - t3) / 1000).toFixed(1)} s)`)
-        for (const [who, pages] of Object.entries(visited)) console.log(`   ${device.name} ${who}: ${pages.join('、')}`)
-      } catch (e) {
-        failures.push(`[${device.name}] ${e.stack || e}`)
-        let n = 0
-        for (const c of contexts) {
-          for (const p of c.pages()) {
-            await p.screenshot({ path: join(shots, `${device.name}-FAILED-${++n}.png`) }).catch(() => {})
-          }
+    const contexts = []
+    /** A fresh browser of this device: no cookies, watched like the first. */
+    const newContext = async () => {
+      const c = await browser.newContext({ viewport: device.viewport, isMobile: device.isMobile, hasTouch: device.hasTouch, locale: 'zh-CN' })
+      c.setDefaultTimeout(WAIT_MS)
+      c.on('page', watch)
+      contexts.push(c)
+      return c
+    }
+    /** A screenshot of the whole page, or of the screen while a drawer or dialog is open (it covers the screen only). */
+    const shot = async (page, name) => {
+      await page.waitForTimeout(300)
+      const overlay = await page.locator('.el-overlay:visible').count()
+      // A whole page from its top: scrolled, the fixed menu and header would be drawn part way down.
+      if (!overlay) await page.evaluate(() => window.scrollTo(0, 0))
+      await page.screenshot({ path: join(shots, `${device.name}-${name}.png`), fullPage: !overlay })
+    }
+    /** Records a failure with screenshots of every open page. */
+    const failed = async (e) => {
+      failures.push(`[${device.name}] ${e.stack || e}`)
+      let n = 0
+      for (const c of contexts) {
+        for (const p of c.pages()) {
+          await p.screenshot({ path: join(shots, `${device.name}-FAILED-${++n}.png`) }).catch(() => {})
         }
       }
+    }
+    const close = async () => {
       failures.push(...errors)
       for (const c of contexts) await c.close()
+    }
+    return { newContext, shot, failed, close }
+  }
+  try {
+    if (runs('firstload')) {
+      const load = await firstLoadBytes(browser, server.base)
+      console.log(`first load of the dashboard (signed in, ${load.files.length} files), gzipped: ${(load.total / 1024).toFixed(0)} KiB`)
+      if (load.total > FIRST_LOAD_LIMIT) {
+        const big = load.files.sort((a, b) => b.gz - a.gz).slice(0, 5).map((f) => `${f.url} ${f.gz}`)
+        failures.push(`first load of the dashboard is ${load.total} bytes gzipped, over 1 MB: ${big.join(', ')}`)
+      }
+    }
+    const timed = async (name, part) => {
+      const t0 = Date.now()
+      const result = await part()
+      console.log(`ok: ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
+      return result
+    }
+    for (const device of DEVICES.filter(() => ['walk', 'ledgers', 'office', 'words'].some(runs))) {
+      const { newContext, shot, failed, close } = session(device)
+      const tag = () => `${device.name}-${Date.now() % 100000}`
+      const common = { newContext, base: server.base, device: device.name, password: PASSWORD, shot }
+      try {
+        if (runs('walk')) {
+          const ctx = await newContext()
+          await timed(`${device.name} walk`, () => walk({ ...common, ctx, adminPassword: ADMIN_PASSWORD, tag: tag() }))
+        }
+        // 需求清单 and 整改清单: the detail drawers, their timeline and next steps.
+        if (runs('ledgers')) {
+          const { ledgers } = await import('./ledgers.mjs')
+          await timed(`${device.name} ledgers`, () => ledgers({ ...common, tag: tag() }))
+        }
+        // The seeds' tables in and out (template, import with its errors,
+        // export) and 统计 with its drill-down, charts and 通报.
+        if (runs('office')) {
+          const { office } = await import('./office.mjs')
+          await timed(`${device.name} office`, () => office({ ...common, tag: tag() }))
+        }
+        // Every screen in the office's words, every record by its name (issue 11 §4).
+        if (runs('words')) {
+          const { words } = await import('./words.mjs')
+          const visited = await timed(`${device.name} words`, () => words({ ...common, adminPassword: ADMIN_PASSWORD, tag: tag() }))
+          for (const [who, pages] of Object.entries(visited)) console.log(`   ${device.name} ${who}: ${pages.join('、')}`)
+        }
+      } catch (e) {
+        await failed(e)
+      }
+      await close()
+    }
+    // Stored markup shown as text only (security item 5): last, once, at the
+    // desktop size, so that its hostile records meet no other part's checks.
+    if (runs('inject')) {
+      const device = { name: 'inject', viewport: { width: 1366, height: 900 } }
+      const { newContext, shot, failed, close } = session(device)
+      try {
+        const { inject } = await import('./inject.mjs')
+        const { visited } = await timed('inject (desktop)', () =>
+          inject({
+            newContext,
+            base: server.base,
+            password: PASSWORD,
+            adminPassword: ADMIN_PASSWORD,
+            isApiRefusal: (m) => isApiRefusal(m, server.base),
+            shot,
+            tag: `inject-${Date.now() % 100000}`,
+          }),
+        )
+        for (const [who, pages] of Object.entries(visited)) console.log(`   inject ${who}: ${pages.join('、')}`)
+      } catch (e) {
+        await failed(e)
+      }
+      await close()
     }
   } finally {
     await browser.close()

@@ -45,13 +45,13 @@ async function inWords(page, where, options) {
 }
 
 /** Waits until the page has no loading mask and no request in flight. */
-async function settled(page) {
+export async function settled(page) {
   await page.waitForLoadState('networkidle')
   await page.waitForFunction(() => !document.querySelector('.el-loading-mask:not([style*="display: none"])'))
 }
 
 /** The menu entries of the signed-in account (the side menu, or the phone's drawer). */
-async function menu(page, device) {
+export async function menu(page, device) {
   if (device === 'phone') {
     await page.locator('.menu-button').click()
     const titles = (await page.locator('.drawer-menu .el-button').allInnerTexts()).map((t) => t.trim())
@@ -62,53 +62,77 @@ async function menu(page, device) {
   return (await page.locator('.aside .el-menu-item').allInnerTexts()).map((t) => t.trim())
 }
 
-/** Every page of the role's menu in words; the first record of a list opened too. */
-async function walkPages(page, device, who) {
+/**
+ * Every page of the role's menu, each tab of 系统 (and the first entry of a
+ * table that expands), and a record of each list in its drawer or dialog:
+ * `look(page, where, options)` reads each of them (by default: in words).
+ * `prefer` (text or regex): open the record whose row holds it rather than
+ * the first; `opens(title)` false: the page's rows open nothing (or the
+ * caller opens them itself), none is tried. `after(page, title)` runs last
+ * on each page and returns the names of what else it visited.
+ */
+export async function walkPages(page, device, who, { look = inWords, prefer = null, opens = () => true, after = null } = {}) {
   const visited = []
+  /** The first of `rows`, or the first holding `prefer` when one does. */
+  const chosen = async (rows) => {
+    if (prefer) {
+      const held = rows.filter({ hasText: prefer }).first()
+      if (await held.count()) return held
+    }
+    return rows.first()
+  }
   for (const title of await menu(page, device)) {
     await nav(page, device, title)
     await settled(page)
-    await inWords(page, `${who} · ${title}`)
+    await look(page, `${who} · ${title}`)
     visited.push(title)
     if (title === '系统') {
       for (const tab of await page.locator('[data-test^=tab-]').all()) {
         const name = (await tab.innerText()).trim()
         await tab.click()
         await settled(page)
-        await inWords(page, `${who} · 系统 · ${name}`, { roleCodes: name === '角色' })
-        const expand = page.locator('.el-tab-pane:visible .el-table__expand-icon').first()
-        if (await expand.count()) {
-          await expand.click()
+        await look(page, `${who} · 系统 · ${name}`, { roleCodes: name === '角色' })
+        const row = await chosen(page.locator('.el-tab-pane:visible .el-table__row', { has: page.locator('.el-table__expand-icon') }))
+        if (await row.count()) {
+          await row.locator('.el-table__expand-icon').click()
           await page.locator('.el-tab-pane:visible [data-test=audit-changes]').first().waitFor()
-          await inWords(page, `${who} · 系统 · ${name} · 展开`)
+          await look(page, `${who} · 系统 · ${name} · 展开`)
         }
         visited.push(`系统·${name}`)
       }
-      continue
+    } else if (opens(title)) {
+      // A record of the page's main list, in its drawer or dialog.
+      const row = await chosen(page.locator('.page-card .el-table__body-wrapper .el-table__row'))
+      if (await row.count()) {
+        await row.locator('td').nth(1).click()
+        const overlay = page.locator('.el-drawer:visible, .el-dialog:visible').first()
+        if (await overlay.waitFor({ timeout: 5000 }).then(() => true, () => false)) {
+          await settled(page)
+          await look(page, `${who} · ${title} · 详情`)
+          visited.push(`${title}·详情`)
+          await page.keyboard.press('Escape')
+          await overlay.waitFor({ state: 'hidden' })
+        }
+      }
     }
-    // The first record of the page's main list, in its drawer or dialog.
-    const row = page.locator('.page-card .el-table__body-wrapper .el-table__row').first()
-    if (!(await row.count())) continue
-    await row.locator('td').nth(1).click()
-    const overlay = page.locator('.el-drawer:visible, .el-dialog:visible').first()
-    if (!(await overlay.waitFor({ timeout: 5000 }).then(() => true, () => false))) continue
-    await settled(page)
-    await inWords(page, `${who} · ${title} · 详情`)
-    visited.push(`${title}·详情`)
-    await page.keyboard.press('Escape')
-    await overlay.waitFor({ state: 'hidden' })
+    if (after) visited.push(...((await after(page, title)) ?? []))
   }
   return visited
 }
 
 /** A signed-in page of a fresh browser of this device. */
-async function as(newContext, base, username, password) {
+export async function as(newContext, base, username, password) {
   const ctx = await newContext()
   const page = await ctx.newPage()
   await signIn(page, base, username, password)
   await signedIn(page)
   return page
 }
+
+/** The accounts whose pages are walked: the five demo accounts, then the three administrators. */
+export const ACCOUNTS = ['demo-supervisor', 'demo-liaison', 'demo-liaison2', 'demo-official', 'demo-handler', 'sysadmin', 'secadmin', 'auditadmin']
+/** The password of an account of ACCOUNTS. */
+export const passwordOf = (who, password, adminPassword) => (who.startsWith('demo-') ? password : adminPassword)
 
 export async function words({ newContext, base, device, password, adminPassword, shot, tag }) {
   const today = ymd(new Date())
@@ -262,17 +286,8 @@ export async function words({ newContext, base, device, password, adminPassword,
   }
 
   // ---- 6. every role, every page, in the office's words --------------------
-  for (const [who, pw] of [
-    ['demo-supervisor', password],
-    ['demo-liaison', password],
-    ['demo-liaison2', password],
-    ['demo-official', password],
-    ['demo-handler', password],
-    ['sysadmin', adminPassword],
-    ['secadmin', adminPassword],
-    ['auditadmin', adminPassword],
-  ]) {
-    const page = await as(newContext, base, who, pw)
+  for (const who of ACCOUNTS) {
+    const page = await as(newContext, base, who, passwordOf(who, password, adminPassword))
     visited[who] = await walkPages(page, device, who)
     await page.context().close()
   }
