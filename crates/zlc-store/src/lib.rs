@@ -54,6 +54,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("数据库错误：{0}")]
     Db(#[from] sqlx::Error),
+    /// A record that could not be written as JSON (for its audit entry).
+    #[error("记录无法写成 JSON：{0}")]
+    Json(#[from] serde_json::Error),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

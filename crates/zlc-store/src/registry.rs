@@ -148,8 +148,8 @@ fn official_json(o: &Official) -> serde_json::Value {
            "phone_set": o.phone_enc.is_some(), "active": o.active, "version": o.version})
 }
 
-fn item_json(i: &Item) -> serde_json::Value {
-    serde_json::to_value(i).unwrap_or_default()
+fn item_json(i: &Item) -> Result<serde_json::Value> {
+    Ok(serde_json::to_value(i)?)
 }
 
 fn fk_conflict(message: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
@@ -725,7 +725,7 @@ impl Store {
                 entity: "item",
                 entity_id: Some(item.id.to_string()),
                 before: None,
-                after: Some(item_json(&item)),
+                after: Some(item_json(&item)?),
             },
         )
         .await?;
@@ -786,8 +786,8 @@ impl Store {
                 action: "update",
                 entity: "item",
                 entity_id: Some(id.to_string()),
-                before: Some(item_json(&before)),
-                after: Some(item_json(&after)),
+                before: Some(item_json(&before)?),
+                after: Some(item_json(&after)?),
             },
         )
         .await?;

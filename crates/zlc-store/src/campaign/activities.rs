@@ -303,7 +303,7 @@ impl Store {
                 }
             }
         }
-        let mut after = serde_json::to_value(&activity).unwrap_or_default();
+        let mut after = serde_json::to_value(&activity)?;
         after["official_ids"] = json!(input.official_ids);
         after["item_ids"] = json!(input.item_ids);
         // Callbacks are personal data: the trail keeps how many, not who.
@@ -316,7 +316,7 @@ impl Store {
                 action: if before.is_some() { "update" } else { "create" },
                 entity: "activity",
                 entity_id: Some(activity.id.to_string()),
-                before: before.map(|b| serde_json::to_value(b).unwrap_or_default()),
+                before: before.map(serde_json::to_value).transpose()?,
                 after: Some(after),
             },
         )

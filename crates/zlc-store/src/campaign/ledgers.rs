@@ -171,8 +171,8 @@ impl Store {
                 action: if before.is_some() { "update" } else { "create" },
                 entity: "need",
                 entity_id: Some(need.id.to_string()),
-                before: before.map(|b| serde_json::to_value(b).unwrap_or_default()),
-                after: Some(serde_json::to_value(&need).unwrap_or_default()),
+                before: before.map(serde_json::to_value).transpose()?,
+                after: Some(serde_json::to_value(&need)?),
             },
         )
         .await?;
@@ -252,8 +252,8 @@ impl Store {
                 action: if before.is_some() { "update" } else { "create" },
                 entity: "measure",
                 entity_id: Some(measure.id.to_string()),
-                before: before.map(|b| serde_json::to_value(b).unwrap_or_default()),
-                after: Some(serde_json::to_value(&measure).unwrap_or_default()),
+                before: before.map(serde_json::to_value).transpose()?,
+                after: Some(serde_json::to_value(&measure)?),
             },
         )
         .await?;

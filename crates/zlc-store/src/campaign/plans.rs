@@ -159,7 +159,7 @@ impl Store {
             &input.item_ids,
         )
         .await?;
-        let mut after = serde_json::to_value(&plan).unwrap_or_default();
+        let mut after = serde_json::to_value(&plan)?;
         after["official_ids"] = json!(input.official_ids);
         after["item_ids"] = json!(input.item_ids);
         audit::append(
@@ -170,7 +170,7 @@ impl Store {
                 action: if before.is_some() { "update" } else { "create" },
                 entity: "plan",
                 entity_id: Some(plan.id.to_string()),
-                before: before.map(|b| serde_json::to_value(b).unwrap_or_default()),
+                before: before.map(serde_json::to_value).transpose()?,
                 after: Some(after),
             },
         )

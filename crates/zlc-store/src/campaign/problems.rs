@@ -234,7 +234,7 @@ impl Store {
                 entity: "problem",
                 entity_id: Some(p.id.to_string()),
                 before: None,
-                after: Some(serde_json::to_value(&p).unwrap_or_default()),
+                after: Some(serde_json::to_value(&p)?),
             },
         )
         .await?;
@@ -342,8 +342,8 @@ impl Store {
                 action,
                 entity: "problem",
                 entity_id: Some(id.to_string()),
-                before: Some(serde_json::to_value(old.life_json()).unwrap_or_default()),
-                after: Some(serde_json::to_value(p.life_json()).unwrap_or_default()),
+                before: Some(serde_json::to_value(old.life_json())?),
+                after: Some(serde_json::to_value(p.life_json())?),
             },
         )
         .await?;

@@ -700,7 +700,7 @@ impl ImportRun<'_> {
             return Ok(self.sum);
         }
         self.sum.import_id = Some(import_id);
-        let summary = serde_json::to_value(&self.sum).unwrap_or_default();
+        let summary = serde_json::to_value(&self.sum)?;
         self.tx
             .execute(
                 "UPDATE imports SET summary = $1, rows = $2 WHERE id = $3",
