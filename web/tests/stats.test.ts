@@ -9,8 +9,10 @@ import {
   periodChoices,
   periodKindOf,
   periodLabel,
+  periodRange,
   statTablePath,
 } from '../src/components/stats/period'
+import { isoDate } from '../src/components/activities/shared'
 import {
   cellTarget,
   countUnit,
@@ -44,6 +46,21 @@ describe('periods', () => {
     expect(currentPeriod('quarter', new Date(2025, 0, 1))).toBe('2025Q1')
     expect(currentPeriod('quarter', new Date(2025, 2, 31))).toBe('2025Q1')
     expect(currentPeriod('quarter', new Date(2025, 3, 1))).toBe('2025Q2')
+  })
+
+  it('knows the days of every kind of period, the end being the day after', () => {
+    const days = (p: string) => {
+      const r = periodRange(p)
+      return r && [isoDate(r.start), isoDate(r.end)]
+    }
+    expect(days('2024')).toEqual(['2024-01-01', '2025-01-01'])
+    expect(days('2024H2')).toEqual(['2024-07-01', '2025-01-01'])
+    expect(days('2024Q1')).toEqual(['2024-01-01', '2024-04-01'])
+    expect(days('2024Q4')).toEqual(['2024-10-01', '2025-01-01'])
+    expect(days('2024-02')).toEqual(['2024-02-01', '2024-03-01'])
+    expect(days(' 2024-12 ')).toEqual(['2024-12-01', '2025-01-01'])
+    expect(days('2024-13')).toBeNull()
+    expect(days('2024Q5')).toBeNull()
   })
 
   it('names periods in Chinese', () => {

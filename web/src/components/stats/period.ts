@@ -25,6 +25,21 @@ export function periodKindOf(p: string): PeriodKind | null {
 
 const pad = (n: number) => String(n).padStart(2, '0')
 
+/**
+ * The days a period covers, local time: `start` its first day, `end` the
+ * day after its last. Null for anything the server would not accept.
+ */
+export function periodRange(p: string): { start: Date; end: Date } | null {
+  const t = p.trim()
+  if (!isPeriod(t)) return null
+  const y = Number(t.slice(0, 4))
+  const span = (from: number, months: number) => ({ start: new Date(y, from, 1), end: new Date(y, from + months, 1) })
+  if (t.length === 4) return span(0, 12)
+  if (t[4] === 'H') return span((Number(t[5]) - 1) * 6, 6)
+  if (t[4] === 'Q') return span((Number(t[5]) - 1) * 3, 3)
+  return span(Number(t.slice(5, 7)) - 1, 1)
+}
+
 /** The period of `kind` that `now` falls in. */
 export function currentPeriod(kind: PeriodKind, now = new Date()): string {
   const y = now.getFullYear()
