@@ -200,6 +200,29 @@ pub fn problem(walk: &str, text: &str, repeat: u32) -> String {
     format!("{walk}|{text}{}", Seq::suffix(repeat))
 }
 
+/// The key of a plan of the window schedule (坐窗口排班): the day, the half
+/// day and who sits.
+pub fn schedule_plan(date: &str, slot: &str, who: &str) -> String {
+    format!("{date}|{slot}|{who}")
+}
+
+/// The key of a problem of a 三个清单 row: the activity's key, the text and
+/// its number among the activity's problems of the same text.
+pub fn lists_problem(activity: &str, text: &str, repeat: u32) -> String {
+    format!("{activity}|p|{text}{}", Seq::suffix(repeat))
+}
+
+/// The key of a need of a 三个清单 row: the activity's key and the text.
+pub fn lists_need(activity: &str, text: &str) -> String {
+    format!("{activity}|n|{text}")
+}
+
+/// The key of a measure of a 三个清单 row (its 解决措施): the activity's key
+/// and the text.
+pub fn lists_measure(activity: &str, text: &str) -> String {
+    format!("{activity}|m|{text}")
+}
+
 /// Numbers the walks of a day that look alike, in the order of (date, id)
 /// that exports write them in and imports create them in.
 #[derive(Default)]

@@ -31,11 +31,9 @@ impl ImportRun<'_> {
                     .await?;
                 let k = keys.entry("plans").or_default();
                 for (id, date, slot, name) in rows {
-                    k.entry(hashed(&format!(
-                        "{date}|{slot}|{}",
-                        name.unwrap_or_default()
-                    )))
-                    .or_insert(id);
+                    let who = name.unwrap_or_default();
+                    k.entry(hashed(&rowkeys::schedule_plan(&date, &slot, &who)))
+                        .or_insert(id);
                 }
                 return Ok(());
             }
@@ -149,7 +147,7 @@ impl ImportRun<'_> {
             let n = repeats.next(activity, &text);
             for akey in akeys {
                 let key = if lists {
-                    format!("{akey}|p|{text}{}", Seq::suffix(n))
+                    rowkeys::lists_problem(akey, &text, n)
                 } else {
                     rowkeys::problem(akey, &text, n)
                 };
@@ -161,13 +159,17 @@ impl ImportRun<'_> {
                 if lists && let Some(m) = &measures {
                     keys.entry("measures")
                         .or_default()
-                        .entry(hashed(&format!("{akey}|m|{m}")))
+                        .entry(hashed(&rowkeys::lists_measure(akey, m)))
                         .or_insert(0);
                 }
             }
         }
         if lists {
-            for (table, tag) in [("needs", "n"), ("measures", "m")] {
+            let tables: [(&str, fn(&str, &str) -> String); 2] = [
+                ("needs", rowkeys::lists_need),
+                ("measures", rowkeys::lists_measure),
+            ];
+            for (table, key_of) in tables {
                 let rows: Vec<(i64, i64, String)> = self
                     .tx
                     .fetch_all(
@@ -181,8 +183,7 @@ impl ImportRun<'_> {
                 let k = keys.entry(table).or_default();
                 for (id, activity, text) in rows {
                     for akey in by_activity.get(&activity).into_iter().flatten() {
-                        k.entry(hashed(&format!("{akey}|{tag}|{text}")))
-                            .or_insert(id);
+                        k.entry(hashed(&key_of(akey, &text))).or_insert(id);
                     }
                 }
             }

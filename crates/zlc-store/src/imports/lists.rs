@@ -104,13 +104,13 @@ impl ImportRun<'_> {
             let pkey = r
                 .problem
                 .as_ref()
-                .map(|t| format!("{akey}|p|{t}{}", Seq::suffix(r.seq.repeat)));
+                .map(|t| rowkeys::lists_problem(&akey, t, r.seq.repeat));
             let u = self.unit_ctx(c, unit).await?;
             let known_activity = Self::known(u, "activities", &akey);
             let known_problem = pkey.as_ref().and_then(|k| Self::known(u, "problems", k));
-            let need_key = r.need.as_ref().map(|t| format!("{akey}|n|{t}"));
+            let need_key = r.need.as_ref().map(|t| rowkeys::lists_need(&akey, t));
             let known_need = need_key.as_ref().and_then(|k| Self::known(u, "needs", k));
-            let measure_key = r.measure.as_ref().map(|t| format!("{akey}|m|{t}"));
+            let measure_key = r.measure.as_ref().map(|t| rowkeys::lists_measure(&akey, t));
             let known_measure = measure_key
                 .as_ref()
                 .is_some_and(|k| Self::known(u, "measures", k).is_some());

@@ -204,7 +204,7 @@ impl ImportRun<'_> {
         if !self.errors.is_empty() {
             return Ok(());
         }
-        let key = format!("{}|{}|{}", r.date, r.slot.code(), r.person.name);
+        let key = rowkeys::schedule_plan(&r.date.to_string(), r.slot.code(), &r.person.name);
         let u = self.unit_ctx(c, unit).await?;
         if Self::known(u, "plans", &key).is_some() {
             self.sum.unchanged += 1;
