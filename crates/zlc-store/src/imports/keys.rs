@@ -165,7 +165,8 @@ impl ImportRun<'_> {
             }
         }
         if lists {
-            let tables: [(&str, fn(&str, &str) -> String); 2] = [
+            type KeyOf = fn(&str, &str) -> String;
+            let tables: [(&str, KeyOf); 2] = [
                 ("needs", rowkeys::lists_need),
                 ("measures", rowkeys::lists_measure),
             ];
