@@ -183,7 +183,7 @@ export async function words({ newContext, base, device, password, adminPassword,
     check((await r.json()).status === 'published', 'the plan is published')
     const pub = await (await newContext()).newPage()
     const api = await pub.request.get(`${base}/api/v1/public/plans?period=${planDate.slice(0, 7)}`)
-    const all = await api.json()
+    const all = (await api.json()).items
     check(all.some((p) => p.id === saved.id), 'the published plan is public')
     check(!JSON.stringify(all).includes(note), 'the 备注 is not in /public/plans')
     await pub.goto(`${base}/public/`)
