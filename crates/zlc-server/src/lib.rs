@@ -269,7 +269,12 @@ fn api_routes(upload_max_mb: u64, import_max_mb: u64) -> OpenApiRouter<AppState>
 /// The OpenAPI document served at `/api/openapi.json` (what `zlc openapi`
 /// prints and the web app's types are generated from).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let (_, mut doc) = api_routes(1, 1).split_for_parts();
+    let (_, doc) = api_routes(1, 1).split_for_parts();
+    finished(doc)
+}
+
+/// The document as served: its base path, each operation's id once.
+fn finished(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     doc.servers = Some(vec![utoipa::openapi::Server::new("/api/v1")]);
     unique_operation_ids(&mut doc);
     doc
@@ -320,8 +325,9 @@ fn unique_operation_ids(doc: &mut utoipa::openapi::OpenApi) {
 
 /// The whole application.
 pub fn app(state: AppState) -> Router {
-    let (api, _) = api_routes(state.uploads.max_mb, state.uploads.import_max_mb).split_for_parts();
-    let doc = openapi();
+    let (api, doc) =
+        api_routes(state.uploads.max_mb, state.uploads.import_max_mb).split_for_parts();
+    let doc = finished(doc);
     Router::new()
         .route("/healthz", get(healthz))
         .nest(

@@ -5,6 +5,32 @@ use crate::campaign::{id_of, new_problem, today, world};
 use reqwest::StatusCode;
 use serde_json::json;
 
+/// A write of the matrix: method, path, body.
+type Write = (reqwest::Method, String, serde_json::Value);
+
+/// `role` reads none of `reads` (404, or 403 where it may not read that
+/// kind at all) and has every one of `writes` refused (never a 409, which
+/// would mean the write reached the record's version).
+async fn refused(role: &str, s: &crate::helpers::Session, reads: &[String], writes: &[Write]) {
+    for path in reads {
+        let r = s.get(path).await;
+        assert!(
+            [StatusCode::NOT_FOUND, StatusCode::FORBIDDEN].contains(&r.status()),
+            "{role} GET {path}: {}",
+            r.status()
+        );
+    }
+    for (method, path, b) in writes {
+        let r = s.send(method.clone(), path, Some(b.clone())).await;
+        let status = r.status();
+        assert!(
+            status.is_client_error() && status != StatusCode::CONFLICT,
+            "{role} {method} {path}: {status} {}",
+            r.text().await.unwrap_or_default()
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_search_with_a_nul_byte_or_an_override_is_answered_not_an_error() {
     let w = world().await;
@@ -258,7 +284,7 @@ async fn another_departments_roles_reach_none_of_a_departments_records() {
     ];
     let mut body = draft.clone();
     body["version"] = json!(1);
-    let writes: Vec<(reqwest::Method, String, serde_json::Value)> = vec![
+    let writes: Vec<Write> = vec![
         (
             reqwest::Method::PATCH,
             format!("/api/v1/plans/{plan}"),
@@ -347,23 +373,7 @@ async fn another_departments_roles_reach_none_of_a_departments_records() {
         ("handler", &handler),
         ("official", &official_b),
     ] {
-        for path in &reads {
-            let r = s.get(path).await;
-            assert!(
-                [StatusCode::NOT_FOUND, StatusCode::FORBIDDEN].contains(&r.status()),
-                "{role} GET {path}: {}",
-                r.status()
-            );
-        }
-        for (method, path, b) in &writes {
-            let r = s.send(method.clone(), path, Some(b.clone())).await;
-            let status = r.status();
-            assert!(
-                status.is_client_error() && status != StatusCode::CONFLICT,
-                "{role} {method} {path}: {status} {}",
-                r.text().await.unwrap_or_default()
-            );
-        }
+        refused(role, s, &reads, &writes).await;
     }
     // A's records are as A left them.
     for path in [
@@ -435,7 +445,7 @@ async fn another_departments_roles_reach_none_of_a_departments_files_figures_or_
         format!("/api/v1/reports/drill?period={q}&unit={a}&figure=problems"),
         format!("/api/v1/exports/ledger?period={q}&unit={a}"),
     ];
-    let writes: Vec<(reqwest::Method, String, serde_json::Value)> = vec![
+    let writes: Vec<Write> = vec![
         (
             reqwest::Method::DELETE,
             format!("/api/v1/units/{a}"),
@@ -469,29 +479,13 @@ async fn another_departments_roles_reach_none_of_a_departments_files_figures_or_
         ("handler", &handler),
         ("official", &official_b),
     ] {
-        for path in &reads {
-            let r = s.get(path).await;
-            assert!(
-                [StatusCode::NOT_FOUND, StatusCode::FORBIDDEN].contains(&r.status()),
-                "{role} GET {path}: {}",
-                r.status()
-            );
-        }
+        refused(role, s, &reads, &writes).await;
         let r = upload(s, photo.clone()).await.expect("send");
         assert!(
             [StatusCode::NOT_FOUND, StatusCode::FORBIDDEN].contains(&r.status()),
             "{role} attaches a file to A's problem: {}",
             r.status()
         );
-        for (method, path, b) in &writes {
-            let r = s.send(method.clone(), path, Some(b.clone())).await;
-            let status = r.status();
-            assert!(
-                status.is_client_error() && status != StatusCode::CONFLICT,
-                "{role} {method} {path}: {status} {}",
-                r.text().await.unwrap_or_default()
-            );
-        }
         for path in [
             "/api/v1/users",
             "/api/v1/roles",
