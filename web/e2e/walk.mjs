@@ -361,6 +361,8 @@ export async function walk({ ctx, newContext, base, device, password, adminPassw
   await act(page, pd, 'verify', async (form) => field(form.locator('[data-test=verify-note]')).fill(opinion))
   await pd.locator('[data-test=problem-status]', { hasText: '已销号' }).waitFor()
   await message(page, '已验收销号')
+  // The timeline is fetched after the status answer: wait for its new step.
+  await pd.locator('[data-test=problem-timeline] .el-timeline-item', { hasText: '验收销号' }).waitFor()
   const steps = await pd.locator('[data-test=problem-timeline] .el-timeline-item').allInnerTexts()
   check(
     steps.length >= 4 && steps.some((s) => s.includes('验收销号') && s.includes(opinion)) && steps.some((s) => s.includes('提交验收')),
