@@ -197,6 +197,27 @@ impl Permission {
     }
 }
 
+/// In the OpenAPI document: a string, one of the permission codes, so that
+/// a generated client names them instead of spelling bare strings.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Permission {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(Permission::ALL.map(Permission::code)))
+            .description(Some(format!(
+                "权限：{}",
+                Permission::ALL
+                    .map(|p| format!("{}（{}）", p.code(), p.label_zh()))
+                    .join("、")
+            )))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Permission {}
+
 /// 内置角色 a role shipped with zlc; accounts may also get custom roles.
 pub struct BuiltinRole {
     pub code: &'static str,

@@ -271,18 +271,14 @@ pub struct RoleOut {
     pub version: i64,
     pub code: String,
     pub name: String,
-    pub permissions: Vec<String>,
+    pub permissions: Vec<Permission>,
     pub builtin: bool,
 }
 
 impl From<Role> for RoleOut {
     fn from(r: Role) -> Self {
         RoleOut {
-            permissions: r
-                .permission_set()
-                .iter()
-                .map(|p| p.code().to_string())
-                .collect(),
+            permissions: r.permission_set().into_iter().collect(),
             id: r.id,
             version: r.version,
             code: r.code,
@@ -308,7 +304,7 @@ async fn list_roles(State(s): State<AppState>, user: CurrentUser) -> ApiResult<J
 /// 权限
 #[derive(Serialize, ToSchema)]
 pub struct PermissionOut {
-    pub code: String,
+    pub code: Permission,
     pub label: String,
 }
 
@@ -319,7 +315,7 @@ async fn list_permissions(user: CurrentUser) -> ApiResult<Json<Vec<PermissionOut
         Permission::ALL
             .iter()
             .map(|p| PermissionOut {
-                code: p.code().into(),
+                code: *p,
                 label: p.label_zh().into(),
             })
             .collect(),
@@ -331,6 +327,8 @@ async fn list_permissions(user: CurrentUser) -> ApiResult<Json<Vec<PermissionOut
 pub struct RoleBody {
     pub code: String,
     pub name: String,
+    /// Permission codes; an unknown one is refused with its name.
+    #[schema(value_type = Vec<Permission>)]
     pub permissions: Vec<String>,
 }
 
@@ -353,6 +351,8 @@ async fn create_role(
 pub struct RolePatch {
     pub version: i64,
     pub name: String,
+    /// Permission codes; an unknown one is refused with its name.
+    #[schema(value_type = Vec<Permission>)]
     pub permissions: Vec<String>,
 }
 

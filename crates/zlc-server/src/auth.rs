@@ -276,7 +276,7 @@ pub struct Me {
     pub display_name: String,
     pub unit_id: Option<i64>,
     pub roles: Vec<String>,
-    pub permissions: Vec<String>,
+    pub permissions: Vec<Permission>,
     pub must_change_password: bool,
 }
 
@@ -288,7 +288,7 @@ impl From<&CurrentUser> for Me {
             display_name: u.display_name.clone(),
             unit_id: u.unit_id,
             roles: u.roles.clone(),
-            permissions: u.permissions.iter().map(|p| p.code().to_string()).collect(),
+            permissions: u.permissions.iter().copied().collect(),
             must_change_password: u.must_change_password,
         }
     }
@@ -414,7 +414,7 @@ async fn login(
         display_name: user.display_name,
         unit_id: user.unit_id,
         roles,
-        permissions: permissions.iter().map(|p| p.code().to_string()).collect(),
+        permissions: permissions.iter().copied().collect(),
         must_change_password: user.must_change_password,
     };
     tracing::info!(user = me.id, session = session.id, "signed in");

@@ -2203,7 +2203,7 @@ export interface components {
             /** Format: int64 */
             id: number;
             must_change_password: boolean;
-            permissions: string[];
+            permissions: components["schemas"]["Permission"][];
             roles: string[];
             /** Format: int64 */
             unit_id?: number | null;
@@ -2369,9 +2369,14 @@ export interface components {
             /** @description End the account's API tokens as well (its other sessions always end). */
             revoke_tokens?: boolean;
         };
+        /**
+         * @description 权限：unit:read（查看单位）、unit:write（维护单位）、official:read（查看人员）、official:write（维护人员）、official:phone（查看完整联系电话）、item:read（查看事项）、item:write（维护事项）、policy:read（查看活动规则）、policy:write（修改活动规则）、user:manage（账号管理）、token:manage（接口令牌管理）、role:manage（角色与授权管理）、session:manage（会话管理）、loginlog:read（查看登录日志）、audit:read（查看审计日志）、plan:read（查看计划）、plan:write（编制计划）、plan:publish（发布计划）、activity:read（查看活动记录）、activity:write（填报活动记录）、problem:read（查看问题台账）、problem:write（登记问题、需求和措施）、problem:handle（办理整改）、problem:verify（验收销号）、report:read（查看统计）、finding:review（审核通报问题）
+         * @enum {string}
+         */
+        Permission: "unit:read" | "unit:write" | "official:read" | "official:write" | "official:phone" | "item:read" | "item:write" | "policy:read" | "policy:write" | "user:manage" | "token:manage" | "role:manage" | "session:manage" | "loginlog:read" | "audit:read" | "plan:read" | "plan:write" | "plan:publish" | "activity:read" | "activity:write" | "problem:read" | "problem:write" | "problem:handle" | "problem:verify" | "report:read" | "finding:review";
         /** @description 权限 */
         PermissionOut: {
-            code: string;
+            code: components["schemas"]["Permission"];
             label: string;
         };
         /**
@@ -2759,7 +2764,8 @@ export interface components {
         RoleBody: {
             code: string;
             name: string;
-            permissions: string[];
+            /** @description Permission codes; an unknown one is refused with its name. */
+            permissions: components["schemas"]["Permission"][];
         };
         /** @description 角色 */
         RoleOut: {
@@ -2768,13 +2774,14 @@ export interface components {
             /** Format: int64 */
             id: number;
             name: string;
-            permissions: string[];
+            permissions: components["schemas"]["Permission"][];
             /** Format: int64 */
             version: number;
         };
         RolePatch: {
             name: string;
-            permissions: string[];
+            /** @description Permission codes; an unknown one is refused with its name. */
+            permissions: components["schemas"]["Permission"][];
             /** Format: int64 */
             version: number;
         };
