@@ -16,17 +16,13 @@
 //! moved past the ids written.
 
 use crate::audit::{self, Change};
+use crate::db::Kind;
 use crate::{Actor, Arg, Db, Result, Store};
 use sqlx::pool::PoolConnection;
 use sqlx::{Postgres, Sqlite};
 use std::collections::{BTreeSet, HashMap};
 
-/// A table and the columns a bulk insert fills, in order.
-#[derive(Debug, Clone, Copy)]
-pub struct Table {
-    pub name: &'static str,
-    pub cols: &'static [&'static str],
-}
+pub use crate::rows::Table;
 
 enum Conn {
     Sqlite(PoolConnection<Sqlite>),
@@ -82,14 +78,6 @@ impl Bulk {
     /// Rows per transaction: big enough to amortise the commit, small enough
     /// that SQLite's write-ahead log is checkpointed as the load goes.
     pub const COMMIT_EVERY: u64 = 400_000;
-
-    /// Most bound values in one statement (SQLite allows 32766, PostgreSQL 65535).
-    const MAX_PARAMS: usize = 30_000;
-
-    /// Rows per statement for a table: what a caller should batch by.
-    pub fn rows_per_statement(table: &Table) -> usize {
-        (Self::MAX_PARAMS / table.cols.len()).clamp(1, 1000)
-    }
 
     /// Takes one connection of the pool and opens the first transaction.
     pub async fn begin(db: &Db) -> Result<Bulk> {
@@ -166,37 +154,13 @@ impl Bulk {
     }
 
     fn statement(&mut self, table: &Table, rows: usize) -> String {
-        let pg = matches!(self.conn, Conn::Postgres(_));
+        let kind = match self.conn {
+            Conn::Postgres(_) => Kind::Postgres,
+            Conn::Sqlite(_) => Kind::Sqlite,
+        };
         self.sql
             .entry((table.name, rows))
-            .or_insert_with(|| {
-                let n = table.cols.len();
-                let mut s = format!(
-                    "INSERT INTO {} ({}) VALUES ",
-                    table.name,
-                    table.cols.join(", ")
-                );
-                let mut p = 0;
-                for r in 0..rows {
-                    if r > 0 {
-                        s.push(',');
-                    }
-                    s.push('(');
-                    for c in 0..n {
-                        if c > 0 {
-                            s.push(',');
-                        }
-                        p += 1;
-                        if pg {
-                            s.push_str(&format!("${p}"));
-                        } else {
-                            s.push('?');
-                        }
-                    }
-                    s.push(')');
-                }
-                s
-            })
+            .or_insert_with(|| table.insert_sql(rows, kind))
             .clone()
     }
 
@@ -204,7 +168,7 @@ impl Bulk {
     pub async fn insert(&mut self, table: &Table, mut values: Vec<Arg>) -> Result<()> {
         let n = table.cols.len();
         debug_assert_eq!(values.len() % n, 0, "{}", table.name);
-        let per = Self::rows_per_statement(table);
+        let per = table.rows_per_statement();
         self.touched.insert(table.name);
         while !values.is_empty() {
             let rows = (values.len() / n).min(per);

@@ -21,6 +21,7 @@ pub mod policy;
 pub mod registry;
 pub mod reports;
 pub mod rowkeys;
+pub mod rows;
 pub mod stats;
 
 mod postgres;

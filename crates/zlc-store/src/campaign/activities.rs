@@ -205,16 +205,36 @@ impl Store {
         let steps = input.steps_done.join(",");
         let (activity, before): (Activity, Option<Activity>) = match id {
             None => {
-                let a = tx
-                    .fetch_one(
-                        "INSERT INTO activities (unit_id, unit_path, region_id, plan_id, kind, mode, channel, trigger_kind, unannounced, date, started, ended, \
-                         place, content, visitors, checked_items, steps_done, notes, status, created_by, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'draft', $19, $20, $20) RETURNING *",
-                        args![input.unit_id, &path, region, input.plan_id, &input.kind, &input.mode, &input.channel, &input.trigger_kind, input.unannounced,
-                              &input.date, &input.started, &input.ended, &input.place, &input.content, input.visitors, input.checked_items, &steps,
-                              &input.notes, actor.user_id, now],
-                    )
-                    .await?;
+                let a = rows::insert_returning(
+                    &mut tx,
+                    ActivityRow {
+                        unit_id: input.unit_id,
+                        unit_path: path.clone(),
+                        region_id: region,
+                        plan_id: input.plan_id,
+                        kind: input.kind.clone(),
+                        mode: input.mode.clone(),
+                        channel: input.channel.clone(),
+                        trigger_kind: input.trigger_kind.clone(),
+                        unannounced: input.unannounced,
+                        date: input.date.clone(),
+                        started: input.started.clone(),
+                        ended: input.ended.clone(),
+                        place: input.place.clone(),
+                        content: input.content.clone(),
+                        visitors: input.visitors,
+                        checked_items: input.checked_items,
+                        steps_done: steps.clone(),
+                        notes: input.notes.clone(),
+                        status: "draft".into(),
+                        version: 1,
+                        created_by: actor.user_id,
+                        created_at: now,
+                        updated_at: now,
+                        ..ActivityRow::default()
+                    },
+                )
+                .await?;
                 (a, None)
             }
             Some((id, version)) => {

@@ -123,10 +123,26 @@ impl Store {
         let now = now_ms();
         let (need, before): (Need, Option<Need>) = match id {
             None => (
-                tx.fetch_one(
-                    "INSERT INTO needs (unit_id, unit_path, region_id, activity_id, problem_id, raised_by, content, response, status, raised_on, closed_on, created_by, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING *",
-                    args![n.unit_id, &path, region, n.activity_id, n.problem_id, &n.raised_by, &n.content, &n.response, &n.status, &n.raised_on, &n.closed_on, actor.user_id, now],
+                rows::insert_returning(
+                    &mut tx,
+                    NeedRow {
+                        unit_id: n.unit_id,
+                        unit_path: path.clone(),
+                        region_id: region,
+                        activity_id: n.activity_id,
+                        problem_id: n.problem_id,
+                        raised_by: n.raised_by.clone(),
+                        content: n.content.clone(),
+                        response: n.response.clone(),
+                        status: n.status.clone(),
+                        raised_on: n.raised_on.clone(),
+                        closed_on: n.closed_on.clone(),
+                        version: 1,
+                        created_by: actor.user_id,
+                        created_at: now,
+                        updated_at: now,
+                        ..NeedRow::default()
+                    },
                 )
                 .await?,
                 None,
@@ -222,10 +238,26 @@ impl Store {
         let now = now_ms();
         let (measure, before): (Measure, Option<Measure>) = match id {
             None => (
-                tx.fetch_one(
-                    "INSERT INTO measures (unit_id, unit_path, region_id, problem_id, need_id, activity_id, content, deadline, done_on, effect, status, created_by, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING *",
-                    args![m.unit_id, &path, region, m.problem_id, m.need_id, m.activity_id, &m.content, &m.deadline, &m.done_on, &m.effect, &m.status, actor.user_id, now],
+                rows::insert_returning(
+                    &mut tx,
+                    MeasureRow {
+                        unit_id: m.unit_id,
+                        unit_path: path.clone(),
+                        region_id: region,
+                        problem_id: m.problem_id,
+                        need_id: m.need_id,
+                        activity_id: m.activity_id,
+                        content: m.content.clone(),
+                        deadline: m.deadline.clone(),
+                        done_on: m.done_on.clone(),
+                        effect: m.effect.clone(),
+                        status: m.status.clone(),
+                        version: 1,
+                        created_by: actor.user_id,
+                        created_at: now,
+                        updated_at: now,
+                        ..MeasureRow::default()
+                    },
                 )
                 .await?,
                 None,

@@ -5,6 +5,7 @@
 //! caller decided, in one transaction with its audit entry.
 
 use crate::audit::{self, Change};
+use crate::rows::{self, ActivityRow, MeasureRow, NeedRow, PlanRow, ProblemEventRow, ProblemRow};
 use crate::stats::{self, Flow};
 use crate::{Actor, Arg, Page, PageRequest, Result, Scope, Store, StoreError, Tx, args, now_ms};
 use serde::Serialize;

@@ -112,13 +112,28 @@ impl Store {
         let now = now_ms();
         let (plan, before): (Plan, Option<Plan>) = match id {
             None => {
-                let p = tx
-                    .fetch_one(
-                        "INSERT INTO plans (unit_id, unit_path, region_id, kind, mode, date, slot, place, window_unit_id, place_note, status, created_by, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11, $12, $12) RETURNING *",
-                        args![input.unit_id, &path, region, &input.kind, &input.mode, &input.date, &input.slot, &input.place, input.window_unit_id, &input.place_note, actor.user_id, now],
-                    )
-                    .await?;
+                let p = rows::insert_returning(
+                    &mut tx,
+                    PlanRow {
+                        unit_id: input.unit_id,
+                        unit_path: path.clone(),
+                        region_id: region,
+                        kind: input.kind.clone(),
+                        mode: input.mode.clone(),
+                        date: input.date.clone(),
+                        slot: input.slot.clone(),
+                        place: input.place.clone(),
+                        window_unit_id: input.window_unit_id,
+                        place_note: input.place_note.clone(),
+                        status: "draft".into(),
+                        version: 1,
+                        created_by: actor.user_id,
+                        created_at: now,
+                        updated_at: now,
+                        ..PlanRow::default()
+                    },
+                )
+                .await?;
                 (p, None)
             }
             Some((id, version)) => {

@@ -119,9 +119,18 @@ async fn event(
     to: &str,
     note: Option<&str>,
 ) -> Result<()> {
-    tx.execute(
-        "INSERT INTO problem_events (problem_id, at, actor_id, actor, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        args![problem_id, now_ms(), actor.user_id, &actor.username, action, from, to, note],
+    rows::insert(
+        tx,
+        ProblemEventRow {
+            problem_id,
+            at: now_ms(),
+            actor_id: actor.user_id,
+            actor: actor.username.clone(),
+            action: action.into(),
+            from_status: from.map(Into::into),
+            to_status: to.into(),
+            note: note.map(Into::into),
+        },
     )
     .await?;
     Ok(())
@@ -204,18 +213,43 @@ impl Store {
             .cause
             .as_deref()
             .and_then(zlc_domain::sheets::cause_text);
-        let p: Problem = tx
-            .fetch_one(
-                "INSERT INTO problems (unit_id, unit_path, region_id, section_id, activity_id, item_id, source, category, description, cause, urgent, other_units, \
-                 disposition, deadline, escalated_to, status, handler_id, measures, effect, evidence_count, verifier_id, found_on, closed_on, review_due, reviewed_on, \
-                 reopen_count, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
-                 $21, $22, $23, $24, $25, $26, $27, $28, $28) RETURNING *",
-                args![input.unit_id, &path, region, input.section_id, input.activity_id, input.item_id, &input.source, &input.category, &input.description,
-                      &cause, input.urgent, join_ids(&input.other_units), &life.disposition, &life.deadline, &life.escalated_to, &life.status,
-                      life.handler_id, &life.measures, &life.effect, life.evidence_count, life.verifier_id, &input.found_on, &life.closed_on,
-                      &life.review_due, &life.reviewed_on, life.reopen_count, actor.user_id, now],
-            )
-            .await?;
+        let p: Problem = rows::insert_returning(
+            tx,
+            ProblemRow {
+                unit_id: input.unit_id,
+                unit_path: path.clone(),
+                region_id: region,
+                section_id: input.section_id,
+                activity_id: input.activity_id,
+                item_id: input.item_id,
+                source: input.source.clone(),
+                category: input.category.clone(),
+                description: input.description.clone(),
+                cause,
+                urgent: input.urgent,
+                other_units: join_ids(&input.other_units),
+                disposition: life.disposition.clone(),
+                deadline: life.deadline.clone(),
+                escalated_to: life.escalated_to.clone(),
+                status: life.status.clone(),
+                handler_id: life.handler_id,
+                measures: life.measures.clone(),
+                effect: life.effect.clone(),
+                evidence_count: life.evidence_count,
+                verifier_id: life.verifier_id,
+                found_on: input.found_on.clone(),
+                closed_on: life.closed_on.clone(),
+                review_due: life.review_due.clone(),
+                reviewed_on: life.reviewed_on.clone(),
+                reopen_count: life.reopen_count,
+                version: 1,
+                created_by: actor.user_id,
+                created_at: now,
+                updated_at: now,
+                ..ProblemRow::default()
+            },
+        )
+        .await?;
         let found = Flow {
             problems_found: 1,
             ..Flow::ZERO

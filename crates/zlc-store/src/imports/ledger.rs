@@ -32,39 +32,51 @@ impl ImportRun<'_> {
         self.activities
             .push(
                 &mut self.tx,
-                args![
-                    id,
-                    u.unit.id,
-                    &u.unit.path,
-                    u.region,
-                    kind.code(),
-                    mode.code(),
-                    channel,
-                    "regular",
-                    false,
-                    &date_s,
-                    place,
-                    content,
+                ActivityRow {
+                    id: Some(id),
+                    unit_id: u.unit.id,
+                    unit_path: u.unit.path.clone(),
+                    region_id: u.region,
+                    kind: kind.code().into(),
+                    mode: mode.code().into(),
+                    channel: channel.map(Into::into),
+                    trigger_kind: "regular".into(),
+                    date: date_s.clone(),
+                    place: place.map(Into::into),
+                    content: content.map(Into::into),
                     visitors,
-                    "filed",
-                    d(self.req.today),
-                    false,
-                    Some(format!("导入自《{}》", self.req.file_name)),
-                    self.actor.user_id,
-                    self.now,
-                    self.now,
-                    hashed(&key)
-                ],
+                    status: "filed".into(),
+                    filed_on: Some(d(self.req.today)),
+                    notes: Some(format!("导入自《{}》", self.req.file_name)),
+                    version: 1,
+                    created_by: self.actor.user_id,
+                    created_at: self.now,
+                    updated_at: self.now,
+                    import_key: Some(hashed(&key)),
+                    ..ActivityRow::default()
+                },
             )
             .await?;
         for (o, _) in officials {
             self.activity_officials
-                .push(&mut self.tx, args![id, *o])
+                .push(
+                    &mut self.tx,
+                    ActivityOfficialRow {
+                        activity_id: id,
+                        official_id: *o,
+                    },
+                )
                 .await?;
         }
         for (i, _) in items {
             self.activity_items
-                .push(&mut self.tx, args![id, *i])
+                .push(
+                    &mut self.tx,
+                    ActivityItemRow {
+                        activity_id: id,
+                        item_id: *i,
+                    },
+                )
                 .await?;
         }
         let f = self
@@ -127,47 +139,49 @@ impl ImportRun<'_> {
         self.problems
             .push(
                 &mut self.tx,
-                args![
-                    id,
-                    unit,
-                    &path,
-                    region,
-                    place.section,
-                    activity,
-                    item,
-                    source.code(),
-                    category.code(),
-                    text.0,
+                ProblemRow {
+                    id: Some(id),
+                    unit_id: unit,
+                    unit_path: path.clone(),
+                    region_id: region,
+                    section_id: place.section,
+                    activity_id: Some(activity),
+                    item_id: item,
+                    source: source.code().into(),
+                    category: category.code().into(),
+                    description: text.0.into(),
                     cause,
-                    state.disposition.code(),
-                    state.deadline.map(d),
-                    state.status.code(),
-                    &state.measures,
-                    &state.effect,
-                    &found,
-                    state.closed_on.map(d),
-                    state.review_due.map(d),
-                    self.actor.user_id,
-                    self.now,
-                    self.now,
-                    hashed(&key)
-                ],
+                    disposition: state.disposition.code().into(),
+                    deadline: state.deadline.map(d),
+                    status: state.status.code().into(),
+                    measures: state.measures.clone(),
+                    effect: state.effect.clone(),
+                    found_on: found.clone(),
+                    closed_on: state.closed_on.map(d),
+                    review_due: state.review_due.map(d),
+                    version: 1,
+                    created_by: self.actor.user_id,
+                    created_at: self.now,
+                    updated_at: self.now,
+                    import_key: Some(hashed(&key)),
+                    ..ProblemRow::default()
+                },
             )
             .await?;
         let note = format!("依《{}》第 {row} 行导入", self.req.file_name);
         self.events
             .push(
                 &mut self.tx,
-                args![
-                    id,
-                    self.now,
-                    self.actor.user_id,
-                    &self.actor.username,
-                    "import",
-                    None::<String>,
-                    state.status.code(),
-                    note
-                ],
+                ProblemEventRow {
+                    problem_id: id,
+                    at: self.now,
+                    actor_id: self.actor.user_id,
+                    actor: self.actor.username.clone(),
+                    action: "import".into(),
+                    from_status: None,
+                    to_status: state.status.code().into(),
+                    note: Some(note),
+                },
             )
             .await?;
         let f = self

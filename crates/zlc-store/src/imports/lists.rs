@@ -264,24 +264,25 @@ impl ImportRun<'_> {
                 self.needs
                     .push(
                         &mut self.tx,
-                        args![
-                            id,
-                            u.unit.id,
-                            &u.unit.path,
-                            u.region,
-                            activity,
+                        NeedRow {
+                            id: Some(id),
+                            unit_id: u.unit.id,
+                            unit_path: u.unit.path.clone(),
+                            region_id: u.region,
+                            activity_id: Some(activity),
                             problem_id,
-                            "citizen",
-                            text,
-                            &r.measure,
-                            status,
-                            d(date),
-                            closed_on.filter(|_| status == "met").map(d),
-                            self.actor.user_id,
-                            self.now,
-                            self.now,
-                            hashed(&key)
-                        ],
+                            raised_by: "citizen".into(),
+                            content: text.clone(),
+                            response: r.measure.clone(),
+                            status: status.into(),
+                            raised_on: d(date),
+                            closed_on: closed_on.filter(|_| status == "met").map(d),
+                            version: 1,
+                            created_by: self.actor.user_id,
+                            created_at: self.now,
+                            updated_at: self.now,
+                            import_key: Some(hashed(&key)),
+                        },
                     )
                     .await?;
                 let f = self
@@ -310,24 +311,25 @@ impl ImportRun<'_> {
                 self.measures
                     .push(
                         &mut self.tx,
-                        args![
-                            id,
-                            u.unit.id,
-                            &u.unit.path,
-                            u.region,
+                        MeasureRow {
+                            id: Some(id),
+                            unit_id: u.unit.id,
+                            unit_path: u.unit.path.clone(),
+                            region_id: u.region,
                             problem_id,
                             need_id,
-                            activity,
-                            text,
-                            r.deadline.map(d),
-                            closed_on.map(d),
-                            &r.effect,
-                            status,
-                            self.actor.user_id,
-                            self.now,
-                            self.now,
-                            hashed(&key)
-                        ],
+                            activity_id: Some(activity),
+                            content: text.clone(),
+                            deadline: r.deadline.map(d),
+                            done_on: closed_on.map(d),
+                            effect: r.effect.clone(),
+                            status: status.into(),
+                            version: 1,
+                            created_by: self.actor.user_id,
+                            created_at: self.now,
+                            updated_at: self.now,
+                            import_key: Some(hashed(&key)),
+                        },
                     )
                     .await?;
                 self.sum.measures += 1;

@@ -24,6 +24,10 @@ use crate::audit::{self, Change};
 use crate::campaign::region_of;
 use crate::registry::Unit;
 use crate::rowkeys::{self, RepeatCounter, TreeUnit, UnitTree, WalkCounter};
+use crate::rows::{
+    ActivityItemRow, ActivityOfficialRow, ActivityRow, Batch, MeasureRow, NeedRow, PlanOfficialRow,
+    PlanRow, ProblemEventRow, ProblemRow,
+};
 use crate::stats::{self, Flow};
 use crate::{Actor, Arg, Kind, Result, Scope, Store, StoreError, Tx, args, now_ms};
 use chrono::NaiveDate;
@@ -106,184 +110,6 @@ pub struct ImportSummary {
 /// 64 MiB, set in sqlite.rs).
 const IMPORT_CACHE_KIB: i64 = 512 * 1024;
 const USUAL_CACHE_KIB: i64 = 64 * 1024;
-
-/// Most bound values in one statement (SQLite allows 32766).
-const MAX_PARAMS: usize = 30_000;
-
-/// Rows of one table waiting to be written in multi-row statements.
-struct Batch {
-    table: &'static str,
-    cols: &'static [&'static str],
-    args: Vec<Arg>,
-}
-
-impl Batch {
-    fn new(table: &'static str, cols: &'static [&'static str]) -> Self {
-        Batch {
-            table,
-            cols,
-            args: Vec::new(),
-        }
-    }
-
-    fn rows_per_statement(&self) -> usize {
-        (MAX_PARAMS / self.cols.len()).clamp(1, 1000)
-    }
-
-    async fn push(&mut self, tx: &mut Tx, row: Vec<Arg>) -> Result<()> {
-        debug_assert_eq!(row.len(), self.cols.len());
-        self.args.extend(row);
-        if self.args.len() / self.cols.len() >= self.rows_per_statement() {
-            self.flush(tx).await?;
-        }
-        Ok(())
-    }
-
-    async fn flush(&mut self, tx: &mut Tx) -> Result<()> {
-        if self.args.is_empty() {
-            return Ok(());
-        }
-        let n = self.cols.len();
-        let rows = self.args.len() / n;
-        // SQLite binds `?` by position; `$N` names it binds by looking the
-        // name up, which grows with the square of a long statement's values.
-        let sqlite = tx.kind() == Kind::Sqlite;
-        let values: Vec<String> = (0..rows)
-            .map(|r| {
-                let marks: Vec<String> = (1..=n)
-                    .map(|c| {
-                        if sqlite {
-                            "?".to_string()
-                        } else {
-                            format!("${}", r * n + c)
-                        }
-                    })
-                    .collect();
-                format!("({})", marks.join(", "))
-            })
-            .collect();
-        let sql = format!(
-            "INSERT INTO {} ({}) VALUES {}",
-            self.table,
-            self.cols.join(", "),
-            values.join(", ")
-        );
-        tx.execute(&sql, std::mem::take(&mut self.args)).await?;
-        Ok(())
-    }
-}
-
-const ACTIVITY_COLS: &[&str] = &[
-    "id",
-    "unit_id",
-    "unit_path",
-    "region_id",
-    "kind",
-    "mode",
-    "channel",
-    "trigger_kind",
-    "unannounced",
-    "date",
-    "place",
-    "content",
-    "visitors",
-    "status",
-    "filed_on",
-    "late",
-    "notes",
-    "created_by",
-    "created_at",
-    "updated_at",
-    "import_key",
-];
-const PROBLEM_COLS: &[&str] = &[
-    "id",
-    "unit_id",
-    "unit_path",
-    "region_id",
-    "section_id",
-    "activity_id",
-    "item_id",
-    "source",
-    "category",
-    "description",
-    "cause",
-    "disposition",
-    "deadline",
-    "status",
-    "measures",
-    "effect",
-    "found_on",
-    "closed_on",
-    "review_due",
-    "created_by",
-    "created_at",
-    "updated_at",
-    "import_key",
-];
-const EVENT_COLS: &[&str] = &[
-    "problem_id",
-    "at",
-    "actor_id",
-    "actor",
-    "action",
-    "from_status",
-    "to_status",
-    "note",
-];
-const NEED_COLS: &[&str] = &[
-    "id",
-    "unit_id",
-    "unit_path",
-    "region_id",
-    "activity_id",
-    "problem_id",
-    "raised_by",
-    "content",
-    "response",
-    "status",
-    "raised_on",
-    "closed_on",
-    "created_by",
-    "created_at",
-    "updated_at",
-    "import_key",
-];
-const MEASURE_COLS: &[&str] = &[
-    "id",
-    "unit_id",
-    "unit_path",
-    "region_id",
-    "problem_id",
-    "need_id",
-    "activity_id",
-    "content",
-    "deadline",
-    "done_on",
-    "effect",
-    "status",
-    "created_by",
-    "created_at",
-    "updated_at",
-    "import_key",
-];
-const PLAN_COLS: &[&str] = &[
-    "id",
-    "unit_id",
-    "unit_path",
-    "region_id",
-    "kind",
-    "mode",
-    "date",
-    "slot",
-    "place",
-    "status",
-    "place_note",
-    "created_by",
-    "created_at",
-    "updated_at",
-    "import_key",
-];
 
 /// Ids for new rows, taken before they are written so that rows can refer
 /// to each other within one statement batch.
@@ -388,15 +214,15 @@ pub struct ImportRun<'a> {
     ids: Ids,
     errors: Vec<RowError>,
     sum: ImportSummary,
-    activities: Batch,
-    activity_officials: Batch,
-    activity_items: Batch,
-    problems: Batch,
-    events: Batch,
-    needs: Batch,
-    measures: Batch,
-    plans: Batch,
-    plan_officials: Batch,
+    activities: Batch<ActivityRow>,
+    activity_officials: Batch<ActivityOfficialRow>,
+    activity_items: Batch<ActivityItemRow>,
+    problems: Batch<ProblemRow>,
+    events: Batch<ProblemEventRow>,
+    needs: Batch<NeedRow>,
+    measures: Batch<MeasureRow>,
+    plans: Batch<PlanRow>,
+    plan_officials: Batch<PlanOfficialRow>,
     flows: HashMap<(String, String, String), Flow>,
     took_officials: HashSet<(String, i64, String)>,
     took_items: HashSet<(String, i64, String)>,
@@ -519,15 +345,15 @@ impl Store {
                 rows,
                 ..ImportSummary::default()
             },
-            activities: Batch::new("activities", ACTIVITY_COLS),
-            activity_officials: Batch::new("activity_officials", &["activity_id", "official_id"]),
-            activity_items: Batch::new("activity_items", &["activity_id", "item_id"]),
-            problems: Batch::new("problems", PROBLEM_COLS),
-            events: Batch::new("problem_events", EVENT_COLS),
-            needs: Batch::new("needs", NEED_COLS),
-            measures: Batch::new("measures", MEASURE_COLS),
-            plans: Batch::new("plans", PLAN_COLS),
-            plan_officials: Batch::new("plan_officials", &["plan_id", "official_id"]),
+            activities: Batch::default(),
+            activity_officials: Batch::default(),
+            activity_items: Batch::default(),
+            problems: Batch::default(),
+            events: Batch::default(),
+            needs: Batch::default(),
+            measures: Batch::default(),
+            plans: Batch::default(),
+            plan_officials: Batch::default(),
             flows: HashMap::new(),
             took_officials: HashSet::new(),
             took_items: HashSet::new(),
@@ -660,19 +486,15 @@ impl ImportRun<'_> {
             errors.sort_by(|a, b| (&a.sheet, a.row).cmp(&(&b.sheet, b.row)));
             return Err(StoreError::Rows(errors));
         }
-        for b in [
-            &mut self.activities,
-            &mut self.activity_officials,
-            &mut self.activity_items,
-            &mut self.problems,
-            &mut self.events,
-            &mut self.needs,
-            &mut self.measures,
-            &mut self.plans,
-            &mut self.plan_officials,
-        ] {
-            b.flush(&mut self.tx).await?;
-        }
+        self.activities.flush(&mut self.tx).await?;
+        self.activity_officials.flush(&mut self.tx).await?;
+        self.activity_items.flush(&mut self.tx).await?;
+        self.problems.flush(&mut self.tx).await?;
+        self.events.flush(&mut self.tx).await?;
+        self.needs.flush(&mut self.tx).await?;
+        self.measures.flush(&mut self.tx).await?;
+        self.plans.flush(&mut self.tx).await?;
+        self.plan_officials.flush(&mut self.tx).await?;
         for (id, visitors) in std::mem::take(&mut self.raised) {
             self.tx
                 .execute(

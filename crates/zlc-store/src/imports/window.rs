@@ -218,27 +218,35 @@ impl ImportRun<'_> {
         self.plans
             .push(
                 &mut self.tx,
-                args![
-                    id,
-                    u.unit.id,
-                    &u.unit.path,
-                    u.region,
-                    "window",
-                    "window",
-                    d(r.date),
-                    r.slot.code(),
-                    "window",
-                    "draft",
-                    &r.note,
-                    self.actor.user_id,
-                    self.now,
-                    self.now,
-                    hashed(&key)
-                ],
+                PlanRow {
+                    id: Some(id),
+                    unit_id: u.unit.id,
+                    unit_path: u.unit.path.clone(),
+                    region_id: u.region,
+                    kind: "window".into(),
+                    mode: Some("window".into()),
+                    date: d(r.date),
+                    slot: r.slot.code().into(),
+                    place: "window".into(),
+                    status: "draft".into(),
+                    place_note: r.note.clone(),
+                    version: 1,
+                    created_by: self.actor.user_id,
+                    created_at: self.now,
+                    updated_at: self.now,
+                    import_key: Some(hashed(&key)),
+                    ..PlanRow::default()
+                },
             )
             .await?;
         self.plan_officials
-            .push(&mut self.tx, args![id, official])
+            .push(
+                &mut self.tx,
+                PlanOfficialRow {
+                    plan_id: id,
+                    official_id: official,
+                },
+            )
             .await?;
         self.sum.plans += 1;
         Self::remember(u, "plans", &key, id);

@@ -13,8 +13,12 @@ use zlc_domain::campaign::problem::check_rectification_texts;
 use zlc_domain::kinds::{ActivityKind, Channel, Disposition, Mode, ProblemStatus, Rank};
 use zlc_domain::policy::Policy;
 use zlc_store::Arg;
-use zlc_store::bulk::{Bulk, Table};
+use zlc_store::bulk::Table;
 use zlc_store::crypto::FieldCipher;
+use zlc_store::rows::{
+    ActivityItemRow, ActivityOfficialRow, ActivityRow, MeasureRow, NeedRow, PlanItemRow,
+    PlanOfficialRow, PlanRow, ProblemEventRow, ProblemRow, Row,
+};
 
 macro_rules! table {
     ($name:ident, $t:literal, [$($c:literal),*]) => {
@@ -91,66 +95,6 @@ table!(
     ]
 );
 table!(
-    PLANS,
-    "plans",
-    [
-        "id",
-        "unit_id",
-        "unit_path",
-        "region_id",
-        "kind",
-        "mode",
-        "date",
-        "slot",
-        "place",
-        "window_unit_id",
-        "status",
-        "cancel_reason",
-        "published_at",
-        "activity_id",
-        "created_at",
-        "updated_at"
-    ]
-);
-table!(PLAN_OFFICIALS, "plan_officials", ["plan_id", "official_id"]);
-table!(PLAN_ITEMS, "plan_items", ["plan_id", "item_id"]);
-table!(
-    ACTIVITIES,
-    "activities",
-    [
-        "id",
-        "unit_id",
-        "unit_path",
-        "region_id",
-        "plan_id",
-        "kind",
-        "mode",
-        "channel",
-        "trigger_kind",
-        "unannounced",
-        "date",
-        "started",
-        "ended",
-        "place",
-        "content",
-        "visitors",
-        "checked_items",
-        "steps_done",
-        "status",
-        "filed_on",
-        "filing_due",
-        "late",
-        "created_at",
-        "updated_at"
-    ]
-);
-table!(
-    ACTIVITY_OFFICIALS,
-    "activity_officials",
-    ["activity_id", "official_id"]
-);
-table!(ACTIVITY_ITEMS, "activity_items", ["activity_id", "item_id"]);
-table!(
     CALLBACKS,
     "callbacks",
     [
@@ -165,111 +109,23 @@ table!(
         "created_at"
     ]
 );
-table!(
-    PROBLEMS,
-    "problems",
-    [
-        "id",
-        "unit_id",
-        "unit_path",
-        "region_id",
-        "section_id",
-        "activity_id",
-        "item_id",
-        "source",
-        "category",
-        "description",
-        "cause",
-        "urgent",
-        "other_units",
-        "disposition",
-        "deadline",
-        "escalated_to",
-        "status",
-        "handler_id",
-        "measures",
-        "effect",
-        "evidence_count",
-        "verifier_id",
-        "found_on",
-        "closed_on",
-        "review_due",
-        "reviewed_on",
-        "reopen_count",
-        "version",
-        "created_at",
-        "updated_at"
-    ]
-);
-table!(
-    PROBLEM_EVENTS,
-    "problem_events",
-    [
-        "problem_id",
-        "at",
-        "actor_id",
-        "actor",
-        "action",
-        "from_status",
-        "to_status",
-        "note"
-    ]
-);
-table!(
-    NEEDS,
-    "needs",
-    [
-        "id",
-        "unit_id",
-        "unit_path",
-        "region_id",
-        "activity_id",
-        "problem_id",
-        "raised_by",
-        "content",
-        "response",
-        "status",
-        "raised_on",
-        "closed_on",
-        "created_at",
-        "updated_at"
-    ]
-);
-table!(
-    MEASURES,
-    "measures",
-    [
-        "unit_id",
-        "unit_path",
-        "region_id",
-        "problem_id",
-        "activity_id",
-        "content",
-        "deadline",
-        "done_on",
-        "effect",
-        "status",
-        "created_at",
-        "updated_at"
-    ]
-);
 
 pub const TABLES: &[&Table] = &[
     &UNITS,
     &OFFICIALS,
     &ITEMS,
     &ITEM_FIGURES,
-    &PLANS,
-    &PLAN_OFFICIALS,
-    &PLAN_ITEMS,
-    &ACTIVITIES,
-    &ACTIVITY_OFFICIALS,
-    &ACTIVITY_ITEMS,
+    &PlanRow::TABLE,
+    &PlanOfficialRow::TABLE,
+    &PlanItemRow::TABLE,
+    &ActivityRow::TABLE,
+    &ActivityOfficialRow::TABLE,
+    &ActivityItemRow::TABLE,
     &CALLBACKS,
-    &PROBLEMS,
-    &PROBLEM_EVENTS,
-    &NEEDS,
-    &MEASURES,
+    &ProblemRow::TABLE,
+    &ProblemEventRow::TABLE,
+    &NeedRow::TABLE,
+    &MeasureRow::TABLE,
 ];
 
 /// What the writer receives.
@@ -305,10 +161,17 @@ impl Out {
         debug_assert_eq!(row.len(), t.cols.len(), "{}", t.name);
         self.bufs[i].extend(row);
         self.counts[i] += 1;
-        if self.bufs[i].len() >= Bulk::rows_per_statement(t) * t.cols.len() * 4 {
+        if self.bufs[i].len() >= t.rows_per_statement() * t.cols.len() * 4 {
             let b = std::mem::take(&mut self.bufs[i]);
             let _ = self.tx.blocking_send(Msg::Rows(i, b));
         }
+    }
+
+    /// A typed row of one of [`TABLES`].
+    pub fn put<R: Row>(&mut self, r: R) {
+        let mut v = Vec::with_capacity(R::TABLE.cols.len());
+        r.args(&mut v);
+        self.row(&R::TABLE, v);
     }
 
     pub fn tick(&self, n: usize) {
@@ -327,9 +190,6 @@ impl Out {
 
 fn t(s: &str) -> Arg {
     Arg::Text(Some(s.to_string()))
-}
-fn ot(s: Option<&str>) -> Arg {
-    Arg::Text(s.map(str::to_string))
 }
 fn i(v: i64) -> Arg {
     Arg::I64(Some(v))
@@ -478,14 +338,18 @@ struct Ctx<'a> {
     next_activity: i64,
     next_problem: i64,
     next_need: i64,
+    next_measure: i64,
     dates: HashMap<NaiveDate, String>,
 }
 
 impl Ctx<'_> {
     fn d(&mut self, d: NaiveDate) -> Arg {
-        Arg::Text(Some(
-            self.dates.entry(d).or_insert_with(|| d.to_string()).clone(),
-        ))
+        Arg::Text(Some(self.day(d)))
+    }
+
+    /// A date as stored, formatted once per day.
+    fn day(&mut self, d: NaiveDate) -> String {
+        self.dates.entry(d).or_insert_with(|| d.to_string()).clone()
     }
 }
 
@@ -509,6 +373,7 @@ pub fn campaign(m: &Model, p: &Params, cipher: &FieldCipher, out: &mut Out) -> a
         next_activity: 1,
         next_problem: 1,
         next_need: 1,
+        next_measure: 1,
         dates: HashMap::new(),
     };
     let by_id: HashMap<i64, usize> = m.units.iter().enumerate().map(|(k, u)| (u.id, k)).collect();
@@ -706,39 +571,47 @@ fn plan(
     };
     let published = ms(add(date, -(7 + c.rng.below(14) as i64)), 9, 0);
     let reason = (status == "cancelled").then(|| *c.rng.pick(text::CANCEL_REASONS));
-    let d = c.d(date);
-    c.out.row(
-        &PLANS,
-        vec![
-            i(id),
-            i(pl.unit.id),
-            t(&pl.unit.path),
-            i(pl.region),
-            t(kind),
-            t(mode),
-            d,
-            t(slot),
-            t(place),
-            oi(window),
-            t(status),
-            ot(reason),
-            i(published),
-            oi(activity),
-            i(published - 86_400_000),
-            i(published),
-        ],
-    );
-    c.out.row(&PLAN_OFFICIALS, vec![i(id), i(official)]);
+    let day = c.day(date);
+    c.out.put(PlanRow {
+        id: Some(id),
+        unit_id: pl.unit.id,
+        unit_path: pl.unit.path.clone(),
+        region_id: pl.region,
+        kind: kind.into(),
+        mode: Some(mode.into()),
+        date: day,
+        slot: slot.into(),
+        place: place.into(),
+        window_unit_id: window,
+        status: status.into(),
+        cancel_reason: reason.map(Into::into),
+        published_at: Some(published),
+        activity_id: activity,
+        version: 1,
+        created_at: published - 86_400_000,
+        updated_at: published,
+        ..PlanRow::default()
+    });
+    c.out.put(PlanOfficialRow {
+        plan_id: id,
+        official_id: official,
+    });
     match items {
         Some(its) => {
             for it in its {
-                c.out.row(&PLAN_ITEMS, vec![i(id), i(*it)]);
+                c.out.put(PlanItemRow {
+                    plan_id: id,
+                    item_id: *it,
+                });
             }
         }
         None => {
             if !pl.items.is_empty() {
                 let it = m.items[*c.rng.pick(pl.items)].id;
-                c.out.row(&PLAN_ITEMS, vec![i(id), i(it)]);
+                c.out.put(PlanItemRow {
+                    plan_id: id,
+                    item_id: it,
+                });
             }
         }
     }
@@ -978,44 +851,53 @@ fn activity(
     let late = late && filed_on.is_some_and(|f| f > due);
     let created = ms(date, 18, 0);
     let updated = filed_on.map_or(created, |f| ms(f, 17, 0));
-    let dd = c.d(date);
-    let fo = filed_on.map(|f| c.d(f)).unwrap_or(Arg::Text(None));
-    let du = if draft { Arg::Text(None) } else { c.d(due) };
-    c.out.row(
-        &ACTIVITIES,
-        vec![
-            i(aid),
-            i(pl.unit.id),
-            t(&pl.unit.path),
-            i(pl.region),
-            oi(plan_id),
-            t(kind),
-            t(mode),
-            t(channel),
-            t(trigger),
-            b(c.rng.chance(40)),
-            dd,
-            t(started),
-            t(ended),
-            t(&place),
-            t(&content),
-            i(visitors),
-            i(checked),
-            t(&steps),
-            t(if draft { "draft" } else { "filed" }),
-            fo,
-            du,
-            b(late),
-            i(created),
-            i(updated),
-        ],
-    );
-    c.out.row(&ACTIVITY_OFFICIALS, vec![i(aid), i(official)]);
+    let day = c.day(date);
+    let filed = filed_on.map(|f| c.day(f));
+    let filing_due = (!draft).then(|| c.day(due));
+    let unannounced = c.rng.chance(40);
+    c.out.put(ActivityRow {
+        id: Some(aid),
+        unit_id: pl.unit.id,
+        unit_path: pl.unit.path.clone(),
+        region_id: pl.region,
+        plan_id,
+        kind: kind.into(),
+        mode: mode.into(),
+        channel: Some(channel.into()),
+        trigger_kind: trigger.into(),
+        unannounced,
+        date: day,
+        started: Some(started.into()),
+        ended: Some(ended.into()),
+        place: Some(place.clone()),
+        content: Some(content.clone()),
+        visitors,
+        checked_items: checked,
+        steps_done: steps.clone(),
+        status: if draft { "draft" } else { "filed" }.into(),
+        filed_on: filed,
+        filing_due,
+        late,
+        version: 1,
+        created_at: created,
+        updated_at: updated,
+        ..ActivityRow::default()
+    });
+    c.out.put(ActivityOfficialRow {
+        activity_id: aid,
+        official_id: official,
+    });
     if let Some(pt) = partner {
-        c.out.row(&ACTIVITY_OFFICIALS, vec![i(aid), i(pt)]);
+        c.out.put(ActivityOfficialRow {
+            activity_id: aid,
+            official_id: pt,
+        });
     }
     for it in &items {
-        c.out.row(&ACTIVITY_ITEMS, vec![i(aid), i(*it)]);
+        c.out.put(ActivityItemRow {
+            activity_id: aid,
+            item_id: *it,
+        });
     }
     // 服务回访: as many valid callbacks as the step asks, to people served
     // within its look-back window.
@@ -1110,28 +992,28 @@ fn need(c: &mut Ctx, pl: &Place, aid: i64, date: NaiveDate, item: &str) {
             .then(|| add(date, 5 + c.rng.below(35) as i64).min(add(c.p.today, -1)));
         (s, Some(r), closed)
     };
-    let dd = c.d(date);
-    let cd = closed.map(|x| c.d(x)).unwrap_or(Arg::Text(None));
+    let raised_on = c.day(date);
+    let closed_on = closed.map(|x| c.day(x));
     let created = ms(date, 18, 5);
-    c.out.row(
-        &NEEDS,
-        vec![
-            i(id),
-            i(pl.unit.id),
-            t(&pl.unit.path),
-            i(pl.region),
-            i(aid),
-            Arg::I64(None),
-            t(by),
-            t(&text::fill(content, item)),
-            ot(response),
-            t(status),
-            dd,
-            cd,
-            i(created),
-            i(closed.map_or(created, |x| ms(x, 16, 0))),
-        ],
-    );
+    c.out.put(NeedRow {
+        id: Some(id),
+        unit_id: pl.unit.id,
+        unit_path: pl.unit.path.clone(),
+        region_id: pl.region,
+        activity_id: Some(aid),
+        problem_id: None,
+        raised_by: by.into(),
+        content: text::fill(content, item),
+        response: response.map(Into::into),
+        status: status.into(),
+        raised_on,
+        closed_on,
+        version: 1,
+        created_by: None,
+        created_at: created,
+        updated_at: closed.map_or(created, |x| ms(x, 16, 0)),
+        import_key: None,
+    });
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1398,74 +1280,69 @@ fn problem(
         }
     }
     let has_fix = submitted || reopen > 0;
-    let fd = c.d(found);
-    let dl = c.d(deadline);
-    let co = closed_on.map(|x| c.d(x)).unwrap_or(Arg::Text(None));
-    let rd = review_due.map(|x| c.d(x)).unwrap_or(Arg::Text(None));
-    let ro = reviewed_on.map(|x| c.d(x)).unwrap_or(Arg::Text(None));
+    let found_on = c.day(found);
+    let deadline_on = c.day(deadline);
+    let closed = closed_on.map(|x| c.day(x));
+    let review_on = review_due.map(|x| c.day(x));
+    let reviewed = reviewed_on.map(|x| c.day(x));
     let other = if c.rng.chance(5) {
         pl.hall.map_or(String::new(), |h| h.0.to_string())
     } else {
         String::new()
     };
     let last_at = events.last().map_or(base, |e| e.0);
-    c.out.row(
-        &PROBLEMS,
-        vec![
-            i(id),
-            i(pl.unit.id),
-            t(&pl.unit.path),
-            i(pl.region),
-            oi(pl.section),
-            oi(aid),
-            oi(item),
-            t(source),
-            t(tx.category),
-            t(&description),
-            t(&text::fill(tx.cause, item_name)),
-            b(c.rng.chance(8)),
-            t(&other),
-            t(disposition),
-            dl,
-            ot(escalated),
-            t(status),
-            oi((started || submitted).then_some(h_id)),
-            if has_fix {
-                t(&measures)
-            } else {
-                Arg::Text(None)
-            },
-            if has_fix { t(&effect) } else { Arg::Text(None) },
-            i(if has_fix {
-                1 + c.rng.below(4) as i64
-            } else {
-                0
-            }),
-            oi((status == "closed").then_some(v_id)),
-            fd,
-            co,
-            rd,
-            ro,
-            i(reopen),
-            i(events.len() as i64),
-            i(base),
-            i(last_at),
-        ],
-    );
+    let urgent = c.rng.chance(8);
+    let evidence_count = if has_fix {
+        1 + c.rng.below(4) as i64
+    } else {
+        0
+    };
+    c.out.put(ProblemRow {
+        id: Some(id),
+        unit_id: pl.unit.id,
+        unit_path: pl.unit.path.clone(),
+        region_id: pl.region,
+        section_id: pl.section,
+        activity_id: aid,
+        item_id: item,
+        source: source.into(),
+        category: tx.category.into(),
+        description: description.clone(),
+        cause: Some(text::fill(tx.cause, item_name)),
+        urgent,
+        other_units: other,
+        disposition: disposition.into(),
+        deadline: Some(deadline_on),
+        escalated_to: escalated.map(Into::into),
+        status: status.into(),
+        handler_id: (started || submitted).then_some(h_id),
+        measures: has_fix.then(|| measures.clone()),
+        effect: has_fix.then(|| effect.clone()),
+        evidence_count,
+        verifier_id: (status == "closed").then_some(v_id),
+        found_on,
+        closed_on: closed,
+        review_due: review_on,
+        reviewed_on: reviewed,
+        reopen_count: reopen,
+        // Each step of the timeline moved the version on.
+        version: events.len() as i64,
+        created_by: None,
+        created_at: base,
+        updated_at: last_at,
+        import_key: None,
+    });
     for (at, actor_id, actor, action, from, to, note) in events {
-        c.out.row(
-            &PROBLEM_EVENTS,
-            vec![
-                i(id),
-                i(at),
-                i(actor_id),
-                t(&actor),
-                t(action),
-                ot(from),
-                t(to),
-                ot(note.as_deref()),
-            ],
-        );
+        c.out.put(ProblemEventRow {
+            problem_id: id,
+            at,
+            actor_id: Some(actor_id),
+            actor,
+            action: action.into(),
+            from_status: from.map(Into::into),
+            to_status: to.into(),
+            note,
+        });
     }
     if has_fix && !trivial && c.rng.chance(20) {
         let mstatus = if status == "closed" {
@@ -1473,28 +1350,28 @@ fn problem(
         } else {
             "in-progress"
         };
-        let dl = c.d(deadline);
-        let done = closed_on.map(|x| c.d(x)).unwrap_or(Arg::Text(None));
-        c.out.row(
-            &MEASURES,
-            vec![
-                i(pl.unit.id),
-                t(&pl.unit.path),
-                i(pl.region),
-                i(id),
-                oi(aid),
-                t(&measures),
-                dl,
-                done,
-                if status == "closed" {
-                    t(&effect)
-                } else {
-                    Arg::Text(None)
-                },
-                t(mstatus),
-                i(base),
-                i(last_at),
-            ],
-        );
+        let deadline = c.day(deadline);
+        let done_on = closed_on.map(|x| c.day(x));
+        let measure_id = c.next_measure;
+        c.next_measure += 1;
+        c.out.put(MeasureRow {
+            id: Some(measure_id),
+            unit_id: pl.unit.id,
+            unit_path: pl.unit.path.clone(),
+            region_id: pl.region,
+            problem_id: Some(id),
+            need_id: None,
+            activity_id: aid,
+            content: measures.clone(),
+            deadline: Some(deadline),
+            done_on,
+            effect: (status == "closed").then(|| effect.clone()),
+            status: mstatus.into(),
+            version: 1,
+            created_by: None,
+            created_at: base,
+            updated_at: last_at,
+            import_key: None,
+        });
     }
 }
