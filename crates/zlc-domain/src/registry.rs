@@ -37,6 +37,15 @@ macro_rules! vocab {
             }
         }
 
+        /// A stored code read back: the store's records decode their
+        /// columns through this, so a value is parsed once, where it is read.
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(s: String) -> Result<Self, String> {
+                $name::parse(&s).ok_or_else(|| format!("「{s}」不是有效的{}", stringify!($name)))
+            }
+        }
+
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.code())

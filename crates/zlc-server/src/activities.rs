@@ -97,12 +97,12 @@ pub struct ActivityOut {
     pub plan_id: Option<i64>,
     pub official_ids: Vec<i64>,
     pub item_ids: Vec<i64>,
-    pub kind: String,
+    pub kind: ActivityKind,
     pub kind_label: String,
-    pub mode: String,
+    pub mode: Mode,
     pub mode_label: String,
     pub channel: Option<String>,
-    pub trigger: String,
+    pub trigger: Trigger,
     pub unannounced: bool,
     pub date: String,
     pub started: Option<String>,
@@ -214,8 +214,8 @@ fn time(field: &str, s: Option<&str>) -> Result<Option<NaiveTime>, FieldError> {
 fn facts(a: &Activity, d: &ActivityDetail) -> Option<ActivityFacts> {
     let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
     Some(ActivityFacts {
-        kind: ActivityKind::parse(&a.kind)?,
-        mode: Mode::parse(&a.mode)?,
+        kind: a.kind,
+        mode: a.mode,
         channel: a.channel.as_deref().and_then(Channel::parse),
         date: day(&a.date)?,
         started: time("started", a.started.as_deref()).ok().flatten(),
@@ -262,16 +262,12 @@ pub fn out(s: &AppState, user: &CurrentUser, d: ActivityDetail) -> ActivityOut {
         plan_id: a.plan_id,
         official_ids: d.official_ids.clone(),
         item_ids: d.item_ids.clone(),
-        kind_label: ActivityKind::parse(&a.kind)
-            .map(|k| k.label_zh().to_string())
-            .unwrap_or_default(),
-        kind: a.kind.clone(),
-        mode_label: Mode::parse(&a.mode)
-            .map(|k| k.label_zh().to_string())
-            .unwrap_or_default(),
-        mode: a.mode.clone(),
+        kind_label: a.kind.label_zh().into(),
+        kind: a.kind,
+        mode_label: a.mode.label_zh().into(),
+        mode: a.mode,
         channel: a.channel.clone(),
-        trigger: a.trigger_kind.clone(),
+        trigger: a.trigger_kind,
         unannounced: a.unannounced,
         date: a.date.clone(),
         started: a.started.clone(),

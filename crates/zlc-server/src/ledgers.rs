@@ -141,10 +141,10 @@ pub struct NeedOut {
     pub unit_id: i64,
     pub activity_id: Option<i64>,
     pub problem_id: Option<i64>,
-    pub raised_by: String,
+    pub raised_by: NeedSource,
     pub content: String,
     pub response: Option<String>,
-    pub status: String,
+    pub status: NeedStatus,
     pub status_label: String,
     pub raised_on: String,
     pub closed_on: Option<String>,
@@ -228,9 +228,7 @@ async fn named_page<T: Linked>(s: &AppState, page: ListOf<T>) -> ApiResult<ListO
 impl From<Need> for NeedOut {
     fn from(n: Need) -> Self {
         NeedOut {
-            status_label: NeedStatus::parse(&n.status)
-                .map(|s| s.label_zh().to_string())
-                .unwrap_or_default(),
+            status_label: n.status.label_zh().into(),
             id: n.id,
             version: n.version,
             unit_id: n.unit_id,
@@ -291,10 +289,10 @@ fn need_input(b: &NeedBody, status: NeedStatus, today: NaiveDate) -> Result<Need
         unit_id: b.unit_id,
         activity_id: b.activity_id,
         problem_id: b.problem_id,
-        raised_by: b.raised_by.code().into(),
+        raised_by: b.raised_by,
         content: content.unwrap_or_default(),
         response,
-        status: status.code().into(),
+        status,
         raised_on: raised_on.map(|d| d.to_string()).unwrap_or_default(),
         closed_on: status.is_closed().then(|| today.to_string()),
     })
@@ -467,15 +465,12 @@ async fn update_need(
 ) -> ApiResult<Json<NeedOut>> {
     user.require(Permission::ProblemWrite)?;
     let cur = s.store.need(&user.scope, id).await?;
-    let status = b
-        .status
-        .or_else(|| NeedStatus::parse(&cur.status))
-        .unwrap_or(NeedStatus::Open);
+    let status = b.status.unwrap_or(cur.status);
     let body = NeedBody {
         unit_id: cur.unit_id,
         activity_id: cur.activity_id,
         problem_id: cur.problem_id,
-        raised_by: NeedSource::parse(&cur.raised_by).unwrap_or(NeedSource::Enterprise),
+        raised_by: cur.raised_by,
         content: b.content.unwrap_or(cur.content),
         response: b.response.or(cur.response),
         status: Some(status),
@@ -505,7 +500,7 @@ pub struct MeasureOut {
     pub deadline: Option<String>,
     pub done_on: Option<String>,
     pub effect: Option<String>,
-    pub status: String,
+    pub status: MeasureStatus,
     pub status_label: String,
     /// Names beside the ids: unit, activity, problem, need.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -515,9 +510,7 @@ pub struct MeasureOut {
 impl From<Measure> for MeasureOut {
     fn from(m: Measure) -> Self {
         MeasureOut {
-            status_label: MeasureStatus::parse(&m.status)
-                .map(|s| s.label_zh().to_string())
-                .unwrap_or_default(),
+            status_label: m.status.label_zh().into(),
             id: m.id,
             version: m.version,
             unit_id: m.unit_id,
@@ -591,7 +584,7 @@ fn measure_input(b: &MeasureBody) -> Result<MeasureInput, Errors> {
         deadline,
         done_on,
         effect,
-        status: status.code().into(),
+        status,
     })
 }
 
@@ -664,7 +657,7 @@ async fn update_measure(
         deadline: b.deadline.or(cur.deadline),
         done_on: b.done_on.or(cur.done_on),
         effect: b.effect.or(cur.effect),
-        status: b.status.or_else(|| MeasureStatus::parse(&cur.status)),
+        status: b.status.or(Some(cur.status)),
     };
     let input = measure_input(&body)?;
     let m = s

@@ -47,7 +47,7 @@ pub struct PlanOut {
     pub region_id: i64,
     pub official_ids: Vec<i64>,
     pub item_ids: Vec<i64>,
-    pub kind: String,
+    pub kind: ActivityKind,
     pub kind_label: String,
     pub mode: Option<String>,
     pub date: String,
@@ -127,7 +127,7 @@ fn facts(p: &Plan, official_ids: &[i64], label: &str) -> Option<PlanFacts> {
         id: p.id,
         region_id: p.region_id,
         official_ids: official_ids.to_vec(),
-        kind: ActivityKind::parse(&p.kind)?,
+        kind: p.kind,
         mode: p.mode.as_deref().and_then(Mode::parse),
         date: NaiveDate::parse_from_str(&p.date, "%Y-%m-%d").ok()?,
         slot: HalfDay::parse(&p.slot)?,
@@ -213,9 +213,7 @@ async fn plan_out(
         region_id: p.region_id,
         official_ids: d.official_ids,
         item_ids: d.item_ids,
-        kind_label: ActivityKind::parse(&p.kind)
-            .map(|k| k.label_zh().to_string())
-            .unwrap_or_default(),
+        kind_label: p.kind.label_zh().into(),
         kind: p.kind,
         mode: p.mode,
         date: p.date,
@@ -379,10 +377,7 @@ async fn update(
     let body = PlanBody {
         unit_id: b.unit_id.unwrap_or(p.unit_id),
         official_ids: b.official_ids.unwrap_or(cur.official_ids.clone()),
-        kind: b
-            .kind
-            .or_else(|| ActivityKind::parse(&p.kind))
-            .ok_or_else(|| ApiError::field("kind", "缺少活动类型"))?,
+        kind: b.kind.unwrap_or(p.kind),
         mode: b.mode.or_else(|| p.mode.as_deref().and_then(Mode::parse)),
         date: b.date.unwrap_or(p.date.clone()),
         slot: b
@@ -691,11 +686,11 @@ impl From<PublicPlan> for PublicPlanOut {
 pub struct PublicRectificationOut {
     pub id: i64,
     pub unit: String,
-    pub category: String,
+    pub category: ProblemCategory,
     /// The category in Chinese.
     pub category_label: String,
     pub description: String,
-    pub status: String,
+    pub status: ProblemStatus,
     /// The status in Chinese (待整改 / 整改中 / 已销号 …).
     pub status_label: String,
     pub found_on: String,
@@ -708,12 +703,8 @@ pub struct PublicRectificationOut {
 impl From<PublicRectification> for PublicRectificationOut {
     fn from(r: PublicRectification) -> Self {
         PublicRectificationOut {
-            status_label: ProblemStatus::parse(&r.status)
-                .map(|x| x.label_zh().to_string())
-                .unwrap_or_default(),
-            category_label: ProblemCategory::parse(&r.category)
-                .map(|x| x.label_zh().to_string())
-                .unwrap_or_default(),
+            status_label: r.status.label_zh().into(),
+            category_label: r.category.label_zh().into(),
             id: r.id,
             unit: r.unit,
             category: r.category,

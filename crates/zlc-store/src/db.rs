@@ -69,6 +69,27 @@ arg_from!(&Option<String>, v, Arg::Text(v.clone()));
 arg_from!(Vec<u8>, v, Arg::Bytes(Some(v)));
 arg_from!(Option<Vec<u8>>, v, Arg::Bytes(v));
 
+/// The closed vocabularies are stored as their codes.
+macro_rules! arg_from_code {
+    ($($t:ty),* $(,)?) => {$(
+        arg_from!($t, v, Arg::Text(Some(v.code().to_string())));
+        arg_from!(&$t, v, Arg::Text(Some(v.code().to_string())));
+        arg_from!(Option<$t>, v, Arg::Text(v.map(|c| c.code().to_string())));
+    )*};
+}
+arg_from_code!(
+    zlc_domain::kinds::ProblemStatus,
+    zlc_domain::kinds::Disposition,
+    zlc_domain::ledger::ProblemSource,
+    zlc_domain::ledger::ProblemCategory,
+    zlc_domain::ledger::NeedSource,
+    zlc_domain::ledger::NeedStatus,
+    zlc_domain::ledger::MeasureStatus,
+    zlc_domain::kinds::ActivityKind,
+    zlc_domain::kinds::Mode,
+    zlc_domain::kinds::Trigger,
+);
+
 /// Builds a `Vec<Arg>` from values of mixed types.
 #[macro_export]
 macro_rules! args {

@@ -1234,7 +1234,7 @@ export interface components {
             id: number;
             item_ids: number[];
             item_names?: string[] | null;
-            kind: string;
+            kind: components["schemas"]["ActivityKind"];
             kind_label: string;
             /**
              * @description What the record is called: date, unit and officials
@@ -1243,7 +1243,7 @@ export interface components {
              */
             label?: string | null;
             late: boolean;
-            mode: string;
+            mode: components["schemas"]["Mode"];
             mode_label: string;
             notes?: string | null;
             official_ids: number[];
@@ -1259,7 +1259,7 @@ export interface components {
             /** @description draft | filed */
             status: string;
             steps_done: string[];
-            trigger: string;
+            trigger: components["schemas"]["Trigger"];
             unannounced: boolean;
             /** Format: int64 */
             unit_id: number;
@@ -1704,7 +1704,7 @@ export interface components {
                 id: number;
                 item_ids: number[];
                 item_names?: string[] | null;
-                kind: string;
+                kind: components["schemas"]["ActivityKind"];
                 kind_label: string;
                 /**
                  * @description What the record is called: date, unit and officials
@@ -1713,7 +1713,7 @@ export interface components {
                  */
                 label?: string | null;
                 late: boolean;
-                mode: string;
+                mode: components["schemas"]["Mode"];
                 mode_label: string;
                 notes?: string | null;
                 official_ids: number[];
@@ -1729,7 +1729,7 @@ export interface components {
                 /** @description draft | filed */
                 status: string;
                 steps_done: string[];
-                trigger: string;
+                trigger: components["schemas"]["Trigger"];
                 unannounced: boolean;
                 /** Format: int64 */
                 unit_id: number;
@@ -1852,7 +1852,7 @@ export interface components {
                 need_id?: number | null;
                 /** Format: int64 */
                 problem_id?: number | null;
-                status: string;
+                status: components["schemas"]["MeasureStatus"];
                 status_label: string;
                 /** Format: int64 */
                 unit_id: number;
@@ -1879,10 +1879,10 @@ export interface components {
                 names?: null | components["schemas"]["LedgerNames"];
                 /** Format: int64 */
                 problem_id?: number | null;
-                raised_by: string;
+                raised_by: components["schemas"]["NeedSource"];
                 raised_on: string;
                 response?: string | null;
-                status: string;
+                status: components["schemas"]["NeedStatus"];
                 status_label: string;
                 /** Format: int64 */
                 unit_id: number;
@@ -1938,7 +1938,7 @@ export interface components {
                 id: number;
                 item_ids: number[];
                 item_names: string[];
-                kind: string;
+                kind: components["schemas"]["ActivityKind"];
                 kind_label: string;
                 mode?: string | null;
                 official_ids: number[];
@@ -1984,12 +1984,12 @@ export interface components {
                 activity_id?: number | null;
                 /** @description The next actions the caller may take: start, submit, verify, reject, review, set-deadline. */
                 allowed_actions: string[];
-                category: string;
+                category: components["schemas"]["ProblemCategory"];
                 cause?: string | null;
                 closed_on?: string | null;
                 deadline?: string | null;
                 description: string;
-                disposition: string;
+                disposition: components["schemas"]["Disposition"];
                 effect?: string | null;
                 escalated_to?: string | null;
                 /** Format: int64 */
@@ -2011,8 +2011,8 @@ export interface components {
                 review_due?: string | null;
                 /** Format: int64 */
                 section_id?: number | null;
-                source: string;
-                status: string;
+                source: components["schemas"]["ProblemSource"];
+                status: components["schemas"]["ProblemStatus"];
                 status_label: string;
                 /** Format: int64 */
                 unit_id: number;
@@ -2058,7 +2058,7 @@ export interface components {
         /** @description A page of a list: `{"items": [...], "next_cursor": "…" | null}`. */
         ListOf_PublicRectificationOut: {
             items: {
-                category: string;
+                category: components["schemas"]["ProblemCategory"];
                 /** @description The category in Chinese. */
                 category_label: string;
                 closed_on?: string | null;
@@ -2069,7 +2069,7 @@ export interface components {
                 /** Format: int64 */
                 id: number;
                 measures?: string | null;
-                status: string;
+                status: components["schemas"]["ProblemStatus"];
                 /** @description The status in Chinese (待整改 / 整改中 / 已销号 …). */
                 status_label: string;
                 unit: string;
@@ -2240,7 +2240,7 @@ export interface components {
             need_id?: number | null;
             /** Format: int64 */
             problem_id?: number | null;
-            status: string;
+            status: components["schemas"]["MeasureStatus"];
             status_label: string;
             /** Format: int64 */
             unit_id: number;
@@ -2256,6 +2256,11 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        /**
+         * @description 取值：planned（计划中）、in-progress（推进中）、done（已完成）；也接受中文名称
+         * @enum {string}
+         */
+        MeasureStatus: "planned" | "in-progress" | "done";
         /**
          * @description 取值：self（亲身办）、proxy（代理办）、accompany（陪同办）、cross（交叉走）、window（驻窗办）、inspect（检验办）、enforcement-officer（执法人员）、hotline-handler（投诉处理人员）；也接受中文名称
          * @enum {string}
@@ -2287,10 +2292,10 @@ export interface components {
             names?: null | components["schemas"]["LedgerNames"];
             /** Format: int64 */
             problem_id?: number | null;
-            raised_by: string;
+            raised_by: components["schemas"]["NeedSource"];
             raised_on: string;
             response?: string | null;
-            status: string;
+            status: components["schemas"]["NeedStatus"];
             status_label: string;
             /** Format: int64 */
             unit_id: number;
@@ -2309,6 +2314,11 @@ export interface components {
          * @enum {string}
          */
         NeedSource: "enterprise" | "citizen" | "staff";
+        /**
+         * @description 取值：open（待回应）、answered（已回应）、met（已满足）、cannot-meet（无法满足（已说明））；也接受中文名称
+         * @enum {string}
+         */
+        NeedStatus: "open" | "answered" | "met" | "cannot-meet";
         /** @description What the notice is drafted from. */
         NoticeBody: {
             /** @description Ids of the closed problems to cite as good cases (default: the best three). */
@@ -2412,7 +2422,7 @@ export interface components {
             id: number;
             item_ids: number[];
             item_names: string[];
-            kind: string;
+            kind: components["schemas"]["ActivityKind"];
             kind_label: string;
             mode?: string | null;
             official_ids: number[];
@@ -2560,12 +2570,12 @@ export interface components {
             activity_id?: number | null;
             /** @description The next actions the caller may take: start, submit, verify, reject, review, set-deadline. */
             allowed_actions: string[];
-            category: string;
+            category: components["schemas"]["ProblemCategory"];
             cause?: string | null;
             closed_on?: string | null;
             deadline?: string | null;
             description: string;
-            disposition: string;
+            disposition: components["schemas"]["Disposition"];
             effect?: string | null;
             escalated_to?: string | null;
             /** Format: int64 */
@@ -2587,8 +2597,8 @@ export interface components {
             review_due?: string | null;
             /** Format: int64 */
             section_id?: number | null;
-            source: string;
-            status: string;
+            source: components["schemas"]["ProblemSource"];
+            status: components["schemas"]["ProblemStatus"];
             status_label: string;
             /** Format: int64 */
             unit_id: number;
@@ -2603,6 +2613,11 @@ export interface components {
          * @enum {string}
          */
         ProblemSource: "public" | "staff" | "self-check" | "hotline" | "rating" | "petition" | "opinion" | "inspection" | "audit" | "walk" | "other";
+        /**
+         * @description 取值：pending（待整改）、in-progress（整改中）、awaiting-verification（已整改·待验收）、closed（已销号）；也接受中文名称
+         * @enum {string}
+         */
+        ProblemStatus: "pending" | "in-progress" | "awaiting-verification" | "closed";
         /** @description A plan's official, as the public sees them: name, title, unit. */
         PublicOfficialOut: {
             name: string;
@@ -2633,7 +2648,7 @@ export interface components {
          *     wrong and what was done — never who reported or handled it.
          */
         PublicRectificationOut: {
-            category: string;
+            category: components["schemas"]["ProblemCategory"];
             /** @description The category in Chinese. */
             category_label: string;
             closed_on?: string | null;
@@ -2644,7 +2659,7 @@ export interface components {
             /** Format: int64 */
             id: number;
             measures?: string | null;
-            status: string;
+            status: components["schemas"]["ProblemStatus"];
             /** @description The status in Chinese (待整改 / 整改中 / 已销号 …). */
             status_label: string;
             unit: string;
@@ -2946,6 +2961,11 @@ export interface components {
             /** Format: int64 */
             user_id: number;
         };
+        /**
+         * @description 取值：regular（定期）、instant（即时）、tracking（跟踪）；也接受中文名称
+         * @enum {string}
+         */
+        Trigger: "regular" | "instant" | "tracking";
         UnitBody: {
             categories?: string[];
             code?: string | null;

@@ -1,6 +1,7 @@
 //! 活动记录 activities and their callbacks (回访).
 
 use super::*;
+use zlc_domain::kinds::{ActivityKind, Mode, Trigger};
 
 /// 活动记录 as stored.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -10,10 +11,13 @@ pub struct Activity {
     pub unit_path: String,
     pub region_id: i64,
     pub plan_id: Option<i64>,
-    pub kind: String,
-    pub mode: String,
+    #[sqlx(try_from = "String")]
+    pub kind: ActivityKind,
+    #[sqlx(try_from = "String")]
+    pub mode: Mode,
     pub channel: Option<String>,
-    pub trigger_kind: String,
+    #[sqlx(try_from = "String")]
+    pub trigger_kind: Trigger,
     pub unannounced: bool,
     pub date: String,
     pub started: Option<String>,
@@ -373,7 +377,7 @@ impl Store {
             id: a.id,
             unit_path: &a.unit_path,
             date: &a.date,
-            kind: &a.kind,
+            kind: a.kind.code(),
             late: a.late,
             visitors: a.visitors,
         };

@@ -1,6 +1,7 @@
 //! 需求清单 needs and 整改清单 measures.
 
 use super::*;
+use zlc_domain::ledger::{MeasureStatus, NeedSource, NeedStatus};
 
 /// 需求 as stored.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -11,10 +12,12 @@ pub struct Need {
     pub region_id: i64,
     pub activity_id: Option<i64>,
     pub problem_id: Option<i64>,
-    pub raised_by: String,
+    #[sqlx(try_from = "String")]
+    pub raised_by: NeedSource,
     pub content: String,
     pub response: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: NeedStatus,
     pub raised_on: String,
     pub closed_on: Option<String>,
     pub version: i64,
@@ -37,7 +40,8 @@ pub struct Measure {
     pub deadline: Option<String>,
     pub done_on: Option<String>,
     pub effect: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: MeasureStatus,
     pub version: i64,
     pub created_by: Option<i64>,
     pub created_at: i64,
@@ -50,10 +54,10 @@ pub struct NeedInput {
     pub unit_id: i64,
     pub activity_id: Option<i64>,
     pub problem_id: Option<i64>,
-    pub raised_by: String,
+    pub raised_by: NeedSource,
     pub content: String,
     pub response: Option<String>,
-    pub status: String,
+    pub status: NeedStatus,
     pub raised_on: String,
     pub closed_on: Option<String>,
 }
@@ -69,7 +73,7 @@ pub struct MeasureInput {
     pub deadline: Option<String>,
     pub done_on: Option<String>,
     pub effect: Option<String>,
-    pub status: String,
+    pub status: MeasureStatus,
 }
 
 /// Checks that the records a need or measure links to lie in the scope.
@@ -131,10 +135,10 @@ impl Store {
                         region_id: region,
                         activity_id: n.activity_id,
                         problem_id: n.problem_id,
-                        raised_by: n.raised_by.clone(),
+                        raised_by: n.raised_by.code().into(),
                         content: n.content.clone(),
                         response: n.response.clone(),
-                        status: n.status.clone(),
+                        status: n.status.code().into(),
                         raised_on: n.raised_on.clone(),
                         closed_on: n.closed_on.clone(),
                         version: 1,
@@ -251,7 +255,7 @@ impl Store {
                         deadline: m.deadline.clone(),
                         done_on: m.done_on.clone(),
                         effect: m.effect.clone(),
-                        status: m.status.clone(),
+                        status: m.status.code().into(),
                         version: 1,
                         created_by: actor.user_id,
                         created_at: now,

@@ -9,7 +9,8 @@ pub struct Plan {
     pub unit_id: i64,
     pub unit_path: String,
     pub region_id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: zlc_domain::kinds::ActivityKind,
     pub mode: Option<String>,
     pub date: String,
     pub slot: String,
@@ -455,9 +456,11 @@ pub fn plan_status_zh(s: &str) -> &str {
 pub struct PublicRectification {
     pub id: i64,
     pub unit: String,
-    pub category: String,
+    #[sqlx(try_from = "String")]
+    pub category: zlc_domain::ledger::ProblemCategory,
     pub description: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: zlc_domain::kinds::ProblemStatus,
     pub found_on: String,
     pub deadline: Option<String>,
     pub closed_on: Option<String>,

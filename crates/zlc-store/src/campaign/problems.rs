@@ -1,6 +1,8 @@
 //! 问题清单 problems and their timeline, to 销号 and 回头看.
 
 use super::*;
+use zlc_domain::kinds::{Disposition, ProblemStatus};
+use zlc_domain::ledger::{ProblemCategory, ProblemSource};
 
 /// 问题 as stored.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -12,16 +14,20 @@ pub struct Problem {
     pub section_id: Option<i64>,
     pub activity_id: Option<i64>,
     pub item_id: Option<i64>,
-    pub source: String,
-    pub category: String,
+    #[sqlx(try_from = "String")]
+    pub source: ProblemSource,
+    #[sqlx(try_from = "String")]
+    pub category: ProblemCategory,
     pub description: String,
     pub cause: Option<String>,
     pub urgent: bool,
     pub other_units: String,
-    pub disposition: String,
+    #[sqlx(try_from = "String")]
+    pub disposition: Disposition,
     pub deadline: Option<String>,
     pub escalated_to: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ProblemStatus,
     pub handler_id: Option<i64>,
     pub measures: Option<String>,
     pub effect: Option<String>,
@@ -47,8 +53,8 @@ pub struct ProblemInput {
     pub section_id: Option<i64>,
     pub activity_id: Option<i64>,
     pub item_id: Option<i64>,
-    pub source: String,
-    pub category: String,
+    pub source: ProblemSource,
+    pub category: ProblemCategory,
     pub description: String,
     pub cause: Option<String>,
     pub urgent: bool,
@@ -59,8 +65,8 @@ pub struct ProblemInput {
 /// Where a problem is in its life cycle: what a transition changes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProblemLife {
-    pub status: String,
-    pub disposition: String,
+    pub status: ProblemStatus,
+    pub disposition: Disposition,
     pub deadline: Option<String>,
     pub escalated_to: Option<String>,
     pub handler_id: Option<i64>,
@@ -78,8 +84,8 @@ pub struct ProblemLife {
 impl Problem {
     pub fn life(&self) -> ProblemLife {
         ProblemLife {
-            status: self.status.clone(),
-            disposition: self.disposition.clone(),
+            status: self.status,
+            disposition: self.disposition,
             deadline: self.deadline.clone(),
             escalated_to: self.escalated_to.clone(),
             handler_id: self.handler_id,
@@ -115,8 +121,8 @@ async fn event(
     actor: &Actor,
     problem_id: i64,
     action: &str,
-    from: Option<&str>,
-    to: &str,
+    from: Option<ProblemStatus>,
+    to: ProblemStatus,
     note: Option<&str>,
 ) -> Result<()> {
     rows::insert(
@@ -127,8 +133,8 @@ async fn event(
             actor_id: actor.user_id,
             actor: actor.username.clone(),
             action: action.into(),
-            from_status: from.map(Into::into),
-            to_status: to.into(),
+            from_status: from.map(|s| s.code().into()),
+            to_status: to.code().into(),
             note: note.map(Into::into),
         },
     )
@@ -222,16 +228,16 @@ impl Store {
                 section_id: input.section_id,
                 activity_id: input.activity_id,
                 item_id: input.item_id,
-                source: input.source.clone(),
-                category: input.category.clone(),
+                source: input.source.code().into(),
+                category: input.category.code().into(),
                 description: input.description.clone(),
                 cause,
                 urgent: input.urgent,
                 other_units: join_ids(&input.other_units),
-                disposition: life.disposition.clone(),
+                disposition: life.disposition.code().into(),
                 deadline: life.deadline.clone(),
                 escalated_to: life.escalated_to.clone(),
-                status: life.status.clone(),
+                status: life.status.code().into(),
                 handler_id: life.handler_id,
                 measures: life.measures.clone(),
                 effect: life.effect.clone(),
@@ -258,7 +264,7 @@ impl Store {
         if let Some(closed) = &p.closed_on {
             stats::count(tx, &p.unit_path, closed, "", SOLVED).await?;
         }
-        event(tx, actor, p.id, "create", None, &p.status, None).await?;
+        event(tx, actor, p.id, "create", None, p.status, None).await?;
         audit::append(
             tx,
             &self.cipher,
@@ -344,8 +350,8 @@ impl Store {
             .await?;
         // 反弹: a rectification that did not hold no longer changes the item;
         // its figures go back to what they were, unless changed since.
-        if old.status == "closed"
-            && p.status != "closed"
+        if old.status == ProblemStatus::Closed
+            && p.status != ProblemStatus::Closed
             && let Some(item) = p.item_id
         {
             self.revert_figures(&mut tx, actor, id, item).await?;
@@ -358,16 +364,7 @@ impl Store {
                 stats::count(&mut tx, &p.unit_path, d, "", SOLVED).await?;
             }
         }
-        event(
-            &mut tx,
-            actor,
-            id,
-            action,
-            Some(&old.status),
-            &p.status,
-            note,
-        )
-        .await?;
+        event(&mut tx, actor, id, action, Some(old.status), p.status, note).await?;
         audit::append(
             &mut tx,
             &self.cipher,
