@@ -481,6 +481,13 @@ export async function walk({ ctx, newContext, base, device, password, adminPassw
       await sys.locator('[data-test=tab-policy]').click()
       const src = field(sys.locator('[data-test=policy-source]'))
       await src.waitFor()
+      // The text box is drawn before the policy arrives: wait for its text.
+      // (Element Plus puts the attribute on the textarea itself.)
+      await sys.waitForFunction(() => {
+        const box = document.querySelector('[data-test=policy-source]')
+        const text = box instanceof HTMLTextAreaElement ? box : box?.querySelector('textarea')
+        return (text?.value ?? '').length > 0
+      })
       const toml = await src.inputValue()
       check(toml.includes('within_working_days = 3'), 'the active policy text is shown')
       await src.fill(toml.replace('within_working_days = 3', 'within_working_days = "三天"'))

@@ -1,18 +1,16 @@
 // The HTTP client of the web application: JSON in and out, problem+json
 // errors turned into ApiError with the server's Chinese messages, and an
 // expired session sent back to the sign-in page (returning afterwards).
+// The endpoints themselves are src/api/*.ts, one function each; pages call
+// those, never a path.
 
-/** One field the server refused, with its Chinese reason. */
-export interface FieldError {
-  field: string
-  message: string
-  /** For a row of an imported table: the row number as the spreadsheet shows it. */
-  row?: number
-  /** For a row of an imported table: the column's header (empty for the whole row). */
-  column?: string
-  /** For a file of several tables: the worksheet. */
-  sheet?: string
-}
+import type { Schemas } from './api/types'
+
+/**
+ * One field the server refused, with its Chinese reason; for a row of an
+ * imported table also its row, column and worksheet.
+ */
+export type FieldError = Schemas['ProblemField']
 
 /** A refusal from the server (RFC 9457 problem+json). */
 export class ApiError extends Error {
@@ -34,13 +32,16 @@ export class ApiError extends Error {
   }
 }
 
-/** A page of a list: the rows and the cursor of the next page. */
+/** A page of a list: the rows and the cursor of the next page (the generated `ListOf_…` shape). */
 export interface Page<T> {
   items: T[]
-  next_cursor: string | null
+  next_cursor?: string | null
   /** How many rows the whole list holds (the campaign lists, on their first page). */
-  total?: number
+  total?: number | null
 }
+
+/** An operation's query as a page fills it in: a value left empty (null, '') is not sent. */
+export type Params<Q> = { [K in keyof Q]?: Q[K] | null }
 
 type Unauthorized = () => void
 let onUnauthorized: Unauthorized = () => {}
@@ -207,7 +208,7 @@ export async function fetchAll<T>(path: string, params: Record<string, unknown> 
   do {
     const page: Page<T> = await api.get<Page<T>>(path, { ...params, limit: 200, cursor })
     rows.push(...page.items)
-    cursor = page.next_cursor
+    cursor = page.next_cursor ?? null
   } while (cursor && rows.length < maxRows)
   return rows
 }

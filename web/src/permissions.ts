@@ -1,7 +1,8 @@
 import type { RouteRecordRaw } from 'vue-router'
+import type { Permission } from './api/types'
 
 /** Any of these opens the 系统 page (each tab needs its own). */
-export const systemPermissions = [
+export const systemPermissions: Permission[] = [
   'user:manage',
   'role:manage',
   'token:manage',
@@ -15,7 +16,7 @@ export const systemPermissions = [
  * The menu of a signed-in account: the pages its permissions open, nothing
  * else (the server refuses the rest anyway; the menu does not offer them).
  */
-export function menuFor(routes: RouteRecordRaw[], can: (permission: string) => boolean): RouteRecordRaw[] {
+export function menuFor(routes: RouteRecordRaw[], can: (permission: Permission) => boolean): RouteRecordRaw[] {
   return routes.filter((r) => {
     if (r.name === 'system') return systemPermissions.some(can)
     return !r.meta?.perm || can(r.meta.perm)

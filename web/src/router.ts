@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { useAuth } from './stores/auth'
+import type { Permission } from './api/types'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -7,7 +8,7 @@ declare module 'vue-router' {
     /** Readable without signing in. */
     public?: boolean
     /** The permission a page needs; the menu hides what the role may not open. */
-    perm?: string
+    perm?: Permission
   }
 }
 

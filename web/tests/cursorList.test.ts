@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 vi.mock('element-plus', () => ({ ElMessage: { error: vi.fn() } }))
 const { ElMessage } = await import('element-plus')
 const { sortParam, useCursorList } = await import('../src/composables/cursorList')
+const { api } = await import('../src/api')
 
 interface Row {
   id: number
@@ -31,12 +32,15 @@ function serve(pages: Record<string, { items: Row[]; next_cursor: string | null;
 
 const r = (id: number) => ({ id, name: `行${id}` })
 
+/** A list's page function as src/api's modules write them, over `path`. */
+const pageOf = (path: string) => (q: object) => api.get<{ items: Row[]; next_cursor: string | null; total?: number }>(path, { ...q })
+
 afterEach(() => vi.unstubAllGlobals())
 
 describe('useCursorList', () => {
   it('loads the first page with the filters, then appends the next by cursor', async () => {
     const urls = serve({ 'a|': { items: [r(1), r(2)], next_cursor: 'c2' }, 'a|c2': { items: [r(3)], next_cursor: null } })
-    const list = useCursorList<Row>('/problems', () => ({ q: 'a', status: '' }), 2)
+    const list = useCursorList(pageOf('/problems'), () => ({ q: 'a', status: '' }), 2)
     await list.reload()
     expect(list.rows.value.map((x) => x.id)).toEqual([1, 2])
     expect(list.next.value).toBe('c2')
@@ -54,7 +58,7 @@ describe('useCursorList', () => {
     const slow = new Promise<void>((ok) => (release = ok))
     serve({ 'old|': { items: [r(1)], next_cursor: null }, 'new|': { items: [r(9)], next_cursor: null } }, { 'old|': slow })
     let q = 'old'
-    const list = useCursorList<Row>('/needs', () => ({ q }))
+    const list = useCursorList(pageOf('/needs'), () => ({ q }))
     const first = list.reload()
     q = 'new'
     await list.reload()
@@ -66,7 +70,7 @@ describe('useCursorList', () => {
   it("shows the server's refusal and keeps the rows", async () => {
     serve({ 'a|': { items: [r(1)], next_cursor: null } })
     let q = 'a'
-    const list = useCursorList<Row>('/measures', () => ({ q }))
+    const list = useCursorList(pageOf('/measures'), () => ({ q }))
     await list.reload()
     q = 'x'
     await list.reload()
@@ -77,7 +81,7 @@ describe('useCursorList', () => {
 
   it('reads every page for export, and says when it stopped at the cap', async () => {
     serve({ '|': { items: [r(1), r(2)], next_cursor: 'p2' }, '|p2': { items: [r(3), r(4)], next_cursor: 'p3' }, '|p3': { items: [r(5)], next_cursor: null } })
-    const list = useCursorList<Row>('/problems')
+    const list = useCursorList(pageOf('/problems'))
     expect(await list.all()).toEqual({ rows: [r(1), r(2), r(3), r(4), r(5)], truncated: false })
     const capped = await list.all(3)
     expect(capped.rows.map((x) => x.id)).toEqual([1, 2, 3, 4])
@@ -86,7 +90,7 @@ describe('useCursorList', () => {
 
   it('replaces a changed row in place', async () => {
     serve({ '|': { items: [r(1), r(2)], next_cursor: null } })
-    const list = useCursorList<Row>('/needs')
+    const list = useCursorList(pageOf('/needs'))
     await list.reload()
     list.replace({ id: 2, name: '已回应' })
     expect(list.rows.value).toEqual([r(1), { id: 2, name: '已回应' }])
@@ -97,7 +101,7 @@ describe('useCursorList', () => {
       '|': { items: [r(3), r(2)], next_cursor: '@2', total: 3 },
       '|@2': { items: [r(1)], next_cursor: null },
     })
-    const list = useCursorList<Row>('/problems', () => ({}), 2, '-found_on')
+    const list = useCursorList(pageOf('/problems'), () => ({}), 2, '-found_on')
     await list.reload()
     await list.more()
     expect(list.total.value).toBe(3)

@@ -1,7 +1,8 @@
 // An item's process-figures history reads as a sequence of states.
 
 import { describe, expect, it } from 'vitest'
-import { carryFigures, type FiguresRecord } from '../src/components/registry/common'
+import { carryFigures } from '../src/components/registry/common'
+import type { FiguresRecord } from '../src/api/types'
 
 const rec = (at: number, source: string, f: Partial<FiguresRecord['figures']>): FiguresRecord => ({
   recorded_at: at,

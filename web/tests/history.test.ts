@@ -66,7 +66,10 @@ describe('historyEntries', () => {
     {
       at: at + 60_000,
       actor: 'demo-official',
+      // No display name: the timeline shows the login name.
+      actor_name: '',
       action: 'update',
+      names: {},
       // The server sends the fields sorted by name.
       changes: {
         closed_on: [null, '2024-03-06'],
@@ -114,6 +117,7 @@ describe('historyEntries', () => {
         {
           at,
           actor: 'demo-handler',
+          actor_name: '',
           action: 'update',
           names,
           changes: {
@@ -140,7 +144,7 @@ describe('historyEntries', () => {
   })
 
   it('takes an unknown action and a write that changed nothing as they are', () => {
-    const [e] = historyEntries('measure', [{ at, actor: 'admin', action: 'import', changes: {} }])
+    const [e] = historyEntries('measure', [{ at, actor: 'admin', actor_name: '', action: 'import', changes: {}, names: {} }])
     expect(e.actionLabel).toBe('其他操作')
     expect(e.changes).toEqual([])
   })

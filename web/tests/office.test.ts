@@ -1,25 +1,21 @@
-// The seeds' tables in and out (components/office/office.ts): which tables a
-// role is offered, the request paths, the import summary in words and the
-// table of row errors built from a refusal.
+// The seeds' tables in and out (components/office/office.ts, the requests
+// in api/office.ts): which tables a role is offered, the request paths, the
+// import summary in words and the table of row errors built from a refusal.
 
 import { describe, expect, it } from 'vitest'
 import { ApiError, fileNameOf } from '../src/api'
 import {
   allowed,
   errorRows,
-  exportPath,
   exportPermissions,
-  importPath,
   importPermissions,
   isRowRefusal,
-  needsPeriod,
-  needsUnit,
   summaryFigures,
   summarySentence,
-  templatePath,
   type ImportSummary,
   type SheetKind,
 } from '../src/components/office/office'
+import { exportPath, importPath, needsPeriod, needsUnit, templatePath } from '../src/api/office'
 
 const ALL: SheetKind[] = ['items', 'ledger', 'window-schedule', 'window-stats', 'lists', 'units']
 

@@ -2,8 +2,9 @@
 
 import { describe, expect, it } from 'vitest'
 import { dayLoad, outcomeType } from '../src/components/plans/types'
+import type { Plan } from '../src/api/types'
 
-const plan = (id: number, date: string, window_unit_id: number | null, official_ids: number[], status = 'published') => ({
+const plan = (id: number, date: string, window_unit_id: number | null, official_ids: number[], status: Plan['status'] = 'published') => ({
   id,
   date,
   status,

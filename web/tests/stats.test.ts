@@ -1,5 +1,5 @@
 // The statistics page's logic: periods as the server spells them
-// (components/stats/period.ts) and the way from a figure of the table to
+// (src/period.ts) and the way from a figure of the table to
 // the records it counts (components/stats/drill.ts).
 
 import { describe, expect, it } from 'vitest'
@@ -10,8 +10,8 @@ import {
   periodKindOf,
   periodLabel,
   periodRange,
-  statTablePath,
-} from '../src/components/stats/period'
+} from '../src/period'
+import { statTablePath } from '../src/api/reports'
 import { isoDate } from '../src/components/activities/shared'
 import {
   cellTarget,

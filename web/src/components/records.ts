@@ -5,6 +5,7 @@
 // ledgers' 办理过程 both read records through here.
 
 import * as L from '../labels'
+import type { Names } from '../api/types'
 
 /** 对象类型: what the audit trail calls each kind of record. */
 export const entityLabels: Record<string, string> = {
@@ -244,8 +245,7 @@ export function refKind(field: string): string | null {
   }
 }
 
-/** Names the server sent beside a record, keyed `kind:id`. */
-export type Names = Record<string, string>
+export type { Names }
 
 /** A referenced record by name; one the server could not name is said to be gone, never shown as a number. */
 export function refName(names: Names, kind: string, id: number): string {

@@ -1,4 +1,5 @@
-// A list endpoint (`{items, next_cursor, total}`) loaded a page at a time: the
+// A list endpoint (`{items, next_cursor, total}`, asked through its function
+// in src/api) loaded a page at a time: the
 // first page again on each search or change of order, the next one on
 // "加载更多"; every row of the filter for export. An answer that arrives after
 // a newer request is dropped, so a slow earlier search never overwrites a
@@ -6,7 +7,7 @@
 
 import { ref, shallowRef } from 'vue'
 import { ElMessage } from 'element-plus'
-import { api, messageOf, type Page } from '../api'
+import { messageOf, type Page } from '../api'
 
 /** An el-table sort event: the column's prop and its order. */
 export interface SortChange {
@@ -20,9 +21,17 @@ export function sortParam(s: SortChange, fallback: string): string {
   return s.order === 'descending' ? `-${s.prop}` : s.prop
 }
 
-export function useCursorList<T>(
-  path: string,
-  filters: () => Record<string, unknown> = () => ({}),
+/** What the list adds to the page's filters: the page's size, where it starts, the order. */
+export interface PageQuery {
+  limit?: number
+  cursor?: string | null
+  sort?: string | null
+}
+
+export function useCursorList<T, Q extends object = PageQuery>(
+  /** One page of the list (listProblems, listUsers …). */
+  fetchPage: (query: Q & PageQuery) => Promise<Page<T>>,
+  filters: () => Q = () => ({}) as Q,
   limit = 50,
   /** The order a list opens in (`-found_on`: newest first); none: by id. */
   defaultSort = '',
@@ -42,10 +51,10 @@ export function useCursorList<T>(
     const mine = ++generation
     loading.value = true
     try {
-      const page = await api.get<Page<T>>(path, { ...params(), limit, cursor: more ? next.value : undefined })
+      const page = await fetchPage({ ...params(), limit, cursor: more ? next.value : undefined })
       if (mine !== generation) return
       rows.value = more ? [...rows.value, ...page.items] : page.items
-      next.value = page.next_cursor
+      next.value = page.next_cursor ?? null
       if (!more) total.value = page.total ?? null
     } catch (e) {
       if (mine === generation) ElMessage.error(messageOf(e))
@@ -59,9 +68,9 @@ export function useCursorList<T>(
     const out: T[] = []
     let cursor: string | null = null
     do {
-      const page: Page<T> = await api.get<Page<T>>(path, { ...params(), limit: 200, cursor })
+      const page: Page<T> = await fetchPage({ ...params(), limit: 200, cursor })
       out.push(...page.items)
-      cursor = page.next_cursor
+      cursor = page.next_cursor ?? null
     } while (cursor && out.length < cap)
     return { rows: out, truncated: cursor !== null }
   }

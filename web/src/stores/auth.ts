@@ -1,17 +1,7 @@
 import { defineStore } from 'pinia'
 import type { RouteLocationNormalizedLoaded, RouteLocationRaw } from 'vue-router'
-import { api } from '../api'
-
-/** 当前账号: the signed-in account as `/me` answers it. */
-export interface Me {
-  id: number
-  username: string
-  display_name: string
-  roles: string[]
-  permissions: string[]
-  must_change_password: boolean
-  unit_id: number | null
-}
+import * as auth from '../api/auth'
+import type { Me, Permission } from '../api/types'
 
 export const useAuth = defineStore('auth', {
   state: () => ({ me: null as Me | null, loaded: false, expired: false }),
@@ -19,12 +9,13 @@ export const useAuth = defineStore('auth', {
     signedIn: (s) => s.me !== null,
   },
   actions: {
-    can(permission: string): boolean {
+    /** Whether the account holds the permission (a misspelt code fails the type check). */
+    can(permission: Permission): boolean {
       return this.me?.permissions.includes(permission) ?? false
     },
     async load(): Promise<Me | null> {
       try {
-        this.me = await api.get<Me>('/me')
+        this.me = await auth.me()
       } catch {
         this.me = null
       }
@@ -32,13 +23,13 @@ export const useAuth = defineStore('auth', {
       return this.me
     },
     async login(username: string, password: string) {
-      await api.post('/auth/login', { username, password })
+      await auth.login(username, password)
       this.expired = false
       return this.load()
     },
     async logout() {
       try {
-        await api.post('/auth/logout')
+        await auth.logout()
       } finally {
         this.me = null
       }

@@ -1,59 +1,20 @@
-// What the plan and activity pages share: record shapes, cached look-ups
-// (units, officials, items, the active policy), periods and CSV export.
+// What the plan and activity pages share: cached look-ups (units,
+// officials, items, the active policy), pickers' words and CSV export.
 
-import { api, ApiError, fetchAll, type Page } from '../../api'
+import { ApiError } from '../../api'
+import { allItems } from '../../api/items'
+import { allOfficials } from '../../api/officials'
+import { getPolicy, type ActivePolicy } from '../../api/policy'
+import { allUnits } from '../../api/units'
+import type { Item, Official, Unit } from '../../api/types'
 import { downloadCsv as saveCsv } from '../ledgers/csv'
 
-export interface Unit {
-  id: number
-  name: string
-  kind: string
-  depth: number
-  parent_id: number | null
-}
-
-export interface Official {
-  id: number
-  unit_id: number
-  name: string
-  title: string
-  rank_label: string
-}
-
-export interface Item {
-  id: number
-  unit_id: number
-  name: string
-}
-
-export interface PolicyStep {
-  code: string
-  label: string
-  detail?: string
-  required?: boolean
-  items?: { min: number; max: number }
-  callbacks?: { min_valid: number; lookback_months: number }
-}
-
-export interface PolicyKind {
-  modes: string[]
-  channels?: string[]
-  min_duration_hours?: number
-  focus?: string[]
-  steps?: PolicyStep[]
-}
-
-export interface ActivePolicy {
-  code: string
-  name: string
-  policy: { kinds: Record<string, PolicyKind>; filing?: { within_working_days: number }; meta?: { issuer?: string } }
-}
-
-export { fetchAll }
+/** An official as a picker offers them (a record's own names stand in until the unit's list arrives). */
+export type OfficialOption = Pick<Official, 'id' | 'unit_id' | 'name' | 'title' | 'rank_label'>
 
 let unitsCache: Promise<Unit[]> | null = null
 let itemsCache: Promise<Item[]> | null = null
-let officialsCache: Promise<Official[]> | null = null
+let officialsCache: Promise<OfficialOption[]> | null = null
 let policyCache: Promise<ActivePolicy> | null = null
 
 function cached<T>(get: () => Promise<T> | null, set: (p: Promise<T> | null) => void, load: () => Promise<T>): Promise<T> {
@@ -68,32 +29,22 @@ function cached<T>(get: () => Promise<T> | null, set: (p: Promise<T> | null) => 
 }
 
 /** The units in the caller's scope, in tree order. */
-export const loadUnits = () =>
-  cached(() => unitsCache, (p) => (unitsCache = p), () => fetchAll<Unit>('/units'))
-export const loadItems = () =>
-  cached(() => itemsCache, (p) => (itemsCache = p), () => fetchAll<Item>('/items'))
+export const loadUnits = () => cached(() => unitsCache, (p) => (unitsCache = p), () => allUnits())
+export const loadItems = () => cached(() => itemsCache, (p) => (itemsCache = p), () => allItems())
 /** Every official in scope (for names in lists). */
 export const loadOfficials = () =>
-  cached(() => officialsCache, (p) => (officialsCache = p), () => fetchAll<Official>('/officials', {}, 5000))
-export const loadPolicy = () =>
-  cached(() => policyCache, (p) => (policyCache = p), () => api.get<ActivePolicy>('/policy'))
+  cached(() => officialsCache, (p) => (officialsCache = p), () => allOfficials({}, 5000))
+export const loadPolicy = () => cached(() => policyCache, (p) => (policyCache = p), () => getPolicy())
 
 /** The officials of one unit's subtree, for a picker. */
-export function officialsOf(unit: number): Promise<Official[]> {
-  return fetchAll<Official>('/officials', { unit }, 1000)
+export function officialsOf(unit: number): Promise<OfficialOption[]> {
+  return allOfficials({ unit }, 1000)
 }
 
 /** The indent of a unit's option by its depth in the tree (the selected value shows the bare name). */
-export function unitIndent(u: Unit, minDepth: number): { paddingLeft: string } {
+export function unitIndent(u: Pick<Unit, 'depth'>, minDepth: number): { paddingLeft: string } {
   return { paddingLeft: `${Math.max(0, u.depth - minDepth)}em` }
 }
-
-export function quarterOf(d: Date): string {
-  return `${d.getFullYear()}Q${Math.floor(d.getMonth() / 3) + 1}`
-}
-
-
-
 
 export function isoDate(d: Date): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
@@ -121,7 +72,7 @@ export function downloadCsv(name: string, header: string[], rows: (string | numb
  * the bare id): `named` (ids and names from the record) are added to `list`
  * where missing.
  */
-export function withNamed(list: Official[], ids: number[], names: string[] | undefined, unit: number | null): Official[] {
+export function withNamed(list: OfficialOption[], ids: number[], names: string[] | null | undefined, unit: number | null): OfficialOption[] {
   const have = new Set(list.map((o) => o.id))
   const seeds = ids
     .map((id, i) => ({ id, unit_id: unit ?? 0, name: names?.[i] ?? '', title: '', rank_label: '' }))
@@ -130,4 +81,7 @@ export function withNamed(list: Official[], ids: number[], names: string[] | und
 }
 
 /** An official as an option reads: 宋超（局长）, or the name alone. */
-export const officialLabel = (o: Official) => (o.title ? `${o.name}（${o.title}）` : o.name)
+export const officialLabel = (o: OfficialOption) => (o.title ? `${o.name}（${o.title}）` : o.name)
+
+/** Whether a value came back masked (`张**`, `138****1234`). */
+export const masked = (s: string | null | undefined) => !!s && s.includes('*')

@@ -3,13 +3,10 @@
 // the nearest first).
 
 import { deadlineClass, DUE_SOON_DAYS } from '../ledgers/vocab'
+import type { Problem } from '../../api/types'
 
-export interface DueRow {
-  id: number
-  deadline: string | null
-  /** The server's judgement: past the deadline and not closed. */
-  overdue: boolean
-}
+/** What the split reads of a problem; `overdue` is the server's judgement: past the deadline and not closed. */
+export type DueRow = Pick<Problem, 'id' | 'deadline' | 'overdue'>
 
 export function splitDue<T extends DueRow>(rows: T[], today: string, soonDays = DUE_SOON_DAYS): { late: T[]; soon: T[] } {
   const seen = new Set<number>()

@@ -6,24 +6,9 @@
 
 import { EMPTY, changeText, changesOf, fieldLabels, formatValue as formatRecordValue, type FieldChange, type Names } from '../records'
 import { dateTime } from './vocab'
+import type { HistoryStep } from '../../api/types'
 
-export { EMPTY, changeText, type FieldChange, type Names }
-
-/** One write as the server answers it (HistoryStep, ledgers.rs). */
-export interface HistoryStep {
-  /** Milliseconds since the epoch. */
-  at: number
-  /** The account's login name. */
-  actor: string
-  /** The account's display name. */
-  actor_name?: string
-  /** create | update */
-  action: string
-  /** The fields that changed: name → [before, after]. */
-  changes: Record<string, unknown>
-  /** Names of the records the changed values refer to, keyed `unit:12`. */
-  names?: Names
-}
+export { EMPTY, changeText, type FieldChange, type HistoryStep, type Names }
 
 export type LedgerKind = 'need' | 'measure'
 

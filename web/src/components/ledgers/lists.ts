@@ -1,13 +1,8 @@
 // The unit names the ledger tables show, and row tags for the browser tests.
 
 import { nextTick, reactive, watch, type Ref } from 'vue'
-import { api, type Page } from '../../api'
-
-export interface UnitBrief {
-  id: number
-  name: string
-  depth?: number
-}
+import { unitNames as fetchUnitNames } from '../../api/units'
+import type { UnitName } from '../../api/types'
 
 /** Names of the units seen so far, shared by the pages. */
 const unitNames = reactive(new Map<number, string>())
@@ -21,7 +16,7 @@ export function unitName(id: number | null | undefined): string {
   return unitNames.get(id) ?? UNNAMED_UNIT
 }
 
-export function rememberUnits(units: UnitBrief[]) {
+export function rememberUnits(units: UnitName[]) {
   for (const u of units) unitNames.set(u.id, u.name)
 }
 
@@ -45,7 +40,7 @@ export async function ensureUnitNames(ids: (number | null | undefined)[]) {
     await Promise.all(
       chunks.map(async (chunk) => {
         try {
-          rememberUnits((await api.get<Page<UnitBrief>>('/units/names', { ids: chunk.join(',') })).items)
+          rememberUnits((await fetchUnitNames(chunk)).items)
         } catch {
           // Unnamed units read as 其他单位; the list itself still shows.
         }

@@ -1,16 +1,16 @@
-// The seeds' Excel tables through the API (office.rs): which role may import
-// or export which table, the request paths, and the answers put into words —
-// the import summary and the table of row errors.
+// The seeds' Excel tables (office.rs; requests in api/office.ts): which role
+// may import or export which table, and the answers put into words — the
+// import summary and the table of row errors.
 
-import { ApiError, query } from '../../api'
+import { ApiError } from '../../api'
+import type { SheetKind } from '../../api/office'
+import type { ImportSummary, Permission } from '../../api/types'
 import { sheetKinds } from '../../labels'
 
-export type SheetKind = 'items' | 'ledger' | 'window-schedule' | 'window-stats' | 'lists' | 'units'
-
-export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+export type { ImportSummary, SheetKind }
 
 /** What an import of each kind needs (office.rs import_permissions): all of them. */
-export const importPermissions: Record<SheetKind, string[]> = {
+export const importPermissions: Record<SheetKind, Permission[]> = {
   items: ['item:write'],
   units: ['unit:write'],
   'window-schedule': ['plan:write'],
@@ -20,7 +20,7 @@ export const importPermissions: Record<SheetKind, string[]> = {
 }
 
 /** What an export of each kind needs (office.rs export_permissions). */
-export const exportPermissions: Record<SheetKind, string[]> = {
+export const exportPermissions: Record<SheetKind, Permission[]> = {
   items: ['item:read'],
   units: ['unit:read'],
   'window-schedule': ['plan:read'],
@@ -44,61 +44,8 @@ export function sheetLabel(kind: SheetKind): string {
 }
 
 /** The kinds of `kinds` whose permissions the role holds all of. */
-export function allowed(kinds: SheetKind[], perms: Record<SheetKind, string[]>, can: (p: string) => boolean): SheetKind[] {
+export function allowed(kinds: SheetKind[], perms: Record<SheetKind, Permission[]>, can: (p: Permission) => boolean): SheetKind[] {
   return kinds.filter((k) => perms[k].every(can))
-}
-
-/** Every table but the registry's is of a period (the server refuses one without). */
-export function needsPeriod(kind: SheetKind): boolean {
-  return kind !== 'items' && kind !== 'units'
-}
-
-/** The unit list spans several units; every other table is written into one. */
-export function needsUnit(kind: SheetKind): boolean {
-  return kind !== 'units'
-}
-
-export function importPath(kind: SheetKind, o: { unit?: number | null; dryRun: boolean; name?: string }): string {
-  return `/imports/${kind}${query({
-    unit: needsUnit(kind) ? o.unit : undefined,
-    dry_run: o.dryRun ? 'true' : undefined,
-    name: o.name,
-  })}`
-}
-
-export function exportPath(kind: SheetKind, o: { period?: string; unit?: number | null }): string {
-  return `/exports/${kind}${query({ period: needsPeriod(kind) ? o.period : undefined, unit: o.unit })}`
-}
-
-export function templatePath(kind: SheetKind): string {
-  return `/templates/${kind}`
-}
-
-/** 导入结果 what the server answers an import (zlc_store::imports::ImportSummary). */
-export interface ImportSummary {
-  kind: string
-  dry_run: boolean
-  rows: number
-  unchanged: number
-  activities: number
-  problems: number
-  needs: number
-  measures: number
-  plans: number
-  items: number
-  items_updated: number
-  units: number
-  units_updated: number
-  officials_added: number
-  items_added: number
-  /** Sections (科室) the rows named that their unit did not have yet, created. */
-  sections_added: number
-  /** Their names, with the unit they were added under. */
-  sections_added_names: string[]
-  /** Records already there that the table completed (a place, a mode, people received…). */
-  activities_updated: number
-  problems_updated: number
-  import_id: number | null
 }
 
 /** The summary's figures, in words, those that are not zero (rows always). */

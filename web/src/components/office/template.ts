@@ -3,15 +3,16 @@
 
 import { ref } from 'vue'
 import { ElMessage } from 'element-plus'
-import { download, messageOf } from '../../api'
-import { sheetLabel, templatePath, type SheetKind } from './office'
+import { messageOf } from '../../api'
+import { downloadTemplate, type SheetKind } from '../../api/office'
+import { sheetLabel } from './office'
 
 export function useTemplateDownload() {
   const templating = ref(false)
   async function template(kind: SheetKind) {
     templating.value = true
     try {
-      await download('GET', templatePath(kind), undefined, `${sheetLabel(kind)}-模板.xlsx`)
+      await downloadTemplate(kind, `${sheetLabel(kind)}-模板.xlsx`)
     } catch (e) {
       ElMessage.error(messageOf(e))
     } finally {

@@ -1,43 +1,7 @@
-/** 扎堆提示 that a save answers. */
-export interface PlanWarning {
-  kind: string
-  other_plan_ids: number[]
-  /** The other plans by name, in the same order. */
-  other_plans?: string[]
-  message: string
-}
+// Plans as the pages read them: the tag of a plan's outcome and what else
+// is planned on a day.
 
-/** 计划 as the API answers it. */
-export interface Plan {
-  id: number
-  version: number
-  unit_id: number
-  region_id: number
-  official_ids: number[]
-  item_ids: number[]
-  kind: string
-  kind_label: string
-  mode: string | null
-  date: string
-  slot: string
-  place: string
-  window_unit_id: number | null
-  /** 备注: internal, never public. */
-  place_note: string | null
-  status: string
-  status_label?: string
-  outcome: string
-  outcome_label: string
-  cancel_reason: string | null
-  activity_id: number | null
-  warnings: PlanWarning[]
-  unit_name?: string
-  window_unit_name?: string | null
-  official_names?: string[]
-  item_names?: string[]
-  /** The activity that fulfilled it: date, unit and officials. */
-  activity_label?: string | null
-}
+import type { Plan } from '../../api/types'
 
 /** Tag colour of a plan's plan-versus-actual status. */
 export function outcomeType(outcome: string): 'info' | 'primary' | 'success' | 'danger' | 'warning' {

@@ -1,68 +1,10 @@
 // Shared pieces of the registry and system pages: the unit tree and time
 // formatting.
 
-import { api, fetchAll, type Page } from '../../api'
-
-/** 单位 as `/units` answers it. */
-export interface Unit {
-  id: number
-  version: number
-  parent_id: number | null
-  name: string
-  kind: string
-  kind_label: string
-  categories: string[]
-  categories_label: string
-  code: string | null
-  sort: number
-  depth: number
-  path: string
-  /** 牵头单位（发文机关）of a region. */
-  lead_office?: string | null
-}
+import type { Figures, FiguresRecord, Unit } from '../../api/types'
 
 /** A unit with its children, for el-tree and el-tree-select. */
-export interface UnitNode extends Unit {
-  children: UnitNode[]
-}
-
-import type { Figures } from '../../api/types'
-export type { Figures }
-
-/** 事项 as `/items` answers it. */
-export interface Item {
-  id: number
-  version: number
-  unit_id: number
-  section_id: number | null
-  name: string
-  item_type: string
-  item_type_label: string
-  power_category: string
-  power_category_label: string
-  service_object: string
-  handling_mode: string
-  channel: string | null
-  contact: string | null
-  note: string | null
-  figures: Figures
-}
-
-/** 人员 as `/officials` answers it; `phone` is masked unless the caller holds official:phone. */
-export interface Official {
-  id: number
-  version: number
-  unit_id: number
-  name: string
-  title: string
-  rank: string
-  rank_label: string
-  phone: string | null
-  phone_masked: boolean
-  active: boolean
-}
-
-export { fetchAll }
+export type UnitNode = Unit & { children: UnitNode[] }
 
 /** Builds the tree from the flat list; units whose parent is out of scope become roots. */
 export function buildUnitTree(units: Unit[]): UnitNode[] {
@@ -70,7 +12,7 @@ export function buildUnitTree(units: Unit[]): UnitNode[] {
   for (const u of units) nodes.set(u.id, { ...u, children: [] })
   const roots: UnitNode[] = []
   for (const n of nodes.values()) {
-    const parent = n.parent_id !== null ? nodes.get(n.parent_id) : undefined
+    const parent = n.parent_id !== null && n.parent_id !== undefined ? nodes.get(n.parent_id) : undefined
     if (parent) parent.children.push(n)
     else roots.push(n)
   }
@@ -95,18 +37,6 @@ export function fmtTime(ms: number | null | undefined): string {
 export function fmtDate(v: number | Date): string {
   const d = typeof v === 'number' ? new Date(v) : v
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
-}
-
-/** One entry of an item's figures history (`/items/{id}/figures`). */
-export interface FiguresRecord {
-  recorded_at: number
-  source: string
-  note: string | null
-  figures: Figures
-  /** The rectification that changed them, by its first words. */
-  problem_label?: string | null
-  /** Who recorded them, by display name. */
-  recorded_by_name?: string | null
 }
 
 export const figureKeys = ['materials', 'time_limit_days', 'steps', 'trips', 'online'] as const

@@ -2,53 +2,13 @@
 // figures to the records it counts (GET /reports/drill).
 
 import { activityKinds } from '../../labels'
-import type { ScorePart } from '../dashboard/data'
+import type { DrillAnswer } from '../../api/reports'
+import type { ByKind, QueryOf, TableRow } from '../../api/types'
 
-export const kindOrder = ['walk', 'window', 'inspect', 'enforce', 'complaint'] as const
+export type { StatTable, TableRow } from '../../api/types'
+
+export const kindOrder = ['walk', 'window', 'inspect', 'enforce', 'complaint'] as const satisfies readonly (keyof ByKind)[]
 export type ActivityKindCode = (typeof kindOrder)[number]
-
-/** One row of the statistics table: a unit's subtree, or the region's total (reports.rs TableRow). */
-export interface TableRow {
-  unit_id: number
-  unit: string
-  activities: number
-  by_kind: Record<ActivityKindCode, number>
-  participations: number
-  visitors: number
-  items_experienced: number
-  /** The first names of the items experienced (the count may be more). */
-  items: string[]
-  enforce_participations: number
-  enforce_content: string[]
-  problems_found: number
-  problems_solved: number
-  /** Found in the period and closed by its end (or today). */
-  problems_found_closed: number
-  /** 销号旧账: found before the period, closed in it. */
-  problems_closed_old: number
-  /** 整改率 0..1; null when nothing was found. */
-  rectification_rate: number | null
-  needs: number
-  overdue: number
-  /** Findings against the row (dismissed ones left out). */
-  findings: number
-  /** 评级 of the unit (or 未参评); empty on the total. */
-  grade: string
-  score: number | null
-  score_parts: ScorePart[]
-  /** Why the grade, in a sentence. */
-  grade_reason: string
-}
-
-export interface StatTable {
-  period: string
-  region: string
-  region_id: number
-  rows: TableRow[]
-  total: TableRow
-  /** How 整改率 is counted, to print beside it. */
-  rectification_rate_definition: string
-}
 
 /** A figure the drill-down can list the records of (reports.rs DrillQuery.figure). */
 export type Figure =
@@ -120,8 +80,8 @@ export function drillQuery(
   period: string,
   region: number,
   page: { cursor?: string | null; limit?: number } = {},
-): Record<string, string | number> {
-  const q: Record<string, string | number> = { period, region, unit: t.unit, figure: t.figure }
+): QueryOf<'drill'> {
+  const q: QueryOf<'drill'> = { period, region, unit: t.unit, figure: t.figure }
   // The figures counted from activities narrow to a kind; the others have none.
   if (t.kind && ['activities', 'participations', 'visitors'].includes(t.figure)) q.kind = t.kind
   if (page.cursor) q.cursor = page.cursor
@@ -141,17 +101,14 @@ export function cellTarget(row: TableRow, col: FigureColumn, isTotal: boolean): 
   }
 }
 
-/** The records a drill-down answers (reports.rs Drill). */
-export interface Drill<T = DrillRecord> {
-  figure: string
-  label: string
-  count: number
-  records: 'activities' | 'problems' | 'needs' | 'officials' | 'items'
-  items: T[]
-  next_cursor: string | null
-}
+/** The records a drill-down answers (reports.rs Drill), each as the drawer reads it. */
+export type Drill = DrillAnswer<DrillRecord>
 
-/** The fields the drawer shows of each kind of record (a record carries more). */
+/**
+ * The fields the drawer shows of each kind of record (a record carries
+ * more): the document leaves the drill's rows open, as they are activities,
+ * problems, needs, officials or items depending on the figure.
+ */
 export interface DrillRecord {
   id: number
   unit_id?: number

@@ -2,26 +2,12 @@
 // record (对象类型 and the record's name), and what changed field by field
 // (字段：修改前 → 修改后), for the table, its expanded rows and the export.
 
-import { actionLabel, changeText, changesOf, entityLabels, fieldLabel, formatValue, type FieldChange, type Names } from '../records'
+import { actionLabel, changeText, changesOf, entityLabels, fieldLabel, formatValue, type FieldChange } from '../records'
 import { dateTime } from '../ledgers/vocab'
 import type { CsvColumn } from '../ledgers/csv'
+import type { AuditEntry } from '../../api/types'
 
-/** One entry as `GET /audit` answers it. */
-export interface AuditEntry {
-  seq: number
-  at: number
-  actor: string
-  actor_name?: string
-  ip: string
-  action: string
-  entity: string
-  entity_id: string | null
-  before: unknown
-  after: unknown
-  hash: string
-  object_label?: string | null
-  names?: Names
-}
+export type { AuditEntry }
 
 const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {})
 
