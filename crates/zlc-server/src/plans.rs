@@ -57,7 +57,7 @@ pub struct PlanOut {
     /// 备注: internal, never on the public page.
     pub place_note: Option<String>,
     /// Stored status: draft, submitted (待发布), published, cancelled, done.
-    pub status: String,
+    pub status: PlanStatus,
     pub status_label: String,
     /// Plan versus actual: a published plan whose date passed unmatched is `missed`.
     pub outcome: String,
@@ -151,7 +151,7 @@ async fn plan_out(
 ) -> ApiResult<PlanOut> {
     let p = d.plan;
     let today = chrono::Local::now().date_naive();
-    let status = PlanStatus::parse(&p.status).unwrap_or(PlanStatus::Draft);
+    let status = p.status;
     let outcome = match (status, NaiveDate::parse_from_str(&p.date, "%Y-%m-%d")) {
         (PlanStatus::Published, Ok(d)) => plan_outcome(d, today, p.activity_id.is_some()),
         _ => status,
@@ -424,8 +424,8 @@ async fn submit(
             &user.scope,
             id,
             b.version,
-            &["draft"],
-            PlanStatus::Submitted.code(),
+            &[PlanStatus::Draft],
+            PlanStatus::Submitted,
             None,
             None,
         )
@@ -435,12 +435,12 @@ async fn submit(
     ))
 }
 
-/// Codes of the statuses a plan may be published from.
-fn publishable() -> Vec<&'static str> {
-    [PlanStatus::Draft, PlanStatus::Submitted]
-        .into_iter()
+/// The statuses a plan may be published from.
+fn publishable() -> Vec<PlanStatus> {
+    PlanStatus::ALL
+        .iter()
+        .copied()
         .filter(|p| p.is_publishable())
-        .map(PlanStatus::code)
         .collect()
 }
 
@@ -461,7 +461,7 @@ async fn publish(
             id,
             b.version,
             &publishable(),
-            PlanStatus::Published.code(),
+            PlanStatus::Published,
             None,
             None,
         )
@@ -517,7 +517,7 @@ async fn publish_batch(
             &user.scope,
             &refs,
             &publishable(),
-            PlanStatus::Published.code(),
+            PlanStatus::Published,
             None,
             None,
         )
@@ -546,7 +546,7 @@ async fn cancel(
     user.require(Permission::PlanWrite)?;
     let reason = error::text("reason", b.reason.as_deref().unwrap_or(""), 200)?;
     let cur = s.store.plan(&user.scope, id).await?;
-    if cur.plan.status == PlanStatus::Published.code() {
+    if cur.plan.status == PlanStatus::Published {
         user.require(Permission::PlanPublish)?;
     }
     s.store
@@ -555,8 +555,12 @@ async fn cancel(
             &user.scope,
             id,
             b.version,
-            &["draft", "submitted", "published"],
-            PlanStatus::Cancelled.code(),
+            &[
+                PlanStatus::Draft,
+                PlanStatus::Submitted,
+                PlanStatus::Published,
+            ],
+            PlanStatus::Cancelled,
             Some(&reason),
             None,
         )

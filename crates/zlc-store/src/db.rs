@@ -88,6 +88,7 @@ arg_from_code!(
     zlc_domain::kinds::ActivityKind,
     zlc_domain::kinds::Mode,
     zlc_domain::kinds::Trigger,
+    zlc_domain::campaign::PlanStatus,
 );
 
 /// Builds a `Vec<Arg>` from values of mixed types.

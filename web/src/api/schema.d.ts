@@ -1953,7 +1953,7 @@ export interface components {
                 region_id: number;
                 slot: string;
                 /** @description Stored status: draft, submitted (待发布), published, cancelled, done. */
-                status: string;
+                status: components["schemas"]["PlanStatus"];
                 status_label: string;
                 /** Format: int64 */
                 unit_id: number;
@@ -2437,7 +2437,7 @@ export interface components {
             region_id: number;
             slot: string;
             /** @description Stored status: draft, submitted (待发布), published, cancelled, done. */
-            status: string;
+            status: components["schemas"]["PlanStatus"];
             status_label: string;
             /** Format: int64 */
             unit_id: number;
@@ -2476,6 +2476,11 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        /**
+         * @description 取值：draft（草稿）、submitted（待发布）、published（已发布）、cancelled（已取消）、done（已完成）、missed（未开展）；也接受中文名称
+         * @enum {string}
+         */
+        PlanStatus: "draft" | "submitted" | "published" | "cancelled" | "done" | "missed";
         /**
          * @description 取值：licensing（行政许可）、confirmation（行政确认）、adjudication（行政裁决）、benefit（行政给付）、reward（行政奖励）、filing（行政备案）、other-power（其他行政权力）、public-service（公共服务）、social-service（其他社会服务）；也接受中文名称
          * @enum {string}

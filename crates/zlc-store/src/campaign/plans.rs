@@ -1,6 +1,7 @@
 //! 计划 plans: drafted, submitted, published (公示) and done.
 
 use super::*;
+use zlc_domain::campaign::PlanStatus;
 
 /// 计划 as stored.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -17,7 +18,8 @@ pub struct Plan {
     pub place: String,
     pub window_unit_id: Option<i64>,
     pub place_note: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: PlanStatus,
     pub cancel_reason: Option<String>,
     pub published_at: Option<i64>,
     pub activity_id: Option<i64>,
@@ -142,7 +144,7 @@ impl Store {
                 let old: Plan = scoped(&mut tx, scope, "plans", id).await?;
                 check_version(old.version, version)?;
                 // A plan waiting for publication may still be corrected.
-                if old.status != "draft" && old.status != "submitted" {
+                if !old.status.is_editable() {
                     return Err(StoreError::Conflict(
                         "计划已发布或已取消，不能再修改".into(),
                     ));
@@ -203,8 +205,8 @@ impl Store {
         scope: &Scope,
         id: i64,
         version: i64,
-        from: &[&str],
-        to: &str,
+        from: &[PlanStatus],
+        to: PlanStatus,
         reason: Option<&str>,
         activity_id: Option<i64>,
     ) -> Result<Plan> {
@@ -230,8 +232,8 @@ impl Store {
         actor: &Actor,
         scope: &Scope,
         plans: &[(i64, i64)],
-        from: &[&str],
-        to: &str,
+        from: &[PlanStatus],
+        to: PlanStatus,
         reason: Option<&str>,
         activity_id: Option<i64>,
     ) -> Result<Vec<Plan>> {
@@ -259,14 +261,14 @@ impl Store {
                     }
                 });
             }
-            if !from.contains(&old.status.as_str()) {
+            if !from.contains(&old.status) {
                 return Err(StoreError::Conflict(format!(
                     "{}当前状态为「{}」，不能执行此操作",
                     name(),
-                    plan_status_zh(&old.status)
+                    old.status.label_zh()
                 )));
             }
-            let published_at = if to == "published" {
+            let published_at = if to == PlanStatus::Published {
                 Some(now)
             } else {
                 old.published_at
@@ -282,7 +284,7 @@ impl Store {
                 &self.cipher,
                 actor,
                 Change {
-                    action: to,
+                    action: to.code(),
                     entity: "plan",
                     entity_id: Some(id.to_string()),
                     before: Some(json!({"status": old.status})),
@@ -435,18 +437,6 @@ impl Store {
             next_cursor,
             total: None,
         })
-    }
-}
-
-pub fn plan_status_zh(s: &str) -> &str {
-    match s {
-        "draft" => "草稿",
-        "submitted" => "待发布",
-        "published" => "已发布",
-        "cancelled" => "已取消",
-        "done" => "已完成",
-        "missed" => "未开展",
-        other => other,
     }
 }
 
