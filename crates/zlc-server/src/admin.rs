@@ -726,16 +726,15 @@ pub struct AuditOut {
     pub action: String,
     pub entity: String,
     pub entity_id: Option<String>,
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<HashMap<String, serde_json::Value>>)]
     pub before: Option<serde_json::Value>,
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<HashMap<String, serde_json::Value>>)]
     pub after: Option<serde_json::Value>,
     pub hash: String,
     /// The record's name (a unit's, an activity's date, unit and officials …).
     pub object_label: Option<String>,
     /// Names of the records the before/after values refer to, keyed
     /// `unit:12`, `official:3`, `item:5`, `activity:806`, `user:4` ….
-    #[schema(value_type = Object)]
     pub names: std::collections::HashMap<String, String>,
 }
 

@@ -338,11 +338,10 @@ pub struct HistoryStep {
     /// create | update
     pub action: String,
     /// The fields that changed: name → [before, after].
-    #[schema(value_type = Object)]
+    #[schema(value_type = HashMap<String, serde_json::Value>)]
     pub changes: serde_json::Map<String, serde_json::Value>,
     /// Names of the records the changed values refer to, keyed `unit:12`,
     /// `problem:5`, `activity:806` ….
-    #[schema(value_type = Object)]
     pub names: std::collections::HashMap<String, String>,
 }
 

@@ -26,7 +26,7 @@ pub struct ActivePolicy {
     /// (the system administrator); empty for everyone else, who read the
     /// parsed rules below.
     pub source: String,
-    #[schema(value_type = Object)]
+    #[schema(value_type = HashMap<String, serde_json::Value>)]
     pub policy: serde_json::Value,
 }
 

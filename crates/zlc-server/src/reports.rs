@@ -768,7 +768,7 @@ pub struct Drill {
     pub count: i64,
     /// activities | problems | needs | officials | items
     pub records: String,
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<HashMap<String, serde_json::Value>>)]
     pub items: Vec<serde_json::Value>,
     pub next_cursor: Option<String>,
 }

@@ -1171,7 +1171,9 @@ export interface components {
             /** Format: int64 */
             id: number;
             name: string;
-            policy: Record<string, never>;
+            policy: {
+                [key: string]: unknown;
+            };
             /**
              * @description The TOML text, for editing: only to whoever may change the policy
              *     (the system administrator); empty for everyone else, who read the
@@ -1294,10 +1296,14 @@ export interface components {
             actor: string;
             /** @description The account's display name (姓名), or what the system did it as. */
             actor_name: string;
-            after?: Record<string, never> | null;
+            after?: {
+                [key: string]: unknown;
+            } | null;
             /** Format: int64 */
             at: number;
-            before?: Record<string, never> | null;
+            before?: {
+                [key: string]: unknown;
+            } | null;
             entity: string;
             entity_id?: string | null;
             hash: string;
@@ -1306,7 +1312,9 @@ export interface components {
              * @description Names of the records the before/after values refer to, keyed
              *     `unit:12`, `official:3`, `item:5`, `activity:806`, `user:4` ….
              */
-            names: Record<string, never>;
+            names: {
+                [key: string]: string;
+            };
             /** @description The record's name (a unit's, an activity's date, unit and officials …). */
             object_label?: string | null;
             /** Format: int64 */
@@ -1418,7 +1426,9 @@ export interface components {
              */
             count: number;
             figure: string;
-            items: Record<string, never>[];
+            items: {
+                [key: string]: unknown;
+            }[];
             /** @description The figure's Chinese name. */
             label: string;
             next_cursor?: string | null;
@@ -1542,12 +1552,16 @@ export interface components {
             /** Format: int64 */
             at: number;
             /** @description The fields that changed: name → [before, after]. */
-            changes: Record<string, never>;
+            changes: {
+                [key: string]: unknown;
+            };
             /**
              * @description Names of the records the changed values refer to, keyed `unit:12`,
              *     `problem:5`, `activity:806` ….
              */
-            names: Record<string, never>;
+            names: {
+                [key: string]: string;
+            };
         };
         /** @description 导入结果 what an import wrote (or, in a dry run, would write). */
         ImportSummary: {
@@ -1755,10 +1769,14 @@ export interface components {
                 actor: string;
                 /** @description The account's display name (姓名), or what the system did it as. */
                 actor_name: string;
-                after?: Record<string, never> | null;
+                after?: {
+                    [key: string]: unknown;
+                } | null;
                 /** Format: int64 */
                 at: number;
-                before?: Record<string, never> | null;
+                before?: {
+                    [key: string]: unknown;
+                } | null;
                 entity: string;
                 entity_id?: string | null;
                 hash: string;
@@ -1767,7 +1785,9 @@ export interface components {
                  * @description Names of the records the before/after values refer to, keyed
                  *     `unit:12`, `official:3`, `item:5`, `activity:806`, `user:4` ….
                  */
-                names: Record<string, never>;
+                names: {
+                    [key: string]: string;
+                };
                 /** @description The record's name (a unit's, an activity's date, unit and officials …). */
                 object_label?: string | null;
                 /** Format: int64 */

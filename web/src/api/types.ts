@@ -6,14 +6,6 @@ import type { components, operations } from './schema'
 
 export type Schemas = components['schemas']
 
-/**
- * A record whose free-form fields `K` (an object of any keys: the changed
- * fields, the names of the records referred to) are read as `V`: the
- * document declares them without properties, which the generator reads as
- * empty objects (`Record<string, never>`).
- */
-type Open<T, K extends keyof T, V> = Omit<T, K> & { [P in K]: undefined extends T[P] ? V | undefined : V }
-
 /** Names the server sends beside a record, keyed `kind:id` (`unit:12`). */
 export type Names = Record<string, string>
 
@@ -47,7 +39,7 @@ export type MeasurePatch = Schemas['MeasurePatch']
 /** What a need's or measure's ids stand for, by name. */
 export type LedgerNames = Schemas['LedgerNames']
 /** 办理过程 one write in a need's or measure's history: the changed fields as name → [before, after]. */
-export type HistoryStep = Open<Open<Schemas['HistoryStep'], 'changes', Record<string, unknown>>, 'names', Names>
+export type HistoryStep = Schemas['HistoryStep']
 export type Attachment = Schemas['AttachmentOut']
 
 // Plans and activities.
@@ -117,7 +109,7 @@ export type CreatedToken = Schemas['CreatedToken']
 export type Session = Schemas['SessionOut']
 export type LoginEntry = Schemas['LoginOut']
 /** One entry of the audit log: the record before and after, and the names they refer to. */
-export type AuditEntry = Open<Open<Schemas['AuditOut'], 'before' | 'after', unknown>, 'names', Names>
+export type AuditEntry = Schemas['AuditOut']
 export type Verification = Schemas['VerificationOut']
 export type YearOut = Schemas['YearOut']
 /** 特殊日 as sent: a holiday (放假) or a make-up workday (调休上班). */
