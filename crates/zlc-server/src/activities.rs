@@ -17,7 +17,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zlc_domain::auth::{Permission, mask_name, mask_phone};
-use zlc_domain::campaign::{ActivityFacts, CallbackFacts, FilingCheck, filing_check};
+use zlc_domain::campaign::{
+    ActivityFacts, ActivityStatus, CallbackFacts, FilingCheck, filing_check,
+};
 use zlc_domain::error::{self, Errors, FieldError};
 use zlc_domain::kinds::{ActivityKind, Channel, Mode, Trigger};
 use zlc_domain::registry::{NAME_MAX, TEXT_MAX, phone};
@@ -114,7 +116,7 @@ pub struct ActivityOut {
     pub steps_done: Vec<String>,
     pub notes: Option<String>,
     /// draft | filed
-    pub status: String,
+    pub status: ActivityStatus,
     pub filed_on: Option<String>,
     pub late: bool,
     pub callbacks: Vec<CallbackOut>,
@@ -250,7 +252,7 @@ fn check(s: &AppState, d: &ActivityDetail, today: NaiveDate) -> Option<FilingChe
 
 pub fn out(s: &AppState, user: &CurrentUser, d: ActivityDetail) -> ActivityOut {
     let full = user.can(Permission::OfficialPhone);
-    let filing = (d.activity.status == "draft")
+    let filing = (d.activity.status == ActivityStatus::Draft)
         .then(|| check(s, &d, chrono::Local::now().date_naive()))
         .flatten()
         .map(FilingOut::from);
@@ -283,7 +285,7 @@ pub fn out(s: &AppState, user: &CurrentUser, d: ActivityDetail) -> ActivityOut {
             .map(str::to_string)
             .collect(),
         notes: a.notes.clone(),
-        status: a.status.clone(),
+        status: a.status,
         filed_on: a.filed_on.clone(),
         late: a.late,
         callbacks: d
@@ -508,11 +510,7 @@ async fn list(
     ApiQuery(q): ApiQuery<CampaignQuery>,
 ) -> ApiResult<Json<ListOf<ActivityOut>>> {
     user.require(Permission::ActivityRead)?;
-    let f = q.filter(|x| match x {
-        "draft" | "草稿" => Some("draft"),
-        "filed" | "已报备" => Some("filed"),
-        _ => None,
-    })?;
+    let f = q.filter(|x| ActivityStatus::parse(x).map(|a| a.code()))?;
     let page = s.store.list_activities(&user.scope, &f, &q.page()?).await?;
     let items = outs(&s, &user, s.store.activities_with_links(page.items).await?).await?;
     Ok(Json(ListOf {
@@ -658,7 +656,7 @@ async fn file(
 ) -> ApiResult<Json<ActivityOut>> {
     user.require(Permission::ActivityWrite)?;
     let d = s.store.activity(&user.scope, id).await?;
-    if d.activity.status != "draft" {
+    if d.activity.status != ActivityStatus::Draft {
         return Err(ApiError::Conflict {
             detail: "活动已报备".into(),
             current_version: Some(d.activity.version),

@@ -804,7 +804,7 @@ async fn drill(
     let filed = |kind: Option<String>| CampaignFilter {
         from: Some(from.clone()),
         to: Some(to.clone()),
-        status: Some("filed".into()),
+        status: Some(zlc_domain::campaign::ActivityStatus::Filed.code().into()),
         kind,
         ..base.clone()
     };

@@ -89,6 +89,7 @@ arg_from_code!(
     zlc_domain::kinds::Mode,
     zlc_domain::kinds::Trigger,
     zlc_domain::campaign::PlanStatus,
+    zlc_domain::campaign::ActivityStatus,
 );
 
 /// Builds a `Vec<Arg>` from values of mixed types.

@@ -1259,7 +1259,7 @@ export interface components {
             problem_count: number;
             started?: string | null;
             /** @description draft | filed */
-            status: string;
+            status: components["schemas"]["ActivityStatus"];
             steps_done: string[];
             trigger: components["schemas"]["Trigger"];
             unannounced: boolean;
@@ -1271,6 +1271,11 @@ export interface components {
             /** Format: int64 */
             visitors: number;
         };
+        /**
+         * @description 取值：draft（草稿）、filed（已报备）；也接受中文名称
+         * @enum {string}
+         */
+        ActivityStatus: "draft" | "filed";
         /** @description 附件 */
         AttachmentOut: {
             content_type: string;
@@ -1741,7 +1746,7 @@ export interface components {
                 problem_count: number;
                 started?: string | null;
                 /** @description draft | filed */
-                status: string;
+                status: components["schemas"]["ActivityStatus"];
                 steps_done: string[];
                 trigger: components["schemas"]["Trigger"];
                 unannounced: boolean;

@@ -5,8 +5,18 @@ use super::plan::{kind_not_run, mode_fits};
 use crate::calendar::WorkCalendar;
 use crate::kinds::{ActivityKind, Channel, Mode};
 use crate::policy::{KindRule, Policy, Step};
+use crate::registry::vocab;
 use chrono::{NaiveDate, NaiveTime};
-use serde::Serialize;
+// The vocab! macro names these traits unqualified.
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+vocab!(
+    /// 活动状态 status of a walk's record: a draft, or filed (报备) and locked.
+    ActivityStatus {
+        Draft = "draft", "草稿";
+        Filed = "filed", "已报备";
+    }
+);
 
 /// 服务回访 one callback to a person served, as the filing rule needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,7 +9,9 @@ pub mod activity;
 pub mod plan;
 pub mod problem;
 
-pub use activity::{ActivityFacts, Blocker, CallbackFacts, FilingCheck, filing_check};
+pub use activity::{
+    ActivityFacts, ActivityStatus, Blocker, CallbackFacts, FilingCheck, filing_check,
+};
 pub use plan::{
     ClusterKind, ClusterWarning, HalfDay, Place, PlanFacts, PlanStatus, check_plan,
     cluster_warnings, plan_outcome,

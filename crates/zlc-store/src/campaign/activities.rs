@@ -1,6 +1,7 @@
 //! 活动记录 activities and their callbacks (回访).
 
 use super::*;
+use zlc_domain::campaign::ActivityStatus;
 use zlc_domain::kinds::{ActivityKind, Mode, Trigger};
 
 /// 活动记录 as stored.
@@ -28,7 +29,8 @@ pub struct Activity {
     pub checked_items: i64,
     pub steps_done: String,
     pub notes: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ActivityStatus,
     pub filed_on: Option<String>,
     pub filing_due: Option<String>,
     pub late: bool,
@@ -230,7 +232,7 @@ impl Store {
                         checked_items: input.checked_items,
                         steps_done: steps.clone(),
                         notes: input.notes.clone(),
-                        status: "draft".into(),
+                        status: ActivityStatus::Draft.code().into(),
                         version: 1,
                         created_by: actor.user_id,
                         created_at: now,
@@ -245,7 +247,7 @@ impl Store {
                 tx.lock_row("activities", id).await?;
                 let old: Activity = scoped(&mut tx, scope, "activities", id).await?;
                 check_version(old.version, version)?;
-                if old.status != "draft" {
+                if old.status != ActivityStatus::Draft {
                     return Err(StoreError::Conflict("活动已报备，不能再修改".into()));
                 }
                 let a = tx
@@ -364,7 +366,7 @@ impl Store {
         tx.lock_row("activities", id).await?;
         let old: Activity = scoped(&mut tx, scope, "activities", id).await?;
         check_version(old.version, version)?;
-        if old.status != "draft" {
+        if old.status != ActivityStatus::Draft {
             return Err(StoreError::Conflict("活动已报备".into()));
         }
         let a: Activity = tx
@@ -400,7 +402,7 @@ impl Store {
                 entity_id: Some(id.to_string()),
                 before: Some(json!({"status": "draft"})),
                 after: Some(
-                    json!({"status": "filed", "filed_on": filed_on, "due": due, "late": late}),
+                    json!({"status": ActivityStatus::Filed, "filed_on": filed_on, "due": due, "late": late}),
                 ),
             },
         )

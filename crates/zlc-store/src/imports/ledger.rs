@@ -45,7 +45,7 @@ impl ImportRun<'_> {
                     place: place.map(Into::into),
                     content: content.map(Into::into),
                     visitors,
-                    status: "filed".into(),
+                    status: ActivityStatus::Filed.code().into(),
                     filed_on: Some(d(self.req.today)),
                     notes: Some(format!("导入自《{}》", self.req.file_name)),
                     version: 1,

@@ -35,6 +35,7 @@ use serde::Serialize;
 use serde_json::json;
 use std::collections::{HashMap, HashSet, VecDeque};
 use zlc_domain::calendar::WorkCalendar;
+use zlc_domain::campaign::ActivityStatus;
 use zlc_domain::campaign::problem::{ProblemState, check_rectification_texts, imported};
 use zlc_domain::kinds::{ActivityKind, Mode, ProblemStatus};
 use zlc_domain::ledger::{ProblemCategory, ProblemSource};

@@ -9,6 +9,7 @@ use super::text::{self, ProblemText};
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use std::collections::HashMap;
 use tokio::sync::mpsc::Sender;
+use zlc_domain::campaign::ActivityStatus;
 use zlc_domain::campaign::problem::check_rectification_texts;
 use zlc_domain::kinds::{ActivityKind, Channel, Disposition, Mode, ProblemStatus, Rank};
 use zlc_domain::policy::Policy;
@@ -874,7 +875,13 @@ fn activity(
         visitors,
         checked_items: checked,
         steps_done: steps.clone(),
-        status: if draft { "draft" } else { "filed" }.into(),
+        status: if draft {
+            ActivityStatus::Draft
+        } else {
+            ActivityStatus::Filed
+        }
+        .code()
+        .into(),
         filed_on: filed,
         filing_due,
         late,
