@@ -664,7 +664,7 @@ async fn file(
     }
     let today = chrono::Local::now().date_naive();
     let c = check(&s, &d, today).ok_or_else(|| {
-        ApiError::Internal(format!("activity {id} holds values the rules cannot read"))
+        ApiError::internal(format!("activity {id} holds values the rules cannot read"))
     })?;
     if !c.can_file() {
         return Err(ApiError::Invalid(Errors(

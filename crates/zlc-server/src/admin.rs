@@ -2,7 +2,8 @@
 //! accounts and API tokens (系统管理员), roles, sessions and the login log
 //! (安全管理员), the audit trail (审计管理员).
 
-use crate::auth::{CurrentUser, hash_password};
+use crate::auth::CurrentUser;
+use zlc_app::accounts::NewAccount;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery, Id};
 use crate::{AppState, ListOf, PageQuery};
@@ -14,7 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zlc_domain::auth::Permission;
-use zlc_store::accounts::{ApiToken, LoginEntry, NewUser, Role, Session, User};
+use zlc_store::accounts::{ApiToken, LoginEntry, Role, Session, User};
 use zlc_store::audit::{self, AuditEntry, AuditFilter, Verification};
 use zlc_store::crypto::{random_token, sm3_hex};
 use zlc_store::now_ms;
@@ -130,13 +131,6 @@ pub struct CreatedUser {
     pub one_time_password: String,
 }
 
-/// A one-time password that meets every complexity rule: 16 characters from
-/// four classes.
-pub fn one_time_password() -> ApiResult<String> {
-    let raw = random_token().map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(format!("Zl-{}{}", &raw[..12], "#9aA"))
-}
-
 #[utoipa::path(post, path = "/users", tag = "系统管理", request_body = UserBody, responses((status = 201, body = CreatedUser)))]
 async fn create_user(
     State(s): State<AppState>,
@@ -148,17 +142,13 @@ async fn create_user(
         user.require(Permission::RoleManage)
             .map_err(|_| ApiError::Forbidden("分配角色须由安全管理员操作".into()))?;
     }
-    let password = one_time_password()?;
-    let new = NewUser {
-        username: b.username.trim().to_lowercase(),
+    let account = NewAccount {
+        username: b.username,
         display_name: b.display_name,
-        password_hash: hash_password(password.clone()).await?,
-        must_change_password: true,
         unit_id: b.unit_id,
-        official_id: None,
         roles: b.roles,
     };
-    let u = s.store.create_user(&user.actor(), new).await?;
+    let (u, password) = zlc_app::accounts::create_account(&s.store, &user.actor(), account).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedUser {
@@ -248,17 +238,7 @@ async fn reset_password(
         return Err(ApiError::Forbidden("请在“修改口令”中修改自己的口令".into()));
     }
     another_administrator(&s, id, "重置口令").await?;
-    let password = one_time_password()?;
-    s.store
-        .set_password(
-            &user.actor(),
-            id,
-            &hash_password(password.clone()).await?,
-            true,
-            None,
-            false,
-        )
-        .await?;
+    let password = zlc_app::accounts::reset_password(&s.store, &user.actor(), id).await?;
     Ok(Json(ResetPassword {
         one_time_password: password,
     }))
@@ -456,7 +436,7 @@ async fn create_token(
     }
     let secret = format!(
         "zlc_{}",
-        random_token().map_err(|e| ApiError::Internal(e.to_string()))?
+        random_token().map_err(ApiError::internal)?
     );
     let expires = b.expires_days.map(|d| now_ms() + d * 86_400_000);
     let t = s

@@ -152,7 +152,7 @@ async fn download(State(s): State<AppState>, user: CurrentUser, Id(id): Id) -> A
     let h = resp.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_str(&a.content_type).map_err(|e| ApiError::Internal(e.to_string()))?,
+        HeaderValue::from_str(&a.content_type).map_err(ApiError::internal)?,
     );
     let encoded: String = a
         .name
@@ -188,7 +188,7 @@ async fn download(State(s): State<AppState>, user: CurrentUser, Id(id): Id) -> A
         HeaderValue::from_str(&format!(
             "{disposition}; filename=\"attachment\"; filename*=UTF-8''{encoded}"
         ))
-        .map_err(|e| ApiError::Internal(e.to_string()))?,
+        .map_err(ApiError::internal)?,
     );
     Ok(resp)
 }

@@ -9,8 +9,7 @@
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use zlc_app::accounts::{DUMMY_HASH, hash_password, verify_password};
 use axum::Json;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
@@ -227,40 +226,6 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
-/// Hashes a password with argon2id (off the async runtime: it is slow on purpose).
-pub async fn hash_password(password: String) -> ApiResult<String> {
-    tokio::task::spawn_blocking(move || {
-        let salt_bytes = zlc_store::crypto::random_bytes::<16>().map_err(|e| e.to_string())?;
-        let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| e.to_string())?;
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| e.to_string())
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.to_string()))?
-    .map_err(ApiError::Internal)
-}
-
-/// Checks a password against its stored argon2id hash.
-pub async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash)
-            .map(|h| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &h)
-                    .is_ok()
-            })
-            .unwrap_or(false)
-    })
-    .await
-    .unwrap_or(false)
-}
-
-/// A fixed hash to verify against when the account does not exist, so that the
-/// answer takes as long as for a real account.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$J0y7c0mF4xkY2q7c5m0H8Jm3lqkq2Qm0bS3n8r9Yk1A";
-
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginBody {
@@ -396,7 +361,7 @@ async fn login(
             "登录成功",
         )
         .await?;
-    let secret = random_token().map_err(|e| ApiError::Internal(e.to_string()))?;
+    let secret = random_token().map_err(ApiError::internal)?;
     let max_age_s = sec.session_absolute_hours * 3600;
     let session = store
         .create_session(
@@ -435,7 +400,7 @@ async fn login(
     let mut resp = Json(me).into_response();
     resp.headers_mut().insert(
         header::SET_COOKIE,
-        HeaderValue::from_str(&cookie).map_err(|e| ApiError::Internal(e.to_string()))?,
+        HeaderValue::from_str(&cookie).map_err(ApiError::internal)?,
     );
     Ok(resp)
 }
@@ -534,17 +499,6 @@ pub async fn region_for(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[tokio::test]
-    async fn passwords_hash_with_argon2id_and_verify() {
-        let h = hash_password("Walk-the-Process-2024".into())
-            .await
-            .expect("hash");
-        assert!(h.starts_with("$argon2id$"), "{h}");
-        assert!(verify_password("Walk-the-Process-2024".into(), h.clone()).await);
-        assert!(!verify_password("walk-the-process-2024".into(), h).await);
-        assert!(!verify_password("x".into(), DUMMY_HASH.into()).await);
-    }
 
     #[test]
     fn the_client_address_is_believed_only_from_a_trusted_proxy() {

@@ -29,7 +29,7 @@ pub fn file_response(bytes: Vec<u8>, name: &str, mime: &'static str) -> ApiResul
         HeaderValue::from_str(&format!(
             "attachment; filename=\"download\"; filename*=UTF-8''{encoded}"
         ))
-        .map_err(|e| ApiError::Internal(e.to_string()))?,
+        .map_err(ApiError::internal)?,
     );
     Ok(resp)
 }

@@ -6,6 +6,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 use zlc_domain::error::{Errors, FieldError};
+use zlc_app::AppError;
+use zlc_app::error::Cause;
 use zlc_store::StoreError;
 
 /// A field named by a validation error.
@@ -67,8 +69,8 @@ pub enum ApiError {
     Rows(Vec<zlc_domain::sheets::RowError>),
     /// 423: the account is locked.
     Locked(String),
-    /// 500: logged in full, shown briefly.
-    Internal(String),
+    /// 500: logged once with its whole chain of causes, shown briefly.
+    Internal(Cause),
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -76,6 +78,11 @@ pub type ApiResult<T> = Result<T, ApiError>;
 impl ApiError {
     pub fn field(field: &str, message: impl Into<String>) -> Self {
         ApiError::Invalid(FieldError::new(field, message).into())
+    }
+
+    /// A fault of the machine, keeping its cause for the log.
+    pub fn internal(cause: impl Into<Cause>) -> Self {
+        ApiError::Internal(cause.into())
     }
 
     fn parts(&self) -> (StatusCode, &'static str, &'static str) {
@@ -135,7 +142,27 @@ impl From<StoreError> for ApiError {
                 detail: m,
                 current_version: None,
             },
-            other => ApiError::Internal(other.to_string()),
+            other => ApiError::Internal(Box::new(other)),
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::NotFound => ApiError::NotFound,
+            AppError::Invalid(errs) => ApiError::Invalid(errs),
+            AppError::Rows(rows) => ApiError::Rows(rows),
+            AppError::Conflict {
+                detail,
+                current_version,
+            } => ApiError::Conflict {
+                detail,
+                current_version,
+            },
+            AppError::Limit(m) => ApiError::Limit(m),
+            AppError::Busy(m) => ApiError::Busy(m),
+            internal @ AppError::Internal { .. } => ApiError::Internal(Box::new(internal)),
         }
     }
 }
@@ -210,8 +237,8 @@ impl IntoResponse for ApiError {
                     .collect();
                 d
             }
-            ApiError::Internal(d) => {
-                tracing::error!(error = %d, "internal error");
+            ApiError::Internal(cause) => {
+                tracing::error!(error = %zlc_app::error::chain(&*cause), "internal error");
                 "服务器内部错误，已记录，请稍后重试或联系管理员".into()
             }
         };

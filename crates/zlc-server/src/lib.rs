@@ -30,63 +30,32 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use serde::{Deserialize, Deserializer, Serialize};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
+use zlc_app::App;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
-use zlc_domain::calendar::WorkCalendar;
-use zlc_domain::policy::Policy;
 use zlc_store::registry::RegistryFilter;
-use zlc_store::{Page, PageRequest, Store};
+use zlc_store::{Page, PageRequest};
 
-/// What every handler shares.
+/// What every handler shares: the use cases' [`App`] (the store, the active
+/// policy and calendar, the upload limits; reached through `Deref`, as
+/// `s.store`, `s.policy()`), and what only the server holds.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Store,
+    pub app: App,
     pub security: Arc<settings::Security>,
-    /// The active policy, parsed once and replaced when a new one is activated.
-    pub policy: Arc<RwLock<Arc<Policy>>>,
     /// Where attachment bytes live.
     pub objects: zlc_store::objects::ObjectStore,
-    pub uploads: Arc<settings::Uploads>,
-    /// One import at a time per account, and few at once on the server.
-    pub imports: Arc<office::ImportGate>,
-    /// The working-day calendar: the shipped one with the years edited on the 系统 page.
-    pub calendar: Arc<RwLock<Arc<WorkCalendar>>>,
 }
 
-impl AppState {
-    pub fn policy(&self) -> Arc<Policy> {
-        match self.policy.read() {
-            Ok(p) => p.clone(),
-            // A writer panicked mid-swap; the Arc inside is still whole.
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
-    }
+impl std::ops::Deref for AppState {
+    type Target = App;
 
-    pub fn set_policy(&self, p: Policy) {
-        let mut guard = match self.policy.write() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        *guard = Arc::new(p);
-    }
-
-    pub fn calendar(&self) -> Arc<WorkCalendar> {
-        match self.calendar.read() {
-            Ok(c) => c.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
-    }
-
-    pub fn set_calendar(&self, c: WorkCalendar) {
-        let mut guard = match self.calendar.write() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        *guard = Arc::new(c);
+    fn deref(&self) -> &App {
+        &self.app
     }
 }
 

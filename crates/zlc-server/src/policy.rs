@@ -92,7 +92,7 @@ async fn active(State(s): State<AppState>, user: CurrentUser) -> ApiResult<Json<
     user.require(Permission::PolicyRead)?;
     let v = s.store.active_policy().await?.ok_or(ApiError::NotFound)?;
     let policy =
-        serde_json::to_value(&*s.policy()).map_err(|e| ApiError::Internal(e.to_string()))?;
+        serde_json::to_value(&*s.policy()).map_err(ApiError::internal)?;
     Ok(Json(ActivePolicy {
         id: v.id,
         code: v.code,

@@ -32,7 +32,7 @@ fn day(s: &str) -> Option<NaiveDate> {
 /// The domain's view of a stored problem.
 fn state(p: &Problem) -> ApiResult<ProblemState> {
     let bad = || {
-        ApiError::Internal(format!(
+        ApiError::internal(format!(
             "problem {} holds values the rules cannot read",
             p.id
         ))
@@ -499,7 +499,7 @@ async fn act(
             }
             let pf: zlc_domain::registry::ProcessFigures = f.into();
             pf.validate("figures")?;
-            Some(serde_json::to_string(&pf).map_err(|e| ApiError::Internal(e.to_string()))?)
+            Some(serde_json::to_string(&pf).map_err(ApiError::internal)?)
         }
         (_, Some(_)) => return Err(ApiError::field("figures", "只有提交整改时可以记录流程要素")),
         _ => p.figures_after.clone(),

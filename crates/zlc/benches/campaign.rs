@@ -132,7 +132,7 @@ async fn measure(scale: &str, list: bool) -> anyhow::Result<()> {
         Err(_) => chrono::Local::now().date_naive(),
     };
     let quarter = Period::quarter_of(today).previous();
-    let preset = zlc_domain::policy::preset(zlc_server::bootstrap::DEFAULT_PRESET)
+    let preset = zlc_domain::policy::preset(zlc_app::setup::DEFAULT_PRESET)
         .ok_or_else(|| anyhow::anyhow!("no default preset"))?;
     let policy = zlc_domain::policy::Policy::from_toml(preset.source)
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
@@ -146,7 +146,7 @@ async fn measure(scale: &str, list: bool) -> anyhow::Result<()> {
     let mut report = None;
     for k in 0..4 {
         let t = Instant::now();
-        let r = zlc_server::reports::build(&store, &policy, &root, quarter, today).await?;
+        let r = zlc_app::reports::build(&store, &policy, &root, quarter, today).await?;
         if k > 0 {
             times.push(t.elapsed());
         }
@@ -178,7 +178,7 @@ async fn measure(scale: &str, list: bool) -> anyhow::Result<()> {
         let mut n = 0;
         for k in 0..4 {
             let t = Instant::now();
-            let f = zlc_server::reports::findings(&store, &policy, &unit, quarter, today).await?;
+            let f = zlc_app::reports::findings(&store, &policy, &unit, quarter, today).await?;
             if k > 0 {
                 times.push(t.elapsed());
             }

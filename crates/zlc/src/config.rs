@@ -18,7 +18,7 @@ pub struct FileConfig {
     #[serde(default)]
     pub security: Security,
     #[serde(default)]
-    pub uploads: zlc_server::settings::Uploads,
+    pub uploads: zlc_app::settings::Uploads,
     #[serde(default)]
     pub objects: ObjectsConfig,
 }

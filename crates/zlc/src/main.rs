@@ -225,18 +225,20 @@ impl Ctx {
             .with_context(|| format!("无法打开数据库 {}", redact(&self.resolved.database_url)))
     }
 
-    async fn state(&self) -> Result<zlc_server::AppState> {
+    /// The use cases over the database, prepared as on every start (the
+    /// administrators created on first start are printed with their passwords).
+    async fn app(&self) -> Result<zlc_app::App> {
         let store = self.store().await?;
         let admin_pw = std::env::var("ZLC_ADMIN_PASSWORD")
             .ok()
             .filter(|p| !p.is_empty());
-        let config = zlc_server::bootstrap::ServerConfig {
-            security: self.file.security.clone(),
-            objects: self.file.objects.open(&self.resolved.data_dir).await?,
-            uploads: self.file.uploads.clone(),
-        };
-        let (state, created) =
-            zlc_server::bootstrap::prepare(store, config, admin_pw.as_deref()).await?;
+        let (app, created) = zlc_app::setup::prepare(
+            store,
+            self.file.uploads.clone(),
+            &self.file.security.password,
+            admin_pw.as_deref(),
+        )
+        .await?;
         if !created.is_empty() {
             let forced = created.iter().any(|a| a.one_time_password.is_some());
             println!(
@@ -254,7 +256,17 @@ impl Ctx {
                 }
             }
         }
-        Ok(state)
+        Ok(app)
+    }
+
+    /// What the server runs with: the use cases and the server's own settings.
+    async fn state(&self) -> Result<zlc_server::AppState> {
+        let app = self.app().await?;
+        Ok(zlc_server::AppState {
+            app,
+            security: std::sync::Arc::new(self.file.security.clone()),
+            objects: self.file.objects.open(&self.resolved.data_dir).await?,
+        })
     }
 }
 
@@ -312,8 +324,8 @@ async fn run(cli: Cli) -> Result<u8> {
         Cmd::Demo { scale, seed } => {
             // Parse first: a bad scale must not create a database.
             let scale = demo::Scale::parse(&scale)?;
-            let state = ctx.state().await?;
-            demo::generate(&state.store, scale, seed).await?;
+            let app = ctx.app().await?;
+            demo::generate(&app.store, scale, seed).await?;
             Ok(0)
         }
         Cmd::Policy { cmd } => policy(&ctx, cmd).await,
@@ -513,7 +525,7 @@ async fn policy(ctx: &Ctx, cmd: PolicyCmd) -> Result<u8> {
                 Some(a) => println!("当前生效：{}（{}，版本 {}）", a.code, a.name, a.id),
                 None => println!(
                     "当前生效：无（首次启动时将启用 {}）",
-                    zlc_server::bootstrap::DEFAULT_PRESET
+                    zlc_app::setup::DEFAULT_PRESET
                 ),
             }
             Ok(0)
@@ -529,7 +541,7 @@ async fn policy(ctx: &Ctx, cmd: PolicyCmd) -> Result<u8> {
                 Some(a) => print!("{}", a.source),
                 None => print!(
                     "{}",
-                    find_preset(zlc_server::bootstrap::DEFAULT_PRESET)?.source
+                    find_preset(zlc_app::setup::DEFAULT_PRESET)?.source
                 ),
             }
             Ok(0)
@@ -542,7 +554,7 @@ async fn policy(ctx: &Ctx, cmd: PolicyCmd) -> Result<u8> {
                 _ => bail!("请给出一个预置方案编码，或用 --file 指定规则文件"),
             };
             let policy = Policy::from_toml(&source).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let store = ctx.state().await?.store;
+            let store = ctx.app().await?.store;
             let v = store
                 .activate_policy(
                     &Actor::system("cli"),
@@ -598,13 +610,13 @@ async fn check(ctx: &Ctx, period: &str, region: Option<&str>, format: &str) -> R
     if !["text", "json"].contains(&format) {
         bail!("--format 应为 text 或 json，而不是「{format}」");
     }
-    let period = Period::parse(period).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let state = ctx.state().await?;
-    let region = region_named(&state.store, region).await?;
+    let period = Period::parse(period).map_err(|e| anyhow::anyhow!("--period：{e}"))?;
+    let app = ctx.app().await?;
+    let region = region_named(&app.store, region).await?;
     let today = chrono::Local::now().date_naive();
-    let found =
-        zlc_server::reports::findings(&state.store, &state.policy(), &region, period, today)
-            .await?;
+    let found = zlc_app::reports::findings(&app.store, &app.policy(), &region, period, today)
+        .await
+        .map_err(|e| cli_error(e.into()))?;
     if format == "json" {
         println!("{}", serde_json::to_string_pretty(&found)?);
         return Ok(0);
@@ -636,23 +648,12 @@ async fn check(ctx: &Ctx, period: &str, region: Option<&str>, format: &str) -> R
 }
 
 async fn report(ctx: &Ctx, which: ReportCmd) -> Result<u8> {
-    use zlc_domain::period::{Period, PeriodKind};
+    use zlc_domain::period::PeriodKind;
     let (args, kind) = match which {
         ReportCmd::Monthly(a) => (a, PeriodKind::Month),
         ReportCmd::Quarterly(a) => (a, PeriodKind::Quarter),
     };
-    let period = Period::parse(&args.period).map_err(|e| anyhow::anyhow!("{e}"))?;
-    if period.kind() != kind {
-        bail!(
-            "--period 应为{}，如 {}",
-            kind.label_zh(),
-            if kind == PeriodKind::Month {
-                "2024-03"
-            } else {
-                "2024Q1"
-            }
-        );
-    }
+    let period = zlc_app::reports::period_of_kind(&args.period, kind).map_err(cli_error)?;
     if !["json", "xlsx", "docx"].contains(&args.format.as_str()) {
         bail!(
             "--format 应为 json、xlsx 或 docx，而不是「{}」",
@@ -662,33 +663,19 @@ async fn report(ctx: &Ctx, which: ReportCmd) -> Result<u8> {
     if args.format != "json" && args.output.as_os_str() == "-" {
         bail!("--format {} 须用 -o 指定输出文件", args.format);
     }
-    let state = ctx.state().await?;
-    let store = &state.store;
-    let region = match &args.region {
-        Some(name) => find_unit(store, name).await?,
-        None => store
-            .root_units()
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| anyhow::anyhow!("数据库中还没有单位"))?,
-    };
+    let app = ctx.app().await?;
+    let region = region_named(&app.store, args.region.as_deref()).await?;
     let today = chrono::Local::now().date_naive();
     if args.format != "json" {
         let bytes = if args.format == "xlsx" {
-            let t =
-                zlc_server::reports::build_table(store, &state.policy(), &region, period, today)
-                    .await?;
-            let which = if kind == PeriodKind::Month {
-                zlc_office::stats::Which::Monthly
-            } else {
-                zlc_office::stats::Which::Quarterly
-            };
-            zlc_office::stats::write_table(&t, which).map_err(|e| anyhow::anyhow!("{e}"))?
-        } else {
-            zlc_server::reports::notice(&state, &region, period, today, None, None)
+            zlc_app::reports::statistics_xlsx(&app, &region, period, today)
                 .await
-                .map_err(|e| anyhow::anyhow!("{}", api_message(e)))?
+                .map_err(cli_error)?
+                .0
+        } else {
+            zlc_app::reports::notice(&app, &region, period, today, None, None)
+                .await
+                .map_err(cli_error)?
                 .0
         };
         std::fs::write(&args.output, bytes)
@@ -696,7 +683,9 @@ async fn report(ctx: &Ctx, which: ReportCmd) -> Result<u8> {
         eprintln!("已写入 {}", args.output.display());
         return Ok(0);
     }
-    let r = zlc_server::reports::build(store, &state.policy(), &region, period, today).await?;
+    let r = zlc_app::reports::build(&app.store, &app.policy(), &region, period, today)
+        .await
+        .map_err(|e| cli_error(e.into()))?;
     let json = serde_json::to_string_pretty(&r)?;
     if args.output.as_os_str() == "-" {
         println!("{json}");
@@ -725,9 +714,9 @@ async fn import(
 ) -> Result<u8> {
     let kind = sheet_kind(kind)?;
     let bytes = std::fs::read(file).with_context(|| format!("无法读取 {}", file.display()))?;
-    let state = ctx.state().await?;
+    let app = ctx.app().await?;
     let unit = match unit {
-        Some(name) if kind.needs_unit() => Some(find_unit(&state.store, name).await?.id),
+        Some(name) if kind.needs_unit() => Some(find_unit(&app.store, name).await?.id),
         _ => None,
     };
     let name = file
@@ -736,8 +725,8 @@ async fn import(
         .unwrap_or_default();
     let today = chrono::Local::now().date_naive();
     let actor = Actor::system("cli import");
-    match zlc_server::office::import_bytes(
-        &state,
+    match zlc_app::exchange::import_bytes(
+        &app,
         &actor,
         &zlc_store::Scope::all(),
         kind,
@@ -796,30 +785,38 @@ async fn import(
             }
             Ok(0)
         }
-        Err(zlc_server::error::ApiError::Rows(rows)) => {
+        Err(zlc_app::AppError::Rows(rows)) => {
             eprintln!("导入失败：共 {} 处错误，未写入任何数据。", rows.len());
-            for line in zlc_server::office::error_lines(&rows) {
+            for line in zlc_app::exchange::error_lines(&rows) {
                 eprintln!("{line}");
             }
             Ok(1)
         }
-        Err(e) => bail!("{}", api_message(e)),
+        Err(e) => Err(cli_error(e)),
     }
 }
 
-/// The Chinese message of an API error, for the command line.
-fn api_message(e: zlc_server::error::ApiError) -> String {
-    use zlc_server::error::ApiError;
+/// A use case's error as the command line says it: a field of the request
+/// by its flag (`--period：…`), a fault with its whole chain of causes.
+fn cli_error(e: zlc_app::AppError) -> anyhow::Error {
+    use zlc_app::AppError;
+    const FLAGS: [&str; 3] = ["period", "unit", "format"];
     match e {
-        ApiError::Invalid(errs) => errs.to_string(),
-        ApiError::BadRequest(m)
-        | ApiError::Forbidden(m)
-        | ApiError::Unauthorized(m)
-        | ApiError::Locked(m) => m,
-        ApiError::Conflict { detail, .. } => detail,
-        ApiError::NotFound => "记录不存在".into(),
-        ApiError::Internal(m) => m,
-        other => format!("{other:?}"),
+        AppError::Invalid(errs) => {
+            let parts: Vec<String> = errs
+                .0
+                .iter()
+                .map(|f| {
+                    if FLAGS.contains(&f.field.as_str()) {
+                        format!("--{}：{}", f.field, f.message)
+                    } else {
+                        f.to_string()
+                    }
+                })
+                .collect();
+            anyhow::anyhow!("{}", parts.join("；"))
+        }
+        other => anyhow::anyhow!("{}", other.chain()),
     }
 }
 
@@ -834,18 +831,9 @@ async fn export(
     let period = period
         .map(|p| zlc_domain::period::Period::parse(p).map_err(|e| anyhow::anyhow!("--period：{e}")))
         .transpose()?;
-    let state = ctx.state().await?;
-    let unit = match unit {
-        Some(name) => find_unit(&state.store, name).await?,
-        None => state
-            .store
-            .root_units()
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| anyhow::anyhow!("数据库中还没有单位"))?,
-    };
-    let req = zlc_server::office::ExportRequest {
+    let app = ctx.app().await?;
+    let unit = region_named(&app.store, unit).await?;
+    let req = zlc_app::exchange::ExportRequest {
         kind,
         unit: &unit,
         period,
@@ -853,9 +841,9 @@ async fn export(
         filled_by: String::new(),
         today: chrono::Local::now().date_naive(),
     };
-    let n = zlc_server::office::export_to_file(&state, &zlc_store::Scope::all(), &req, output)
+    let n = zlc_app::exchange::export_to_file(&app, &zlc_store::Scope::all(), &req, output)
         .await
-        .map_err(|e| anyhow::anyhow!("{}", api_message(e)))?;
+        .map_err(cli_error)?;
     eprintln!("已写入 {}（{n} 行）", output.display());
     Ok(0)
 }
@@ -906,13 +894,9 @@ async fn reset_account(store: &Store, actor: &Actor, username: &str, admin: bool
     if admin && !zlc_domain::auth::is_administrator(&perms) {
         anyhow::bail!("账号「{username}」不是管理员账号，请用 zlc user reset");
     }
-    let password = zlc_server::admin::one_time_password().map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let hash = zlc_server::auth::hash_password(password.clone())
+    let password = zlc_app::accounts::reset_password(store, actor, u.id)
         .await
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    store
-        .set_password(actor, u.id, &hash, true, None, false)
-        .await?;
+        .map_err(cli_error)?;
     println!(
         "账号 {} 的口令已重置为：{password}（首次登录须修改）",
         u.username
@@ -921,7 +905,7 @@ async fn reset_account(store: &Store, actor: &Actor, username: &str, admin: bool
 }
 
 async fn user(ctx: &Ctx, cmd: UserCmd) -> Result<u8> {
-    let store = ctx.state().await?.store;
+    let store = ctx.app().await?.store;
     let actor = Actor::system("cli");
     match cmd {
         UserCmd::List => {
@@ -957,25 +941,15 @@ async fn user(ctx: &Ctx, cmd: UserCmd) -> Result<u8> {
             roles,
             unit,
         } => {
-            let password =
-                zlc_server::admin::one_time_password().map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            let hash = zlc_server::auth::hash_password(password.clone())
+            let account = zlc_app::accounts::NewAccount {
+                username,
+                display_name: name,
+                unit_id: unit,
+                roles,
+            };
+            let (u, password) = zlc_app::accounts::create_account(&store, &actor, account)
                 .await
-                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            let u = store
-                .create_user(
-                    &actor,
-                    zlc_store::accounts::NewUser {
-                        username: username.trim().to_lowercase(),
-                        display_name: name,
-                        password_hash: hash,
-                        must_change_password: true,
-                        unit_id: unit,
-                        official_id: None,
-                        roles,
-                    },
-                )
-                .await?;
+                .map_err(cli_error)?;
             println!(
                 "已创建账号 {}（id {}），初始口令：{password}（首次登录须修改）",
                 u.username, u.id
@@ -1062,7 +1036,7 @@ async fn check_backup(ctx: &Ctx, path: &str) -> Result<zlc_store::audit::Verific
     let result = async {
         // The key first: the audit chain is keyed with it too, and a
         // backup of another installation should be named as such.
-        zlc_server::bootstrap::check_data_key(&probe).await?;
+        zlc_app::setup::check_data_key(&probe).await?;
         let v = zlc_store::audit::verify(&probe.db, &probe.cipher).await?;
         if !v.ok {
             bail!("备份中的审计日志校验失败：{}", v.problems.join("；"));

@@ -884,7 +884,7 @@ type FlowRow = (i64, String, String, i64, i64, i64, i64, i64, i64, i64);
 /// Every row of the statistics' summaries that counts something, in order.
 pub(crate) async fn summaries(store: &zlc_store::Store) -> Vec<String> {
     // The facts kept lazily are brought up to date first, as a report would.
-    let policy = zlc_domain::policy::preset(zlc_server::bootstrap::DEFAULT_PRESET)
+    let policy = zlc_domain::policy::preset(zlc_app::setup::DEFAULT_PRESET)
         .expect("preset")
         .policy();
     store.catch_up_findings(&policy).await.expect("catch up");

@@ -4,7 +4,8 @@
 use reqwest::{Client, Method, Response, StatusCode};
 use serde_json::{Value, json};
 use std::sync::atomic::{AtomicU32, Ordering};
-use zlc_server::settings::{Security, Uploads};
+use zlc_app::settings::Uploads;
+use zlc_server::settings::Security;
 use zlc_store::crypto::FieldCipher;
 use zlc_store::{Options, Store};
 

@@ -1921,7 +1921,7 @@ fn strings_bomb(mb: usize) -> Vec<u8> {
 
 #[tokio::test]
 async fn a_table_beyond_the_import_limits_is_refused_naming_the_limit_and_writes_nothing() {
-    let uploads = zlc_server::settings::Uploads {
+    let uploads = zlc_app::settings::Uploads {
         import_max_mb: 1,
         import_strings_mb: 2,
         import_max_rows: 8,

@@ -178,7 +178,7 @@ pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<()> {
         None => None,
     }
     .or_else(|| {
-        zlc_domain::policy::preset(zlc_server::bootstrap::DEFAULT_PRESET)
+        zlc_domain::policy::preset(zlc_app::setup::DEFAULT_PRESET)
             .and_then(|p| zlc_domain::policy::Policy::from_toml(p.source).ok())
     });
     let mut steps = std::collections::HashMap::new();
@@ -773,9 +773,9 @@ async fn create_accounts(
     hr: i64,
 ) -> Result<()> {
     let pw = demo_password();
-    let hash = zlc_server::auth::hash_password(pw)
+    let hash = zlc_app::accounts::hash_password(pw)
         .await
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        .map_err(|e| anyhow::anyhow!("{}", e.chain()))?;
     let accounts: [(&str, &str, i64, &str, Option<i64>); 5] = [
         ("demo-supervisor", "营商办督导员", root, "supervisor", None),
         (
