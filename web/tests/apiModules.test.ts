@@ -240,6 +240,30 @@ describe('the account and administration', () => {
   })
 })
 
+describe('the active policy', () => {
+  it('is read once for every page, again after a new one is activated, and again after a failed read', async () => {
+    answer = () => json({ id: 1, policy: { kinds: {} } })
+    // Earlier tests may have activated one: start from a fresh read.
+    await policy.activatePolicy({ preset: 'default' })
+    sent = []
+    const [a, b] = await Promise.all([policy.activePolicy(), policy.activePolicy()])
+    expect(a).toBe(b)
+    await policy.activePolicy()
+    expect(sent.map((s) => s.url)).toEqual(['/api/v1/policy'])
+    await policy.activatePolicy({ preset: 'default' })
+    answer = () => json({ type: '/problems/forbidden', title: '无权执行此操作', status: 403, detail: '无权' }, 403)
+    await expect(policy.activePolicy()).rejects.toBeTruthy()
+    answer = () => json({ id: 2, policy: { kinds: {} } })
+    expect((await policy.activePolicy()).id).toBe(2)
+    expect(sent.map((s) => `${s.method} ${s.url}`)).toEqual([
+      'GET /api/v1/policy',
+      'POST /api/v1/policy',
+      'GET /api/v1/policy',
+      'GET /api/v1/policy',
+    ])
+  })
+})
+
 describe('the public page and the tables', () => {
   it('reads a region’s published plans of a quarter', async () => {
     await publicApi.allPublicPlans({ period: '2026Q3', region: 12 }, 2000)

@@ -1,6 +1,19 @@
 //! 附件类型 what an uploaded file really is, judged by its bytes (magic
 //! numbers), never by the name or the type the client claims.
 
+use crate::registry::vocab;
+// The vocab! macro names these traits unqualified.
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+vocab!(
+    /// 附件所属 the record an attachment belongs to
+    AttachmentOwner {
+        Activity = "activity", "活动";
+        Problem = "problem", "问题";
+        Measure = "measure", "措施";
+    }
+);
+
 /// The kinds of file accepted as attachments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {

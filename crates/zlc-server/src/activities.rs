@@ -331,9 +331,9 @@ pub struct ActivityBody {
     pub item_ids: Vec<i64>,
     pub kind: ActivityKind,
     pub mode: Mode,
-    #[schema(value_type = Option<String>, example = "window")]
+    #[schema(example = "window")]
     pub channel: Option<Channel>,
-    #[schema(value_type = Option<String>, example = "regular")]
+    #[schema(example = "regular")]
     pub trigger: Option<Trigger>,
     #[serde(default)]
     pub unannounced: bool,

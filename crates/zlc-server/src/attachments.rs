@@ -15,13 +15,14 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zlc_domain::auth::Permission;
 use zlc_domain::files::{ACCEPTED_ZH, clean_name, sniff};
-use zlc_store::attachments::{Attachment, Owner};
+use zlc_domain::files::AttachmentOwner;
+use zlc_store::attachments::Attachment;
 
 /// 附件
 #[derive(Serialize, ToSchema)]
 pub struct AttachmentOut {
     pub id: i64,
-    pub owner: String,
+    pub owner: AttachmentOwner,
     pub owner_id: i64,
     pub name: String,
     pub content_type: String,
@@ -53,30 +54,39 @@ impl From<Attachment> for AttachmentOut {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct OwnerQuery {
-    /// activity | problem | measure
+    /// What the attachment belongs to.
+    #[param(value_type = AttachmentOwner)]
     pub owner: String,
     pub id: i64,
     /// The file's name (upload only).
     pub name: Option<String>,
 }
 
-fn owner(q: &OwnerQuery) -> ApiResult<Owner> {
-    Owner::parse(&q.owner)
-        .ok_or_else(|| ApiError::field("owner", "应为 activity、problem 或 measure"))
+fn owner(q: &OwnerQuery) -> ApiResult<AttachmentOwner> {
+    AttachmentOwner::parse(&q.owner).ok_or_else(|| {
+        ApiError::field(
+            "owner",
+            format!(
+                "「{}」不是附件可属的记录，可选：{}",
+                q.owner,
+                AttachmentOwner::choices_zh()
+            ),
+        )
+    })
 }
 
-fn may_attach(user: &CurrentUser, o: Owner) -> ApiResult<()> {
+fn may_attach(user: &CurrentUser, o: AttachmentOwner) -> ApiResult<()> {
     match o {
-        Owner::Activity => user.require(Permission::ActivityWrite),
-        Owner::Problem if user.can(Permission::ProblemHandle) => Ok(()),
-        Owner::Problem | Owner::Measure => user.require(Permission::ProblemWrite),
+        AttachmentOwner::Activity => user.require(Permission::ActivityWrite),
+        AttachmentOwner::Problem if user.can(Permission::ProblemHandle) => Ok(()),
+        AttachmentOwner::Problem | AttachmentOwner::Measure => user.require(Permission::ProblemWrite),
     }
 }
 
-fn may_read(user: &CurrentUser, o: Owner) -> ApiResult<()> {
+fn may_read(user: &CurrentUser, o: AttachmentOwner) -> ApiResult<()> {
     match o {
-        Owner::Activity => user.require(Permission::ActivityRead),
-        Owner::Problem | Owner::Measure => user.require(Permission::ProblemRead),
+        AttachmentOwner::Activity => user.require(Permission::ActivityRead),
+        AttachmentOwner::Problem | AttachmentOwner::Measure => user.require(Permission::ProblemRead),
     }
 }
 
@@ -145,7 +155,7 @@ async fn download(State(s): State<AppState>, user: CurrentUser, Id(id): Id) -> A
     let a = s.store.attachment(&user.scope, id).await?;
     may_read(
         &user,
-        Owner::parse(&a.owner_kind).ok_or(ApiError::NotFound)?,
+        a.owner_kind,
     )?;
     let bytes = s.objects.get(&a.object_key).await?;
     let mut resp = bytes.into_response();

@@ -133,13 +133,9 @@ pub struct ItemPatch {
     #[schema(value_type = Option<i64>)]
     pub section_id: Option<Option<i64>>,
     pub name: Option<String>,
-    #[schema(value_type = Option<String>)]
     pub item_type: Option<ItemType>,
-    #[schema(value_type = Option<String>)]
     pub power_category: Option<PowerCategory>,
-    #[schema(value_type = Option<String>)]
     pub service_object: Option<ServiceObject>,
-    #[schema(value_type = Option<String>)]
     pub handling_mode: Option<HandlingMode>,
     pub channel: Option<String>,
     pub contact: Option<String>,

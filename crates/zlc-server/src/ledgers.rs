@@ -254,7 +254,7 @@ pub struct NeedBody {
     pub raised_by: NeedSource,
     pub content: String,
     pub response: Option<String>,
-    #[schema(value_type = Option<String>, example = "open")]
+    #[schema(example = "open")]
     pub status: Option<NeedStatus>,
     /// YYYY-MM-DD
     pub raised_on: String,
@@ -265,7 +265,6 @@ pub struct NeedBody {
 pub struct NeedPatch {
     pub version: i64,
     pub response: Option<String>,
-    #[schema(value_type = Option<String>)]
     pub status: Option<NeedStatus>,
     pub content: Option<String>,
 }
@@ -537,7 +536,7 @@ pub struct MeasureBody {
     pub deadline: Option<String>,
     pub done_on: Option<String>,
     pub effect: Option<String>,
-    #[schema(value_type = Option<String>, example = "planned")]
+    #[schema(example = "planned")]
     pub status: Option<MeasureStatus>,
 }
 
@@ -549,7 +548,6 @@ pub struct MeasurePatch {
     pub deadline: Option<String>,
     pub done_on: Option<String>,
     pub effect: Option<String>,
-    #[schema(value_type = Option<String>)]
     pub status: Option<MeasureStatus>,
 }
 

@@ -156,7 +156,11 @@ pub fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
         title = "zlc 走流程 API",
         description = "领导干部走流程、坐窗口、跟执法、处投诉 活动管理系统接口。浏览器以会话 Cookie 登录；脚本使用 `Authorization: Bearer` 令牌。错误均为 application/problem+json。"
     ),
-    components(schemas(error::Problem, error::ProblemField))
+    components(schemas(
+        error::Problem,
+        error::ProblemField,
+        zlc_domain::sheets::SheetKind
+    ))
 )]
 struct ApiDoc;
 

@@ -55,7 +55,7 @@ pub struct ImportQuery {
 
 /// 导入 a filled-in table; the body is the xlsx file. All or nothing: any
 /// bad row answers 422 with every row error and writes nothing.
-#[utoipa::path(post, path = "/imports/{kind}", tag = "表格", params(("kind" = String, Path, description = "items | ledger | window-schedule | window-stats | lists | units"), ImportQuery),
+#[utoipa::path(post, path = "/imports/{kind}", tag = "表格", params(("kind" = SheetKind, Path, description = "表格类型"), ImportQuery),
     request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     responses((status = 200, body = zlc_store::imports::ImportSummary), (status = 413, body = crate::error::Problem), (status = 422, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
 async fn import(
@@ -114,7 +114,7 @@ pub struct ExportQuery {
 }
 
 /// 导出 a table in its seed's layout.
-#[utoipa::path(get, path = "/exports/{kind}", tag = "表格", params(("kind" = String, Path, description = "items | ledger | window-schedule | window-stats | lists | units"), ExportQuery),
+#[utoipa::path(get, path = "/exports/{kind}", tag = "表格", params(("kind" = SheetKind, Path, description = "表格类型"), ExportQuery),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
 async fn export(
     State(s): State<AppState>,
@@ -162,7 +162,7 @@ fn uuidish() -> String {
 }
 
 /// 模板 an empty table to fill in, with the caller's unit above it.
-#[utoipa::path(get, path = "/templates/{kind}", tag = "表格", params(("kind" = String, Path, description = "items | ledger | window-schedule | window-stats | lists | units")),
+#[utoipa::path(get, path = "/templates/{kind}", tag = "表格", params(("kind" = SheetKind, Path, description = "表格类型")),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
 async fn template_download(
     State(s): State<AppState>,

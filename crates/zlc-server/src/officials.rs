@@ -77,7 +77,6 @@ pub struct OfficialPatch {
     pub unit_id: Option<i64>,
     pub name: Option<String>,
     pub title: Option<String>,
-    #[schema(value_type = Option<String>)]
     pub rank: Option<Rank>,
     /// Absent keeps the phone; `null` clears it.
     #[serde(default, deserialize_with = "double_option")]

@@ -51,8 +51,8 @@ pub struct PlanOut {
     pub kind_label: String,
     pub mode: Option<String>,
     pub date: String,
-    pub slot: String,
-    pub place: String,
+    pub slot: HalfDay,
+    pub place: Place,
     pub window_unit_id: Option<i64>,
     /// 备注: internal, never on the public page.
     pub place_note: Option<String>,
@@ -130,8 +130,8 @@ fn facts(p: &Plan, official_ids: &[i64], label: &str) -> Option<PlanFacts> {
         kind: p.kind,
         mode: p.mode.as_deref().and_then(Mode::parse),
         date: NaiveDate::parse_from_str(&p.date, "%Y-%m-%d").ok()?,
-        slot: HalfDay::parse(&p.slot)?,
-        place: Place::parse(&p.place)?,
+        slot: p.slot,
+        place: p.place,
         window_unit_id: p.window_unit_id,
         label: label.to_string(),
     })
@@ -236,7 +236,7 @@ pub struct PlanBody {
     pub unit_id: i64,
     pub official_ids: Vec<i64>,
     pub kind: ActivityKind,
-    #[schema(value_type = Option<String>, example = "window")]
+    #[schema(example = "window")]
     pub mode: Option<Mode>,
     /// YYYY-MM-DD
     pub date: String,
@@ -254,14 +254,10 @@ pub struct PlanPatch {
     pub version: i64,
     pub unit_id: Option<i64>,
     pub official_ids: Option<Vec<i64>>,
-    #[schema(value_type = Option<String>)]
     pub kind: Option<ActivityKind>,
-    #[schema(value_type = Option<String>)]
     pub mode: Option<Mode>,
     pub date: Option<String>,
-    #[schema(value_type = Option<String>)]
     pub slot: Option<HalfDay>,
-    #[schema(value_type = Option<String>)]
     pub place: Option<Place>,
     pub window_unit_id: Option<i64>,
     pub place_note: Option<String>,
@@ -303,11 +299,11 @@ async fn validate(s: &AppState, user: &CurrentUser, b: &PlanBody) -> ApiResult<P
     errs.into_result()?;
     Ok(PlanInput {
         unit_id: b.unit_id,
-        kind: b.kind.code().into(),
-        mode: b.mode.map(|m| m.code().into()),
+        kind: b.kind,
+        mode: b.mode,
         date: d.map(|d| d.to_string()).unwrap_or_default(),
-        slot: b.slot.code().into(),
-        place: b.place.code().into(),
+        slot: b.slot,
+        place: b.place,
         window_unit_id: b.window_unit_id,
         place_note: note,
         official_ids: b.official_ids.clone(),
@@ -380,14 +376,8 @@ async fn update(
         kind: b.kind.unwrap_or(p.kind),
         mode: b.mode.or_else(|| p.mode.as_deref().and_then(Mode::parse)),
         date: b.date.unwrap_or(p.date.clone()),
-        slot: b
-            .slot
-            .or_else(|| HalfDay::parse(&p.slot))
-            .unwrap_or(HalfDay::Am),
-        place: b
-            .place
-            .or_else(|| Place::parse(&p.place))
-            .unwrap_or(Place::Hall),
+        slot: b.slot.unwrap_or(p.slot),
+        place: b.place.unwrap_or(p.place),
         window_unit_id: b.window_unit_id.or(p.window_unit_id),
         place_note: b.place_note.or(p.place_note.clone()),
         item_ids: b.item_ids.unwrap_or(cur.item_ids.clone()),
@@ -640,10 +630,9 @@ async fn public_rectifications(
 pub struct PublicPlanOut {
     pub id: i64,
     pub date: String,
-    /// am | pm
-    pub slot: String,
-    pub kind: String,
-    pub place: String,
+    pub slot: HalfDay,
+    pub kind: ActivityKind,
+    pub place: Place,
     /// The hall or window unit visited.
     pub window_unit: Option<String>,
     pub unit: String,

@@ -409,7 +409,7 @@ async fn act(
                 .count();
             let files = s
                 .store
-                .attachment_count(zlc_store::attachments::Owner::Problem, id)
+                .attachment_count(zlc_domain::files::AttachmentOwner::Problem, id)
                 .await?;
             let evidence = lines + usize::try_from(files).unwrap_or(0);
             ProblemAction::Submit {

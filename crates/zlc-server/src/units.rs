@@ -86,7 +86,6 @@ pub struct UnitPatch {
     pub version: i64,
     pub name: Option<String>,
     pub parent_id: Option<i64>,
-    #[schema(value_type = Option<String>)]
     pub kind: Option<UnitKind>,
     #[schema(value_type = Option<Vec<String>>)]
     pub categories: Option<Vec<UnitCategory>>,

@@ -8,39 +8,14 @@ use crate::objects::ObjectStore;
 use crate::{Actor, Result, Scope, Store, StoreError, args, now_ms};
 use serde::Serialize;
 use serde_json::json;
+use zlc_domain::files::AttachmentOwner;
 
-/// What an attachment belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Owner {
-    Activity,
-    Problem,
-    Measure,
-}
-
-impl Owner {
-    pub fn parse(s: &str) -> Option<Owner> {
-        match s {
-            "activity" => Some(Owner::Activity),
-            "problem" => Some(Owner::Problem),
-            "measure" => Some(Owner::Measure),
-            _ => None,
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Owner::Activity => "activity",
-            Owner::Problem => "problem",
-            Owner::Measure => "measure",
-        }
-    }
-
-    fn table(self) -> &'static str {
-        match self {
-            Owner::Activity => "activities",
-            Owner::Problem => "problems",
-            Owner::Measure => "measures",
-        }
+/// The table of an attachment's owner.
+fn table(owner: AttachmentOwner) -> &'static str {
+    match owner {
+        AttachmentOwner::Activity => "activities",
+        AttachmentOwner::Problem => "problems",
+        AttachmentOwner::Measure => "measures",
     }
 }
 
@@ -48,7 +23,8 @@ impl Owner {
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Attachment {
     pub id: i64,
-    pub owner_kind: String,
+    #[sqlx(try_from = "String")]
+    pub owner_kind: AttachmentOwner,
     pub owner_id: i64,
     #[serde(skip)]
     pub unit_path: String,
@@ -64,14 +40,14 @@ pub struct Attachment {
 
 impl Store {
     /// The owner's unit path, if the owner exists inside the scope.
-    async fn owner_path(&self, scope: &Scope, owner: Owner, id: i64) -> Result<String> {
+    async fn owner_path(&self, scope: &Scope, owner: AttachmentOwner, id: i64) -> Result<String> {
         let mut a = args![id];
         let cond = scope.condition("unit_path", &mut a);
         self.db
             .scalar::<String>(
                 &format!(
                     "SELECT unit_path FROM {} WHERE id = $1 AND {cond}",
-                    owner.table()
+                    table(owner)
                 ),
                 a,
             )
@@ -84,7 +60,7 @@ impl Store {
         objects: &ObjectStore,
         actor: &Actor,
         scope: &Scope,
-        owner: Owner,
+        owner: AttachmentOwner,
         owner_id: i64,
         name: &str,
         content_type: &str,
@@ -100,12 +76,12 @@ impl Store {
                 .fetch_one(
                     "INSERT INTO attachments (owner_kind, owner_id, unit_path, name, content_type, size, digest, object_key, created_by, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *",
-                    args![owner.code(), owner_id, &path, name, content_type, bytes.len() as i64, sm3_hex(bytes), &key, actor.user_id, now_ms()],
+                    args![owner, owner_id, &path, name, content_type, bytes.len() as i64, sm3_hex(bytes), &key, actor.user_id, now_ms()],
                 )
                 .await?;
             // A problem's 佐证材料 counts every piece of evidence: each file
             // as it is attached, and the lines described when submitted.
-            if owner == Owner::Problem {
+            if owner == AttachmentOwner::Problem {
                 tx.execute(
                     "UPDATE problems SET evidence_count = evidence_count + 1 WHERE id = $1",
                     args![owner_id],
@@ -142,7 +118,7 @@ impl Store {
     pub async fn attachments(
         &self,
         scope: &Scope,
-        owner: Owner,
+        owner: AttachmentOwner,
         owner_id: i64,
     ) -> Result<Vec<Attachment>> {
         self.owner_path(scope, owner, owner_id).await?;
@@ -150,17 +126,17 @@ impl Store {
             .db
             .fetch_all(
                 "SELECT * FROM attachments WHERE owner_kind = $1 AND owner_id = $2 ORDER BY id",
-                args![owner.code(), owner_id],
+                args![owner, owner_id],
             )
             .await?)
     }
 
-    pub async fn attachment_count(&self, owner: Owner, owner_id: i64) -> Result<i64> {
+    pub async fn attachment_count(&self, owner: AttachmentOwner, owner_id: i64) -> Result<i64> {
         Ok(self
             .db
             .scalar::<i64>(
                 "SELECT COUNT(*) FROM attachments WHERE owner_kind = $1 AND owner_id = $2",
-                args![owner.code(), owner_id],
+                args![owner, owner_id],
             )
             .await?
             .unwrap_or(0))

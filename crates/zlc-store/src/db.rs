@@ -90,6 +90,9 @@ arg_from_code!(
     zlc_domain::kinds::Trigger,
     zlc_domain::campaign::PlanStatus,
     zlc_domain::campaign::ActivityStatus,
+    zlc_domain::campaign::HalfDay,
+    zlc_domain::campaign::Place,
+    zlc_domain::files::AttachmentOwner,
 );
 
 /// Builds a `Vec<Arg>` from values of mixed types.

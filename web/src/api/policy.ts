@@ -20,8 +20,8 @@ export type PolicyStep = {
 
 /** What a kind of activity allows and asks for. */
 export type PolicyKind = {
-  modes: string[]
-  channels?: string[]
+  modes: Schemas['Mode'][]
+  channels?: Schemas['Channel'][]
   min_duration_hours?: number
   focus?: string[]
   steps?: PolicyStep[]
@@ -48,8 +48,30 @@ export type PolicyRules = {
 export type ActivePolicy = Omit<Schemas['ActivePolicy'], 'policy'> & { policy: PolicyRules }
 
 export const getPolicy = () => api.get<ActivePolicy>('/policy')
+
+let active: Promise<ActivePolicy> | null = null
+
+/**
+ * The active policy, read once and shared by every page (the plan and
+ * activity forms, the problem form's dispositions, the notice) until a new
+ * one is activated here; a failed read is asked again next time.
+ */
+export function activePolicy(): Promise<ActivePolicy> {
+  if (!active) {
+    const p = getPolicy()
+    active = p
+    p.catch(() => {
+      if (active === p) active = null
+    })
+  }
+  return active
+}
 export const listPresets = () => api.get<Preset[]>('/policy/presets')
 export const listPolicyVersions = () => api.get<PolicyVersion[]>('/policy/versions')
 /** A preset or an edited text becomes the active policy. */
-export const activatePolicy = (body: ActivateBody) => api.post<PolicyVersion>('/policy', body)
+export const activatePolicy = (body: ActivateBody) =>
+  api.post<PolicyVersion>('/policy', body).then((v) => {
+    active = null
+    return v
+  })
 

@@ -1183,8 +1183,7 @@ export interface components {
         };
         ActivityBody: {
             callbacks?: components["schemas"]["CallbackBody"][];
-            /** @example window */
-            channel?: string | null;
+            channel?: null | components["schemas"]["Channel"];
             /** Format: int64 */
             checked_items?: number;
             content?: string | null;
@@ -1203,8 +1202,7 @@ export interface components {
             started?: string | null;
             /** @description Codes of the policy's sub-steps done. */
             steps_done?: string[];
-            /** @example regular */
-            trigger?: string | null;
+            trigger?: null | components["schemas"]["Trigger"];
             unannounced?: boolean;
             /** Format: int64 */
             unit_id: number;
@@ -1286,7 +1284,7 @@ export interface components {
             /** Format: int64 */
             id: number;
             name: string;
-            owner: string;
+            owner: components["schemas"]["AttachmentOwner"];
             /** Format: int64 */
             owner_id: number;
             /** Format: int64 */
@@ -1294,6 +1292,11 @@ export interface components {
             /** @description Where to download it. */
             url: string;
         };
+        /**
+         * @description 取值：activity（活动）、problem（问题）、measure（措施）；也接受中文名称
+         * @enum {string}
+         */
+        AttachmentOwner: "activity" | "problem" | "measure";
         /** @description 审计日志条目 */
         AuditOut: {
             action: string;
@@ -1393,6 +1396,11 @@ export interface components {
             count: number;
             label: string;
         };
+        /**
+         * @description 取值：window（窗口）、online（网上）、mobile（移动端）、kiosk（自助端）、hotline（热线）、on-site（现场）；也接受中文名称
+         * @enum {string}
+         */
+        Channel: "window" | "online" | "mobile" | "kiosk" | "hotline" | "on-site";
         CreatedToken: {
             /** @description Send as `Authorization: Bearer …`. Shown this once. */
             secret: string;
@@ -1682,14 +1690,14 @@ export interface components {
             figures?: null | components["schemas"]["Figures"];
             /** @description Why the figures changed (kept in their history), e.g. 整改后. */
             figures_source?: string | null;
-            handling_mode?: string | null;
-            item_type?: string | null;
+            handling_mode?: null | components["schemas"]["HandlingMode"];
+            item_type?: null | components["schemas"]["ItemType"];
             name?: string | null;
             note?: string | null;
-            power_category?: string | null;
+            power_category?: null | components["schemas"]["PowerCategory"];
             /** Format: int64 */
             section_id?: number | null;
-            service_object?: string | null;
+            service_object?: null | components["schemas"]["ServiceObject"];
             /** Format: int64 */
             unit_id?: number | null;
             /** Format: int64 */
@@ -1971,12 +1979,12 @@ export interface components {
                 /** @description Plan versus actual: a published plan whose date passed unmatched is `missed`. */
                 outcome: string;
                 outcome_label: string;
-                place: string;
+                place: components["schemas"]["Place"];
                 /** @description 备注: internal, never on the public page. */
                 place_note?: string | null;
                 /** Format: int64 */
                 region_id: number;
-                slot: string;
+                slot: components["schemas"]["HalfDay"];
                 /** @description Stored status: draft, submitted (待发布), published, cancelled, done. */
                 status: components["schemas"]["PlanStatus"];
                 status_label: string;
@@ -2063,11 +2071,10 @@ export interface components {
                 id: number;
                 /** @description The service items to be walked. */
                 items: string[];
-                kind: string;
+                kind: components["schemas"]["ActivityKind"];
                 officials: components["schemas"]["PublicOfficialOut"][];
-                place: string;
-                /** @description am | pm */
-                slot: string;
+                place: components["schemas"]["Place"];
+                slot: components["schemas"]["HalfDay"];
                 unit: string;
                 /** @description The hall or window unit visited. */
                 window_unit?: string | null;
@@ -2245,8 +2252,7 @@ export interface components {
             need_id?: number | null;
             /** Format: int64 */
             problem_id?: number | null;
-            /** @example planned */
-            status?: string | null;
+            status?: null | components["schemas"]["MeasureStatus"];
             /** Format: int64 */
             unit_id: number;
         };
@@ -2277,7 +2283,7 @@ export interface components {
             deadline?: string | null;
             done_on?: string | null;
             effect?: string | null;
-            status?: string | null;
+            status?: null | components["schemas"]["MeasureStatus"];
             /** Format: int64 */
             version: number;
         };
@@ -2301,8 +2307,7 @@ export interface components {
             /** @description YYYY-MM-DD */
             raised_on: string;
             response?: string | null;
-            /** @example open */
-            status?: string | null;
+            status?: null | components["schemas"]["NeedStatus"];
             /** Format: int64 */
             unit_id: number;
         };
@@ -2330,7 +2335,7 @@ export interface components {
         NeedPatch: {
             content?: string | null;
             response?: string | null;
-            status?: string | null;
+            status?: null | components["schemas"]["NeedStatus"];
             /** Format: int64 */
             version: number;
         };
@@ -2391,7 +2396,7 @@ export interface components {
             name?: string | null;
             /** @description Absent keeps the phone; `null` clears it. */
             phone?: string | null;
-            rank?: string | null;
+            rank?: null | components["schemas"]["Rank"];
             title?: string | null;
             /** Format: int64 */
             unit_id?: number | null;
@@ -2424,8 +2429,7 @@ export interface components {
             date: string;
             item_ids?: number[];
             kind: components["schemas"]["ActivityKind"];
-            /** @example window */
-            mode?: string | null;
+            mode?: null | components["schemas"]["Mode"];
             official_ids: number[];
             place: components["schemas"]["Place"];
             place_note?: string | null;
@@ -2455,12 +2459,12 @@ export interface components {
             /** @description Plan versus actual: a published plan whose date passed unmatched is `missed`. */
             outcome: string;
             outcome_label: string;
-            place: string;
+            place: components["schemas"]["Place"];
             /** @description 备注: internal, never on the public page. */
             place_note?: string | null;
             /** Format: int64 */
             region_id: number;
-            slot: string;
+            slot: components["schemas"]["HalfDay"];
             /** @description Stored status: draft, submitted (待发布), published, cancelled, done. */
             status: components["schemas"]["PlanStatus"];
             status_label: string;
@@ -2481,12 +2485,12 @@ export interface components {
         PlanPatch: {
             date?: string | null;
             item_ids?: number[] | null;
-            kind?: string | null;
-            mode?: string | null;
+            kind?: null | components["schemas"]["ActivityKind"];
+            mode?: null | components["schemas"]["Mode"];
             official_ids?: number[] | null;
-            place?: string | null;
+            place?: null | components["schemas"]["Place"];
             place_note?: string | null;
-            slot?: string | null;
+            slot?: null | components["schemas"]["HalfDay"];
             /** Format: int64 */
             unit_id?: number | null;
             /** Format: int64 */
@@ -2664,11 +2668,10 @@ export interface components {
             id: number;
             /** @description The service items to be walked. */
             items: string[];
-            kind: string;
+            kind: components["schemas"]["ActivityKind"];
             officials: components["schemas"]["PublicOfficialOut"][];
-            place: string;
-            /** @description am | pm */
-            slot: string;
+            place: components["schemas"]["Place"];
+            slot: components["schemas"]["HalfDay"];
             unit: string;
             /** @description The hall or window unit visited. */
             window_unit?: string | null;
@@ -2862,6 +2865,11 @@ export interface components {
             /** Format: int64 */
             user_id: number;
         };
+        /**
+         * @description 取值：items（“干部走流程”事项清单）、ledger（“干部走流程”问题整改台账）、window-schedule（“局长科长坐窗口”活动人员时间安排表）、window-stats（“局长科长坐窗口”活动统计表）、lists（问题清单、需求清单和解决措施清单）、units（参与活动单位名单）；也接受中文名称
+         * @enum {string}
+         */
+        SheetKind: "items" | "ledger" | "window-schedule" | "window-stats" | "lists" | "units";
         /** @description 统计表 the monthly statistics or the quarterly summary of a region. */
         StatTable: {
             period: string;
@@ -3046,7 +3054,7 @@ export interface components {
         UnitPatch: {
             categories?: string[] | null;
             code?: string | null;
-            kind?: string | null;
+            kind?: null | components["schemas"]["UnitKind"];
             /** @description 牵头单位（发文机关）; an empty string clears it. */
             lead_office?: string | null;
             name?: string | null;
@@ -3397,8 +3405,8 @@ export interface operations {
     attachments_list: {
         parameters: {
             query: {
-                /** @description activity | problem | measure */
-                owner: string;
+                /** @description What the attachment belongs to. */
+                owner: components["schemas"]["AttachmentOwner"];
                 id: number;
                 /** @description The file's name (upload only). */
                 name?: string;
@@ -3422,8 +3430,8 @@ export interface operations {
     upload: {
         parameters: {
             query: {
-                /** @description activity | problem | measure */
-                owner: string;
+                /** @description What the attachment belongs to. */
+                owner: components["schemas"]["AttachmentOwner"];
                 id: number;
                 /** @description The file's name (upload only). */
                 name?: string;
@@ -3656,8 +3664,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description items | ledger | window-schedule | window-stats | lists | units */
-                kind: string;
+                /** @description 表格类型 */
+                kind: components["schemas"]["SheetKind"];
             };
             cookie?: never;
         };
@@ -3685,8 +3693,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description items | ledger | window-schedule | window-stats | lists | units */
-                kind: string;
+                /** @description 表格类型 */
+                kind: components["schemas"]["SheetKind"];
             };
             cookie?: never;
         };
@@ -5353,8 +5361,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description items | ledger | window-schedule | window-stats | lists | units */
-                kind: string;
+                /** @description 表格类型 */
+                kind: components["schemas"]["SheetKind"];
             };
             cookie?: never;
         };

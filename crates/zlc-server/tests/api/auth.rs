@@ -98,6 +98,26 @@ async fn openapi_answers_have_their_schemas() {
     assert!(vague.is_empty(), "{vague:#?}");
     let kind = &schemas["UnitKind"];
     assert_eq!(kind["enum"][0], "region", "{kind}");
+    // Closed vocabularies are enums wherever they are read: a path's
+    // table kind, a query's attachment owner, a patch's optional mode.
+    let import = &doc["paths"]["/imports/{kind}"]["post"]["parameters"][0];
+    assert_eq!(import["schema"]["$ref"], "#/components/schemas/SheetKind");
+    assert_eq!(schemas["SheetKind"]["enum"][1], "ledger");
+    let owner = doc["paths"]["/attachments"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .find(|p| p["name"] == "owner")
+        .expect("owner");
+    assert_eq!(owner["schema"]["$ref"], "#/components/schemas/AttachmentOwner");
+    let mode = &schemas["PlanPatch"]["properties"]["mode"]["oneOf"];
+    assert!(
+        mode.as_array()
+            .expect("oneOf")
+            .iter()
+            .any(|m| m["$ref"] == "#/components/schemas/Mode"),
+        "{mode}"
+    );
 }
 
 #[tokio::test]

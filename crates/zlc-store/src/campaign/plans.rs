@@ -1,7 +1,8 @@
 //! 计划 plans: drafted, submitted, published (公示) and done.
 
 use super::*;
-use zlc_domain::campaign::PlanStatus;
+use zlc_domain::campaign::{HalfDay, Place, PlanStatus};
+use zlc_domain::kinds::{ActivityKind, Mode};
 
 /// 计划 as stored.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -14,8 +15,10 @@ pub struct Plan {
     pub kind: zlc_domain::kinds::ActivityKind,
     pub mode: Option<String>,
     pub date: String,
-    pub slot: String,
-    pub place: String,
+    #[sqlx(try_from = "String")]
+    pub slot: HalfDay,
+    #[sqlx(try_from = "String")]
+    pub place: Place,
     pub window_unit_id: Option<i64>,
     pub place_note: Option<String>,
     #[sqlx(try_from = "String")]
@@ -33,11 +36,11 @@ pub struct Plan {
 #[derive(Debug, Clone)]
 pub struct PlanInput {
     pub unit_id: i64,
-    pub kind: String,
-    pub mode: Option<String>,
+    pub kind: ActivityKind,
+    pub mode: Option<Mode>,
     pub date: String,
-    pub slot: String,
-    pub place: String,
+    pub slot: HalfDay,
+    pub place: Place,
     pub window_unit_id: Option<i64>,
     pub place_note: Option<String>,
     pub official_ids: Vec<i64>,
@@ -121,11 +124,11 @@ impl Store {
                         unit_id: input.unit_id,
                         unit_path: path.clone(),
                         region_id: region,
-                        kind: input.kind.clone(),
-                        mode: input.mode.clone(),
+                        kind: input.kind.code().into(),
+                        mode: input.mode.map(|m| m.code().into()),
                         date: input.date.clone(),
-                        slot: input.slot.clone(),
-                        place: input.place.clone(),
+                        slot: input.slot.code().into(),
+                        place: input.place.code().into(),
                         window_unit_id: input.window_unit_id,
                         place_note: input.place_note.clone(),
                         status: "draft".into(),
@@ -153,7 +156,7 @@ impl Store {
                     .fetch_one(
                         "UPDATE plans SET unit_id = $1, unit_path = $2, region_id = $3, kind = $4, mode = $5, date = $6, slot = $7, place = $8, \
                          window_unit_id = $9, place_note = $10, version = version + 1, updated_at = $11 WHERE id = $12 RETURNING *",
-                        args![input.unit_id, &path, region, &input.kind, &input.mode, &input.date, &input.slot, &input.place, input.window_unit_id, &input.place_note, now, id],
+                        args![input.unit_id, &path, region, input.kind, input.mode, &input.date, input.slot, input.place, input.window_unit_id, &input.place_note, now, id],
                     )
                     .await?;
                 (p, Some(old))
@@ -375,9 +378,12 @@ impl Store {
         struct Row {
             id: i64,
             date: String,
-            slot: String,
-            kind: String,
-            place: String,
+            #[sqlx(try_from = "String")]
+            slot: HalfDay,
+            #[sqlx(try_from = "String")]
+            kind: ActivityKind,
+            #[sqlx(try_from = "String")]
+            place: Place,
             window_unit: Option<String>,
             unit_name: String,
         }
@@ -505,9 +511,9 @@ impl Store {
 pub struct PublicPlan {
     pub id: i64,
     pub date: String,
-    pub slot: String,
-    pub kind: String,
-    pub place: String,
+    pub slot: HalfDay,
+    pub kind: ActivityKind,
+    pub place: Place,
     /// The hall or window unit visited (the plan's 备注 is internal, never public).
     pub window_unit: Option<String>,
     pub unit: String,

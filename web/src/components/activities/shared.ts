@@ -1,10 +1,10 @@
 // What the plan and activity pages share: cached look-ups (units,
-// officials, items, the active policy), pickers' words and CSV export.
+// officials, items; the active policy's shared read), pickers' words and CSV export.
 
 import { ApiError } from '../../api'
 import { allItems } from '../../api/items'
 import { allOfficials } from '../../api/officials'
-import { getPolicy, type ActivePolicy } from '../../api/policy'
+import { activePolicy } from '../../api/policy'
 import { allUnits } from '../../api/units'
 import type { Item, Official, Unit } from '../../api/types'
 import { downloadCsv as saveCsv } from '../ledgers/csv'
@@ -15,7 +15,6 @@ export type OfficialOption = Pick<Official, 'id' | 'unit_id' | 'name' | 'title' 
 let unitsCache: Promise<Unit[]> | null = null
 let itemsCache: Promise<Item[]> | null = null
 let officialsCache: Promise<OfficialOption[]> | null = null
-let policyCache: Promise<ActivePolicy> | null = null
 
 function cached<T>(get: () => Promise<T> | null, set: (p: Promise<T> | null) => void, load: () => Promise<T>): Promise<T> {
   let p = get()
@@ -34,7 +33,8 @@ export const loadItems = () => cached(() => itemsCache, (p) => (itemsCache = p),
 /** Every official in scope (for names in lists). */
 export const loadOfficials = () =>
   cached(() => officialsCache, (p) => (officialsCache = p), () => allOfficials({}, 5000))
-export const loadPolicy = () => cached(() => policyCache, (p) => (policyCache = p), () => getPolicy())
+/** The active policy (one read shared with every page, see api/policy.ts). */
+export const loadPolicy = activePolicy
 
 /** The officials of one unit's subtree, for a picker. */
 export function officialsOf(unit: number): Promise<OfficialOption[]> {
