@@ -16,7 +16,7 @@ use zlc_domain::report::{
 };
 use zlc_office::stats::Which;
 use zlc_store::registry::Unit;
-use zlc_store::reports::Window;
+use zlc_store::reports::{TookPart, Window};
 use zlc_store::{Store, StoreError};
 
 /// A period of `kind` (`2024-03` monthly, `2024Q1` quarterly), or why not.
@@ -143,10 +143,10 @@ async fn table_row(
         .map(|(_, n)| n)
         .sum();
     let items = store
-        .took_part_page("stats_items", unit, w.period, 0, NAMES_SHOWN)
+        .took_part_page(TookPart::Items, unit, w.period, 0, NAMES_SHOWN)
         .await?
         .into_iter()
-        .map(|(_, name, _, _)| name)
+        .map(|r| r.name)
         .collect();
     let enforce_content = if enforce_participations > 0 {
         store.enforcement_contents(unit, w.period, 5).await?

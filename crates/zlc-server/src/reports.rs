@@ -23,7 +23,7 @@ use zlc_domain::ledger::ProblemCategory;
 use zlc_domain::period::{Period, PeriodKind};
 use zlc_domain::report::{Finding, StatTable};
 use zlc_store::registry::Unit;
-use zlc_store::reports::Window;
+use zlc_store::reports::{TookPart, Window};
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -515,14 +515,15 @@ async fn drill(
             )
         }
         "officials" | "items_experienced" => {
-            let (table, label, records) = if q.figure == "officials" {
-                ("stats_officials", "参与领导干部", "officials")
+            let officials = q.figure == "officials";
+            let (which, label, records, detail_key) = if officials {
+                (TookPart::Officials, "参与领导干部", "officials", "title")
             } else {
-                ("stats_items", "体验事项", "items")
+                (TookPart::Items, "体验事项", "items", "item_type")
             };
             let rows = store
                 .took_part_page(
-                    table,
+                    which,
                     &unit,
                     period,
                     page.after.unwrap_or(0),
@@ -530,7 +531,7 @@ async fn drill(
                 )
                 .await?;
             let total = store.report_totals(&unit, &w).await?;
-            let count = if records == "officials" {
+            let count = if officials {
                 total.officials
             } else {
                 total.items
@@ -538,18 +539,13 @@ async fn drill(
             let more = rows.len() as i64 > page.limit;
             let rows: Vec<_> = rows.into_iter().take(page.limit as usize).collect();
             let next = if more {
-                rows.last().map(|r| r.0.to_string())
+                rows.last().map(|r| r.id.to_string())
             } else {
                 None
             };
-            let detail_key = if records == "officials" {
-                "title"
-            } else {
-                "item_type"
-            };
             let items = rows
                 .into_iter()
-                .map(|(id, name, detail, unit)| serde_json::json!({"id": id, "name": name, detail_key: detail, "unit": unit}))
+                .map(|r| serde_json::json!({"id": r.id, "name": r.name, detail_key: r.detail, "unit": r.unit}))
                 .collect();
             (label, records, count, items, next)
         }

@@ -172,26 +172,30 @@ impl Store {
         Ok((category, status))
     }
 
-    /// Who took part (`stats_officials`) or what was experienced
-    /// (`stats_items`) in the unit's subtree over the period, a page after
-    /// the id `after`: (id, name, detail, unit name), the detail being the
-    /// official's title or the item's type. The records a report's
+    /// Who took part or what was experienced in the unit's subtree over
+    /// the period, a page after the id `after`: the records a report's
     /// `officials` and `items_experienced` count.
     pub async fn took_part_page(
         &self,
-        table: &str,
+        which: TookPart,
         unit: &Unit,
         period: Period,
         after: i64,
         limit: i64,
-    ) -> Result<Vec<(i64, String, String, String)>> {
-        let (join, id, detail) = match table {
-            "stats_officials" => (
+    ) -> Result<Vec<TookPartRow>> {
+        let (table, join, id, detail) = match which {
+            TookPart::Officials => (
+                "stats_officials",
                 "officials r ON r.id = t.official_id",
                 "t.official_id",
                 "r.title",
             ),
-            _ => ("items r ON r.id = t.item_id", "t.item_id", "r.item_type"),
+            TookPart::Items => (
+                "stats_items",
+                "items r ON r.id = t.item_id",
+                "t.item_id",
+                "r.item_type",
+            ),
         };
         let mut a = args![period.to_string(), after];
         let cond = Scope::subtree(unit.path.clone()).condition("t.unit_path", &mut a);
@@ -200,9 +204,9 @@ impl Store {
             .db
             .fetch_all(
                 &format!(
-                    "SELECT {id}, r.name, {detail}, u.name FROM {} t JOIN {join} JOIN units u ON u.id = r.unit_id \
+                    "SELECT {id} AS id, r.name AS name, {detail} AS detail, u.name AS unit FROM {table} t JOIN {join} \
+                     JOIN units u ON u.id = r.unit_id \
                      WHERE t.period = $1 AND {id} > $2 AND {cond} ORDER BY {id} LIMIT ${}",
-                    if table == "stats_officials" { "stats_officials" } else { "stats_items" },
                     a.len()
                 ),
                 a,
@@ -349,4 +353,22 @@ impl Store {
             _ => None,
         })
     }
+}
+
+/// Who took part in a period (参与领导干部) or what was experienced (体验事项).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TookPart {
+    Officials,
+    Items,
+}
+
+/// One official who took part, or one item experienced.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TookPartRow {
+    pub id: i64,
+    pub name: String,
+    /// The official's title, or the item's type.
+    pub detail: String,
+    /// The name of the unit the official or item belongs to.
+    pub unit: String,
 }
