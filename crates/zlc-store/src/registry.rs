@@ -3,6 +3,7 @@
 //! a record outside it is [`StoreError::NotFound`], as if it did not exist.
 
 use crate::audit::{self, Change};
+use crate::rows::{self, ItemFiguresRow, ItemRow, OfficialRow, UnitRow};
 use crate::{
     Actor, Arg, Page, PageRequest, Result, Scope, Store, StoreError, Tx, args, now_ms, unique_as,
 };
@@ -315,14 +316,27 @@ impl Store {
         };
         let cats: Vec<&str> = input.categories.iter().map(|c| c.code()).collect();
         let now = now_ms();
-        let unit: Unit = tx
-            .fetch_one(
-                "INSERT INTO units (parent_id, path, depth, name, kind, categories, code, sort, created_at, updated_at, lead_office) \
-                 VALUES ($1, '', $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING *",
-                args![input.parent_id.map(|p| p.0), depth, &input.name, input.kind.code(), cats.join(","), &input.code, input.sort, now, &input.lead_office],
-            )
-            .await
-            .map_err(unique_as("name", "同一上级单位下已有同名单位"))?;
+        let unit: Unit = rows::insert_returning(
+            &mut tx,
+            UnitRow {
+                id: None,
+                parent_id: input.parent_id.map(|p| p.0),
+                // Named once the id is known.
+                path: String::new(),
+                depth,
+                name: input.name.clone(),
+                kind: input.kind.code().into(),
+                categories: cats.join(","),
+                code: input.code.clone(),
+                sort: input.sort,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+                lead_office: input.lead_office.clone(),
+            },
+        )
+        .await
+        .map_err(unique_as("name", "同一上级单位下已有同名单位"))?;
         let path = format!("{parent_path}{}/", unit.id);
         let unit: Unit = tx
             .fetch_one(
@@ -529,17 +543,28 @@ impl Store {
         input: &OfficialInput,
     ) -> Result<Official> {
         let mut tx = self.db.begin().await?;
-        self.unit_in_scope_tx(&mut tx, scope, input.unit_id, "unit_id")
+        let unit = self
+            .unit_in_scope_tx(&mut tx, scope, input.unit_id, "unit_id")
             .await?;
         let phone = self.cipher.encrypt_opt(input.phone.as_deref())?;
         let now = now_ms();
-        let o: Official = tx
-            .fetch_one(
-                "INSERT INTO officials (unit_id, unit_path, name, title, rank, phone_enc, active, created_at, updated_at) \
-                 VALUES ($1, (SELECT path FROM units WHERE id = $1), $2, $3, $4, $5, $6, $7, $7) RETURNING *",
-                args![input.unit_id, &input.name, &input.title, &input.rank, phone, input.active, now],
-            )
-            .await?;
+        let o: Official = rows::insert_returning(
+            &mut tx,
+            OfficialRow {
+                id: None,
+                unit_id: input.unit_id,
+                unit_path: unit.path,
+                name: input.name.clone(),
+                title: input.title.clone(),
+                rank: input.rank.clone(),
+                phone_enc: phone,
+                active: input.active,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            },
+        )
+        .await?;
         audit::append(
             &mut tx,
             &self.cipher,
@@ -682,10 +707,21 @@ impl Store {
         source: &str,
         note: Option<&str>,
     ) -> Result<()> {
-        tx.execute(
-            "INSERT INTO item_figures (item_id, materials, time_limit_days, steps, trips, online, source, note, recorded_by, recorded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            args![item_id, f.materials, f.time_limit_days, f.steps, f.trips, f.online, source, note, actor.user_id, now_ms()],
+        let figure = |v: Option<i32>| v.map(i64::from);
+        rows::insert(
+            tx,
+            ItemFiguresRow {
+                item_id,
+                materials: figure(f.materials),
+                time_limit_days: figure(f.time_limit_days),
+                steps: figure(f.steps),
+                trips: figure(f.trips),
+                online: f.online,
+                source: source.into(),
+                note: note.map(Into::into),
+                recorded_by: actor.user_id,
+                recorded_at: now_ms(),
+            },
         )
         .await?;
         Ok(())
@@ -701,17 +737,33 @@ impl Store {
         self.check_section(&mut tx, scope, input).await?;
         let f = &input.figures;
         let now = now_ms();
-        let item: Item = tx
-            .fetch_one(
-                "INSERT INTO items (unit_id, section_id, name, item_type, power_category, service_object, handling_mode, \
-                 channel, contact, note, materials, time_limit_days, steps, trips, online, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING *",
-                args![input.unit_id, input.section_id, &input.name, &input.item_type, &input.power_category,
-                      &input.service_object, &input.handling_mode, &input.channel, &input.contact, &input.note,
-                      f.materials, f.time_limit_days, f.steps, f.trips, f.online, now],
-            )
-            .await
-            .map_err(unique_as("name", "本单位已有同名事项"))?;
+        let figure = |v: Option<i32>| v.map(i64::from);
+        let item: Item = rows::insert_returning(
+            &mut tx,
+            ItemRow {
+                id: None,
+                unit_id: input.unit_id,
+                section_id: input.section_id,
+                name: input.name.clone(),
+                item_type: input.item_type.clone(),
+                power_category: input.power_category.clone(),
+                service_object: input.service_object.clone(),
+                handling_mode: input.handling_mode.clone(),
+                channel: input.channel.clone(),
+                contact: input.contact.clone(),
+                note: input.note.clone(),
+                materials: figure(f.materials),
+                time_limit_days: figure(f.time_limit_days),
+                steps: figure(f.steps),
+                trips: figure(f.trips),
+                online: f.online,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            },
+        )
+        .await
+        .map_err(unique_as("name", "本单位已有同名事项"))?;
         if !f.is_empty() {
             self.insert_figures(&mut tx, actor, item.id, f, "登记", None)
                 .await?;

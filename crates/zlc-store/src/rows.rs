@@ -1,7 +1,8 @@
-//! 记录行 each campaign table's row as it is first written: the one place its
-//! columns are named. The form's single-row insert, the import's batches and
-//! the demo generator's bulk load all write these structs, so a column added
-//! to a table is added here once and every path writes it.
+//! 记录行 each registry and campaign table's row as it is first written: the
+//! one place its columns are named. The form's single-row insert, the
+//! import's rows and batches and the demo generator's bulk load all write
+//! these structs, so a column added to a table is added here once and every
+//! path writes it.
 //!
 //! A row holds the columns a new record is written with; columns the server
 //! derives later (the findings' facts, `closure_month` …) are not part of it
@@ -80,6 +81,91 @@ macro_rules! row {
         }
     };
 }
+
+row!(
+    /// 单位 a unit as first written. Its `path` names its own id, so a unit
+    /// the database numbers is written with an empty path and given its path
+    /// once its id is known.
+    UnitRow = "units" {
+        id: Option<i64>,
+        parent_id: Option<i64>,
+        path: String,
+        depth: i64,
+        name: String,
+        kind: String,
+        /// Category codes joined by `,`.
+        categories: String,
+        code: Option<String>,
+        sort: i64,
+        /// Starts at 1 (the table's default).
+        version: i64,
+        created_at: i64,
+        updated_at: i64,
+        lead_office: Option<String>,
+    }
+);
+
+row!(
+    /// 人员 an official as first written, the phone sealed.
+    OfficialRow = "officials" {
+        id: Option<i64>,
+        unit_id: i64,
+        /// The unit's path. The demo's bulk load leaves it empty (the
+        /// table's default) for the statistics' rebuild to fill.
+        unit_path: String,
+        name: String,
+        title: String,
+        rank: String,
+        phone_enc: Option<String>,
+        active: bool,
+        /// Starts at 1 (the table's default).
+        version: i64,
+        created_at: i64,
+        updated_at: i64,
+    }
+);
+
+row!(
+    /// 事项 a service item as first written.
+    ItemRow = "items" {
+        id: Option<i64>,
+        unit_id: i64,
+        section_id: Option<i64>,
+        name: String,
+        item_type: String,
+        power_category: String,
+        service_object: String,
+        handling_mode: String,
+        channel: Option<String>,
+        contact: Option<String>,
+        note: Option<String>,
+        materials: Option<i64>,
+        time_limit_days: Option<i64>,
+        steps: Option<i64>,
+        trips: Option<i64>,
+        online: Option<bool>,
+        /// Starts at 1 (the table's default).
+        version: i64,
+        created_at: i64,
+        updated_at: i64,
+    }
+);
+
+row!(
+    /// 流程要素历史 one recorded state of an item's process figures.
+    ItemFiguresRow = "item_figures" {
+        item_id: i64,
+        materials: Option<i64>,
+        time_limit_days: Option<i64>,
+        steps: Option<i64>,
+        trips: Option<i64>,
+        online: Option<bool>,
+        source: String,
+        note: Option<String>,
+        recorded_by: Option<i64>,
+        recorded_at: i64,
+    }
+);
 
 row!(
     /// 计划 a plan as first written.
@@ -241,6 +327,21 @@ row!(
 );
 
 row!(
+    /// 回访 a callback an activity made, the person called sealed.
+    CallbackRow = "callbacks" {
+        activity_id: i64,
+        name_enc: String,
+        phone_enc: Option<String>,
+        served_on: Option<String>,
+        called_on: String,
+        valid: bool,
+        satisfaction: Option<String>,
+        remarks: Option<String>,
+        created_at: i64,
+    }
+);
+
+row!(
     /// An official who took part in a plan.
     PlanOfficialRow = "plan_officials" { plan_id: i64, official_id: i64 }
 );
@@ -279,15 +380,25 @@ fn single_sql(table: &str, cols: &[&str]) -> String {
     )
 }
 
-/// Inserts one row and reads it back as stored.
-pub(crate) async fn insert_returning<R: Row, T: Record>(tx: &mut Tx, row: R) -> Result<T> {
+/// Inserts one row and reads it back as stored. The database's error is
+/// returned as it is, so that the caller can name a unique violation.
+pub(crate) async fn insert_returning<R: Row, T: Record>(tx: &mut Tx, row: R) -> sqlx::Result<T> {
     let (cols, args) = one(row);
     let sql = format!("{} RETURNING *", single_sql(R::TABLE.name, &cols));
-    Ok(tx.fetch_one(&sql, args).await?)
+    tx.fetch_one(&sql, args).await
+}
+
+/// Inserts one row and returns the id the database gave it.
+pub(crate) async fn insert_returning_id<R: Row>(tx: &mut Tx, row: R) -> sqlx::Result<i64> {
+    let (cols, args) = one(row);
+    let sql = format!("{} RETURNING id", single_sql(R::TABLE.name, &cols));
+    tx.scalar::<i64>(&sql, args)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)
 }
 
 /// Inserts one row.
-pub(crate) async fn insert<R: Row>(tx: &mut Tx, row: R) -> Result<()> {
+pub(crate) async fn insert<R: Row>(tx: &mut Tx, row: R) -> sqlx::Result<()> {
     let (cols, args) = one(row);
     tx.execute(&single_sql(R::TABLE.name, &cols), args).await?;
     Ok(())
@@ -363,6 +474,53 @@ mod tests {
             ..NeedRow::default()
         });
         assert_eq!(cols[0], "id");
+    }
+
+    /// The registry's rows are written whole by every path (the defaults
+    /// they leave to the database are filled in by hand), so each names
+    /// every column of its table; `item_figures` and `callbacks` leave
+    /// their id to the database everywhere.
+    #[tokio::test]
+    async fn the_registry_rows_name_every_column_of_their_tables() {
+        let dir = std::env::temp_dir().join(format!("zlc-store-rows-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let cipher = crate::crypto::FieldCipher::from_hex(
+            &crate::crypto::FieldCipher::generate_key_hex().expect("key"),
+        )
+        .expect("cipher");
+        let store = crate::Store::open(
+            &format!("sqlite:{}", dir.join("t.db").display()),
+            cipher,
+            &crate::Options::default(),
+        )
+        .await
+        .expect("open");
+        for (t, id) in [
+            (UnitRow::TABLE, true),
+            (OfficialRow::TABLE, true),
+            (ItemRow::TABLE, true),
+            (ItemFiguresRow::TABLE, false),
+            (CallbackRow::TABLE, false),
+        ] {
+            let mut stored: Vec<(String,)> = store
+                .db
+                .fetch_all(
+                    "SELECT name FROM pragma_table_info($1)",
+                    crate::args![t.name],
+                )
+                .await
+                .expect("columns");
+            if !id {
+                stored.retain(|(c,)| c != "id");
+            }
+            let mut stored: Vec<String> = stored.into_iter().map(|(c,)| c).collect();
+            let mut cols: Vec<String> = t.cols.iter().map(|c| c.to_string()).collect();
+            stored.sort();
+            cols.sort();
+            assert_eq!(cols, stored, "{}", t.name);
+        }
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

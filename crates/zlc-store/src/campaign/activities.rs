@@ -1,6 +1,7 @@
 //! 活动记录 activities and their callbacks (回访).
 
 use super::*;
+use crate::rows::CallbackRow;
 use zlc_domain::campaign::ActivityStatus;
 use zlc_domain::kinds::{ActivityKind, Mode, Trigger};
 
@@ -57,7 +58,7 @@ pub struct CallbackInput {
 
 /// 回访 as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct CallbackRow {
+pub struct Callback {
     pub id: i64,
     pub activity_id: i64,
     pub name_enc: String,
@@ -123,7 +124,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let (marks, a) = id_list(&ids);
-        let rows: Vec<CallbackRow> = self
+        let rows: Vec<Callback> = self
             .db
             .fetch_all(
                 &format!("SELECT * FROM callbacks WHERE activity_id IN ({marks}) ORDER BY activity_id, id"),
@@ -320,10 +321,19 @@ impl Store {
                     .await?;
                 }
                 None => {
-                    tx.execute(
-                        "INSERT INTO callbacks (activity_id, name_enc, phone_enc, served_on, called_on, valid, satisfaction, remarks, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                        args![activity.id, name, phone, &c.served_on, &c.called_on, c.valid, &c.satisfaction, &c.remarks, now],
+                    rows::insert(
+                        &mut tx,
+                        CallbackRow {
+                            activity_id: activity.id,
+                            name_enc: name,
+                            phone_enc: phone,
+                            served_on: c.served_on.clone(),
+                            called_on: c.called_on.clone(),
+                            valid: c.valid,
+                            satisfaction: c.satisfaction.clone(),
+                            remarks: c.remarks.clone(),
+                            created_at: now,
+                        },
                     )
                     .await?;
                 }

@@ -67,16 +67,26 @@ impl ImportRun<'_> {
                 self.updated_items.push(old.0);
             }
             None => {
-                let id: i64 = self
-                    .tx
-                    .scalar::<i64>(
-                        "INSERT INTO items (unit_id, section_id, name, item_type, power_category, service_object, handling_mode, channel, contact, note, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
-                        args![unit, section, r.name.trim(), r.item_type.code(), PowerCategory::PublicService.code(), r.service_object.code(),
-                              r.handling_mode.code(), &r.channel, &r.contact, &r.note, self.now],
-                    )
-                    .await?
-                    .unwrap_or_default();
+                let id = rows::insert_returning_id(
+                    &mut self.tx,
+                    ItemRow {
+                        unit_id: unit,
+                        section_id: section,
+                        name: r.name.trim().to_string(),
+                        item_type: r.item_type.code().into(),
+                        power_category: PowerCategory::PublicService.code().into(),
+                        service_object: r.service_object.code().into(),
+                        handling_mode: r.handling_mode.code().into(),
+                        channel: r.channel.clone(),
+                        contact: r.contact.clone(),
+                        note: r.note.clone(),
+                        version: 1,
+                        created_at: self.now,
+                        updated_at: self.now,
+                        ..ItemRow::default()
+                    },
+                )
+                .await?;
                 self.sum.items += 1;
                 self.created_items.push(id);
                 let u = self.unit_ctx(c, unit).await?;

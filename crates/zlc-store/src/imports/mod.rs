@@ -25,8 +25,8 @@ use crate::campaign::region_of;
 use crate::registry::Unit;
 use crate::rowkeys::{self, RepeatCounter, TreeUnit, UnitTree, WalkCounter};
 use crate::rows::{
-    ActivityItemRow, ActivityOfficialRow, ActivityRow, Batch, MeasureRow, NeedRow, PlanOfficialRow,
-    PlanRow, ProblemEventRow, ProblemRow,
+    self, ActivityItemRow, ActivityOfficialRow, ActivityRow, Batch, ItemRow, MeasureRow, NeedRow,
+    OfficialRow, PlanOfficialRow, PlanRow, ProblemEventRow, ProblemRow, UnitRow,
 };
 use crate::stats::{self, Flow};
 use crate::{Actor, Arg, Kind, Result, Scope, Store, StoreError, Tx, args, now_ms};

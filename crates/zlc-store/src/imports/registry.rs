@@ -362,34 +362,42 @@ impl ImportRun<'_> {
             return Ok(Some(at(&c.tree, unit, None)));
         }
         let depth = i64::try_from(h.path.matches('/').count().saturating_sub(1)).unwrap_or(0);
-        let made: Unit = self
-            .tx
-            .fetch_one(
-                "INSERT INTO units (parent_id, path, depth, name, kind, categories, sort, created_at, updated_at) \
-                 VALUES ($1, '', $2, $3, $4, '', 0, $5, $5) RETURNING *",
-                args![home, depth, name, UnitKind::Section.code(), self.now],
-            )
-            .await?;
-        let path = format!("{}{}/", h.path, made.id);
+        let made = rows::insert_returning_id(
+            &mut self.tx,
+            UnitRow {
+                parent_id: Some(home),
+                // Named once the id is known.
+                path: String::new(),
+                depth,
+                name: name.to_string(),
+                kind: UnitKind::Section.code().into(),
+                version: 1,
+                created_at: self.now,
+                updated_at: self.now,
+                ..UnitRow::default()
+            },
+        )
+        .await?;
+        let path = format!("{}{}/", h.path, made);
         self.tx
             .execute(
                 "UPDATE units SET path = $1 WHERE id = $2",
-                args![&path, made.id],
+                args![&path, made],
             )
             .await?;
         c.tree.add(TreeUnit {
-            id: made.id,
+            id: made,
             parent: Some(home),
             name: name.to_string(),
             kind: UnitKind::Section.code().to_string(),
             path,
         });
-        self.created_units.push(made.id);
+        self.created_units.push(made);
         self.sum.sections_added += 1;
         self.sum
             .sections_added_names
             .push(format!("{name}（{}）", h.name));
-        Ok(Some(placed(&c.tree, made.id)))
+        Ok(Some(placed(&c.tree, made)))
     }
 
     /// The official a row names: by name in the unit's subtree (the one
@@ -425,15 +433,23 @@ impl ImportRun<'_> {
             }
         }
         let sealed = self.store.cipher.encrypt_opt(phone)?;
-        let id: i64 = self
-            .tx
-            .scalar::<i64>(
-                "INSERT INTO officials (unit_id, unit_path, name, title, rank, phone_enc, active, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7, $7) RETURNING id",
-                args![u.unit.id, &u.unit.path, &p.name, &p.title, p.rank().code(), sealed, self.now],
-            )
-            .await?
-            .unwrap_or_default();
+        let id = rows::insert_returning_id(
+            &mut self.tx,
+            OfficialRow {
+                id: None,
+                unit_id: u.unit.id,
+                unit_path: u.unit.path.clone(),
+                name: p.name.clone(),
+                title: p.title.clone(),
+                rank: p.rank().code().into(),
+                phone_enc: sealed,
+                active: true,
+                version: 1,
+                created_at: self.now,
+                updated_at: self.now,
+            },
+        )
+        .await?;
         self.sum.officials_added += 1;
         self.created_officials.push(id);
         u.officials.entry(p.name.clone()).or_default().push((
@@ -513,15 +529,22 @@ impl ImportRun<'_> {
             return Ok(one);
         }
         let u = self.unit_ctx(c, unit).await?;
-        let id: i64 = self
-            .tx
-            .scalar::<i64>(
-                "INSERT INTO items (unit_id, name, item_type, power_category, service_object, handling_mode, created_at, updated_at) \
-                 VALUES ($1, $2, 'other', $3, 'both', 'both', $4, $4) RETURNING id",
-                args![u.unit.id, name, PowerCategory::PublicService.code(), self.now],
-            )
-            .await?
-            .unwrap_or_default();
+        let id = rows::insert_returning_id(
+            &mut self.tx,
+            ItemRow {
+                unit_id: u.unit.id,
+                name: name.to_string(),
+                item_type: "other".into(),
+                power_category: PowerCategory::PublicService.code().into(),
+                service_object: "both".into(),
+                handling_mode: "both".into(),
+                version: 1,
+                created_at: self.now,
+                updated_at: self.now,
+                ..ItemRow::default()
+            },
+        )
+        .await?;
         self.sum.items_added += 1;
         self.created_items.push(id);
         let path = u.unit.path.clone();

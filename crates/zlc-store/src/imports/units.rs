@@ -125,14 +125,23 @@ impl ImportRun<'_> {
                             .as_ref()
                             .map(|p| (p.path.clone(), p.depth + 1))
                             .unwrap_or(("/".into(), 0));
-                        let u: Unit = self
-                            .tx
-                            .fetch_one(
-                                "INSERT INTO units (parent_id, path, depth, name, kind, categories, sort, created_at, updated_at) \
-                                 VALUES ($1, '', $2, $3, $4, $5, 0, $6, $6) RETURNING *",
-                                args![parent_id, depth, r.name.trim(), r.kind.code(), &cats, self.now],
-                            )
-                            .await?;
+                        let u: Unit = rows::insert_returning(
+                            &mut self.tx,
+                            UnitRow {
+                                parent_id,
+                                // Named once the id is known.
+                                path: String::new(),
+                                depth,
+                                name: r.name.trim().to_string(),
+                                kind: r.kind.code().into(),
+                                categories: cats.clone(),
+                                version: 1,
+                                created_at: self.now,
+                                updated_at: self.now,
+                                ..UnitRow::default()
+                            },
+                        )
+                        .await?;
                         let path = format!("{ppath}{}/", u.id);
                         let u: Unit = self
                             .tx

@@ -17,112 +17,23 @@ use zlc_store::Arg;
 use zlc_store::bulk::Table;
 use zlc_store::crypto::FieldCipher;
 use zlc_store::rows::{
-    ActivityItemRow, ActivityOfficialRow, ActivityRow, MeasureRow, NeedRow, PlanItemRow,
-    PlanOfficialRow, PlanRow, ProblemEventRow, ProblemRow, Row,
+    ActivityItemRow, ActivityOfficialRow, ActivityRow, CallbackRow, ItemFiguresRow, ItemRow,
+    MeasureRow, NeedRow, OfficialRow, PlanItemRow, PlanOfficialRow, PlanRow, ProblemEventRow,
+    ProblemRow, Row, UnitRow,
 };
 
-macro_rules! table {
-    ($name:ident, $t:literal, [$($c:literal),*]) => {
-        pub const $name: Table = Table { name: $t, cols: &[$($c),*] };
-    };
-}
-
-table!(
-    UNITS,
-    "units",
-    [
-        "id",
-        "parent_id",
-        "path",
-        "depth",
-        "name",
-        "kind",
-        "categories",
-        "sort",
-        "created_at",
-        "updated_at"
-    ]
-);
-table!(
-    OFFICIALS,
-    "officials",
-    [
-        "id",
-        "unit_id",
-        "name",
-        "title",
-        "rank",
-        "phone_enc",
-        "active",
-        "created_at",
-        "updated_at"
-    ]
-);
-table!(
-    ITEMS,
-    "items",
-    [
-        "id",
-        "unit_id",
-        "section_id",
-        "name",
-        "item_type",
-        "power_category",
-        "service_object",
-        "handling_mode",
-        "channel",
-        "contact",
-        "materials",
-        "time_limit_days",
-        "steps",
-        "trips",
-        "online",
-        "created_at",
-        "updated_at"
-    ]
-);
-table!(
-    ITEM_FIGURES,
-    "item_figures",
-    [
-        "item_id",
-        "materials",
-        "time_limit_days",
-        "steps",
-        "trips",
-        "online",
-        "source",
-        "recorded_at"
-    ]
-);
-table!(
-    CALLBACKS,
-    "callbacks",
-    [
-        "activity_id",
-        "name_enc",
-        "phone_enc",
-        "served_on",
-        "called_on",
-        "valid",
-        "satisfaction",
-        "remarks",
-        "created_at"
-    ]
-);
-
 pub const TABLES: &[&Table] = &[
-    &UNITS,
-    &OFFICIALS,
-    &ITEMS,
-    &ITEM_FIGURES,
+    &UnitRow::TABLE,
+    &OfficialRow::TABLE,
+    &ItemRow::TABLE,
+    &ItemFiguresRow::TABLE,
     &PlanRow::TABLE,
     &PlanOfficialRow::TABLE,
     &PlanItemRow::TABLE,
     &ActivityRow::TABLE,
     &ActivityOfficialRow::TABLE,
     &ActivityItemRow::TABLE,
-    &CALLBACKS,
+    &CallbackRow::TABLE,
     &ProblemRow::TABLE,
     &ProblemEventRow::TABLE,
     &NeedRow::TABLE,
@@ -157,7 +68,7 @@ impl Out {
         TABLES.iter().position(|x| x.name == t.name).unwrap_or(0)
     }
 
-    pub fn row(&mut self, t: &Table, row: Vec<Arg>) {
+    fn row(&mut self, t: &Table, row: Vec<Arg>) {
         let i = Self::idx(t);
         debug_assert_eq!(row.len(), t.cols.len(), "{}", t.name);
         self.bufs[i].extend(row);
@@ -187,19 +98,6 @@ impl Out {
             }
         }
     }
-}
-
-fn t(s: &str) -> Arg {
-    Arg::Text(Some(s.to_string()))
-}
-fn i(v: i64) -> Arg {
-    Arg::I64(Some(v))
-}
-fn oi(v: Option<i64>) -> Arg {
-    Arg::I64(v)
-}
-fn b(v: bool) -> Arg {
-    Arg::Bool(Some(v))
 }
 
 /// Unix milliseconds of a Beijing wall-clock time.
@@ -240,76 +138,75 @@ pub fn registry_rows(
     out: &mut Out,
 ) -> anyhow::Result<()> {
     for u in &m.units {
-        out.row(
-            &UNITS,
-            vec![
-                i(u.id),
-                oi(u.parent),
-                t(&u.path),
-                i(u.depth),
-                t(&u.name),
-                t(u.kind),
-                t(&u.cats),
-                i(0),
-                i(created),
-                i(created),
-            ],
-        );
+        out.put(UnitRow {
+            id: Some(u.id),
+            parent_id: u.parent,
+            path: u.path.clone(),
+            depth: u.depth,
+            name: u.name.clone(),
+            kind: u.kind.into(),
+            categories: u.cats.clone(),
+            code: None,
+            sort: 0,
+            version: 1,
+            created_at: created,
+            updated_at: created,
+            lead_office: None,
+        });
     }
     for o in &m.officials {
-        out.row(
-            &OFFICIALS,
-            vec![
-                i(o.id),
-                i(o.unit_id),
-                t(&o.name),
-                t(&o.title),
-                t(o.rank.code()),
-                t(&cipher.encrypt(&o.phone)?),
-                b(true),
-                i(created),
-                i(created),
-            ],
-        );
+        out.put(OfficialRow {
+            id: Some(o.id),
+            unit_id: o.unit_id,
+            // The table's default: the statistics' rebuild after the load
+            // fills it.
+            unit_path: String::new(),
+            name: o.name.clone(),
+            title: o.title.clone(),
+            rank: o.rank.code().into(),
+            phone_enc: Some(cipher.encrypt(&o.phone)?),
+            active: true,
+            version: 1,
+            created_at: created,
+            updated_at: created,
+        });
     }
     for it in &m.items {
         let f = it.figures;
         let person = it.power == "benefit";
-        out.row(
-            &ITEMS,
-            vec![
-                i(it.id),
-                i(it.unit_id),
-                oi(it.section_id),
-                t(&it.name),
-                t(it.item_type),
-                t(it.power),
-                t(if person { "person" } else { "both" }),
-                t("both"),
-                t("网址：https://zwfw.example.gov.cn 地址：政务服务中心一楼"),
-                t("12345"),
-                i(f[0]),
-                i(f[1]),
-                i(f[2]),
-                i(f[3]),
-                Arg::Bool(Some(f[4] == 1)),
-                i(created),
-                i(created),
-            ],
-        );
-        out.row(
-            &ITEM_FIGURES,
-            vec![
-                i(it.id),
-                i(f[0]),
-                i(f[1]),
-                i(f[2]),
-                i(f[3]),
-                Arg::Bool(Some(f[4] == 1)),
-                t("登记"),
-                i(created),
-            ],
-        );
+        out.put(ItemRow {
+            id: Some(it.id),
+            unit_id: it.unit_id,
+            section_id: it.section_id,
+            name: it.name.clone(),
+            item_type: it.item_type.into(),
+            power_category: it.power.into(),
+            service_object: if person { "person" } else { "both" }.into(),
+            handling_mode: "both".into(),
+            channel: Some("网址：https://zwfw.example.gov.cn 地址：政务服务中心一楼".into()),
+            contact: Some("12345".into()),
+            note: None,
+            materials: Some(f[0]),
+            time_limit_days: Some(f[1]),
+            steps: Some(f[2]),
+            trips: Some(f[3]),
+            online: Some(f[4] == 1),
+            version: 1,
+            created_at: created,
+            updated_at: created,
+        });
+        out.put(ItemFiguresRow {
+            item_id: it.id,
+            materials: Some(f[0]),
+            time_limit_days: Some(f[1]),
+            steps: Some(f[2]),
+            trips: Some(f[3]),
+            online: Some(f[4] == 1),
+            source: "登记".into(),
+            note: None,
+            recorded_by: None,
+            recorded_at: created,
+        });
     }
     Ok(())
 }
@@ -344,10 +241,6 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn d(&mut self, d: NaiveDate) -> Arg {
-        Arg::Text(Some(self.day(d)))
-    }
-
     /// A date as stored, formatted once per day.
     fn day(&mut self, d: NaiveDate) -> String {
         self.dates.entry(d).or_insert_with(|| d.to_string()).clone()
@@ -928,22 +821,19 @@ fn activity(
             } else {
                 text::REMARKS[4]
             };
-            let sd = c.d(served);
-            let cd = c.d(date);
-            c.out.row(
-                &CALLBACKS,
-                vec![
-                    i(aid),
-                    t(&c.cipher.encrypt(&name)?),
-                    t(&c.cipher.encrypt(&phone)?),
-                    sd,
-                    cd,
-                    b(valid),
-                    t(sat),
-                    t(remarks),
-                    i(created),
-                ],
-            );
+            let served_on = c.day(served);
+            let called_on = c.day(date);
+            c.out.put(CallbackRow {
+                activity_id: aid,
+                name_enc: c.cipher.encrypt(&name)?,
+                phone_enc: Some(c.cipher.encrypt(&phone)?),
+                served_on: Some(served_on),
+                called_on,
+                valid,
+                satisfaction: Some(sat.into()),
+                remarks: Some(remarks.into()),
+                created_at: created,
+            });
         }
     }
     // 空走: some walks find nothing.
