@@ -63,9 +63,9 @@ pub async fn build(
     for child in store.children(region.id).await? {
         let c = store.report_unit(&child, &w).await?;
         if c.activities > 0 {
-            match UnitKind::parse(&child.kind) {
-                Some(UnitKind::Region) => regions += 1,
-                Some(UnitKind::Department) => departments += 1,
+            match child.kind {
+                UnitKind::Region => regions += 1,
+                UnitKind::Department => departments += 1,
                 _ => {}
             }
         }
@@ -222,7 +222,6 @@ pub fn window(period: Period, today: NaiveDate) -> Window {
         overdue_before: day_after.min(today).to_string(),
     }
 }
-
 
 /// 统计表 the statistics table of `region` as an xlsx file in the seed's
 /// layout (monthly for a month, the quarterly summary otherwise), with its
@@ -403,7 +402,7 @@ pub async fn notice(
         .children(region.id)
         .await?
         .into_iter()
-        .filter(|u| u.kind == UnitKind::Region.code())
+        .filter(|u| u.kind == UnitKind::Region)
         .map(|u| u.name)
         .collect();
     let wording = zlc_office::notice::Wording::of(&region.name, below.iter().map(String::as_str));
@@ -426,4 +425,3 @@ pub async fn notice(
     .await?
     .map_err(AppError::from)
 }
-

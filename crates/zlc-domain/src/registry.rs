@@ -37,12 +37,42 @@ macro_rules! vocab {
             }
         }
 
-        /// A stored code read back: the store's records decode their
-        /// columns through this, so a value is parsed once, where it is read.
+        /// A stored code read back (the store's records decode their columns
+        /// through this), so a value is parsed once, where it is read.
         impl TryFrom<String> for $name {
             type Error = String;
             fn try_from(s: String) -> Result<Self, String> {
                 $name::parse(&s).ok_or_else(|| format!("「{s}」不是有效的{}", stringify!($name)))
+            }
+        }
+
+        /// Read from the database as its code, on either database: a
+        /// column of this vocabulary, or an optional one, decodes straight
+        /// into it (a value no code reads is an error, never a default).
+        #[cfg(feature = "sqlx")]
+        impl<DB: sqlx::Database> sqlx::Type<DB> for $name
+        where
+            String: sqlx::Type<DB>,
+        {
+            fn type_info() -> DB::TypeInfo {
+                <String as sqlx::Type<DB>>::type_info()
+            }
+
+            fn compatible(ty: &DB::TypeInfo) -> bool {
+                <String as sqlx::Type<DB>>::compatible(ty)
+            }
+        }
+
+        #[cfg(feature = "sqlx")]
+        impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for $name
+        where
+            String: sqlx::Decode<'r, DB>,
+        {
+            fn decode(
+                value: <DB as sqlx::Database>::ValueRef<'r>,
+            ) -> Result<Self, sqlx::error::BoxDynError> {
+                let s = <String as sqlx::Decode<'r, DB>>::decode(value)?;
+                Ok($name::try_from(s)?)
             }
         }
 

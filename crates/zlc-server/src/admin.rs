@@ -3,7 +3,6 @@
 //! (安全管理员), the audit trail (审计管理员).
 
 use crate::auth::CurrentUser;
-use zlc_app::accounts::NewAccount;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiQuery, Id};
 use crate::{AppState, ListOf, PageQuery};
@@ -14,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use zlc_app::accounts::NewAccount;
 use zlc_domain::auth::Permission;
 use zlc_store::accounts::{ApiToken, LoginEntry, Role, Session, User};
 use zlc_store::audit::{self, AuditEntry, AuditFilter, Verification};
@@ -434,10 +434,7 @@ async fn create_token(
     if b.user_id != user.id {
         another_administrator(&s, b.user_id, "签发接口令牌").await?;
     }
-    let secret = format!(
-        "zlc_{}",
-        random_token().map_err(ApiError::internal)?
-    );
+    let secret = format!("zlc_{}", random_token().map_err(ApiError::internal)?);
     let expires = b.expires_days.map(|d| now_ms() + d * 86_400_000);
     let t = s
         .store

@@ -14,8 +14,8 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zlc_domain::auth::Permission;
-use zlc_domain::files::{ACCEPTED_ZH, clean_name, sniff};
 use zlc_domain::files::AttachmentOwner;
+use zlc_domain::files::{ACCEPTED_ZH, clean_name, sniff};
 use zlc_store::attachments::Attachment;
 
 /// 附件
@@ -79,14 +79,18 @@ fn may_attach(user: &CurrentUser, o: AttachmentOwner) -> ApiResult<()> {
     match o {
         AttachmentOwner::Activity => user.require(Permission::ActivityWrite),
         AttachmentOwner::Problem if user.can(Permission::ProblemHandle) => Ok(()),
-        AttachmentOwner::Problem | AttachmentOwner::Measure => user.require(Permission::ProblemWrite),
+        AttachmentOwner::Problem | AttachmentOwner::Measure => {
+            user.require(Permission::ProblemWrite)
+        }
     }
 }
 
 fn may_read(user: &CurrentUser, o: AttachmentOwner) -> ApiResult<()> {
     match o {
         AttachmentOwner::Activity => user.require(Permission::ActivityRead),
-        AttachmentOwner::Problem | AttachmentOwner::Measure => user.require(Permission::ProblemRead),
+        AttachmentOwner::Problem | AttachmentOwner::Measure => {
+            user.require(Permission::ProblemRead)
+        }
     }
 }
 
@@ -153,10 +157,7 @@ async fn list(
 #[utoipa::path(get, path = "/attachments/{id}", params(("id" = i64, Path, description = "编号")), tag = "附件", responses((status = 200, content_type = "application/octet-stream")))]
 async fn download(State(s): State<AppState>, user: CurrentUser, Id(id): Id) -> ApiResult<Response> {
     let a = s.store.attachment(&user.scope, id).await?;
-    may_read(
-        &user,
-        a.owner_kind,
-    )?;
+    may_read(&user, a.owner_kind)?;
     let bytes = s.objects.get(&a.object_key).await?;
     let mut resp = bytes.into_response();
     let h = resp.headers_mut();

@@ -9,7 +9,6 @@
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
-use zlc_app::accounts::{DUMMY_HASH, hash_password, verify_password};
 use axum::Json;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
@@ -21,6 +20,7 @@ use std::net::{IpAddr, SocketAddr};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use zlc_app::accounts::{DUMMY_HASH, hash_password, verify_password};
 use zlc_domain::auth::Permission;
 use zlc_store::crypto::{random_token, sm3_hex};
 use zlc_store::{Actor, Scope, now_ms};

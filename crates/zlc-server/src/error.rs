@@ -5,9 +5,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
-use zlc_domain::error::{Errors, FieldError};
 use zlc_app::AppError;
 use zlc_app::error::Cause;
+use zlc_domain::error::{Errors, FieldError};
 use zlc_store::StoreError;
 
 /// A field named by a validation error.

@@ -31,12 +31,12 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::sync::Arc;
-use zlc_app::App;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
+use zlc_app::App;
 use zlc_store::registry::RegistryFilter;
 use zlc_store::{Page, PageRequest};
 
@@ -156,11 +156,7 @@ pub fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
         title = "zlc 走流程 API",
         description = "领导干部走流程、坐窗口、跟执法、处投诉 活动管理系统接口。浏览器以会话 Cookie 登录；脚本使用 `Authorization: Bearer` 令牌。错误均为 application/problem+json。"
     ),
-    components(schemas(
-        error::Problem,
-        error::ProblemField,
-        zlc_domain::sheets::SheetKind
-    ))
+    components(schemas(error::Problem, error::ProblemField, zlc_domain::sheets::SheetKind))
 )]
 struct ApiDoc;
 

@@ -91,8 +91,7 @@ pub fn policy_errors(errs: PolicyErrors) -> ApiError {
 async fn active(State(s): State<AppState>, user: CurrentUser) -> ApiResult<Json<ActivePolicy>> {
     user.require(Permission::PolicyRead)?;
     let v = s.store.active_policy().await?.ok_or(ApiError::NotFound)?;
-    let policy =
-        serde_json::to_value(&*s.policy()).map_err(ApiError::internal)?;
+    let policy = serde_json::to_value(&*s.policy()).map_err(ApiError::internal)?;
     Ok(Json(ActivePolicy {
         id: v.id,
         code: v.code,

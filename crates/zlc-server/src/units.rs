@@ -23,8 +23,7 @@ pub struct UnitOut {
     pub version: i64,
     pub parent_id: Option<i64>,
     pub name: String,
-    /// region | department | enterprise | section | hall
-    pub kind: String,
+    pub kind: UnitKind,
     pub kind_label: String,
     /// Category codes: approval, enforcement, complaints, policy-making, public-enterprise.
     pub categories: Vec<String>,
@@ -48,9 +47,7 @@ impl From<Unit> for UnitOut {
             id: u.id,
             version: u.version,
             parent_id: u.parent_id,
-            kind_label: UnitKind::parse(&u.kind)
-                .map(|k| k.label_zh().to_string())
-                .unwrap_or_default(),
+            kind_label: u.kind.label_zh().to_string(),
             kind: u.kind,
             categories: cats.iter().map(|c| c.code().to_string()).collect(),
             categories_label: categories_zh(&cats),
@@ -225,10 +222,7 @@ async fn update(
             .filter_map(UnitCategory::parse)
             .collect(),
     };
-    let kind = b
-        .kind
-        .or_else(|| UnitKind::parse(&cur.kind))
-        .ok_or_else(|| ApiError::field("kind", "缺少单位类型"))?;
+    let kind = b.kind.unwrap_or(cur.kind);
     let input = UnitInput::new(
         b.name.as_deref().unwrap_or(&cur.name),
         b.parent_id.or(cur.parent_id).map(UnitId),

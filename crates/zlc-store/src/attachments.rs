@@ -23,7 +23,6 @@ fn table(owner: AttachmentOwner) -> &'static str {
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Attachment {
     pub id: i64,
-    #[sqlx(try_from = "String")]
     pub owner_kind: AttachmentOwner,
     pub owner_id: i64,
     #[serde(skip)]

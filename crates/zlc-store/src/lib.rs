@@ -429,4 +429,47 @@ mod open_tests {
         store.close().await;
         let _ = std::fs::remove_dir_all(&dir);
     }
+
+    #[tokio::test]
+    async fn a_vocabulary_column_reads_as_its_enum_and_an_unknown_code_is_an_error() {
+        use zlc_domain::kinds::Mode;
+        let dir = std::env::temp_dir().join(format!("zlc-store-vocab-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let cipher =
+            FieldCipher::from_hex(&FieldCipher::generate_key_hex().expect("key")).expect("cipher");
+        let store = Store::open(
+            &format!("sqlite:{}", dir.join("t.db").display()),
+            cipher,
+            &Options::default(),
+        )
+        .await
+        .expect("open");
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            mode: Mode,
+            maybe: Option<Mode>,
+        }
+        let r: Row = store
+            .db
+            .fetch_one("SELECT 'accompany' AS mode, NULL AS maybe", vec![])
+            .await
+            .expect("read");
+        assert_eq!((r.mode, r.maybe), (Mode::Accompany, None));
+        let r: Row = store
+            .db
+            .fetch_one("SELECT 'self' AS mode, 'proxy' AS maybe", vec![])
+            .await
+            .expect("read");
+        assert_eq!(r.maybe, Some(Mode::Proxy));
+        let bad = store
+            .db
+            .fetch_one::<Row>("SELECT 'self' AS mode, 'walk-ish' AS maybe", vec![])
+            .await;
+        let Err(e) = bad else {
+            panic!("an unknown code must not read as a mode")
+        };
+        assert!(e.to_string().contains("walk-ish"), "{e}");
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

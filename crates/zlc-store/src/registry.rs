@@ -9,7 +9,7 @@ use crate::{
 };
 use serde::Serialize;
 use serde_json::json;
-use zlc_domain::registry::{ProcessFigures, UnitInput};
+use zlc_domain::registry::{ProcessFigures, UnitInput, UnitKind};
 
 /// 单位 as stored.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, PartialEq)]
@@ -19,7 +19,7 @@ pub struct Unit {
     pub path: String,
     pub depth: i64,
     pub name: String,
-    pub kind: String,
+    pub kind: UnitKind,
     /// Category codes joined by `,`.
     pub categories: String,
     pub code: Option<String>,
@@ -319,6 +319,7 @@ impl Store {
         let unit: Unit = rows::insert_returning(
             &mut tx,
             UnitRow {
+                version: rows::Version::FIRST,
                 id: None,
                 parent_id: input.parent_id.map(|p| p.0),
                 // Named once the id is known.
@@ -329,7 +330,6 @@ impl Store {
                 categories: cats.join(","),
                 code: input.code.clone(),
                 sort: input.sort,
-                version: 1,
                 created_at: now,
                 updated_at: now,
                 lead_office: input.lead_office.clone(),
@@ -551,6 +551,7 @@ impl Store {
         let o: Official = rows::insert_returning(
             &mut tx,
             OfficialRow {
+                version: rows::Version::FIRST,
                 id: None,
                 unit_id: input.unit_id,
                 unit_path: unit.path,
@@ -559,7 +560,6 @@ impl Store {
                 rank: input.rank.clone(),
                 phone_enc: phone,
                 active: input.active,
-                version: 1,
                 created_at: now,
                 updated_at: now,
             },
@@ -741,6 +741,7 @@ impl Store {
         let item: Item = rows::insert_returning(
             &mut tx,
             ItemRow {
+                version: rows::Version::FIRST,
                 id: None,
                 unit_id: input.unit_id,
                 section_id: input.section_id,
@@ -757,7 +758,6 @@ impl Store {
                 steps: figure(f.steps),
                 trips: figure(f.trips),
                 online: f.online,
-                version: 1,
                 created_at: now,
                 updated_at: now,
             },

@@ -67,6 +67,29 @@ pub trait Row {
 }
 
 /// Declares a row struct whose field names are its table's columns.
+/// A record's version as first written: 1, the same as the tables'
+/// default, unless a writer says otherwise (the demo writes a problem at the
+/// version its timeline reached), so that a row nobody gave a version is
+/// never written at 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Version(pub i64);
+
+impl Version {
+    pub const FIRST: Version = Version(1);
+}
+
+impl Default for Version {
+    fn default() -> Self {
+        Version::FIRST
+    }
+}
+
+impl From<Version> for Arg {
+    fn from(v: Version) -> Arg {
+        Arg::from(v.0)
+    }
+}
+
 macro_rules! row {
     ($(#[$m:meta])* $name:ident = $table:literal { $($(#[$fm:meta])* $f:ident : $t:ty),* $(,)? }) => {
         $(#[$m])*
@@ -98,7 +121,7 @@ row!(
         code: Option<String>,
         sort: i64,
         /// Starts at 1 (the table's default).
-        version: i64,
+        version: Version,
         created_at: i64,
         updated_at: i64,
         lead_office: Option<String>,
@@ -119,7 +142,7 @@ row!(
         phone_enc: Option<String>,
         active: bool,
         /// Starts at 1 (the table's default).
-        version: i64,
+        version: Version,
         created_at: i64,
         updated_at: i64,
     }
@@ -145,7 +168,7 @@ row!(
         trips: Option<i64>,
         online: Option<bool>,
         /// Starts at 1 (the table's default).
-        version: i64,
+        version: Version,
         created_at: i64,
         updated_at: i64,
     }
@@ -186,7 +209,7 @@ row!(
         published_at: Option<i64>,
         activity_id: Option<i64>,
         /// Starts at 1 (the table's default); the demo writes a record's history.
-        version: i64,
+        version: Version,
         created_by: Option<i64>,
         created_at: i64,
         updated_at: i64,
@@ -220,7 +243,7 @@ row!(
         filed_on: Option<String>,
         filing_due: Option<String>,
         late: bool,
-        version: i64,
+        version: Version,
         created_by: Option<i64>,
         created_at: i64,
         updated_at: i64,
@@ -258,7 +281,7 @@ row!(
         review_due: Option<String>,
         reviewed_on: Option<String>,
         reopen_count: i64,
-        version: i64,
+        version: Version,
         created_by: Option<i64>,
         created_at: i64,
         updated_at: i64,
@@ -295,7 +318,7 @@ row!(
         status: String,
         raised_on: String,
         closed_on: Option<String>,
-        version: i64,
+        version: Version,
         created_by: Option<i64>,
         created_at: i64,
         updated_at: i64,
@@ -318,7 +341,7 @@ row!(
         done_on: Option<String>,
         effect: Option<String>,
         status: String,
-        version: i64,
+        version: Version,
         created_by: Option<i64>,
         created_at: i64,
         updated_at: i64,
@@ -450,7 +473,7 @@ mod tests {
         ProblemRow {
             unit_id: 7,
             description: "窗口排队时间长".into(),
-            version: 1,
+            version: Version(1),
             ..ProblemRow::default()
         }
         .args(&mut out);

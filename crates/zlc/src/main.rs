@@ -539,10 +539,7 @@ async fn policy(ctx: &Ctx, cmd: PolicyCmd) -> Result<u8> {
             let store = ctx.store().await?;
             match store.active_policy().await? {
                 Some(a) => print!("{}", a.source),
-                None => print!(
-                    "{}",
-                    find_preset(zlc_app::setup::DEFAULT_PRESET)?.source
-                ),
+                None => print!("{}", find_preset(zlc_app::setup::DEFAULT_PRESET)?.source),
             }
             Ok(0)
         }

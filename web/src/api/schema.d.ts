@@ -1222,7 +1222,7 @@ export interface components {
         /** @description 活动记录 */
         ActivityOut: {
             callbacks: components["schemas"]["CallbackOut"][];
-            channel?: string | null;
+            channel?: null | components["schemas"]["Channel"];
             /** Format: int64 */
             checked_items: number;
             content?: string | null;
@@ -1719,7 +1719,7 @@ export interface components {
         ListOf_ActivityOut: {
             items: {
                 callbacks: components["schemas"]["CallbackOut"][];
-                channel?: string | null;
+                channel?: null | components["schemas"]["Channel"];
                 /** Format: int64 */
                 checked_items: number;
                 content?: string | null;
@@ -1973,7 +1973,7 @@ export interface components {
                 item_names: string[];
                 kind: components["schemas"]["ActivityKind"];
                 kind_label: string;
-                mode?: string | null;
+                mode?: null | components["schemas"]["Mode"];
                 official_ids: number[];
                 official_names: string[];
                 /** @description Plan versus actual: a published plan whose date passed unmatched is `missed`. */
@@ -2164,8 +2164,7 @@ export interface components {
                 depth: number;
                 /** Format: int64 */
                 id: number;
-                /** @description region | department | enterprise | section | hall */
-                kind: string;
+                kind: components["schemas"]["UnitKind"];
                 kind_label: string;
                 /** @description 牵头单位（发文机关）: who issues the region's notices. */
                 lead_office?: string | null;
@@ -2453,7 +2452,7 @@ export interface components {
             item_names: string[];
             kind: components["schemas"]["ActivityKind"];
             kind_label: string;
-            mode?: string | null;
+            mode?: null | components["schemas"]["Mode"];
             official_ids: number[];
             official_names: string[];
             /** @description Plan versus actual: a published plan whose date passed unmatched is `missed`. */
@@ -3037,8 +3036,7 @@ export interface components {
             depth: number;
             /** Format: int64 */
             id: number;
-            /** @description region | department | enterprise | section | hall */
-            kind: string;
+            kind: components["schemas"]["UnitKind"];
             kind_label: string;
             /** @description 牵头单位（发文机关）: who issues the region's notices. */
             lead_office?: string | null;

@@ -109,7 +109,10 @@ async fn openapi_answers_have_their_schemas() {
         .iter()
         .find(|p| p["name"] == "owner")
         .expect("owner");
-    assert_eq!(owner["schema"]["$ref"], "#/components/schemas/AttachmentOwner");
+    assert_eq!(
+        owner["schema"]["$ref"],
+        "#/components/schemas/AttachmentOwner"
+    );
     let mode = &schemas["PlanPatch"]["properties"]["mode"]["oneOf"];
     assert!(
         mode.as_array()

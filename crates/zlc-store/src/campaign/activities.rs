@@ -3,7 +3,7 @@
 use super::*;
 use crate::rows::CallbackRow;
 use zlc_domain::campaign::ActivityStatus;
-use zlc_domain::kinds::{ActivityKind, Mode, Trigger};
+use zlc_domain::kinds::{ActivityKind, Channel, Mode, Trigger};
 
 /// 活动记录 as stored.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -13,12 +13,9 @@ pub struct Activity {
     pub unit_path: String,
     pub region_id: i64,
     pub plan_id: Option<i64>,
-    #[sqlx(try_from = "String")]
     pub kind: ActivityKind,
-    #[sqlx(try_from = "String")]
     pub mode: Mode,
-    pub channel: Option<String>,
-    #[sqlx(try_from = "String")]
+    pub channel: Option<Channel>,
     pub trigger_kind: Trigger,
     pub unannounced: bool,
     pub date: String,
@@ -30,7 +27,6 @@ pub struct Activity {
     pub checked_items: i64,
     pub steps_done: String,
     pub notes: Option<String>,
-    #[sqlx(try_from = "String")]
     pub status: ActivityStatus,
     pub filed_on: Option<String>,
     pub filing_due: Option<String>,
@@ -234,7 +230,6 @@ impl Store {
                         steps_done: steps.clone(),
                         notes: input.notes.clone(),
                         status: ActivityStatus::Draft.code().into(),
-                        version: 1,
                         created_by: actor.user_id,
                         created_at: now,
                         updated_at: now,

@@ -12,11 +12,9 @@ pub struct Need {
     pub region_id: i64,
     pub activity_id: Option<i64>,
     pub problem_id: Option<i64>,
-    #[sqlx(try_from = "String")]
     pub raised_by: NeedSource,
     pub content: String,
     pub response: Option<String>,
-    #[sqlx(try_from = "String")]
     pub status: NeedStatus,
     pub raised_on: String,
     pub closed_on: Option<String>,
@@ -40,7 +38,6 @@ pub struct Measure {
     pub deadline: Option<String>,
     pub done_on: Option<String>,
     pub effect: Option<String>,
-    #[sqlx(try_from = "String")]
     pub status: MeasureStatus,
     pub version: i64,
     pub created_by: Option<i64>,
@@ -141,7 +138,6 @@ impl Store {
                         status: n.status.code().into(),
                         raised_on: n.raised_on.clone(),
                         closed_on: n.closed_on.clone(),
-                        version: 1,
                         created_by: actor.user_id,
                         created_at: now,
                         updated_at: now,
@@ -256,7 +252,6 @@ impl Store {
                         done_on: m.done_on.clone(),
                         effect: m.effect.clone(),
                         status: m.status.code().into(),
-                        version: 1,
                         created_by: actor.user_id,
                         created_at: now,
                         updated_at: now,

@@ -11,17 +11,13 @@ pub struct Plan {
     pub unit_id: i64,
     pub unit_path: String,
     pub region_id: i64,
-    #[sqlx(try_from = "String")]
     pub kind: zlc_domain::kinds::ActivityKind,
-    pub mode: Option<String>,
+    pub mode: Option<Mode>,
     pub date: String,
-    #[sqlx(try_from = "String")]
     pub slot: HalfDay,
-    #[sqlx(try_from = "String")]
     pub place: Place,
     pub window_unit_id: Option<i64>,
     pub place_note: Option<String>,
-    #[sqlx(try_from = "String")]
     pub status: PlanStatus,
     pub cancel_reason: Option<String>,
     pub published_at: Option<i64>,
@@ -132,7 +128,6 @@ impl Store {
                         window_unit_id: input.window_unit_id,
                         place_note: input.place_note.clone(),
                         status: "draft".into(),
-                        version: 1,
                         created_by: actor.user_id,
                         created_at: now,
                         updated_at: now,
@@ -378,11 +373,8 @@ impl Store {
         struct Row {
             id: i64,
             date: String,
-            #[sqlx(try_from = "String")]
             slot: HalfDay,
-            #[sqlx(try_from = "String")]
             kind: ActivityKind,
-            #[sqlx(try_from = "String")]
             place: Place,
             window_unit: Option<String>,
             unit_name: String,
@@ -452,10 +444,8 @@ impl Store {
 pub struct PublicRectification {
     pub id: i64,
     pub unit: String,
-    #[sqlx(try_from = "String")]
     pub category: zlc_domain::ledger::ProblemCategory,
     pub description: String,
-    #[sqlx(try_from = "String")]
     pub status: zlc_domain::kinds::ProblemStatus,
     pub found_on: String,
     pub deadline: Option<String>,

@@ -14,19 +14,15 @@ pub struct Problem {
     pub section_id: Option<i64>,
     pub activity_id: Option<i64>,
     pub item_id: Option<i64>,
-    #[sqlx(try_from = "String")]
     pub source: ProblemSource,
-    #[sqlx(try_from = "String")]
     pub category: ProblemCategory,
     pub description: String,
     pub cause: Option<String>,
     pub urgent: bool,
     pub other_units: String,
-    #[sqlx(try_from = "String")]
     pub disposition: Disposition,
     pub deadline: Option<String>,
     pub escalated_to: Option<String>,
-    #[sqlx(try_from = "String")]
     pub status: ProblemStatus,
     pub handler_id: Option<i64>,
     pub measures: Option<String>,
@@ -248,7 +244,6 @@ impl Store {
                 review_due: life.review_due.clone(),
                 reviewed_on: life.reviewed_on.clone(),
                 reopen_count: life.reopen_count,
-                version: 1,
                 created_by: actor.user_id,
                 created_at: now,
                 updated_at: now,

@@ -80,7 +80,6 @@ impl ImportRun<'_> {
                         channel: r.channel.clone(),
                         contact: r.contact.clone(),
                         note: r.note.clone(),
-                        version: 1,
                         created_at: self.now,
                         updated_at: self.now,
                         ..ItemRow::default()

@@ -265,6 +265,7 @@ impl ImportRun<'_> {
                     .push(
                         &mut self.tx,
                         NeedRow {
+                            version: rows::Version::FIRST,
                             id: Some(id),
                             unit_id: u.unit.id,
                             unit_path: u.unit.path.clone(),
@@ -277,7 +278,6 @@ impl ImportRun<'_> {
                             status: status.into(),
                             raised_on: d(date),
                             closed_on: closed_on.filter(|_| status == "met").map(d),
-                            version: 1,
                             created_by: self.actor.user_id,
                             created_at: self.now,
                             updated_at: self.now,
@@ -312,6 +312,7 @@ impl ImportRun<'_> {
                     .push(
                         &mut self.tx,
                         MeasureRow {
+                            version: rows::Version::FIRST,
                             id: Some(id),
                             unit_id: u.unit.id,
                             unit_path: u.unit.path.clone(),
@@ -324,7 +325,6 @@ impl ImportRun<'_> {
                             done_on: closed_on.map(d),
                             effect: r.effect.clone(),
                             status: status.into(),
-                            version: 1,
                             created_by: self.actor.user_id,
                             created_at: self.now,
                             updated_at: self.now,

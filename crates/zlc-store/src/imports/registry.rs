@@ -70,7 +70,7 @@ impl ImportRun<'_> {
         // The units a table may name: from the unit its sections belong to
         // (a section's table names its sibling sections) down.
         let mut top = unit.clone();
-        while top.kind == UnitKind::Section.code() {
+        while top.kind == UnitKind::Section {
             let Some(p) = top.parent_id else { break };
             match self.store.unit(self.scope, p).await {
                 Ok(parent) => top = parent,
@@ -371,7 +371,6 @@ impl ImportRun<'_> {
                 depth,
                 name: name.to_string(),
                 kind: UnitKind::Section.code().into(),
-                version: 1,
                 created_at: self.now,
                 updated_at: self.now,
                 ..UnitRow::default()
@@ -436,6 +435,7 @@ impl ImportRun<'_> {
         let id = rows::insert_returning_id(
             &mut self.tx,
             OfficialRow {
+                version: rows::Version::FIRST,
                 id: None,
                 unit_id: u.unit.id,
                 unit_path: u.unit.path.clone(),
@@ -444,7 +444,6 @@ impl ImportRun<'_> {
                 rank: p.rank().code().into(),
                 phone_enc: sealed,
                 active: true,
-                version: 1,
                 created_at: self.now,
                 updated_at: self.now,
             },
@@ -538,7 +537,6 @@ impl ImportRun<'_> {
                 power_category: PowerCategory::PublicService.code().into(),
                 service_object: "both".into(),
                 handling_mode: "both".into(),
-                version: 1,
                 created_at: self.now,
                 updated_at: self.now,
                 ..ItemRow::default()

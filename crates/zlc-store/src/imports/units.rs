@@ -107,7 +107,7 @@ impl ImportRun<'_> {
                     )
                     .await?;
                 let unit = match existing {
-                    Some(old) if old.kind == r.kind.code() && old.categories == cats => {
+                    Some(old) if old.kind == r.kind && old.categories == cats => {
                         self.sum.unchanged += 1;
                         old
                     }
@@ -135,7 +135,6 @@ impl ImportRun<'_> {
                                 name: r.name.trim().to_string(),
                                 kind: r.kind.code().into(),
                                 categories: cats.clone(),
-                                version: 1,
                                 created_at: self.now,
                                 updated_at: self.now,
                                 ..UnitRow::default()

@@ -230,7 +230,6 @@ impl ImportRun<'_> {
                     place: "window".into(),
                     status: "draft".into(),
                     place_note: r.note.clone(),
-                    version: 1,
                     created_by: self.actor.user_id,
                     created_at: self.now,
                     updated_at: self.now,

@@ -19,7 +19,7 @@ use zlc_store::crypto::FieldCipher;
 use zlc_store::rows::{
     ActivityItemRow, ActivityOfficialRow, ActivityRow, CallbackRow, ItemFiguresRow, ItemRow,
     MeasureRow, NeedRow, OfficialRow, PlanItemRow, PlanOfficialRow, PlanRow, ProblemEventRow,
-    ProblemRow, Row, UnitRow,
+    ProblemRow, Row, UnitRow, Version,
 };
 
 pub const TABLES: &[&Table] = &[
@@ -139,6 +139,7 @@ pub fn registry_rows(
 ) -> anyhow::Result<()> {
     for u in &m.units {
         out.put(UnitRow {
+            version: Version::FIRST,
             id: Some(u.id),
             parent_id: u.parent,
             path: u.path.clone(),
@@ -148,7 +149,6 @@ pub fn registry_rows(
             categories: u.cats.clone(),
             code: None,
             sort: 0,
-            version: 1,
             created_at: created,
             updated_at: created,
             lead_office: None,
@@ -156,6 +156,7 @@ pub fn registry_rows(
     }
     for o in &m.officials {
         out.put(OfficialRow {
+            version: Version::FIRST,
             id: Some(o.id),
             unit_id: o.unit_id,
             // The table's default: the statistics' rebuild after the load
@@ -166,7 +167,6 @@ pub fn registry_rows(
             rank: o.rank.code().into(),
             phone_enc: Some(cipher.encrypt(&o.phone)?),
             active: true,
-            version: 1,
             created_at: created,
             updated_at: created,
         });
@@ -175,6 +175,7 @@ pub fn registry_rows(
         let f = it.figures;
         let person = it.power == "benefit";
         out.put(ItemRow {
+            version: Version::FIRST,
             id: Some(it.id),
             unit_id: it.unit_id,
             section_id: it.section_id,
@@ -191,7 +192,6 @@ pub fn registry_rows(
             steps: Some(f[2]),
             trips: Some(f[3]),
             online: Some(f[4] == 1),
-            version: 1,
             created_at: created,
             updated_at: created,
         });
@@ -481,7 +481,6 @@ fn plan(
         cancel_reason: reason.map(Into::into),
         published_at: Some(published),
         activity_id: activity,
-        version: 1,
         created_at: published - 86_400_000,
         updated_at: published,
         ..PlanRow::default()
@@ -778,7 +777,6 @@ fn activity(
         filed_on: filed,
         filing_due,
         late,
-        version: 1,
         created_at: created,
         updated_at: updated,
         ..ActivityRow::default()
@@ -893,6 +891,7 @@ fn need(c: &mut Ctx, pl: &Place, aid: i64, date: NaiveDate, item: &str) {
     let closed_on = closed.map(|x| c.day(x));
     let created = ms(date, 18, 5);
     c.out.put(NeedRow {
+        version: Version::FIRST,
         id: Some(id),
         unit_id: pl.unit.id,
         unit_path: pl.unit.path.clone(),
@@ -905,7 +904,6 @@ fn need(c: &mut Ctx, pl: &Place, aid: i64, date: NaiveDate, item: &str) {
         status: status.into(),
         raised_on,
         closed_on,
-        version: 1,
         created_by: None,
         created_at: created,
         updated_at: closed.map_or(created, |x| ms(x, 16, 0)),
@@ -1223,7 +1221,7 @@ fn problem(
         reviewed_on: reviewed,
         reopen_count: reopen,
         // Each step of the timeline moved the version on.
-        version: events.len() as i64,
+        version: Version(events.len() as i64),
         created_by: None,
         created_at: base,
         updated_at: last_at,
@@ -1252,6 +1250,7 @@ fn problem(
         let measure_id = c.next_measure;
         c.next_measure += 1;
         c.out.put(MeasureRow {
+            version: Version::FIRST,
             id: Some(measure_id),
             unit_id: pl.unit.id,
             unit_path: pl.unit.path.clone(),
@@ -1264,7 +1263,6 @@ fn problem(
             done_on,
             effect: (status == "closed").then(|| effect.clone()),
             status: mstatus.into(),
-            version: 1,
             created_by: None,
             created_at: base,
             updated_at: last_at,
