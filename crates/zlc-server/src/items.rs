@@ -67,12 +67,12 @@ pub struct ItemOut {
     /// 责任科室
     pub section_id: Option<i64>,
     pub name: String,
-    pub item_type: String,
+    pub item_type: ItemType,
     pub item_type_label: String,
-    pub power_category: String,
+    pub power_category: PowerCategory,
     pub power_category_label: String,
-    pub service_object: String,
-    pub handling_mode: String,
+    pub service_object: ServiceObject,
+    pub handling_mode: HandlingMode,
     /// 办理途径: URL or address
     pub channel: Option<String>,
     pub contact: Option<String>,
@@ -88,12 +88,8 @@ impl From<Item> for ItemOut {
             version: i.version,
             unit_id: i.unit_id,
             section_id: i.section_id,
-            item_type_label: ItemType::parse(&i.item_type)
-                .map(|t| t.label_zh().to_string())
-                .unwrap_or_default(),
-            power_category_label: PowerCategory::parse(&i.power_category)
-                .map(|t| t.label_zh().to_string())
-                .unwrap_or_default(),
+            item_type_label: i.item_type.label_zh().to_string(),
+            power_category_label: i.power_category.label_zh().to_string(),
             name: i.name,
             item_type: i.item_type,
             power_category: i.power_category,
@@ -181,10 +177,6 @@ fn validate(b: ItemBody) -> Result<ItemInput, Errors> {
         note: note.flatten(),
         figures,
     })
-}
-
-fn parse_or<T>(field: &str, code: &str, parse: fn(&str) -> Option<T>) -> Result<T, FieldError> {
-    parse(code).ok_or_else(|| FieldError::new(field, format!("存储的取值「{code}」无效")))
 }
 
 #[utoipa::path(get, path = "", tag = "事项", params(ListQuery), responses((status = 200, body = ListOf<ItemOut>)))]
@@ -318,22 +310,10 @@ async fn update(
         unit_id: b.unit_id.unwrap_or(cur.unit_id),
         section_id: b.section_id.unwrap_or(cur.section_id),
         name: b.name.unwrap_or(cur.name.clone()),
-        item_type: b.item_type.map_or_else(
-            || parse_or("item_type", &cur.item_type, ItemType::parse),
-            Ok,
-        )?,
-        power_category: b.power_category.map_or_else(
-            || parse_or("power_category", &cur.power_category, PowerCategory::parse),
-            Ok,
-        )?,
-        service_object: b.service_object.map_or_else(
-            || parse_or("service_object", &cur.service_object, ServiceObject::parse),
-            Ok,
-        )?,
-        handling_mode: b.handling_mode.map_or_else(
-            || parse_or("handling_mode", &cur.handling_mode, HandlingMode::parse),
-            Ok,
-        )?,
+        item_type: b.item_type.unwrap_or(cur.item_type),
+        power_category: b.power_category.unwrap_or(cur.power_category),
+        service_object: b.service_object.unwrap_or(cur.service_object),
+        handling_mode: b.handling_mode.unwrap_or(cur.handling_mode),
         channel: b.channel.or(cur.channel.clone()),
         contact: b.contact.or(cur.contact.clone()),
         note: b.note.or(cur.note.clone()),

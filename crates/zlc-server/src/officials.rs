@@ -28,8 +28,8 @@ pub struct OfficialOut {
     pub name: String,
     /// 职务
     pub title: String,
-    /// 职级 code: head | deputy | section-chief | staff
-    pub rank: String,
+    /// 职级
+    pub rank: Rank,
     pub rank_label: String,
     /// Masked (`138****1234`) unless the caller holds `official:phone`.
     pub phone: Option<String>,
@@ -46,9 +46,7 @@ pub fn official_out(store: &Store, user: &CurrentUser, o: Official) -> ApiResult
         id: o.id,
         version: o.version,
         unit_id: o.unit_id,
-        rank_label: Rank::parse(&o.rank)
-            .map(|r| r.label_zh().to_string())
-            .unwrap_or_default(),
+        rank_label: o.rank.label_zh().to_string(),
         rank: o.rank,
         name: o.name,
         title: o.title,
@@ -180,10 +178,7 @@ async fn update(
 ) -> ApiResult<Json<OfficialOut>> {
     user.require(Permission::OfficialWrite)?;
     let cur = s.store.official(&user.scope, id).await?;
-    let rank = match b.rank {
-        Some(r) => r,
-        None => Rank::parse(&cur.rank).ok_or_else(|| FieldError::new("rank", "缺少职级"))?,
-    };
+    let rank = b.rank.unwrap_or(cur.rank);
     let phone_given = b.phone.is_some();
     let phone = b.phone.flatten();
     let input = validate(

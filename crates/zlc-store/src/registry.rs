@@ -9,7 +9,10 @@ use crate::{
 };
 use serde::Serialize;
 use serde_json::json;
-use zlc_domain::registry::{ProcessFigures, UnitInput, UnitKind};
+use zlc_domain::kinds::Rank;
+use zlc_domain::registry::{
+    HandlingMode, ItemType, PowerCategory, ProcessFigures, ServiceObject, UnitInput, UnitKind,
+};
 
 /// 单位 as stored.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, PartialEq)]
@@ -38,7 +41,7 @@ pub struct Official {
     pub unit_id: i64,
     pub name: String,
     pub title: String,
-    pub rank: String,
+    pub rank: Rank,
     #[serde(skip)]
     pub phone_enc: Option<String>,
     pub active: bool,
@@ -65,10 +68,11 @@ pub struct Item {
     pub unit_id: i64,
     pub section_id: Option<i64>,
     pub name: String,
-    pub item_type: String,
-    pub power_category: String,
-    pub service_object: String,
-    pub handling_mode: String,
+    pub item_type: ItemType,
+    pub power_category: PowerCategory,
+    pub service_object: ServiceObject,
+    pub handling_mode: HandlingMode,
+    /// 办理途径: a web address or a place, as written.
     pub channel: Option<String>,
     pub contact: Option<String>,
     pub note: Option<String>,

@@ -1664,21 +1664,21 @@ export interface components {
             channel?: string | null;
             contact?: string | null;
             figures: components["schemas"]["Figures"];
-            handling_mode: string;
+            handling_mode: components["schemas"]["HandlingMode"];
             /** Format: int64 */
             id: number;
-            item_type: string;
+            item_type: components["schemas"]["ItemType"];
             item_type_label: string;
             name: string;
             note?: string | null;
-            power_category: string;
+            power_category: components["schemas"]["PowerCategory"];
             power_category_label: string;
             /**
              * Format: int64
              * @description 责任科室
              */
             section_id?: number | null;
-            service_object: string;
+            service_object: components["schemas"]["ServiceObject"];
             /** Format: int64 */
             unit_id: number;
             /** Format: int64 */
@@ -1821,21 +1821,21 @@ export interface components {
                 channel?: string | null;
                 contact?: string | null;
                 figures: components["schemas"]["Figures"];
-                handling_mode: string;
+                handling_mode: components["schemas"]["HandlingMode"];
                 /** Format: int64 */
                 id: number;
-                item_type: string;
+                item_type: components["schemas"]["ItemType"];
                 item_type_label: string;
                 name: string;
                 note?: string | null;
-                power_category: string;
+                power_category: components["schemas"]["PowerCategory"];
                 power_category_label: string;
                 /**
                  * Format: int64
                  * @description 责任科室
                  */
                 section_id?: number | null;
-                service_object: string;
+                service_object: components["schemas"]["ServiceObject"];
                 /** Format: int64 */
                 unit_id: number;
                 /** Format: int64 */
@@ -1940,8 +1940,8 @@ export interface components {
                 /** @description Masked (`138****1234`) unless the caller holds `official:phone`. */
                 phone?: string | null;
                 phone_masked: boolean;
-                /** @description 职级 code: head | deputy | section-chief | staff */
-                rank: string;
+                /** @description 职级 */
+                rank: components["schemas"]["Rank"];
                 rank_label: string;
                 /** @description 职务 */
                 title: string;
@@ -2380,8 +2380,8 @@ export interface components {
             /** @description Masked (`138****1234`) unless the caller holds `official:phone`. */
             phone?: string | null;
             phone_masked: boolean;
-            /** @description 职级 code: head | deputy | section-chief | staff */
-            rank: string;
+            /** @description 职级 */
+            rank: components["schemas"]["Rank"];
             rank_label: string;
             /** @description 职务 */
             title: string;
