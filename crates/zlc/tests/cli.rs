@@ -1480,6 +1480,30 @@ fn quarterly(sb: &Sandbox, period: &str) -> serde_json::Value {
     serde_json::from_str(&stdout(&out)).expect("the report is JSON")
 }
 
+/// A use case's refusal reads as the command line's: the field by its flag,
+/// nothing written.
+#[test]
+fn a_report_of_the_wrong_period_names_the_flag() {
+    let sb = Sandbox::new();
+    let out = zlc(
+        &sb,
+        &["report", "quarterly", "--period", "2024-03", "-o", "-"],
+    );
+    assert_exit(&out, 1);
+    assert!(
+        stderr(&out).contains("--period：应为季度，如 2024Q1"),
+        "{}",
+        stderr(&out)
+    );
+    let out = zlc(&sb, &["report", "monthly", "--period", "2024Q1", "-o", "-"]);
+    assert_exit(&out, 1);
+    assert!(
+        stderr(&out).contains("--period：应为月，如 2024-03"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 /// The figures of a report that count records.
 fn counted(r: &serde_json::Value) -> serde_json::Value {
     serde_json::json!({
