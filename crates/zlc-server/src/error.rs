@@ -129,21 +129,9 @@ impl ApiError {
 }
 
 impl From<StoreError> for ApiError {
+    /// A store error means to a request what it means to a use case.
     fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound => ApiError::NotFound,
-            StoreError::Stale { current } => ApiError::Conflict {
-                detail: format!("记录已被他人修改（当前版本 {current}），请刷新后重试"),
-                current_version: Some(current),
-            },
-            StoreError::Invalid(errs) => ApiError::Invalid(errs),
-            StoreError::Rows(rows) => ApiError::Rows(rows),
-            StoreError::Conflict(m) => ApiError::Conflict {
-                detail: m,
-                current_version: None,
-            },
-            other => ApiError::Internal(Box::new(other)),
-        }
+        ApiError::from(AppError::from(e))
     }
 }
 

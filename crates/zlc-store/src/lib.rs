@@ -395,9 +395,9 @@ mod open_tests {
         );
     }
 
-    #[tokio::test]
-    async fn sqlite_opens_with_wal_foreign_keys_and_full_sync() {
-        let dir = std::env::temp_dir().join(format!("zlc-store-open-{}", std::process::id()));
+    /// A fresh SQLite store in its own directory, removed by the caller.
+    async fn temp_store(name: &str) -> (Store, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("zlc-store-{name}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("dir");
         let cipher =
             FieldCipher::from_hex(&FieldCipher::generate_key_hex().expect("key")).expect("cipher");
@@ -408,6 +408,12 @@ mod open_tests {
         )
         .await
         .expect("open");
+        (store, dir)
+    }
+
+    #[tokio::test]
+    async fn sqlite_opens_with_wal_foreign_keys_and_full_sync() {
+        let (store, dir) = temp_store("open").await;
         let mode: Option<String> = store
             .db
             .scalar("PRAGMA journal_mode", vec![])
@@ -433,17 +439,7 @@ mod open_tests {
     #[tokio::test]
     async fn a_vocabulary_column_reads_as_its_enum_and_an_unknown_code_is_an_error() {
         use zlc_domain::kinds::Mode;
-        let dir = std::env::temp_dir().join(format!("zlc-store-vocab-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("dir");
-        let cipher =
-            FieldCipher::from_hex(&FieldCipher::generate_key_hex().expect("key")).expect("cipher");
-        let store = Store::open(
-            &format!("sqlite:{}", dir.join("t.db").display()),
-            cipher,
-            &Options::default(),
-        )
-        .await
-        .expect("open");
+        let (store, dir) = temp_store("vocab").await;
         #[derive(sqlx::FromRow)]
         struct Row {
             mode: Mode,
