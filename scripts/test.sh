@@ -39,6 +39,10 @@ done
 export ZLC_TEST_S3_URL="http://127.0.0.1:$s3_port"
 echo "moto on $ZLC_TEST_S3_URL"
 
+step "SMTP server for the mail tests"
+# aiosmtpd (PyPI) is a real SMTP server; the mail tests start their own on loopback.
+python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install --quiet aiosmtpd
+
 step "tests on SQLite"
 ZLC_TEST_DB=sqlite cargo nextest run --workspace --locked --no-fail-fast
 
