@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod calendar;
 pub mod campaign;
+pub mod duty;
 pub mod error;
 pub mod files;
 pub mod findings;

@@ -14,6 +14,7 @@ mod read;
 pub use presets::{Preset, preset, presets};
 
 use crate::calendar::WorkCalendar;
+pub use crate::duty::ReminderRule;
 use crate::kinds::Channel;
 use crate::kinds::{ActivityKind, Disposition, Grade, Mode, ProblemStatus, Rank, Trigger};
 use crate::period::{Period, PeriodKind, days_in_month};
@@ -56,6 +57,9 @@ pub struct Policy {
     /// 下步工作要求 paragraphs for the notice.
     #[serde(default)]
     pub requirements: Vec<Requirement>,
+    /// 督办 when the person responsible is reminded, urged and escalated.
+    #[serde(default)]
+    pub reminders: ReminderRule,
 }
 
 /// 方案信息 where the policy comes from.

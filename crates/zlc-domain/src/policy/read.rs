@@ -587,6 +587,7 @@ pub(super) fn read(src: &str) -> Result<Policy, PolicyErrors> {
             "grading",
             "formalism",
             "requirements",
+            "reminders",
         ],
     );
 
@@ -608,6 +609,7 @@ pub(super) fn read(src: &str) -> Result<Policy, PolicyErrors> {
     let rectification = read_rectification(&mut r, &root);
     let grading = read_grading(&mut r, &root);
     let formalism = read_formalism(&mut r, &root);
+    let reminders = read_reminders(&mut r, &root);
     let requirements = r
         .tables(&root, "requirements", &["title", "text"])
         .into_iter()
@@ -648,6 +650,7 @@ pub(super) fn read(src: &str) -> Result<Policy, PolicyErrors> {
             grading,
             formalism,
             requirements,
+            reminders,
         }),
         // Every None above was reported; this arm is reached only if a reader
         // returned None without an error, which would be a bug here.
@@ -1019,6 +1022,27 @@ fn read_filing(r: &mut Reader, root: &Tab) -> Option<FilingRule> {
         within_working_days: within?,
         to,
     })
+}
+
+/// `[reminders]` is optional: without it the ladder runs on its defaults.
+fn read_reminders(r: &mut Reader, root: &Tab) -> ReminderRule {
+    let default = ReminderRule::default();
+    let Some(t) = r.sub(
+        root,
+        "reminders",
+        false,
+        &["before_working_days", "escalate_after_working_days"],
+    ) else {
+        return default;
+    };
+    ReminderRule {
+        before_working_days: r
+            .count(&t, "before_working_days", false, 0)
+            .unwrap_or(default.before_working_days),
+        escalate_after_working_days: r
+            .count(&t, "escalate_after_working_days", false, 1)
+            .unwrap_or(default.escalate_after_working_days),
+    }
 }
 
 fn read_plan(r: &mut Reader, root: &Tab) -> Option<PlanRule> {

@@ -659,3 +659,28 @@ fn steps_may_be_written_inline_and_kinds_in_chinese() {
     assert_eq!(policy.kind(K::Window).unwrap().steps.len(), 4);
     assert!(policy.allows(K::Window, Mode::Window));
 }
+
+#[test]
+fn reminders_default_when_absent_and_are_checked_when_present() {
+    let with = load("003");
+    assert_eq!(with.reminders.before_working_days, 3);
+    let src = edited(
+        "[reminders]\nbefore_working_days = 3\nescalate_after_working_days = 5\n",
+        "",
+    );
+    let without = Policy::from_toml(&src).unwrap();
+    assert_eq!(without.reminders, crate::duty::ReminderRule::default());
+    let src = edited(
+        "escalate_after_working_days = 5",
+        "escalate_after_working_days = 0",
+    );
+    let errs = errors_of(&src);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].key, "reminders.escalate_after_working_days");
+    assert_eq!(
+        errs[0].line,
+        line_of(&src, "escalate_after_working_days = 0")
+    );
+    let errs = errors_of(&edited("before_working_days = 3", "before_days = 3"));
+    assert_eq!(errs[0].key, "reminders.before_days", "{errs:?}");
+}
