@@ -13,7 +13,6 @@ use crate::registry::vocab;
 use chrono::NaiveDate;
 // The vocab! macro names these traits unqualified.
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::fmt;
 
 /// 督办规则 when a deadline's ladder fires (policy `[reminders]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -570,6 +570,7 @@ pub fn actor_label(login: &str) -> String {
                 "cli" => "命令行",
                 "cli import" => "命令行导入",
                 "first-start" => "首次启动",
+                "remind" => "督办提醒",
                 _ => "",
             };
             if what.is_empty() {

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod calendar;
 pub mod download;
+pub mod duty;
 pub mod error;
 pub mod extract;
 pub mod items;
@@ -227,6 +228,7 @@ fn api_routes(upload_max_mb: u64, import_max_mb: u64) -> OpenApiRouter<AppState>
         .nest("/items", items::router())
         .merge(policy::router())
         .merge(calendar::router())
+        .merge(duty::router())
         .merge(ledgers::router())
         .merge(plans::router())
         .merge(activities::router())

@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod campaign;
 pub mod crypto;
 pub mod db;
+pub mod duty;
 pub mod exports;
 pub mod findings;
 pub mod imports;

@@ -21,6 +21,10 @@ pub struct FileConfig {
     pub uploads: zlc_app::settings::Uploads,
     #[serde(default)]
     pub objects: ObjectsConfig,
+    /// 督办通知: the mail server and webhook reminders go out by, and the
+    /// time of day the server runs them.
+    #[serde(default)]
+    pub notify: zlc_notify::NotifyConfig,
 }
 
 /// Where attachments are kept: `local` (DATA_DIR/objects, the default) or an
@@ -95,7 +99,18 @@ impl FileConfig {
         cfg.security
             .validate()
             .map_err(|m| anyhow::anyhow!("配置文件 {}：{}", path.display(), m))?;
+        cfg.notify
+            .validate()
+            .map_err(|m| anyhow::anyhow!("配置文件 {}：{}", path.display(), m.join("；")))?;
         Ok(cfg)
+    }
+
+    /// The channels reminders are delivered by besides the inbox.
+    pub fn channels(&self) -> Result<zlc_app::duty::Channels> {
+        Ok(zlc_app::duty::Channels {
+            mailer: self.notify.mailer().map_err(|e| anyhow::anyhow!("{e}"))?,
+            webhook: self.notify.webhook(),
+        })
     }
 }
 

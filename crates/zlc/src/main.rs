@@ -105,6 +105,16 @@ enum Cmd {
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
     },
+    /// 督办: the reminders of a day (提醒, 催办, 督办), one JSON line each, then
+    /// their delivery by mail and webhook
+    Remind {
+        /// The day to run (YYYY-MM-DD, default today)
+        #[arg(long)]
+        date: Option<String>,
+        /// Print what would be sent and write nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Consistent online backup of the embedded database
     Backup {
         #[arg(short = 'o', long = "output")]
@@ -194,6 +204,12 @@ enum UserCmd {
     /// password, the lockout lifted. Only here, on the server's console: no
     /// administrator can reset another through the API (三员分立).
     ResetAdmin { username: String },
+    /// Set (or, without ADDRESS, clear) the address an account's daily
+    /// reminder digest (督办邮件) is mailed to
+    Email {
+        username: String,
+        address: Option<String>,
+    },
     /// Issue an API token for scripts
     Token {
         username: String,
@@ -321,6 +337,7 @@ async fn run(cli: Cli) -> Result<u8> {
     match cli.cmd {
         Cmd::Openapi => print_openapi(),
         Cmd::Serve { listen, demo } => serve(&ctx, listen, demo).await,
+        Cmd::Remind { date, dry_run } => remind(&ctx, date.as_deref(), dry_run).await,
         Cmd::Demo { scale, seed } => {
             // Parse first: a bad scale must not create a database.
             let scale = demo::Scale::parse(&scale)?;
@@ -500,10 +517,102 @@ async fn serve(ctx: &Ctx, listen: Option<String>, with_demo: bool) -> Result<u8>
             }
         }
     });
+    spawn_reminders(&state, ctx.file.channels()?, ctx.file.notify.daily_at());
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
     zlc_server::serve(listener, state, shutdown).await?;
+    Ok(0)
+}
+
+/// 督办 on its own: every working day at `daily_at` the day's reminders are
+/// run (by whichever server claims the day first), and every 10 minutes the
+/// deliveries still owed are tried again.
+fn spawn_reminders(
+    state: &zlc_server::AppState,
+    channels: zlc_app::duty::Channels,
+    daily_at: chrono::NaiveTime,
+) {
+    let app = state.app.clone();
+    let runner = runner_name("serve");
+    tokio::spawn(async move {
+        loop {
+            let now = chrono::Local::now().naive_local();
+            let mut next = now.date().and_time(daily_at);
+            if next <= now {
+                next += chrono::Duration::days(1);
+            }
+            let wait = (next - now).to_std().unwrap_or_default();
+            // Wake at least every 10 minutes to retry deliveries.
+            let nap = wait.min(std::time::Duration::from_secs(600));
+            tokio::time::sleep(nap).await;
+            if nap == wait {
+                let day = next.date();
+                if app.calendar().is_working_day(day) {
+                    match zlc_app::duty::run_day(&app, day, &runner, &channels, false).await {
+                        Ok(run) => {
+                            tracing::info!(day = %day, reminders = run.lines.len(), claim = ?run.claim, "daily reminders")
+                        }
+                        Err(e) => tracing::error!(error = %e, "daily reminders"),
+                    }
+                }
+            }
+            if let Err(e) = zlc_app::duty::deliver(&app, &channels).await {
+                tracing::error!(error = %e, "delivering reminders");
+            }
+        }
+    });
+}
+
+/// Who runs a day's reminders: this host and process, as the claim records.
+fn runner_name(what: &str) -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "localhost".into());
+    format!("{what}@{host}:{}", std::process::id())
+}
+
+async fn remind(ctx: &Ctx, date: Option<&str>, dry_run: bool) -> Result<u8> {
+    use zlc_store::duty::DayClaim;
+    let day = match date {
+        None => chrono::Local::now().date_naive(),
+        Some(s) => chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+            anyhow::anyhow!("--date：应为 YYYY-MM-DD，如 2024-10-08，而不是「{s}」")
+        })?,
+    };
+    let channels = ctx.file.channels()?;
+    let app = ctx.app().await?;
+    let run = zlc_app::duty::run_day(&app, day, &runner_name("cli"), &channels, dry_run)
+        .await
+        .map_err(cli_error)?;
+    for line in &run.lines {
+        println!("{}", serde_json::to_string(line)?);
+    }
+    match run.claim {
+        DayClaim::Running => eprintln!("{day} 的督办正由另一进程计算，本次未重复发送"),
+        DayClaim::Done => eprintln!("{day} 的督办已计算过，本次未重复发送"),
+        DayClaim::Mine if dry_run => {
+            eprintln!("试运行：将发送 {} 条督办，未写入任何数据", run.lines.len())
+        }
+        DayClaim::Mine => eprintln!("已发送 {} 条督办", run.lines.len()),
+    }
+    if !dry_run {
+        for o in zlc_app::duty::deliver(&app, &channels)
+            .await
+            .map_err(cli_error)?
+        {
+            let what = if o.channel == "mail" {
+                "邮件"
+            } else {
+                "Webhook"
+            };
+            match &o.error {
+                None => eprintln!("{what} {} {}：已送达", o.target, o.day),
+                Some(e) => eprintln!(
+                    "{what} {} {}：第 {} 次投递失败，将再试：{e}",
+                    o.target, o.day, o.attempt
+                ),
+            }
+        }
+    }
     Ok(0)
 }
 
@@ -955,6 +1064,24 @@ async fn user(ctx: &Ctx, cmd: UserCmd) -> Result<u8> {
         }
         UserCmd::Reset { username } => reset_account(&store, &actor, &username, false).await,
         UserCmd::ResetAdmin { username } => reset_account(&store, &actor, &username, true).await,
+        UserCmd::Email { username, address } => {
+            let u = store
+                .user_by_name(&username)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("账号「{username}」不存在"))?;
+            let address = address
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty());
+            if let Some(a) = &address {
+                zlc_app::duty::check_email(a).map_err(cli_error)?;
+            }
+            store.set_email(u.id, address.as_deref()).await?;
+            match address {
+                Some(a) => println!("{username} 的督办邮件将发往 {a}"),
+                None => println!("{username} 不再接收督办邮件"),
+            }
+            Ok(0)
+        }
         UserCmd::Token {
             username,
             name,

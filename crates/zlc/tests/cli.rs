@@ -2041,3 +2041,215 @@ fn check_prints_the_findings_the_quarterly_report_carries_and_grades_count() {
         )
     );
 }
+
+// ---------------------------------------------------------------------------
+// 督办: zlc remind
+// ---------------------------------------------------------------------------
+
+/// The demo as of the working day after the 2024 National Day holiday.
+const REMIND_DAY: &str = "2024-10-08";
+
+fn with_demo_on(sb: &Sandbox, today: &str) {
+    assert_success(&run(command(sb)
+        .env("ZLC_DEMO_TODAY", today)
+        .arg("--data-dir")
+        .arg(sb.data())
+        .args(["demo", "--scale", "small", "--seed", "7"])));
+}
+
+/// The JSON lines `zlc remind` printed.
+fn remind_lines(out: &Output) -> Vec<serde_json::Value> {
+    stdout(out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}")))
+        .collect()
+}
+
+/// A loopback port nothing listens on.
+fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").port()
+}
+
+fn notify_config(sb: &Sandbox, name: &str, smtp_url: &str, webhook_url: Option<&str>) -> PathBuf {
+    let webhook = webhook_url
+        .map(|u| format!("webhook_url = \"{u}\"\nwebhook_secret = \"s3cret\"\n"))
+        .unwrap_or_default();
+    sb.write(
+        name,
+        &format!(
+            "[notify]\nsmtp_url = \"{smtp_url}\"\nsmtp_from = \"督办 <duban@example.cn>\"\n{webhook}"
+        ),
+    )
+}
+
+#[test]
+fn remind_sends_each_rung_once_and_a_failing_mail_server_is_retried_without_stopping_the_webhook() {
+    use zlc_notify::testkit::{SmtpSink, WebhookReceiver};
+    let sb = Sandbox::new();
+    with_demo_on(&sb, REMIND_DAY);
+    assert_success(&zlc(
+        &sb,
+        &["user", "email", "demo-handler", "handler@example.cn"],
+    ));
+    assert_success(&zlc(
+        &sb,
+        &["user", "email", "demo-liaison", "liaison@example.cn"],
+    ));
+    let bad = zlc(
+        &sb,
+        &["user", "email", "demo-liaison2", "liaison2 at example"],
+    );
+    assert_exit(&bad, 1);
+    assert!(shown(&bad).contains("邮箱格式不正确"), "{}", shown(&bad));
+
+    // A dry run prints what would go and writes nothing: twice the same.
+    let dry = zlc(&sb, &["remind", "--date", REMIND_DAY, "--dry-run"]);
+    assert_success(&dry);
+    let lines = remind_lines(&dry);
+    assert!(
+        !lines.is_empty(),
+        "the demo has open duties on {REMIND_DAY}"
+    );
+    for l in &lines {
+        assert_eq!(l["day"], REMIND_DAY);
+        assert!(
+            ["提醒", "催办", "督办"].contains(&l["rung_label"].as_str().unwrap_or("")),
+            "{l}"
+        );
+        assert!(
+            !l["to"].as_array().expect("to").is_empty(),
+            "someone is told: {l}"
+        );
+        assert!(
+            l["note"].as_str().expect("note").contains("工作日")
+                || l["note"].as_str().expect("note").contains("今日到期"),
+            "{l}"
+        );
+    }
+    let again = zlc(&sb, &["remind", "--date", REMIND_DAY, "--dry-run"]);
+    assert_eq!(
+        remind_lines(&again).len(),
+        lines.len(),
+        "a dry run wrote nothing"
+    );
+
+    // The mail server is down; the webhook is up and signs are checked.
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let hook = rt.block_on(WebhookReceiver::start(Some("s3cret".into()), 0));
+    let down = format!("smtp://127.0.0.1:{}", closed_port());
+    let cfg = notify_config(&sb, "down.toml", &down, Some(&hook.url()));
+    let cfg_arg = cfg.to_str().expect("path");
+    let first = zlc(&sb, &["--config", cfg_arg, "remind", "--date", REMIND_DAY]);
+    assert_success(&first);
+    assert_eq!(
+        remind_lines(&first).len(),
+        lines.len(),
+        "the run sends what the dry run showed"
+    );
+    let err = stderr(&first);
+    assert!(err.contains("投递失败，将再试"), "{err}");
+    assert!(err.contains("Webhook webhook 2024-10-08：已送达"), "{err}");
+    assert_eq!(hook.received().len(), 1, "one summary for the day");
+    let title = hook.received()[0]["title"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        title.contains("走流程督办") && title.contains("2024年10月8日"),
+        "{title}"
+    );
+
+    // The mail server is back: the next run sends nothing new, and the
+    // digests owed go out once; the webhook is not sent again.
+    let mut sink = SmtpSink::start();
+    let cfg = notify_config(&sb, "up.toml", &sink.url(), Some(&hook.url()));
+    let cfg_arg = cfg.to_str().expect("path");
+    let second = zlc(&sb, &["--config", cfg_arg, "remind", "--date", REMIND_DAY]);
+    assert_success(&second);
+    assert!(remind_lines(&second).is_empty(), "{}", stdout(&second));
+    assert!(stderr(&second).contains("已计算过"), "{}", stderr(&second));
+    let mails = sink.messages();
+    assert!(!mails.is_empty(), "{}", stderr(&second));
+    let mut to: Vec<String> = mails.iter().flat_map(|m| m.to.clone()).collect();
+    to.sort();
+    let n = to.len();
+    to.dedup();
+    assert_eq!(to.len(), n, "one digest per person: {to:?}");
+    for m in &mails {
+        assert!(m.subject.contains("走流程督办"), "{}", m.subject);
+        assert!(
+            m.body.contains("工作日") || m.body.contains("今日到期"),
+            "{}",
+            m.body
+        );
+    }
+    assert_eq!(hook.received().len(), 1);
+    let third = zlc(&sb, &["--config", cfg_arg, "remind", "--date", REMIND_DAY]);
+    assert_success(&third);
+    assert_eq!(
+        sink.messages().len(),
+        mails.len(),
+        "nothing is mailed twice"
+    );
+    sink.stop();
+}
+
+#[test]
+fn two_runs_of_one_day_at_once_send_each_reminder_and_digest_once() {
+    use zlc_notify::testkit::SmtpSink;
+    let sb = Sandbox::new();
+    with_demo_on(&sb, REMIND_DAY);
+    for (user, addr) in [
+        ("demo-handler", "handler@example.cn"),
+        ("demo-liaison", "liaison@example.cn"),
+        ("demo-liaison2", "liaison2@example.cn"),
+        ("demo-supervisor", "supervisor@example.cn"),
+        ("demo-official", "official@example.cn"),
+    ] {
+        assert_success(&zlc(&sb, &["user", "email", user, addr]));
+    }
+    let expected = remind_lines(&zlc(&sb, &["remind", "--date", REMIND_DAY, "--dry-run"])).len();
+    assert!(expected > 0);
+    let mut sink = SmtpSink::start();
+    let cfg = notify_config(&sb, "up.toml", &sink.url(), None);
+    let cfg_arg = cfg.to_str().expect("path").to_string();
+    let runs: Vec<std::process::Child> = (0..2)
+        .map(|_| {
+            command(&sb)
+                .arg("--data-dir")
+                .arg(sb.data())
+                .args(["--config", &cfg_arg, "remind", "--date", REMIND_DAY])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("start zlc")
+        })
+        .collect();
+    let outs: Vec<Output> = runs
+        .into_iter()
+        .map(|c| c.wait_with_output().expect("wait"))
+        .collect();
+    let sent: usize = outs
+        .iter()
+        .map(|o| {
+            assert_success(o);
+            remind_lines(o).len()
+        })
+        .sum();
+    assert_eq!(sent, expected, "each reminder once across both runs");
+    // Whichever run lost the claim may have left the digests to the other;
+    // one more pass delivers anything still owed, never twice.
+    assert_success(&zlc(
+        &sb,
+        &["--config", &cfg_arg, "remind", "--date", REMIND_DAY],
+    ));
+    let mails = sink.messages();
+    let mut to: Vec<String> = mails.iter().flat_map(|m| m.to.clone()).collect();
+    assert!(!to.is_empty());
+    to.sort();
+    let n = to.len();
+    to.dedup();
+    assert_eq!(to.len(), n, "one digest per person: {to:?}");
+    sink.stop();
+}

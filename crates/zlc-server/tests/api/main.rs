@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod calendar;
 mod campaign;
+mod duty;
 mod findings;
 mod helpers;
 mod office;

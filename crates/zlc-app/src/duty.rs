@@ -1,0 +1,572 @@
+//! 督办 use cases: an account's to-do list (待办), the day's run of the
+//! reminder ladder, and the delivery of what it sent by mail and webhook.
+//!
+//! The server's daily task and `zlc remind` both call [`run_day`] and then
+//! [`deliver`]; the to-do page and `GET /todos` call [`todos`].
+
+use crate::App;
+use crate::error::AppError;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use zlc_domain::auth::Permission;
+use zlc_domain::duty::{DutyKind, ReminderRule, Rung, due_note};
+use zlc_notify::{Digest, DigestEntry, Mailer, Webhook, WebhookMessage};
+use zlc_store::Scope;
+use zlc_store::duty::{DayClaim, NewReminder, OpenDuty, Recipient};
+
+/// How many entries of each kind a to-do list shows.
+pub const TODO_LIMIT: i64 = 200;
+/// How often a delivery is tried (a day's run and the retries after it).
+pub const MAX_ATTEMPTS: i64 = 5;
+/// How many characters of a problem's description a title quotes.
+const TITLE_CHARS: usize = 40;
+
+/// 待办状态 how urgent a to-do is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum TodoState {
+    /// 已逾期
+    Overdue,
+    /// 即将到期: within the policy's reminder days.
+    DueSoon,
+    /// 正常
+    Normal,
+}
+
+/// 待办 one thing an account has to do, with the record it opens.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Todo {
+    /// file-walk | rectify | verify | review | submit-plan | publish-plan
+    pub kind: String,
+    /// 活动待报备 …
+    pub kind_label: String,
+    pub record_id: i64,
+    pub title: String,
+    pub unit_id: i64,
+    pub unit_name: String,
+    /// The deadline (YYYY-MM-DD), moved to the next working day when it falls
+    /// on a day off; none when the record has none.
+    pub due: Option<NaiveDate>,
+    /// Working days left (negative: overdue).
+    pub days_left: Option<i64>,
+    /// 还剩 2 个工作日 / 今日到期 / 已逾期 3 个工作日
+    pub due_note: String,
+    pub state: TodoState,
+    /// Where the record opens in the web app.
+    pub link: String,
+}
+
+/// One account's to-do list on `today`: overdue first (the longest overdue
+/// first), then those due soon, then the rest by deadline.
+pub async fn todos(
+    app: &App,
+    user: i64,
+    scope: &Scope,
+    perms: &BTreeSet<Permission>,
+    today: NaiveDate,
+) -> Result<Vec<Todo>, AppError> {
+    let policy = app.policy();
+    let cal = app.calendar();
+    let rule = policy.reminders;
+    let rows = app.store.todo_rows(user, scope, perms, TODO_LIMIT).await?;
+    let mut out: Vec<Todo> = rows
+        .into_iter()
+        .map(|(kind, r)| {
+            let due = NaiveDate::parse_from_str(&r.due, "%Y-%m-%d")
+                .ok()
+                .filter(|d| d.to_string() != "9999-12-31");
+            // Plans are due on their own date; the others climb the ladder.
+            let (due, left) = match due {
+                Some(d) => {
+                    let l = rule.ladder(d, &cal);
+                    (Some(l.due), Some(l.working_days_left(today, &cal)))
+                }
+                None => (None, None),
+            };
+            let state = match left {
+                Some(n) if n < 0 => TodoState::Overdue,
+                Some(n) if n <= i64::from(rule.before_working_days) => TodoState::DueSoon,
+                _ => TodoState::Normal,
+            };
+            Todo {
+                kind: kind.code().to_string(),
+                kind_label: kind.label_zh().to_string(),
+                record_id: r.record_id,
+                title: title_of(kind, &r),
+                unit_id: r.unit_id,
+                unit_name: r.unit_name.clone(),
+                due,
+                days_left: left,
+                due_note: left.map(due_note).unwrap_or_else(|| "未设时限".into()),
+                state,
+                link: link_of(kind, r.record_id),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        a.state
+            .cmp(&b.state)
+            .then(
+                a.days_left
+                    .unwrap_or(i64::MAX)
+                    .cmp(&b.days_left.unwrap_or(i64::MAX)),
+            )
+            .then(a.record_id.cmp(&b.record_id))
+    });
+    Ok(out)
+}
+
+/// Checks an address a digest is mailed to: name@host.tld, no spaces, at
+/// most 254 characters.
+pub fn check_email(e: &str) -> Result<(), AppError> {
+    let ok = e.split_once('@').is_some_and(|(local, host)| {
+        e.len() <= 254
+            && !local.is_empty()
+            && host.contains('.')
+            && !host.starts_with('.')
+            && !host.ends_with('.')
+            && !host.contains('@')
+            && !e.chars().any(|c| c.is_whitespace() || c.is_control())
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::field("email", format!("邮箱格式不正确：「{e}」")))
+    }
+}
+
+fn title_of(kind: DutyKind, r: &OpenDuty) -> String {
+    let what: String = r.what.chars().take(TITLE_CHARS).collect();
+    let cut = if r.what.chars().count() > TITLE_CHARS {
+        "…"
+    } else {
+        ""
+    };
+    match kind {
+        DutyKind::FileWalk => format!("{} {} 的活动记录待报备", r.unit_name, r.what),
+        DutyKind::SubmitPlan | DutyKind::PublishPlan => {
+            let k = zlc_domain::kinds::ActivityKind::parse(&r.what)
+                .map_or(r.what.as_str(), |k| k.label_zh());
+            format!("{} {} 的{}计划", r.unit_name, r.due, k)
+        }
+        _ => format!("{what}{cut}"),
+    }
+}
+
+fn link_of(kind: DutyKind, id: i64) -> String {
+    match kind {
+        DutyKind::FileWalk => format!("/activities?open={id}"),
+        DutyKind::SubmitPlan | DutyKind::PublishPlan => format!("/plans?open={id}"),
+        DutyKind::ReviewFindings => "/stats?tab=findings".to_string(),
+        _ => format!("/problems?open={id}"),
+    }
+}
+
+/// 督办记录 one rung as `zlc remind` prints it (one JSON line each).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReminderLine {
+    pub day: NaiveDate,
+    pub duty: String,
+    pub duty_label: String,
+    pub record_id: i64,
+    pub rung: String,
+    pub rung_label: String,
+    pub unit: String,
+    pub title: String,
+    pub due: NaiveDate,
+    pub note: String,
+    /// The accounts told, by name.
+    pub to: Vec<String>,
+    pub link: String,
+}
+
+/// What a day's run did.
+#[derive(Debug)]
+pub struct DayRun {
+    /// Whether this caller ran the day, another server is, or it was done.
+    pub claim: DayClaim,
+    /// The rungs sent now (or, in a dry run, that would be).
+    pub lines: Vec<ReminderLine>,
+}
+
+/// 投递渠道 where the day's news goes besides the inbox.
+#[derive(Debug, Clone, Default)]
+pub struct Channels {
+    pub mailer: Option<Mailer>,
+    pub webhook: Option<Webhook>,
+}
+
+/// Who is told of each rung.
+struct Directory {
+    by_id: BTreeMap<i64, Recipient>,
+}
+
+impl Directory {
+    fn new(all: Vec<Recipient>) -> Self {
+        Directory {
+            by_id: all.into_iter().map(|r| (r.id, r)).collect(),
+        }
+    }
+
+    fn permission(duty: DutyKind) -> Permission {
+        match duty {
+            DutyKind::FileWalk => Permission::ActivityWrite,
+            DutyKind::Review | DutyKind::Verify => Permission::ProblemVerify,
+            _ => Permission::ProblemHandle,
+        }
+    }
+
+    /// The person the duty is on, or else those of the unit who may do it,
+    /// or else those nearest above it who may.
+    fn responsible(&self, duty: DutyKind, d: &OpenDuty) -> Vec<i64> {
+        let perm = Self::permission(duty);
+        if let Some(p) = d.person_id.and_then(|id| self.by_id.get(&id))
+            && p.permissions.contains(&perm)
+        {
+            return vec![p.id];
+        }
+        let own: Vec<i64> = self
+            .by_id
+            .values()
+            .filter(|r| r.unit_id == Some(d.unit_id) && r.permissions.contains(&perm))
+            .map(|r| r.id)
+            .collect();
+        if !own.is_empty() {
+            return own;
+        }
+        let above = self.nearest_above(d, perm);
+        if !above.is_empty() {
+            return above;
+        }
+        // Nobody in reach may do it: the lead office above is told instead,
+        // so a duty never goes unseen.
+        self.nearest_above(d, Permission::FindingReview)
+    }
+
+    /// Accounts with `perm` in the deepest unit above (or at) the record's.
+    fn nearest_above(&self, d: &OpenDuty, perm: Permission) -> Vec<i64> {
+        let within: Vec<&Recipient> = self
+            .by_id
+            .values()
+            .filter(|r| {
+                r.permissions.contains(&perm)
+                    && r.unit_path
+                        .as_deref()
+                        .is_some_and(|p| d.unit_path.starts_with(p))
+            })
+            .collect();
+        let deepest = within
+            .iter()
+            .filter_map(|r| r.unit_path.as_ref().map(String::len))
+            .max();
+        within
+            .into_iter()
+            .filter(|r| r.unit_path.as_ref().map(String::len) == deepest)
+            .map(|r| r.id)
+            .collect()
+    }
+
+    fn heads(&self, unit: i64) -> impl Iterator<Item = i64> + '_ {
+        self.by_id
+            .values()
+            .filter(move |r| r.head && r.unit_id == Some(unit))
+            .map(|r| r.id)
+    }
+
+    fn told(&self, duty: DutyKind, rung: Rung, d: &OpenDuty) -> Vec<i64> {
+        let mut to: BTreeSet<i64> = self.responsible(duty, d).into_iter().collect();
+        if rung >= Rung::Urge {
+            to.extend(self.heads(d.unit_id));
+        }
+        if rung >= Rung::Escalate {
+            to.extend(self.nearest_above(d, Permission::FindingReview));
+        }
+        to.into_iter().collect()
+    }
+
+    fn name(&self, id: i64) -> String {
+        self.by_id
+            .get(&id)
+            .map_or_else(|| id.to_string(), |r| r.display_name.clone())
+    }
+
+    fn has_mail(&self, id: i64) -> bool {
+        self.by_id.get(&id).is_some_and(|r| r.email.is_some())
+    }
+}
+
+/// The rung `d` has reached on `day`, as a reminder to record.
+fn reminder_of(
+    duty: DutyKind,
+    d: &OpenDuty,
+    day: NaiveDate,
+    rule: &ReminderRule,
+    cal: &zlc_domain::calendar::WorkCalendar,
+    dir: &Directory,
+) -> Option<NewReminder> {
+    let deadline = NaiveDate::parse_from_str(&d.due, "%Y-%m-%d").ok()?;
+    let ladder = rule.ladder(deadline, cal);
+    let rung = ladder.rung_on(day)?;
+    let title = match duty {
+        DutyKind::FileWalk => format!("{} {} 的活动记录待报备", d.unit_name, d.what),
+        DutyKind::Review => format!("回头看：{}", title_of(duty, d)),
+        _ => format!("问题整改：{}", title_of(duty, d)),
+    };
+    let note = format!(
+        "{}（期限 {}）",
+        due_note(ladder.working_days_left(day, cal)),
+        ladder.due
+    );
+    Some(NewReminder {
+        duty,
+        record_id: d.record_id,
+        due: deadline,
+        rung,
+        unit_id: d.unit_id,
+        title,
+        note,
+        to: dir.told(duty, rung, d),
+        link: link_of(duty, d.record_id),
+    })
+}
+
+/// Runs the reminder ladder of `day`: every open duty whose deadline has
+/// reached a rung gets that rung once — a message to each account told, a
+/// step on a problem's timeline for 催办 and 督办, and the day's digest and
+/// webhook queued. With `dry_run` nothing is written and the day is not
+/// claimed: the lines are what a run would send now.
+pub async fn run_day(
+    app: &App,
+    day: NaiveDate,
+    runner: &str,
+    channels: &Channels,
+    dry_run: bool,
+) -> Result<DayRun, AppError> {
+    if !dry_run {
+        let claim = app.store.claim_day(day, runner).await?;
+        if claim != DayClaim::Mine {
+            return Ok(DayRun {
+                claim,
+                lines: Vec::new(),
+            });
+        }
+    }
+    let policy = app.policy();
+    let cal = app.calendar();
+    let rule = policy.reminders;
+    let horizon = rule.horizon(day, &cal);
+    let dir = Directory::new(app.store.recipients().await?);
+    let mail_to: BTreeSet<i64> = if channels.mailer.is_some() {
+        dir.by_id
+            .keys()
+            .copied()
+            .filter(|id| dir.has_mail(*id))
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
+    let mut lines = Vec::new();
+    for duty in [DutyKind::FileWalk, DutyKind::Rectify, DutyKind::Review] {
+        let mut after: Option<(String, i64)> = None;
+        loop {
+            let page = app
+                .store
+                .open_duties(duty, horizon, after.as_ref().map(|(d, i)| (d.as_str(), *i)))
+                .await?;
+            let Some(last) = page.last() else { break };
+            after = Some((last.due.clone(), last.record_id));
+            let batch: Vec<NewReminder> = page
+                .iter()
+                .filter_map(|d| reminder_of(duty, d, day, &rule, &cal, &dir))
+                .collect();
+            let sent = if dry_run {
+                let mut fresh = Vec::new();
+                for r in batch {
+                    if !app.store.reminder_exists(&r).await? {
+                        fresh.push(r);
+                    }
+                }
+                fresh
+            } else {
+                app.store
+                    .record_reminders(day, &batch, &mail_to, channels.webhook.is_some())
+                    .await?
+            };
+            let units: BTreeMap<i64, &str> = page
+                .iter()
+                .map(|d| (d.unit_id, d.unit_name.as_str()))
+                .collect();
+            lines.extend(sent.into_iter().map(|r| ReminderLine {
+                day,
+                duty: r.duty.code().into(),
+                duty_label: r.duty.label_zh().into(),
+                record_id: r.record_id,
+                rung: r.rung.code().into(),
+                rung_label: r.rung.label_zh().into(),
+                unit: units.get(&r.unit_id).copied().unwrap_or_default().into(),
+                title: r.title,
+                due: r.due,
+                note: r.note,
+                to: r.to.iter().map(|id| dir.name(*id)).collect(),
+                link: r.link,
+            }));
+        }
+    }
+    if !dry_run {
+        let n = i64::try_from(lines.len()).unwrap_or(i64::MAX);
+        app.store.finish_day(day, runner, n).await?;
+    }
+    Ok(DayRun {
+        claim: DayClaim::Mine,
+        lines,
+    })
+}
+
+/// 投递结果 one delivery attempt, as logged.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeliveryOutcome {
+    pub channel: String,
+    pub target: String,
+    pub day: String,
+    pub attempt: i64,
+    /// None when delivered.
+    pub error: Option<String>,
+}
+
+/// Sends every queued delivery of finished days that this caller can claim:
+/// each person's digest of the day by mail, the day's summary to the
+/// webhook. A channel that fails is marked and tried again by a later call;
+/// it never stops the others.
+pub async fn deliver(app: &App, channels: &Channels) -> Result<Vec<DeliveryOutcome>, AppError> {
+    let mut out = Vec::new();
+    for d in app.store.deliveries_due(MAX_ATTEMPTS).await? {
+        if !app.store.claim_delivery(d.id, MAX_ATTEMPTS).await? {
+            continue;
+        }
+        let day = NaiveDate::parse_from_str(&d.day, "%Y-%m-%d")
+            .map_err(|e| AppError::internal("投递记录的日期无效", e))?;
+        let result = match d.channel.as_str() {
+            "mail" => send_digest(app, channels.mailer.as_ref(), &d.target, day).await,
+            "webhook" => send_webhook(app, channels.webhook.as_ref(), day).await,
+            other => Err(format!("未知的投递渠道「{other}」")),
+        };
+        let error = result.err();
+        if let Some(e) = &error {
+            tracing::warn!(channel = %d.channel, target = %d.target, day = %d.day, attempt = d.attempts + 1, error = %e, "delivery failed");
+        }
+        app.store.delivery_done(d.id, error.as_deref()).await?;
+        out.push(DeliveryOutcome {
+            channel: d.channel,
+            target: d.target,
+            day: d.day,
+            attempt: d.attempts + 1,
+            error,
+        });
+    }
+    Ok(out)
+}
+
+async fn send_digest(
+    app: &App,
+    mailer: Option<&Mailer>,
+    target: &str,
+    day: NaiveDate,
+) -> Result<(), String> {
+    let mailer = mailer.ok_or("未配置邮件服务器（notify.smtp_url）")?;
+    let user: i64 = target
+        .strip_prefix("user:")
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("投递对象无效「{target}」"))?;
+    let account = app.store.user(user).await.map_err(|e| e.to_string())?;
+    let addr = app
+        .store
+        .email_of(user)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("账号没有邮箱")?;
+    let messages = app
+        .store
+        .messages_of_day(user, day)
+        .await
+        .map_err(|e| e.to_string())?;
+    let digest = Digest {
+        day,
+        to_name: account.display_name,
+        entries: messages
+            .into_iter()
+            .map(|m| DigestEntry {
+                rung: Rung::parse(&m.kind).map_or(m.kind.clone(), |r| r.label_zh().into()),
+                title: m.title,
+                unit: String::new(),
+                due: None,
+                detail: m.body,
+                link: m.link,
+            })
+            .collect(),
+    };
+    if digest.is_empty() {
+        return Ok(());
+    }
+    mailer
+        .send_digest(&addr, &digest)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn send_webhook(app: &App, webhook: Option<&Webhook>, day: NaiveDate) -> Result<(), String> {
+    let webhook = webhook.ok_or("未配置 Webhook（notify.webhook_url）")?;
+    let rows = app
+        .store
+        .reminders_of_day(day)
+        .await
+        .map_err(|e| e.to_string())?;
+    let count = |rung: Rung| rows.iter().filter(|(r, _, _)| r == rung.code()).count();
+    let mut lines: Vec<String> = Vec::new();
+    for rung in [Rung::Escalate, Rung::Urge, Rung::Remind] {
+        lines.extend(
+            rows.iter()
+                .filter(|(r, _, _)| r == rung.code())
+                .map(|(_, unit, what)| format!("【{}】{unit}：{what}", rung.label_zh())),
+        );
+    }
+    let msg = WebhookMessage {
+        title: format!(
+            "走流程督办 {}：督办 {} 项、催办 {} 项、提醒 {} 项",
+            zlc_notify::digest::full_date(day),
+            count(Rung::Escalate),
+            count(Rung::Urge),
+            count(Rung::Remind)
+        ),
+        lines,
+        link: None,
+    };
+    webhook
+        .post(&msg)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_checked() {
+        assert!(check_email("zhang.san@example.cn").is_ok());
+        for bad in [
+            "zhang san@example.cn",
+            "zhangsan@localhost",
+            "@example.cn",
+            "a@b@example.cn",
+        ] {
+            let Err(AppError::Invalid(e)) = check_email(bad) else {
+                panic!("{bad} must be refused")
+            };
+            assert!(e.to_string().contains(bad), "{e}");
+        }
+    }
+}

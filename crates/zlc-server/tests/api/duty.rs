@@ -1,0 +1,124 @@
+//! 督办 through the API: each account's to-do list follows what it may do
+//! and what it holds, within its scope; the inbox is the account's own.
+
+use crate::campaign::world;
+use crate::helpers::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn kinds_of(todos: &Value, record: i64) -> Vec<String> {
+    todos["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|t| t["record_id"] == record)
+        .map(|t| t["kind"].as_str().expect("kind").to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn each_account_sees_its_own_to_dos_within_its_scope() {
+    let w = world().await;
+    let handler = w.app.user("handler-a", Some(w.a), &["handler"]).await;
+    let r = w.la.post("/api/v1/problems", json!({"unit_id": w.a, "source": "企业群众提出", "category": "证明材料", "description": "办理食品经营许可需重复提交营业执照复印件", "disposition": "限期整改", "item_id": w.items_a[0]})).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let p: Value = r.json().await.expect("json");
+    let id = p["id"].as_i64().expect("id");
+    // Nobody holds it yet: not on the handler's list.
+    assert!(kinds_of(&handler.json("/api/v1/todos").await, id).is_empty());
+
+    // The handler takes it on: a to-do of theirs, not yet overdue.
+    let started: Value = handler
+        .post(
+            &format!("/api/v1/problems/{id}/actions"),
+            json!({"version": p["version"], "action": "start"}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(started["status"], "in-progress");
+    let todos = handler.json("/api/v1/todos").await;
+    assert_eq!(kinds_of(&todos, id), ["rectify"], "{todos}");
+    let t = todos["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|t| t["record_id"] == id)
+        .expect("entry");
+    assert_eq!(t["kind_label"], "问题待整改");
+    assert_eq!(t["unit_name"], "区市场监督管理局");
+    assert_eq!(t["link"], format!("/problems?open={id}"));
+    assert_eq!(t["state"], "normal", "{t}");
+    assert!(
+        t["due_note"].as_str().expect("note").starts_with("还剩"),
+        "{t}"
+    );
+    // Another department's liaison never sees it.
+    assert!(kinds_of(&w.lb.json("/api/v1/todos").await, id).is_empty());
+
+    // Submitted for verification: the supervisor's turn, no longer the handler's.
+    let r = handler
+        .post(
+            &format!("/api/v1/problems/{id}/actions"),
+            json!({"version": started["version"], "action": "submit",
+        "measures": "已与市场监管系统打通数据共享，营业执照信息自动调取，不再要求申请人提交复印件",
+        "effect": "申请材料由6件减至4件", "evidence": ["系统截图"]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(kinds_of(&handler.json("/api/v1/todos").await, id).is_empty());
+    assert_eq!(kinds_of(&w.sup.json("/api/v1/todos").await, id), ["verify"]);
+    assert!(kinds_of(&w.lb.json("/api/v1/todos").await, id).is_empty());
+}
+
+#[tokio::test]
+async fn the_inbox_is_the_accounts_own_and_the_digest_address_is_checked_and_masked() {
+    let w = world().await;
+    let inbox = w.la.json("/api/v1/messages").await;
+    assert_eq!(inbox["total"], 0);
+    assert_eq!(w.la.json("/api/v1/messages/unread").await["unread"], 0);
+    let e = problem(
+        w.la.post("/api/v1/messages/999999/read", json!({})).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    assert!(e["detail"].is_string());
+    let e = problem(
+        w.la.send(
+            reqwest::Method::PUT,
+            "/api/v1/me/email",
+            Some(json!({"email": "liaison at example"})),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(e["errors"][0]["field"], "email");
+    let r =
+        w.la.send(
+            reqwest::Method::PUT,
+            "/api/v1/me/email",
+            Some(json!({"email": "zhang.san@example.cn"})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        w.la.json("/api/v1/me/email").await["email"],
+        "z***@example.cn"
+    );
+    // Stored sealed, not as the address.
+    let sealed: Option<String> = w
+        .app
+        .store
+        .db
+        .scalar(
+            "SELECT email_enc FROM users WHERE username = 'liaison-a'",
+            vec![],
+        )
+        .await
+        .expect("read");
+    let sealed = sealed.expect("an address is kept");
+    assert!(!sealed.contains("example.cn"), "{sealed}");
+    assert_eq!(w.lb.json("/api/v1/me/email").await["email"], Value::Null);
+}
