@@ -9,8 +9,9 @@
 // 3. The supervisor records the 坐窗口 activity: the form follows the kind,
 //    shows the policy's checklist, says what blocks filing until callbacks
 //    and steps are complete; a photo, a problem and a need are added; filed.
-// 4. The handler (登记注册科) starts and submits the rectification, with
-//    evidence; verifying is not offered to the handler.
+// 4. The handler (登记注册科) finds the new problem on the 工作台's 我的待办
+//    and on 待办, which opens its drawer; starts and submits the
+//    rectification, with evidence; verifying is not offered to the handler.
 // 5. The supervisor verifies: 已销号, the timeline shows every step; the
 //    dashboard counts one more problem found and solved.
 // 6. Screenshots of every main page, and of the administrators' tabs.
@@ -324,6 +325,29 @@ export async function walk({ ctx, newContext, base, device, password, adminPassw
     // What the handler's role may not open is not in the menu.
     const titles = await menuTitles(h, device)
     check(titles.includes('问题台账') && !titles.includes('计划') && !titles.includes('活动记录'), `handler's menu: ${titles}`)
+    // 督办: the problem just assigned to the handler's section, due in ten days,
+    // is already a to-do: on the 工作台 (whose 整改到期 shows only what is
+    // overdue or due within days) and on 待办, whose link opens its drawer.
+    // (Its title is the description, cut short at 40 characters.)
+    const mine = `E2E ${tag} 个体工商户登记`
+    await h.locator('[data-test=dashboard-todos] [data-test=todo-row]', { hasText: mine }).waitFor()
+    await h.locator('[data-test=bell]').waitFor()
+    await nav(h, device, '待办')
+    const todo = h.locator('[data-test=todo-list] [data-test=todo-row]', { hasText: mine })
+    await todo.waitFor()
+    const todoText = await todo.innerText()
+    check(todoText.includes('问题待整改') && todoText.includes(SECTION) && todoText.includes('个工作日'), `the to-do says what, where and how long is left: ${todoText}`)
+    await shot(h, 'todos')
+    await todo.locator('[data-test=todo-open]').click()
+    {
+      const opened = h.locator('[data-test=problem-drawer]')
+      await opened.locator('[data-test=problem-timeline]').waitFor()
+      await opened.locator('[data-test=problem-status]', { hasText: '待整改' }).waitFor()
+      check((await opened.innerText()).includes(problemText), 'the to-do opens its own problem')
+      // The link's ?open= is dropped once used: a refresh does not open it again.
+      await h.waitForURL((u) => u.pathname === '/problems' && !u.searchParams.has('open'))
+      await closeDrawer(h)
+    }
     await nav(h, device, '问题台账')
     let pd = await openProblem(h, problemText)
     await pd.locator('[data-test=problem-status]', { hasText: '待整改' }).waitFor()

@@ -172,6 +172,9 @@ export const unitCategories: Record<string, string> = {
   'public-enterprise': '公共服务企业',
 }
 
+/** 督办层级 (Rung): what a message in the inbox is, lowest first. */
+export const rungs: Record<string, string> = { remind: '提醒', urge: '催办', escalate: '督办' }
+
 /** 事项类型 (ItemType) */
 export const itemTypes: Record<string, string> = {
   'one-thing': '高效办成一件事',

@@ -14,10 +14,12 @@ export const systemPermissions: Permission[] = [
 
 /**
  * The menu of a signed-in account: the pages its permissions open, nothing
- * else (the server refuses the rest anyway; the menu does not offer them).
+ * else (the server refuses the rest anyway; the menu does not offer them),
+ * and none of the pages opened from elsewhere (`hidden`).
  */
 export function menuFor(routes: RouteRecordRaw[], can: (permission: Permission) => boolean): RouteRecordRaw[] {
   return routes.filter((r) => {
+    if (r.meta?.hidden) return false
     if (r.name === 'system') return systemPermissions.some(can)
     return !r.meta?.perm || can(r.meta.perm)
   })

@@ -9,12 +9,15 @@ declare module 'vue-router' {
     public?: boolean
     /** The permission a page needs; the menu hides what the role may not open. */
     perm?: Permission
+    /** Not in the menu (opened from elsewhere: 消息 from the bell). */
+    hidden?: boolean
   }
 }
 
 /** The pages of the signed-in application, in menu order. */
 export const appRoutes: RouteRecordRaw[] = [
   { path: '', name: 'dashboard', component: () => import('./views/DashboardView.vue'), meta: { title: '工作台' } },
+  { path: 'todos', name: 'todos', component: () => import('./views/TodosView.vue'), meta: { title: '待办' } },
   { path: 'plans', name: 'plans', component: () => import('./views/PlansView.vue'), meta: { title: '计划', perm: 'plan:read' } },
   { path: 'activities', name: 'activities', component: () => import('./views/ActivitiesView.vue'), meta: { title: '活动记录', perm: 'activity:read' } },
   { path: 'problems', name: 'problems', component: () => import('./views/ProblemsView.vue'), meta: { title: '问题台账', perm: 'problem:read' } },
@@ -24,11 +27,12 @@ export const appRoutes: RouteRecordRaw[] = [
   { path: 'items', name: 'items', component: () => import('./views/ItemsView.vue'), meta: { title: '事项清单', perm: 'item:read' } },
   { path: 'units', name: 'units', component: () => import('./views/UnitsView.vue'), meta: { title: '单位与人员', perm: 'unit:read' } },
   { path: 'system', name: 'system', component: () => import('./views/SystemView.vue'), meta: { title: '系统' } },
+  { path: 'messages', name: 'messages', component: () => import('./views/MessagesView.vue'), meta: { title: '消息', hidden: true } },
 ]
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { title: '登录' } },
-  { path: '/password', name: 'password', component: () => import('./views/PasswordView.vue'), meta: { title: '修改口令' } },
+  { path: '/password', name: 'password', component: () => import('./views/PasswordView.vue'), meta: { title: '账号设置' } },
   { path: '/public/', name: 'public', component: () => import('./views/PublicView.vue'), meta: { title: '公示', public: true } },
   { path: '/', component: () => import('./layout/AppLayout.vue'), children: appRoutes },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: '页面不存在', public: true } },

@@ -7,6 +7,7 @@ import * as admin from '../src/api/admin'
 import * as attachments from '../src/api/attachments'
 import * as auth from '../src/api/auth'
 import * as calendar from '../src/api/calendar'
+import * as duty from '../src/api/duty'
 import * as items from '../src/api/items'
 import * as measures from '../src/api/measures'
 import * as needs from '../src/api/needs'
@@ -19,6 +20,7 @@ import * as publicApi from '../src/api/public'
 import * as reports from '../src/api/reports'
 import * as units from '../src/api/units'
 import type { ActivityBody } from '../src/api/types'
+import { ApiError } from '../src/api'
 
 interface Sent {
   method: string
@@ -237,6 +239,62 @@ describe('the account and administration', () => {
     sent = []
     answer = () => json({ id: 1, name: '默认' })
     expect(await one(() => policy.activatePolicy({ preset: 'default' }))).toEqual({ method: 'POST', url: '/api/v1/policy', body: { preset: 'default' } })
+  })
+})
+
+describe('督办: the account’s own to-do list, inbox and digest address', () => {
+  it('reads the to-do list', async () => {
+    answer = () => json({ items: [], overdue: 0, due_soon: 0 })
+    expect(await one(() => duty.todos())).toEqual({ method: 'GET', url: '/api/v1/todos', body: undefined })
+  })
+
+  it('pages the inbox, the unread ones only when asked', async () => {
+    answer = () => json({ items: [], total: 0, unread: 0 })
+    expect(await one(() => duty.messages({ unread: true, limit: 20, offset: 40 }))).toEqual({
+      method: 'GET',
+      url: '/api/v1/messages?unread=true&limit=20&offset=40',
+      body: undefined,
+    })
+    sent = []
+    expect((await one(() => duty.messages({ unread: null, limit: 20, offset: 0 }))).url).toBe('/api/v1/messages?limit=20&offset=0')
+    sent = []
+    expect((await one(() => duty.messages())).url).toBe('/api/v1/messages')
+  })
+
+  it('counts the unread ones and marks one or all read', async () => {
+    answer = () => json({ unread: 3 })
+    expect(await duty.unreadCount()).toEqual({ unread: 3 })
+    expect(sent).toEqual([{ method: 'GET', url: '/api/v1/messages/unread', body: undefined }])
+    sent = []
+    answer = () => new Response(null, { status: 204 })
+    expect(await one(() => duty.markRead(12))).toEqual({ method: 'POST', url: '/api/v1/messages/12/read', body: {} })
+    sent = []
+    answer = () => json({ unread: 0 })
+    expect(await duty.markAllRead()).toEqual({ unread: 0 })
+    expect(sent).toEqual([{ method: 'POST', url: '/api/v1/messages/read-all', body: {} }])
+  })
+
+  it('reads and sets the digest address; null clears it', async () => {
+    answer = () => json({ email: 'z***@example.cn' })
+    expect(await duty.myEmail()).toEqual({ email: 'z***@example.cn' })
+    expect(sent).toEqual([{ method: 'GET', url: '/api/v1/me/email', body: undefined }])
+    sent = []
+    expect(await one(() => duty.setMyEmail('zhang.san@example.cn'))).toEqual({
+      method: 'PUT',
+      url: '/api/v1/me/email',
+      body: { email: 'zhang.san@example.cn' },
+    })
+    sent = []
+    answer = () => json({ email: null })
+    expect(await one(() => duty.setMyEmail(null))).toEqual({ method: 'PUT', url: '/api/v1/me/email', body: { email: null } })
+  })
+
+  it('gives the server’s reason for a malformed address by its field', async () => {
+    answer = () =>
+      json({ title: '请求有误', status: 422, detail: '邮箱格式不正确：「abc」', errors: [{ field: 'email', message: '邮箱格式不正确：「abc」' }] }, 422)
+    const e = await duty.setMyEmail('abc').catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(ApiError)
+    expect((e as ApiError).fieldMessage('email')).toBe('邮箱格式不正确：「abc」')
   })
 })
 

@@ -62,6 +62,7 @@ const mirrors: [keyof typeof labels, string][] = [
   ['handlingModes', 'HandlingMode'],
   ['sheetKinds', 'SheetKind'],
   ['findingKinds', 'FindingKind'],
+  ['rungs', 'Rung'],
 ]
 
 describe('vocabularies', () => {

@@ -8,21 +8,27 @@ import { afterSessionLost } from '../src/stores/auth'
 const Page = { template: '<div />' }
 const routes: RouteRecordRaw[] = [
   { path: '', name: 'dashboard', component: Page, meta: { title: '工作台' } },
+  { path: 'todos', name: 'todos', component: Page, meta: { title: '待办' } },
   { path: 'plans', name: 'plans', component: Page, meta: { title: '计划', perm: 'plan:read' } },
   { path: 'problems', name: 'problems', component: Page, meta: { title: '问题台账', perm: 'problem:read' } },
   { path: 'system', name: 'system', component: Page, meta: { title: '系统' } },
+  { path: 'messages', name: 'messages', component: Page, meta: { title: '消息', hidden: true } },
 ]
 const titles = (perms: string[]) => menuFor(routes, (p) => perms.includes(p)).map((r) => r.meta?.title)
 
 describe('menuFor', () => {
   it('shows a page only to a role holding its permission', () => {
-    expect(titles(['problem:read', 'problem:handle'])).toEqual(['工作台', '问题台账'])
-    expect(titles(['plan:read', 'problem:read'])).toEqual(['工作台', '计划', '问题台账'])
+    expect(titles(['problem:read', 'problem:handle'])).toEqual(['工作台', '待办', '问题台账'])
+    expect(titles(['plan:read', 'problem:read'])).toEqual(['工作台', '待办', '计划', '问题台账'])
   })
   it('shows 系统 to any administrator duty, and to none else', () => {
-    expect(titles(['audit:read'])).toEqual(['工作台', '系统'])
-    expect(titles(['role:manage'])).toEqual(['工作台', '系统'])
+    expect(titles(['audit:read'])).toEqual(['工作台', '待办', '系统'])
+    expect(titles(['role:manage'])).toEqual(['工作台', '待办', '系统'])
     expect(titles(['plan:read'])).not.toContain('系统')
+  })
+  it('shows 待办 to everyone and 消息 to no one (the bell opens it)', () => {
+    expect(titles([])).toEqual(['工作台', '待办'])
+    expect(titles(['plan:read', 'problem:read', 'audit:read'])).not.toContain('消息')
   })
 })
 

@@ -321,6 +321,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The address the caller's daily digest is mailed to, masked. */
+        get: operations["get_email"];
+        /** Sets the address the caller's daily digest is mailed to. */
+        put: operations["put_email"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me/password": {
         parameters: {
             query?: never;
@@ -381,6 +399,74 @@ export interface paths {
         get: operations["measure_history"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's messages, newest first. */
+        get: operations["messages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/messages/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks all the caller's messages read. */
+        post: operations["read_all"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/messages/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of the caller's messages are unread. */
+        get: operations["unread"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/messages/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks one of the caller's messages read; another account's is not found. */
+        post: operations["read_one"];
         delete?: never;
         options?: never;
         head?: never;
@@ -992,6 +1078,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/todos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's to-do list: overdue first, then due soon, then the rest. */
+        get: operations["todos"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tokens": {
         parameters: {
             query?: never;
@@ -1447,6 +1550,11 @@ export interface components {
             next_cursor?: string | null;
             /** @description activities | problems | needs | officials | items */
             records: string;
+        };
+        /** @description 接收督办邮件的邮箱 */
+        EmailBody: {
+            /** @description Empty or absent: no mail. */
+            email?: string | null;
         };
         /** @description 整改过程 */
         EventOut: {
@@ -2291,6 +2399,33 @@ export interface components {
          * @enum {string}
          */
         MeasureStatus: "planned" | "in-progress" | "done";
+        /** @description 站内消息 a message in an account's inbox. */
+        Message: {
+            /**
+             * Format: int64
+             * @description Milliseconds since the epoch.
+             */
+            at: number;
+            body: string;
+            /** @description The day it was sent for (`YYYY-MM-DD`). */
+            day: string;
+            /** Format: int64 */
+            id: number;
+            /** @description remind | urge | escalate (提醒 / 催办 / 督办). */
+            kind: string;
+            link?: string | null;
+            /** Format: int64 */
+            read_at?: number | null;
+            title: string;
+        };
+        /** @description 站内消息 one page of the caller's inbox. */
+        MessagesOut: {
+            items: components["schemas"]["Message"][];
+            /** Format: int64 */
+            total: number;
+            /** Format: int64 */
+            unread: number;
+        };
         /**
          * @description 取值：self（亲身办）、proxy（代理办）、accompany（陪同办）、cross（交叉走）、window（驻窗办）、inspect（检验办）、enforcement-officer（执法人员）、hotline-handler（投诉处理人员）；也接受中文名称
          * @enum {string}
@@ -2973,6 +3108,48 @@ export interface components {
              */
             visitors: number;
         };
+        /** @description 待办 one thing an account has to do, with the record it opens. */
+        Todo: {
+            /**
+             * Format: int64
+             * @description Working days left (negative: overdue).
+             */
+            days_left?: number | null;
+            /**
+             * Format: date
+             * @description The deadline (YYYY-MM-DD), moved to the next working day when it falls
+             *     on a day off; none when the record has none.
+             */
+            due?: string | null;
+            /** @description 还剩 2 个工作日 / 今日到期 / 已逾期 3 个工作日 */
+            due_note: string;
+            /** @description file-walk | rectify | verify | review | submit-plan | publish-plan */
+            kind: string;
+            /** @description 活动待报备 … */
+            kind_label: string;
+            /** @description Where the record opens in the web app. */
+            link: string;
+            /** Format: int64 */
+            record_id: number;
+            state: components["schemas"]["TodoState"];
+            title: string;
+            /** Format: int64 */
+            unit_id: number;
+            unit_name: string;
+        };
+        /**
+         * @description 待办状态 how urgent a to-do is.
+         * @enum {string}
+         */
+        TodoState: "overdue" | "due-soon" | "normal";
+        /** @description 待办 the caller's list. */
+        TodosOut: {
+            /** @description 即将到期 entries. */
+            due_soon: number;
+            items: components["schemas"]["Todo"][];
+            /** @description 已逾期 entries. */
+            overdue: number;
+        };
         TokenBody: {
             /**
              * Format: int64
@@ -3102,6 +3279,11 @@ export interface components {
             unit: string;
             /** Format: int64 */
             unit_id: number;
+        };
+        /** @description 未读消息数 for the bell. */
+        UnreadOut: {
+            /** Format: int64 */
+            unread: number;
         };
         UserBody: {
             display_name: string;
@@ -3926,6 +4108,54 @@ export interface operations {
             };
         };
     };
+    get_email: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailBody"];
+                };
+            };
+        };
+    };
+    put_email: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     change_password: {
         parameters: {
             query?: never;
@@ -4089,6 +4319,95 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HistoryStep"][];
                 };
+            };
+        };
+    };
+    messages: {
+        parameters: {
+            query?: {
+                /** @description Only the unread ones. */
+                unread?: boolean;
+                /** @description 1–200, default 50. */
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessagesOut"];
+                };
+            };
+        };
+    };
+    read_all: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadOut"];
+                };
+            };
+        };
+    };
+    unread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadOut"];
+                };
+            };
+        };
+    };
+    read_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 编号 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -5372,6 +5691,25 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+        };
+    };
+    todos: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TodosOut"];
                 };
             };
         };

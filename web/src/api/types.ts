@@ -119,6 +119,21 @@ export type Preset = Schemas['PresetOut']
 export type PolicyVersion = Schemas['VersionOut']
 export type ActivateBody = Schemas['ActivateBody']
 
+// 督办: the signed-in account's to-do list, inbox and digest address.
+/** 待办 one thing to do, with the app path of its record (`link`). */
+export type Todo = Schemas['Todo']
+/** 待办状态: overdue, due-soon, normal. */
+export type TodoState = Schemas['TodoState']
+/** The to-do list with its counts of overdue and due-soon entries. */
+export type TodoList = Schemas['TodosOut']
+/** 站内消息 one reminder (提醒 / 催办 / 督办) in the inbox. */
+export type Message = Schemas['Message']
+/** One page of the inbox, with its total and unread counts. */
+export type MessagePage = Schemas['MessagesOut']
+export type UnreadCount = Schemas['UnreadOut']
+/** 督办邮件 the address the daily digest goes to (masked when read). */
+export type MyEmail = Schemas['EmailBody']
+
 // Spreadsheets.
 /** 导入结果 what an import wrote (or, in a dry run, would write). */
 export type ImportSummary = Schemas['ImportSummary']

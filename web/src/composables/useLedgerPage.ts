@@ -70,7 +70,11 @@ export function useLedgerPage<T extends { id: number; unit_id: number }, F exten
   const drawer = ref(false)
   const current = ref<number | null>(null)
   function show(r: T) {
-    current.value = r.id
+    showId(r.id)
+  }
+  /** The drawer of a record known by its id only (a link's ?open=). */
+  function showId(id: number) {
+    current.value = id
     drawer.value = true
   }
 
@@ -111,5 +115,5 @@ export function useLedgerPage<T extends { id: number; unit_id: number }, F exten
     }
   }
 
-  return { tabs, status, filters, applied, list, table, search, reset, drawer, current, show, dialog, editing, create, edit, saved, exporting, exportCsv }
+  return { tabs, status, filters, applied, list, table, search, reset, drawer, current, show, showId, dialog, editing, create, edit, saved, exporting, exportCsv }
 }

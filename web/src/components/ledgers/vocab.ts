@@ -9,7 +9,14 @@ export const problemActions: Record<string, string> = {
   reject: '退回',
   review: '回头看',
   'set-deadline': '调整时限',
+  // The reminder ladder (督办), written by the system (actor 督办提醒).
+  remind: '到期提醒',
+  urge: '催办',
+  escalate: '督办',
 }
+
+/** The timeline's steps of the reminder ladder: they tell, the status stays as it was. */
+export const reminderActions: ReadonlySet<string> = new Set(['remind', 'urge', 'escalate'])
 
 /** Element Plus tag type for a status code. */
 export function statusTag(code: string): 'info' | 'warning' | 'primary' | 'success' | 'danger' {
