@@ -64,6 +64,7 @@ pub struct Todo {
 pub async fn todos(
     app: &App,
     user: i64,
+    unit: Option<i64>,
     scope: &Scope,
     perms: &BTreeSet<Permission>,
     today: NaiveDate,
@@ -71,7 +72,10 @@ pub async fn todos(
     let policy = app.policy();
     let cal = app.calendar();
     let rule = policy.reminders;
-    let rows = app.store.todo_rows(user, scope, perms, TODO_LIMIT).await?;
+    let rows = app
+        .store
+        .todo_rows(user, unit, scope, perms, TODO_LIMIT)
+        .await?;
     let mut out: Vec<Todo> = rows
         .into_iter()
         .map(|(kind, r)| {
@@ -228,14 +232,17 @@ impl Directory {
         {
             return vec![p.id];
         }
-        let own: Vec<i64> = self
-            .by_id
-            .values()
-            .filter(|r| r.unit_id == Some(d.unit_id) && r.permissions.contains(&perm))
-            .map(|r| r.id)
-            .collect();
-        if !own.is_empty() {
-            return own;
+        // The responsible section's accounts first, then the unit's.
+        for unit in d.section_id.into_iter().chain([d.unit_id]) {
+            let own: Vec<i64> = self
+                .by_id
+                .values()
+                .filter(|r| r.unit_id == Some(unit) && r.permissions.contains(&perm))
+                .map(|r| r.id)
+                .collect();
+            if !own.is_empty() {
+                return own;
+            }
         }
         let above = self.nearest_above(d, perm);
         if !above.is_empty() {

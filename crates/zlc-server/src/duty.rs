@@ -32,7 +32,15 @@ pub struct TodosOut {
 #[utoipa::path(get, path = "/todos", tag = "督办", responses((status = 200, body = TodosOut)))]
 async fn todos(State(s): State<AppState>, user: CurrentUser) -> ApiResult<Json<TodosOut>> {
     let today = chrono::Local::now().date_naive();
-    let items = zlc_app::duty::todos(&s, user.id, &user.scope, &user.permissions, today).await?;
+    let items = zlc_app::duty::todos(
+        &s,
+        user.id,
+        user.unit_id,
+        &user.scope,
+        &user.permissions,
+        today,
+    )
+    .await?;
     let count = |st| items.iter().filter(|t| t.state == st).count();
     Ok(Json(TodosOut {
         overdue: count(zlc_app::duty::TodoState::Overdue),

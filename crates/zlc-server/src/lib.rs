@@ -23,6 +23,7 @@ pub mod policy;
 pub mod problems;
 pub mod reports;
 pub mod settings;
+pub mod submissions;
 pub mod units;
 
 use axum::Router;
@@ -229,6 +230,7 @@ fn api_routes(upload_max_mb: u64, import_max_mb: u64) -> OpenApiRouter<AppState>
         .merge(policy::router())
         .merge(calendar::router())
         .merge(duty::router())
+        .merge(submissions::router())
         .merge(ledgers::router())
         .merge(plans::router())
         .merge(activities::router())

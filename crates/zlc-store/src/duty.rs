@@ -34,6 +34,9 @@ pub struct OpenDuty {
     /// The person the duty is on: a problem's handler, a walk's writer, a
     /// closed problem's verifier.
     pub person_id: Option<i64>,
+    /// A problem's responsible section (责任科室), whose accounts hold it
+    /// while nobody has taken it on.
+    pub section_id: Option<i64>,
     /// What the duty is about, for the message.
     pub what: String,
 }
@@ -132,11 +135,12 @@ impl Store {
         horizon: NaiveDate,
         after: Option<(&str, i64)>,
     ) -> Result<Vec<OpenDuty>> {
-        let (from, due_col, person, what, cond) = match duty {
+        let (from, due_col, person, section, what, cond) = match duty {
             DutyKind::FileWalk => (
                 "activities t",
                 "t.filing_due",
                 "t.created_by",
+                "NULL",
                 "t.date",
                 "t.status = 'draft'",
             ),
@@ -144,6 +148,7 @@ impl Store {
                 "problems t",
                 "t.deadline",
                 "t.handler_id",
+                "t.section_id",
                 "t.description",
                 "t.status IN ('pending', 'in-progress')",
             ),
@@ -151,6 +156,7 @@ impl Store {
                 "problems t",
                 "t.review_due",
                 "t.verifier_id",
+                "t.section_id",
                 "t.description",
                 "t.status = 'closed' AND t.reviewed_on IS NULL",
             ),
@@ -159,7 +165,7 @@ impl Store {
         let (after_due, after_id) = after.unwrap_or(("", 0));
         let sql = format!(
             "SELECT t.id AS record_id, t.unit_id, u.name AS unit_name, t.unit_path, \
-                    {due_col} AS due, {person} AS person_id, {what} AS what \
+                    {due_col} AS due, {person} AS person_id, {section} AS section_id, {what} AS what \
              FROM {from} JOIN units u ON u.id = t.unit_id \
              WHERE {cond} AND {due_col} IS NOT NULL AND {due_col} <= $1 \
                AND ({due_col} > $2 OR ({due_col} = $2 AND t.id > $3)) \
@@ -539,6 +545,7 @@ impl Store {
     pub async fn todo_rows(
         &self,
         user: i64,
+        unit: Option<i64>,
         scope: &Scope,
         perms: &BTreeSet<Permission>,
         limit: i64,
@@ -558,7 +565,7 @@ impl Store {
                 self.db
                     .fetch_all(
                         &format!(
-                            "{select}, COALESCE(t.filing_due, t.date) AS due, t.created_by AS person_id, t.date AS what \
+                            "{select}, COALESCE(t.filing_due, t.date) AS due, t.created_by AS person_id, NULL AS section_id, t.date AS what \
                              FROM activities t JOIN units u ON u.id = t.unit_id \
                              WHERE t.status = 'draft' AND {cond} ORDER BY COALESCE(t.filing_due, t.date), t.id LIMIT ${n}"
                         ),
@@ -568,7 +575,9 @@ impl Store {
             );
         }
         if perms.contains(&Permission::ProblemHandle) {
-            let mut args = vec![user.into()];
+            // Held by the account, or nobody's yet in its own unit: the
+            // section named responsible (or the unit itself, without one).
+            let mut args = vec![user.into(), unit.into()];
             let cond = scope.condition("t.unit_path", &mut args);
             args.push(limit.into());
             let n = args.len();
@@ -577,9 +586,10 @@ impl Store {
                 self.db
                     .fetch_all(
                         &format!(
-                            "{select}, COALESCE(t.deadline, '9999-12-31') AS due, t.handler_id AS person_id, t.description AS what \
+                            "{select}, COALESCE(t.deadline, '9999-12-31') AS due, t.handler_id AS person_id, t.section_id, t.description AS what \
                              FROM problems t JOIN units u ON u.id = t.unit_id \
-                             WHERE t.handler_id = $1 AND t.status IN ('pending', 'in-progress') AND {cond} \
+                             WHERE (t.handler_id = $1 OR (t.handler_id IS NULL AND COALESCE(t.section_id, t.unit_id) = $2)) \
+                               AND t.status IN ('pending', 'in-progress') AND {cond} \
                              ORDER BY t.deadline IS NULL, t.deadline, t.id LIMIT ${n}"
                         ),
                         args,
@@ -597,7 +607,7 @@ impl Store {
                 self.db
                     .fetch_all(
                         &format!(
-                            "{select}, COALESCE(t.deadline, t.found_on) AS due, t.handler_id AS person_id, t.description AS what \
+                            "{select}, COALESCE(t.deadline, t.found_on) AS due, t.handler_id AS person_id, t.section_id, t.description AS what \
                              FROM problems t JOIN units u ON u.id = t.unit_id \
                              WHERE t.status = 'awaiting-verification' AND {cond} \
                              ORDER BY t.deadline, t.id LIMIT ${n}"
@@ -615,7 +625,7 @@ impl Store {
                 self.db
                     .fetch_all(
                         &format!(
-                            "{select}, t.review_due AS due, t.verifier_id AS person_id, t.description AS what \
+                            "{select}, t.review_due AS due, t.verifier_id AS person_id, t.section_id, t.description AS what \
                              FROM problems t JOIN units u ON u.id = t.unit_id \
                              WHERE t.status = 'closed' AND t.review_due IS NOT NULL AND t.reviewed_on IS NULL AND {cond} \
                              ORDER BY t.review_due, t.id LIMIT ${n}"
@@ -641,7 +651,7 @@ impl Store {
                 self.db
                     .fetch_all(
                         &format!(
-                            "{select}, t.date AS due, t.created_by AS person_id, t.kind AS what \
+                            "{select}, t.date AS due, t.created_by AS person_id, NULL AS section_id, t.kind AS what \
                              FROM plans t JOIN units u ON u.id = t.unit_id \
                              WHERE t.status = $1 AND {cond} ORDER BY t.date, t.id LIMIT ${n}"
                         ),

@@ -24,6 +24,7 @@ pub mod reports;
 pub mod rowkeys;
 pub mod rows;
 pub mod stats;
+pub mod submissions;
 
 mod postgres;
 pub(crate) mod sqlite;

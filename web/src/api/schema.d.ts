@@ -673,7 +673,7 @@ export interface paths {
          * 提交发布: the writer of a draft hands it to the publisher; it waits as
          *     待发布 (and may still be corrected) until published or cancelled.
          */
-        post: operations["submit"];
+        post: operations["plans_submit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1061,6 +1061,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/submissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every unit's status for one report of one period. */
+        get: operations["board"];
+        put?: never;
+        /**
+         * The unit hands in its package of the period: refused, naming what is
+         *     missing, while a walk of the period is unfiled or an open problem has no
+         *     deadline (or no section, where the unit has sections). Its records of
+         *     the period are then locked until the lead office returns it.
+         */
+        post: operations["submissions_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/submissions/urge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Urges every unit in scope that has not handed in (or was returned) at once. */
+        post: operations["urge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/submissions/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The lead office returns a package; the unit's accounts are told why and
+         *     its records of the period are open again.
+         */
+        post: operations["return_one"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/templates/{kind}": {
         parameters: {
             query?: never;
@@ -1430,6 +1490,48 @@ export interface components {
             object_label?: string | null;
             /** Format: int64 */
             seq: number;
+        };
+        /** @description 报送情况 one report of one period, every unit in the caller's scope. */
+        BoardOut: {
+            /** Format: date */
+            due: string;
+            late: number;
+            not_submitted: number;
+            period: string;
+            period_label: string;
+            report: string;
+            report_name: string;
+            /** @description The reports the policy names, to choose from: code → name. */
+            reports: {
+                [key: string]: string;
+            };
+            returned: number;
+            rows: components["schemas"]["BoardRow"][];
+            submitted: number;
+            /** @description 报送对象. */
+            to?: string | null;
+        };
+        /** @description 报送状态 one unit's row on the board. */
+        BoardRow: {
+            /** @description Past the due date and still not in. */
+            overdue: boolean;
+            returned_reason?: string | null;
+            /** @description not-submitted | submitted | late | returned */
+            status: string;
+            /** @description 未报送 / 已报送 / 逾期报送 / 已退回 */
+            status_label: string;
+            /** Format: int64 */
+            submission_id?: number | null;
+            /**
+             * Format: int64
+             * @description Milliseconds since the epoch.
+             */
+            submitted_at?: number | null;
+            /** Format: int64 */
+            unit_id: number;
+            unit_name: string;
+            /** Format: int64 */
+            version?: number | null;
         };
         /** @description Activities counted per kind; the keys are the kind codes. */
         ByKind: {
@@ -2914,6 +3016,12 @@ export interface components {
         ResetPassword: {
             one_time_password: string;
         };
+        /** @description 退回 with its reason. */
+        ReturnBody: {
+            reason: string;
+            /** Format: int64 */
+            version: number;
+        };
         /** @description 审核意见 the supervisor's decision on a finding before it goes into a notice. */
         Review: {
             /** @description When (`2026-11-10 09:30`). */
@@ -3028,6 +3136,13 @@ export interface components {
             count: number;
             label: string;
             status: string;
+        };
+        /** @description 报送 a unit's package. */
+        SubmitBody: {
+            period: string;
+            report: string;
+            /** Format: int64 */
+            unit_id: number;
         };
         /**
          * @description 统计表 one row of the statistics tables: a unit directly below the
@@ -3284,6 +3399,18 @@ export interface components {
         UnreadOut: {
             /** Format: int64 */
             unread: number;
+        };
+        /** @description 催报 for one report of one period. */
+        UrgeBody: {
+            period: string;
+            report: string;
+        };
+        /** @description 催报 what was sent. */
+        UrgeOut: {
+            /** @description Messages left, one per account of those units that can submit. */
+            messages: number;
+            /** @description Units still missing (not submitted, or returned), each told. */
+            units: number;
         };
         UserBody: {
             display_name: string;
@@ -4940,7 +5067,7 @@ export interface operations {
             };
         };
     };
-    submit: {
+    plans_submit: {
         parameters: {
             query?: never;
             header?: never;
@@ -5666,6 +5793,144 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    board: {
+        parameters: {
+            query: {
+                /** @description The report's code in the policy's `[[reports]]`, e.g. `quarterly-lists`. */
+                report: string;
+                /** @description The period it covers, of the report's kind: `2024Q3`, `2024-09`. */
+                period: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoardOut"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    submissions_submit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmitBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoardRow"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    urge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UrgeBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UrgeOut"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    return_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 编号 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReturnBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoardRow"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -24,8 +24,11 @@ async fn each_account_sees_its_own_to_dos_within_its_scope() {
     assert_eq!(r.status(), StatusCode::CREATED);
     let p: Value = r.json().await.expect("json");
     let id = p["id"].as_i64().expect("id");
-    // Nobody holds it yet: not on the handler's list.
-    assert!(kinds_of(&handler.json("/api/v1/todos").await, id).is_empty());
+    // Nobody has taken it on yet: it is on the list of the unit's handlers.
+    assert_eq!(
+        kinds_of(&handler.json("/api/v1/todos").await, id),
+        ["rectify"]
+    );
 
     // The handler takes it on: a to-do of theirs, not yet overdue.
     let started: Value = handler
@@ -121,4 +124,164 @@ async fn the_inbox_is_the_accounts_own_and_the_digest_address_is_checked_and_mas
     let sealed = sealed.expect("an address is kept");
     assert!(!sealed.contains("example.cn"), "{sealed}");
     assert_eq!(w.lb.json("/api/v1/me/email").await["email"], Value::Null);
+}
+
+#[tokio::test]
+async fn a_package_is_refused_while_incomplete_locks_its_period_when_in_and_opens_again_when_returned()
+ {
+    use crate::campaign::{today, window_record};
+    let w = world().await;
+    let day = today();
+    let period = zlc_domain::period::Period::quarter_of(day).to_string();
+    let walk = window_record(w.a, &w.officials_a[..1], &w.items_a[..2], day, 5);
+    let r = w.la.post("/api/v1/activities", walk.clone()).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let draft: Value = r.json().await.expect("json");
+    let submit = json!({"unit_id": w.a, "report": "quarterly-lists", "period": period});
+
+    // A walk of the quarter is not filed yet: the package is incomplete.
+    let e = problem(
+        w.la.post("/api/v1/submissions", submit.clone()).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(
+        e["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("1 条活动记录未报备"),
+        "{e}"
+    );
+    let r =
+        w.la.post(
+            &format!("/api/v1/activities/{}/file", draft["id"]),
+            json!({"version": draft["version"]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let e = problem(
+        w.la.post(
+            "/api/v1/submissions",
+            json!({"unit_id": w.a, "report": "no-such", "period": period}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(e["errors"][0]["field"], "report");
+
+    let row: Value =
+        w.la.post("/api/v1/submissions", submit.clone())
+            .await
+            .json()
+            .await
+            .expect("json");
+    assert!(
+        ["submitted", "late"].contains(&row["status"].as_str().expect("status")),
+        "{row}"
+    );
+    problem(
+        w.la.post("/api/v1/submissions", submit.clone()).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+
+    // The board: A in, B missing.
+    let board = w
+        .sup
+        .json(&format!(
+            "/api/v1/submissions?report=quarterly-lists&period={period}"
+        ))
+        .await;
+    let status_of = |b: &Value, unit: i64| {
+        b["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r["unit_id"] == unit)
+            .map(|r| r["status"].clone())
+    };
+    assert_eq!(
+        status_of(&board, w.a),
+        Some(row["status"].clone()),
+        "{board}"
+    );
+    assert_eq!(status_of(&board, w.b), Some(json!("not-submitted")));
+    assert_eq!(board["report_name"], "问题清单、需求清单和解决措施清单");
+
+    // Locked: A's quarter takes no new walk; B's is open.
+    let e = problem(
+        w.la.post("/api/v1/activities", walk.clone()).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert!(
+        e["detail"].as_str().expect("detail").contains("已锁定"),
+        "{e}"
+    );
+    let b_walk = window_record(w.b, &[w.official_b], &[w.item_b], day, 3);
+    assert_eq!(
+        w.lb.post("/api/v1/activities", b_walk).await.status(),
+        StatusCode::CREATED
+    );
+
+    // 催报 reaches B's accounts, not A's.
+    let urged: Value = w
+        .sup
+        .post(
+            "/api/v1/submissions/urge",
+            json!({"report": "quarterly-lists", "period": period}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(urged["units"], 1, "{urged}");
+    assert_eq!(w.lb.json("/api/v1/messages/unread").await["unread"], 1);
+    assert_eq!(w.la.json("/api/v1/messages/unread").await["unread"], 0);
+    let msg = &w.lb.json("/api/v1/messages").await["items"][0];
+    assert!(
+        msg["title"].as_str().expect("title").starts_with("催报"),
+        "{msg}"
+    );
+
+    // 退回 is the lead office's, with a reason; then A may write again.
+    let id = row["submission_id"].as_i64().expect("id");
+    let body = json!({"version": row["version"], "reason": "问题清单缺少整改时限"});
+    assert_eq!(
+        w.la.post(&format!("/api/v1/submissions/{id}/return"), body.clone())
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    problem(
+        w.sup
+            .post(
+                &format!("/api/v1/submissions/{id}/return"),
+                json!({"version": 99, "reason": "问题清单缺少整改时限"}),
+            )
+            .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    let back: Value = w
+        .sup
+        .post(&format!("/api/v1/submissions/{id}/return"), body)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(back["status"], "returned");
+    let told = &w.la.json("/api/v1/messages").await["items"][0];
+    assert!(
+        told["body"]
+            .as_str()
+            .expect("body")
+            .contains("问题清单缺少整改时限"),
+        "{told}"
+    );
+    assert_eq!(
+        w.la.post("/api/v1/activities", walk).await.status(),
+        StatusCode::CREATED
+    );
 }

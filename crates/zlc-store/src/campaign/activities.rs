@@ -259,6 +259,11 @@ impl Store {
                 (a, Some(old))
             }
         };
+        // 报送后锁定: neither the period it is in nor the one it leaves.
+        crate::submissions::ensure_open(&mut tx, &activity.unit_path, &activity.date).await?;
+        if let Some(b) = &before {
+            crate::submissions::ensure_open(&mut tx, &b.unit_path, &b.date).await?;
+        }
         set_links(
             &mut tx,
             "activity_officials",

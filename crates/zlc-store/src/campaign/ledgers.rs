@@ -171,6 +171,11 @@ impl Store {
                 (new, Some(old))
             }
         };
+        // 报送后锁定: neither the period it is in nor the one it leaves.
+        crate::submissions::ensure_open(&mut tx, &need.unit_path, &need.raised_on).await?;
+        if let Some(b) = &before {
+            crate::submissions::ensure_open(&mut tx, &b.unit_path, &b.raised_on).await?;
+        }
         let raised = Flow {
             needs: 1,
             ..Flow::ZERO

@@ -255,6 +255,8 @@ impl Store {
             problems_found: 1,
             ..Flow::ZERO
         };
+        // 报送后锁定: no new problem in a submitted period.
+        crate::submissions::ensure_open(tx, &p.unit_path, &p.found_on).await?;
         stats::count(tx, &p.unit_path, &p.found_on, "", found).await?;
         if let Some(closed) = &p.closed_on {
             stats::count(tx, &p.unit_path, closed, "", SOLVED).await?;
