@@ -110,6 +110,44 @@ pub async fn todos(
             }
         })
         .collect();
+    if perms.contains(&Permission::ProblemWrite)
+        && let Some(unit) = unit
+        && let Some(u) = app
+            .store
+            .reporting_units(scope)
+            .await?
+            .into_iter()
+            .find(|u| u.id == unit)
+    {
+        for (item, period, ladder) in reports_due(&policy, today, &cal) {
+            if app
+                .store
+                .submitted_units(&item.code, period)
+                .await?
+                .contains(&u.id)
+            {
+                continue;
+            }
+            let left = ladder.working_days_left(today, &cal);
+            out.push(Todo {
+                kind: DutyKind::SubmitReport.code().into(),
+                kind_label: DutyKind::SubmitReport.label_zh().into(),
+                record_id: u.id,
+                title: format!("{}{}", period.label_zh(), item.name),
+                unit_id: u.id,
+                unit_name: u.name.clone(),
+                due: Some(ladder.due),
+                days_left: Some(left),
+                due_note: due_note(left),
+                state: if left < 0 {
+                    TodoState::Overdue
+                } else {
+                    TodoState::DueSoon
+                },
+                link: link_of(DutyKind::SubmitReport, u.id),
+            });
+        }
+    }
     out.sort_by(|a, b| {
         a.state
             .cmp(&b.state)
@@ -165,6 +203,7 @@ fn link_of(kind: DutyKind, id: i64) -> String {
         DutyKind::FileWalk => format!("/activities?open={id}"),
         DutyKind::SubmitPlan | DutyKind::PublishPlan => format!("/plans?open={id}"),
         DutyKind::ReviewFindings => "/stats?tab=findings".to_string(),
+        DutyKind::SubmitReport => "/submissions".to_string(),
         _ => format!("/problems?open={id}"),
     }
 }
@@ -219,6 +258,7 @@ impl Directory {
         match duty {
             DutyKind::FileWalk => Permission::ActivityWrite,
             DutyKind::Review | DutyKind::Verify => Permission::ProblemVerify,
+            DutyKind::SubmitReport => Permission::ProblemWrite,
             _ => Permission::ProblemHandle,
         }
     }
@@ -329,6 +369,7 @@ fn reminder_of(
     );
     Some(NewReminder {
         duty,
+        subject: duty.code().to_string(),
         record_id: d.record_id,
         due: deadline,
         rung,
@@ -422,6 +463,76 @@ pub async fn run_day(
             }));
         }
     }
+    // 报送: each report of the policy whose due date's ladder has reached a
+    // rung today, to every unit that has not handed it in.
+    let units = app.store.reporting_units(&Scope::all()).await?;
+    for (item, period, ladder) in reports_due(&policy, day, &cal) {
+        let Some(rung) = ladder.rung_on(day) else {
+            continue;
+        };
+        let done = app.store.submitted_units(&item.code, period).await?;
+        let what = format!("{}{}", period.label_zh(), item.name);
+        let batch: Vec<NewReminder> = units
+            .iter()
+            .filter(|u| !done.contains(&u.id))
+            .map(|u| {
+                let d = OpenDuty {
+                    record_id: u.id,
+                    unit_id: u.id,
+                    unit_name: u.name.clone(),
+                    unit_path: u.path.clone(),
+                    due: ladder.due.to_string(),
+                    person_id: None,
+                    section_id: None,
+                    what: what.clone(),
+                };
+                NewReminder {
+                    duty: DutyKind::SubmitReport,
+                    subject: format!("{}:{}", DutyKind::SubmitReport.code(), item.code),
+                    record_id: u.id,
+                    due: ladder.due,
+                    rung,
+                    unit_id: u.id,
+                    title: format!("材料待报送：{what}"),
+                    note: format!(
+                        "{}（期限 {}）",
+                        due_note(ladder.working_days_left(day, &cal)),
+                        ladder.due
+                    ),
+                    to: dir.told(DutyKind::SubmitReport, rung, &d),
+                    link: link_of(DutyKind::SubmitReport, u.id),
+                }
+            })
+            .collect();
+        let sent = if dry_run {
+            let mut fresh = Vec::new();
+            for r in batch {
+                if !app.store.reminder_exists(&r).await? {
+                    fresh.push(r);
+                }
+            }
+            fresh
+        } else {
+            app.store
+                .record_reminders(day, &batch, &mail_to, channels.webhook.is_some())
+                .await?
+        };
+        let names: BTreeMap<i64, &str> = units.iter().map(|u| (u.id, u.name.as_str())).collect();
+        lines.extend(sent.into_iter().map(|r| ReminderLine {
+            day,
+            duty: r.duty.code().into(),
+            duty_label: r.duty.label_zh().into(),
+            record_id: r.record_id,
+            rung: r.rung.code().into(),
+            rung_label: r.rung.label_zh().into(),
+            unit: names.get(&r.unit_id).copied().unwrap_or_default().into(),
+            title: r.title,
+            due: r.due,
+            note: r.note,
+            to: r.to.iter().map(|id| dir.name(*id)).collect(),
+            link: r.link,
+        }));
+    }
     if !dry_run {
         let n = i64::try_from(lines.len()).unwrap_or(i64::MAX);
         app.store.finish_day(day, runner, n).await?;
@@ -430,6 +541,42 @@ pub async fn run_day(
         claim: DayClaim::Mine,
         lines,
     })
+}
+
+/// How long after its 督办 a report still missing is chased: a period long
+/// past was escalated then and is the notice's business now.
+const REPORT_CHASE_DAYS: u64 = 30;
+
+/// The reports of the policy due around `day` — of the period holding it, the
+/// one before and the one after — whose ladder has begun and not long ended.
+fn reports_due(
+    policy: &zlc_domain::policy::Policy,
+    day: NaiveDate,
+    cal: &zlc_domain::calendar::WorkCalendar,
+) -> Vec<(
+    zlc_domain::policy::DueItem,
+    zlc_domain::period::Period,
+    zlc_domain::duty::Ladder,
+)> {
+    let rule = policy.reminders;
+    let mut out = Vec::new();
+    for item in &policy.reports {
+        let now = zlc_domain::period::Period::of(item.period, day);
+        for p in [now.previous(), now, now.next()] {
+            let Some(due) = item.due_date(p) else {
+                continue;
+            };
+            let ladder = rule.ladder(due, cal);
+            let stale = ladder
+                .escalate_on
+                .checked_add_days(chrono::Days::new(REPORT_CHASE_DAYS))
+                .is_some_and(|end| day > end);
+            if day >= ladder.remind_on && !stale {
+                out.push((item.clone(), p, ladder));
+            }
+        }
+    }
+    out
 }
 
 /// 投递结果 one delivery attempt, as logged.

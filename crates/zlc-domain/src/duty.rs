@@ -55,6 +55,7 @@ vocab!(
         Review = "review", "回头看";
         SubmitPlan = "submit-plan", "计划待提交";
         PublishPlan = "publish-plan", "计划待发布";
+        SubmitReport = "submit-report", "材料待报送";
         ReviewFindings = "review-findings", "通报问题待审核";
     }
 );

@@ -15,6 +15,7 @@ use std::collections::BTreeSet;
 use zlc_domain::auth::Permission;
 use zlc_domain::duty::{DutyKind, Rung};
 use zlc_domain::kinds::Rank;
+use zlc_domain::period::Period;
 
 /// How many open duties one page of the daily run reads.
 const PAGE: i64 = 2_000;
@@ -72,6 +73,10 @@ struct RecipientRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct NewReminder {
     pub duty: DutyKind,
+    /// What the rung is unique by besides record, deadline and rung: the
+    /// duty's code, or for a report `submit-report:<code>` (two reports may
+    /// share a due date).
+    pub subject: String,
     pub record_id: i64,
     pub due: NaiveDate,
     pub rung: Rung,
@@ -180,6 +185,18 @@ impl Store {
                 args![horizon.to_string(), after_due, after_id, duty.code(), PAGE],
             )
             .await?)
+    }
+
+    /// The units that have handed in `report` for `period` (not returned).
+    pub async fn submitted_units(&self, report: &str, period: Period) -> Result<BTreeSet<i64>> {
+        let ids: Vec<(i64,)> = self
+            .db
+            .fetch_all(
+                "SELECT unit_id FROM submissions WHERE report_code = $1 AND period = $2 AND status = 'submitted'",
+                args![report, period.to_string()],
+            )
+            .await?;
+        Ok(ids.into_iter().map(|(id,)| id).collect())
     }
 
     /// Every enabled account with its permissions, the unit it belongs to
@@ -303,7 +320,7 @@ impl Store {
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
                      ON CONFLICT (duty, record_id, due, rung) DO NOTHING RETURNING id",
                     args![
-                        r.duty.code(),
+                        r.subject.clone(),
                         r.record_id,
                         r.due.to_string(),
                         r.rung.code(),
@@ -357,7 +374,7 @@ impl Store {
             .db
             .scalar(
                 "SELECT COUNT(*) FROM reminders WHERE duty = $1 AND record_id = $2 AND due = $3 AND rung = $4",
-                args![r.duty.code(), r.record_id, r.due.to_string(), r.rung.code()],
+                args![r.subject.clone(), r.record_id, r.due.to_string(), r.rung.code()],
             )
             .await?;
         Ok(n.unwrap_or(0) > 0)

@@ -2127,6 +2127,24 @@ fn remind_sends_each_rung_once_and_a_failing_mail_server_is_retried_without_stop
             "{l}"
         );
     }
+    // 003's 2024Q3 lists were due 2024-09-20: a week and more later, every
+    // unit that has not handed them in is escalated to the lead office.
+    let lists: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|l| {
+            l["duty"] == "submit-report"
+                && l["title"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("2024年第三季度问题清单")
+        })
+        .collect();
+    assert!(!lists.is_empty(), "{}", stdout(&dry));
+    for l in &lists {
+        assert_eq!(l["rung_label"], "督办", "{l}");
+        assert_eq!(l["due"], "2024-09-20", "{l}");
+        assert_eq!(l["link"], "/submissions");
+    }
     let again = zlc(&sb, &["remind", "--date", REMIND_DAY, "--dry-run"]);
     assert_eq!(
         remind_lines(&again).len(),
