@@ -175,6 +175,12 @@ export const unitCategories: Record<string, string> = {
 /** 督办层级 (Rung): what a message in the inbox is, lowest first. */
 export const rungs: Record<string, string> = { remind: '提醒', urge: '催办', escalate: '督办' }
 
+/**
+ * 消息类型 what a message in the inbox is: a rung of the reminder ladder, or
+ * one of 报送's (催报 to a unit still missing a report, 退回 of its package).
+ */
+export const messageKinds: Record<string, string> = { ...rungs, 'urge-report': '催报', return: '退回' }
+
 /** 事项类型 (ItemType) */
 export const itemTypes: Record<string, string> = {
   'one-thing': '高效办成一件事',

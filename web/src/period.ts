@@ -6,6 +6,9 @@
 
 export type PeriodKind = 'month' | 'quarter' | 'year'
 
+/** Every kind the server knows, halves too (a report or plan schedule of the policy may run by the half year). */
+export type AnyPeriodKind = PeriodKind | 'half'
+
 export const periodKinds: { value: PeriodKind; label: string }[] = [
   { value: 'month', label: '月度' },
   { value: 'quarter', label: '季度' },
@@ -14,7 +17,7 @@ export const periodKinds: { value: PeriodKind; label: string }[] = [
 
 /** A period read: its kind, year and which half, quarter or month of it (from 1; 0 for a year). */
 export interface Period {
-  kind: PeriodKind | 'half'
+  kind: AnyPeriodKind
   year: number
   index: number
 }
@@ -66,9 +69,10 @@ export function periodRange(p: string): { start: Date; end: Date } | null {
 }
 
 /** The period of `kind` that `now` falls in. */
-export function currentPeriod(kind: PeriodKind, now = new Date()): string {
+export function currentPeriod(kind: AnyPeriodKind, now = new Date()): string {
   const y = now.getFullYear()
   if (kind === 'year') return String(y)
+  if (kind === 'half') return `${y}H${now.getMonth() < 6 ? 1 : 2}`
   if (kind === 'quarter') return `${y}Q${Math.floor(now.getMonth() / 3) + 1}`
   return `${y}-${pad(now.getMonth() + 1)}`
 }
@@ -106,15 +110,18 @@ export function periodLabel(p: string): string {
 
 /**
  * The periods of `kind` to choose from, newest first: the current one and
- * `back` before it (24 months, 12 quarters or 5 years by default).
+ * `back` before it (24 months, 12 quarters, 6 halves or 5 years by default).
  */
-export function periodChoices(kind: PeriodKind, now = new Date(), back?: number): { value: string; label: string }[] {
-  const n = back ?? { month: 24, quarter: 12, year: 5 }[kind]
+export function periodChoices(kind: AnyPeriodKind, now = new Date(), back?: number): { value: string; label: string }[] {
+  const n = back ?? { month: 24, quarter: 12, half: 6, year: 5 }[kind]
   const out: string[] = []
   const y = now.getFullYear()
   for (let i = 0; i <= n; i++) {
     if (kind === 'year') out.push(String(y - i))
-    else if (kind === 'quarter') {
+    else if (kind === 'half') {
+      const index = y * 2 + (now.getMonth() < 6 ? 0 : 1) - i
+      out.push(`${Math.floor(index / 2)}H${(index % 2) + 1}`)
+    } else if (kind === 'quarter') {
       const index = y * 4 + Math.floor(now.getMonth() / 3) - i
       out.push(`${Math.floor(index / 4)}Q${(index % 4) + 1}`)
     } else {

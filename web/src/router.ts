@@ -24,6 +24,7 @@ export const appRoutes: RouteRecordRaw[] = [
   { path: 'needs', name: 'needs', component: () => import('./views/NeedsView.vue'), meta: { title: '需求清单', perm: 'problem:read' } },
   { path: 'measures', name: 'measures', component: () => import('./views/MeasuresView.vue'), meta: { title: '整改清单', perm: 'problem:read' } },
   { path: 'stats', name: 'stats', component: () => import('./views/StatsView.vue'), meta: { title: '统计', perm: 'report:read' } },
+  { path: 'submissions', name: 'submissions', component: () => import('./views/SubmissionsView.vue'), meta: { title: '报送', perm: 'report:read' } },
   { path: 'items', name: 'items', component: () => import('./views/ItemsView.vue'), meta: { title: '事项清单', perm: 'item:read' } },
   { path: 'units', name: 'units', component: () => import('./views/UnitsView.vue'), meta: { title: '单位与人员', perm: 'unit:read' } },
   { path: 'system', name: 'system', component: () => import('./views/SystemView.vue'), meta: { title: '系统' } },

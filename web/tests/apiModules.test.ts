@@ -18,6 +18,7 @@ import * as policy from '../src/api/policy'
 import * as problems from '../src/api/problems'
 import * as publicApi from '../src/api/public'
 import * as reports from '../src/api/reports'
+import * as submissions from '../src/api/submissions'
 import * as units from '../src/api/units'
 import type { ActivityBody } from '../src/api/types'
 import { ApiError } from '../src/api'
@@ -295,6 +296,45 @@ describe('督办: the account’s own to-do list, inbox and digest address', () 
     const e = await duty.setMyEmail('abc').catch((x: unknown) => x)
     expect(e).toBeInstanceOf(ApiError)
     expect((e as ApiError).fieldMessage('email')).toBe('邮箱格式不正确：「abc」')
+  })
+})
+
+describe('报送: the board, a unit’s submission, 退回 and 催报', () => {
+  it('reads the board of a report and period', async () => {
+    answer = () => json({ rows: [] })
+    expect(await one(() => submissions.board('quarterly-lists', '2024Q3'))).toEqual({
+      method: 'GET',
+      url: '/api/v1/submissions?report=quarterly-lists&period=2024Q3',
+      body: undefined,
+    })
+  })
+
+  it('submits a unit’s package, returns one at its version and urges the missing', async () => {
+    answer = () => json({ unit_id: 4, status: 'submitted' })
+    expect(await one(() => submissions.submit({ unit_id: 4, report: 'monthly-stats', period: '2024-09' }))).toEqual({
+      method: 'POST',
+      url: '/api/v1/submissions',
+      body: { unit_id: 4, report: 'monthly-stats', period: '2024-09' },
+    })
+    sent = []
+    expect(await one(() => submissions.returnSubmission(17, { version: 2, reason: '数据不完整' }))).toEqual({
+      method: 'POST',
+      url: '/api/v1/submissions/17/return',
+      body: { version: 2, reason: '数据不完整' },
+    })
+    sent = []
+    answer = () => json({ units: 3, messages: 5 })
+    expect(await submissions.urge({ report: 'monthly-stats', period: '2024-09' })).toEqual({ units: 3, messages: 5 })
+    expect(sent).toEqual([{ method: 'POST', url: '/api/v1/submissions/urge', body: { report: 'monthly-stats', period: '2024-09' } }])
+  })
+
+  it('gives the server’s words for what a package still lacks', async () => {
+    const detail = '登记注册科2024年9月的材料不完整：尚有 1 条活动记录未报备，请补齐后再报送'
+    answer = () => json({ title: '请求有误', status: 422, detail, errors: [{ field: 'unit_id', message: detail }] }, 422)
+    const e = await submissions.submit({ unit_id: 4, report: 'monthly-stats', period: '2024-09' }).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(ApiError)
+    expect((e as ApiError).status).toBe(422)
+    expect((e as ApiError).fieldMessage('unit_id')).toBe(detail)
   })
 })
 

@@ -11,6 +11,7 @@ import { badgeText, countByState, messageTag, ofState, todoBadge, todoStateClass
 import { openId, useOpenFromQuery, withoutOpen } from '../src/composables/openFromQuery'
 import { useDuty } from '../src/stores/duty'
 import { problemActions, reminderActions } from '../src/components/ledgers/vocab'
+import { label, messageKinds } from '../src/labels'
 
 const todo = (record_id: number, state: TodoState): Todo => ({
   kind: 'rectify',
@@ -63,8 +64,13 @@ describe('the menu’s count beside 待办', () => {
 })
 
 describe('messages and the timeline', () => {
-  it('colours 提醒 grey, 催办 yellow, 督办 red', () => {
+  it('colours 提醒 grey, 催办 and 催报 yellow, 督办 and 退回 red', () => {
     expect(['remind', 'urge', 'escalate', 'other'].map(messageTag)).toEqual(['info', 'warning', 'danger', 'info'])
+    expect(['urge-report', 'return'].map(messageTag)).toEqual(['warning', 'danger'])
+  })
+
+  it('names every kind of message in Chinese, 报送’s too', () => {
+    expect(['remind', 'urge', 'escalate', 'urge-report', 'return'].map((k) => label(messageKinds, k))).toEqual(['提醒', '催办', '督办', '催报', '退回'])
   })
 
   it('names the reminder ladder’s steps in a problem’s timeline', () => {

@@ -88,6 +88,10 @@ describe('vocabularies', () => {
     expect(Object.keys(labels.modeRoles).sort()).toEqual(Object.keys(labels.modes).sort())
   })
 
+  it('names every rung of the ladder as a kind of message, beside 报送’s 催报 and 退回', () => {
+    expect(labels.messageKinds).toEqual({ ...labels.rungs, 'urge-report': '催报', return: '退回' })
+  })
+
   it('puts every mode under a kind the domain knows', () => {
     expect(Object.keys(labels.modeKind).sort()).toEqual(Object.keys(labels.modes).sort())
     for (const kind of Object.values(labels.modeKind)) expect(labels.activityKinds).toHaveProperty(kind)

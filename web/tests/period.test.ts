@@ -2,7 +2,7 @@
 // accepts, and the quarter and month helpers built on it.
 
 import { describe, expect, it } from 'vitest'
-import { isPeriod, lastMonths, parsePeriod, periodKindOf, periodLabel, quarterOf, quarterOptions, shiftQuarter } from '../src/period'
+import { currentPeriod, isPeriod, lastMonths, parsePeriod, periodChoices, periodKindOf, periodLabel, quarterOf, quarterOptions, shiftQuarter } from '../src/period'
 
 describe('parsePeriod', () => {
   it('reads each spelling the server takes', () => {
@@ -46,5 +46,22 @@ describe('quarters and months', () => {
   it('names only what it reads, and leaves the rest as it is', () => {
     expect(periodLabel('2026-07')).toBe('2026年7月')
     expect(periodLabel('2026-13')).toBe('2026-13')
+  })
+})
+
+describe('halves (a report of the policy may run by the half year)', () => {
+  it('finds the half a day falls in', () => {
+    expect(currentPeriod('half', new Date(2026, 0, 1))).toBe('2026H1')
+    expect(currentPeriod('half', new Date(2026, 5, 30))).toBe('2026H1')
+    expect(currentPeriod('half', new Date(2026, 6, 1))).toBe('2026H2')
+  })
+
+  it('offers the current half first, back across years, by their Chinese names', () => {
+    expect(periodChoices('half', new Date(2026, 2, 3), 2)).toEqual([
+      { value: '2026H1', label: '2026年上半年' },
+      { value: '2025H2', label: '2025年下半年' },
+      { value: '2025H1', label: '2025年上半年' },
+    ])
+    expect(periodChoices('half', new Date(2026, 8, 1))).toHaveLength(7)
   })
 })

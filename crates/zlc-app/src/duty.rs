@@ -144,7 +144,7 @@ pub async fn todos(
                 } else {
                     TodoState::DueSoon
                 },
-                link: link_of(DutyKind::SubmitReport, u.id),
+                link: format!("/submissions?report={}&period={period}", item.code),
             });
         }
     }
@@ -500,7 +500,7 @@ pub async fn run_day(
                         ladder.due
                     ),
                     to: dir.told(DutyKind::SubmitReport, rung, &d),
-                    link: link_of(DutyKind::SubmitReport, u.id),
+                    link: format!("/submissions?report={}&period={period}", item.code),
                 }
             })
             .collect();

@@ -238,6 +238,10 @@ async fn return_one(
         "return",
         &format!("退回：{period}{report}"),
         &format!("退回原因：{reason}。请修改后重新报送。"),
+        &format!(
+            "/submissions?report={}&period={}",
+            sub.report_code, sub.period
+        ),
     )
     .await?;
     Ok(Json(row_of(sub.unit_id, name, Some(&sub), false)))
@@ -296,7 +300,8 @@ async fn urge(
     );
     let mut messages = 0;
     for unit in &missing {
-        messages += tell_unit(&s, *unit, "urge-report", &title, &body).await?;
+        let link = format!("/submissions?report={}&period={period}", item.code);
+        messages += tell_unit(&s, *unit, "urge-report", &title, &body, &link).await?;
     }
     Ok(Json(UrgeOut {
         units: missing.len(),
@@ -321,6 +326,7 @@ async fn tell_unit(
     kind: &str,
     title: &str,
     body: &str,
+    link: &str,
 ) -> ApiResult<usize> {
     let to: Vec<i64> = s
         .store
@@ -332,7 +338,7 @@ async fn tell_unit(
         .collect();
     let today = chrono::Local::now().date_naive();
     s.store
-        .send_messages(&to, kind, title, body, Some("/submissions"), today)
+        .send_messages(&to, kind, title, body, Some(link), today)
         .await
         .map_err(ApiError::from)?;
     Ok(to.len())

@@ -2143,7 +2143,10 @@ fn remind_sends_each_rung_once_and_a_failing_mail_server_is_retried_without_stop
     for l in &lists {
         assert_eq!(l["rung_label"], "督办", "{l}");
         assert_eq!(l["due"], "2024-09-20", "{l}");
-        assert_eq!(l["link"], "/submissions");
+        assert_eq!(
+            l["link"],
+            "/submissions?report=quarterly-lists&period=2024Q3"
+        );
     }
     let again = zlc(&sb, &["remind", "--date", REMIND_DAY, "--dry-run"]);
     assert_eq!(

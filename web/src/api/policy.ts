@@ -2,6 +2,7 @@
 // activating one.
 
 import { api } from '../api'
+import type { AnyPeriodKind } from '../period'
 import type { ActivateBody, PolicyVersion, Preset, Schemas } from './types'
 
 // The document types the parsed policy as a bare object (the policy file's
@@ -35,9 +36,19 @@ export type Rectification = {
   review_after_days?: number
 }
 
+/** 报送 one report the units hand in, each period of its kind, to `to`. */
+export type PolicyReport = {
+  code: string
+  name: string
+  period: AnyPeriodKind
+  to?: string
+  content?: string
+}
+
 /** The parsed rules, as far as the pages read them. */
 export type PolicyRules = {
   kinds: Record<string, PolicyKind>
+  reports?: PolicyReport[]
   filing?: { within_working_days: number }
   meta?: { issuer?: string }
   rectification?: Rectification

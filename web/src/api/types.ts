@@ -134,6 +134,20 @@ export type UnreadCount = Schemas['UnreadOut']
 /** 督办邮件 the address the daily digest goes to (masked when read). */
 export type MyEmail = Schemas['EmailBody']
 
+// 报送: who has handed in which report of a period.
+/** 报送情况 one report of one period: a row per unit in the caller's scope, the counts, the due date. */
+export type SubmissionBoard = Schemas['BoardOut']
+/** 报送状态 one unit's row on the board. */
+export type SubmissionRow = Schemas['BoardRow']
+/** 报送 a unit's package of a report and period. */
+export type SubmitBody = Schemas['SubmitBody']
+/** 退回 at the version read, with the reason. */
+export type ReturnBody = Schemas['ReturnBody']
+/** 催报 one report of one period. */
+export type UrgeBody = Schemas['UrgeBody']
+/** 催报 what was sent: the units still missing and the messages left them. */
+export type UrgeResult = Schemas['UrgeOut']
+
 // Spreadsheets.
 /** 导入结果 what an import wrote (or, in a dry run, would write). */
 export type ImportSummary = Schemas['ImportSummary']

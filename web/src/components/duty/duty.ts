@@ -58,7 +58,9 @@ export function badgeText(n: number, max = 99): string {
   return n > max ? `${max}+` : String(n)
 }
 
-/** The tag colour of a message by its rung: 提醒 grey, 催办 yellow, 督办 red. */
+/** The tag colour of a message by its kind: 提醒 grey, 催办 and 催报 yellow, 督办 and 退回 red. */
 export function messageTag(kind: string): 'info' | 'warning' | 'danger' {
-  return kind === 'escalate' ? 'danger' : kind === 'urge' ? 'warning' : 'info'
+  if (kind === 'escalate' || kind === 'return') return 'danger'
+  if (kind === 'urge' || kind === 'urge-report') return 'warning'
+  return 'info'
 }
