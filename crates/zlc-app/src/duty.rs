@@ -8,7 +8,7 @@ use crate::App;
 use crate::error::AppError;
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use zlc_domain::auth::Permission;
 use zlc_domain::duty::{DutyKind, ReminderRule, Rung, due_note};
 use zlc_notify::{Digest, DigestEntry, Mailer, Webhook, WebhookMessage};
@@ -242,15 +242,30 @@ pub struct Channels {
     pub webhook: Option<Webhook>,
 }
 
-/// Who is told of each rung.
+/// Who is told of each rung: the accounts, indexed by unit and by unit path
+/// so that a duty finds its people without scanning every account.
 struct Directory {
     by_id: BTreeMap<i64, Recipient>,
+    by_unit: HashMap<i64, Vec<i64>>,
+    by_path: HashMap<String, Vec<i64>>,
 }
 
 impl Directory {
     fn new(all: Vec<Recipient>) -> Self {
+        let mut by_unit: HashMap<i64, Vec<i64>> = HashMap::new();
+        let mut by_path: HashMap<String, Vec<i64>> = HashMap::new();
+        for r in &all {
+            if let Some(u) = r.unit_id {
+                by_unit.entry(u).or_default().push(r.id);
+            }
+            if let Some(p) = &r.unit_path {
+                by_path.entry(p.clone()).or_default().push(r.id);
+            }
+        }
         Directory {
             by_id: all.into_iter().map(|r| (r.id, r)).collect(),
+            by_unit,
+            by_path,
         }
     }
 
@@ -263,8 +278,21 @@ impl Directory {
         }
     }
 
-    /// The person the duty is on, or else those of the unit who may do it,
-    /// or else those nearest above it who may.
+    /// Those of `ids` that hold `perm`.
+    fn holding(&self, ids: Option<&Vec<i64>>, perm: Permission) -> Vec<i64> {
+        ids.into_iter()
+            .flatten()
+            .filter(|id| {
+                self.by_id
+                    .get(id)
+                    .is_some_and(|r| r.permissions.contains(&perm))
+            })
+            .copied()
+            .collect()
+    }
+
+    /// The person the duty is on, or else those of its section and unit who
+    /// may do it, or else those nearest above it who may.
     fn responsible(&self, duty: DutyKind, d: &OpenDuty) -> Vec<i64> {
         let perm = Self::permission(duty);
         if let Some(p) = d.person_id.and_then(|id| self.by_id.get(&id))
@@ -274,12 +302,7 @@ impl Directory {
         }
         // The responsible section's accounts first, then the unit's.
         for unit in d.section_id.into_iter().chain([d.unit_id]) {
-            let own: Vec<i64> = self
-                .by_id
-                .values()
-                .filter(|r| r.unit_id == Some(unit) && r.permissions.contains(&perm))
-                .map(|r| r.id)
-                .collect();
+            let own = self.holding(self.by_unit.get(&unit), perm);
             if !own.is_empty() {
                 return own;
             }
@@ -293,34 +316,26 @@ impl Directory {
         self.nearest_above(d, Permission::FindingReview)
     }
 
-    /// Accounts with `perm` in the deepest unit above (or at) the record's.
+    /// Accounts with `perm` in the deepest unit at or above the record's
+    /// (its materialised path `/1/5/23/` read from the end).
     fn nearest_above(&self, d: &OpenDuty, perm: Permission) -> Vec<i64> {
-        let within: Vec<&Recipient> = self
-            .by_id
-            .values()
-            .filter(|r| {
-                r.permissions.contains(&perm)
-                    && r.unit_path
-                        .as_deref()
-                        .is_some_and(|p| d.unit_path.starts_with(p))
-            })
-            .collect();
-        let deepest = within
-            .iter()
-            .filter_map(|r| r.unit_path.as_ref().map(String::len))
-            .max();
-        within
-            .into_iter()
-            .filter(|r| r.unit_path.as_ref().map(String::len) == deepest)
-            .map(|r| r.id)
-            .collect()
+        let ends: Vec<usize> = d.unit_path.match_indices('/').map(|(i, _)| i).collect();
+        for end in ends.into_iter().skip(1).rev() {
+            let found = self.holding(self.by_path.get(&d.unit_path[..=end]), perm);
+            if !found.is_empty() {
+                return found;
+            }
+        }
+        Vec::new()
     }
 
     fn heads(&self, unit: i64) -> impl Iterator<Item = i64> + '_ {
-        self.by_id
-            .values()
-            .filter(move |r| r.head && r.unit_id == Some(unit))
-            .map(|r| r.id)
+        self.by_unit
+            .get(&unit)
+            .into_iter()
+            .flatten()
+            .filter(|id| self.by_id.get(id).is_some_and(|r| r.head))
+            .copied()
     }
 
     fn told(&self, duty: DutyKind, rung: Rung, d: &OpenDuty) -> Vec<i64> {
@@ -722,5 +737,80 @@ mod tests {
             };
             assert!(e.to_string().contains(bad), "{e}");
         }
+    }
+
+    fn recipient(id: i64, unit: i64, path: &str, perms: &[Permission]) -> Recipient {
+        Recipient {
+            id,
+            username: format!("u{id}"),
+            display_name: format!("用户{id}"),
+            unit_id: Some(unit),
+            unit_path: Some(path.into()),
+            email: None,
+            head: false,
+            permissions: perms.iter().copied().collect(),
+        }
+    }
+
+    #[test]
+    fn a_duty_finds_its_section_then_its_unit_then_the_nearest_above() {
+        let dir = Directory::new(vec![
+            recipient(
+                1,
+                1,
+                "/1/",
+                &[Permission::FindingReview, Permission::ProblemWrite],
+            ),
+            recipient(
+                2,
+                5,
+                "/1/5/",
+                &[Permission::ProblemHandle, Permission::ProblemWrite],
+            ),
+            recipient(3, 23, "/1/5/23/", &[Permission::ProblemHandle]),
+            recipient(4, 9, "/1/9/", &[Permission::ProblemHandle]),
+        ]);
+        let duty = |unit: i64, path: &str, section: Option<i64>| OpenDuty {
+            record_id: 1,
+            unit_id: unit,
+            unit_name: String::new(),
+            unit_path: path.into(),
+            due: "2024-10-08".into(),
+            person_id: None,
+            section_id: section,
+            what: String::new(),
+        };
+        assert_eq!(
+            dir.responsible(DutyKind::Rectify, &duty(5, "/1/5/", Some(23))),
+            [3]
+        );
+        assert_eq!(
+            dir.responsible(DutyKind::Rectify, &duty(5, "/1/5/", None)),
+            [2]
+        );
+        // A unit with nobody of its own: the nearest above who may.
+        assert_eq!(
+            dir.responsible(DutyKind::Rectify, &duty(50, "/1/5/50/", None)),
+            [2]
+        );
+        // Nobody above may verify: the lead office is told.
+        assert_eq!(
+            dir.responsible(DutyKind::Review, &duty(50, "/1/5/50/", None)),
+            [1]
+        );
+        // 督办 adds the lead office to the handler.
+        assert_eq!(
+            dir.told(
+                DutyKind::Rectify,
+                Rung::Escalate,
+                &duty(5, "/1/5/", Some(23))
+            ),
+            [1, 3]
+        );
+        // /1/50/ is not under /1/5/.
+        assert_eq!(
+            dir.nearest_above(&duty(77, "/1/50/", None), Permission::ProblemHandle),
+            Vec::<i64>::new()
+        );
     }
 }

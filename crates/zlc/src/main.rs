@@ -525,9 +525,11 @@ async fn serve(ctx: &Ctx, listen: Option<String>, with_demo: bool) -> Result<u8>
     Ok(0)
 }
 
-/// 督办 on its own: every working day at `daily_at` the day's reminders are
-/// run (by whichever server claims the day first), and every 10 minutes the
-/// deliveries still owed are tried again.
+/// 督办 on its own: every 10 minutes (and at `daily_at`), once the time of
+/// day has passed on a working day, the day's reminders are run — by
+/// whichever server claims the day first; a server started late still runs
+/// its day, and a day already run costs one query — then the deliveries
+/// still owed are tried again.
 fn spawn_reminders(
     state: &zlc_server::AppState,
     channels: zlc_app::duty::Channels,
@@ -538,28 +540,27 @@ fn spawn_reminders(
     tokio::spawn(async move {
         loop {
             let now = chrono::Local::now().naive_local();
-            let mut next = now.date().and_time(daily_at);
-            if next <= now {
-                next += chrono::Duration::days(1);
-            }
-            let wait = (next - now).to_std().unwrap_or_default();
-            // Wake at least every 10 minutes to retry deliveries.
-            let nap = wait.min(std::time::Duration::from_secs(600));
-            tokio::time::sleep(nap).await;
-            if nap == wait {
-                let day = next.date();
-                if app.calendar().is_working_day(day) {
-                    match zlc_app::duty::run_day(&app, day, &runner, &channels, false).await {
-                        Ok(run) => {
-                            tracing::info!(day = %day, reminders = run.lines.len(), claim = ?run.claim, "daily reminders")
-                        }
-                        Err(e) => tracing::error!(error = %e, "daily reminders"),
+            let day = now.date();
+            if now.time() >= daily_at && app.calendar().is_working_day(day) {
+                match zlc_app::duty::run_day(&app, day, &runner, &channels, false).await {
+                    Ok(run) if run.claim == zlc_store::duty::DayClaim::Mine => {
+                        tracing::info!(day = %day, reminders = run.lines.len(), "daily reminders");
                     }
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "daily reminders"),
                 }
             }
             if let Err(e) = zlc_app::duty::deliver(&app, &channels).await {
                 tracing::error!(error = %e, "delivering reminders");
             }
+            // Sleep until the next 10 minutes, or until daily_at if sooner.
+            let now = chrono::Local::now().naive_local();
+            let at = now.date().and_time(daily_at);
+            let mut nap = std::time::Duration::from_secs(600);
+            if at > now {
+                nap = nap.min((at - now).to_std().unwrap_or_default());
+            }
+            tokio::time::sleep(nap).await;
         }
     });
 }
