@@ -231,8 +231,60 @@ pub struct ReminderLine {
 pub struct DayRun {
     /// Whether this caller ran the day, another server is, or it was done.
     pub claim: DayClaim,
-    /// The rungs sent now (or, in a dry run, that would be).
-    pub lines: Vec<ReminderLine>,
+    /// How many rungs were sent now (or, in a dry run, would be); each was
+    /// handed to the caller's `emit` as it went, never held all at once.
+    pub sent: usize,
+}
+
+/// Records `batch` (in a dry run: keeps the rungs not yet recorded) and hands
+/// each rung sent to `emit`; returns how many.
+#[allow(clippy::too_many_arguments)] // the run's state, passed through
+async fn send_batch(
+    app: &App,
+    day: NaiveDate,
+    batch: Vec<NewReminder>,
+    dry_run: bool,
+    mail_to: &BTreeSet<i64>,
+    webhook: bool,
+    dir: &Directory,
+    unit_name: &(dyn Fn(i64) -> String + Sync),
+    emit: &mut (dyn FnMut(ReminderLine) + Send),
+) -> Result<usize, AppError> {
+    let sent = if dry_run {
+        let Some(subject) = batch.first().map(|r| r.subject.clone()) else {
+            return Ok(0);
+        };
+        let ids: Vec<i64> = batch.iter().map(|r| r.record_id).collect();
+        let done = app.store.recorded_rungs(&subject, &ids).await?;
+        batch
+            .into_iter()
+            .filter(|r| {
+                !done.contains(&(r.record_id, r.due.to_string(), r.rung.code().to_string()))
+            })
+            .collect()
+    } else {
+        app.store
+            .record_reminders(day, &batch, mail_to, webhook)
+            .await?
+    };
+    let n = sent.len();
+    for r in sent {
+        emit(ReminderLine {
+            day,
+            duty: r.duty.code().into(),
+            duty_label: r.duty.label_zh().into(),
+            record_id: r.record_id,
+            rung: r.rung.code().into(),
+            rung_label: r.rung.label_zh().into(),
+            unit: unit_name(r.unit_id),
+            title: r.title,
+            due: r.due,
+            note: r.note,
+            to: r.to.iter().map(|id| dir.name(*id)).collect(),
+            link: r.link,
+        });
+    }
+    Ok(n)
 }
 
 /// 投递渠道 where the day's news goes besides the inbox.
@@ -407,14 +459,12 @@ pub async fn run_day(
     runner: &str,
     channels: &Channels,
     dry_run: bool,
+    emit: &mut (dyn FnMut(ReminderLine) + Send),
 ) -> Result<DayRun, AppError> {
     if !dry_run {
         let claim = app.store.claim_day(day, runner).await?;
         if claim != DayClaim::Mine {
-            return Ok(DayRun {
-                claim,
-                lines: Vec::new(),
-            });
+            return Ok(DayRun { claim, sent: 0 });
         }
     }
     let policy = app.policy();
@@ -431,7 +481,7 @@ pub async fn run_day(
     } else {
         BTreeSet::new()
     };
-    let mut lines = Vec::new();
+    let mut sent = 0;
     for duty in [DutyKind::FileWalk, DutyKind::Rectify, DutyKind::Review] {
         let mut after: Option<(String, i64)> = None;
         loop {
@@ -445,42 +495,29 @@ pub async fn run_day(
                 .iter()
                 .filter_map(|d| reminder_of(duty, d, day, &rule, &cal, &dir))
                 .collect();
-            let sent = if dry_run {
-                let mut fresh = Vec::new();
-                for r in batch {
-                    if !app.store.reminder_exists(&r).await? {
-                        fresh.push(r);
-                    }
-                }
-                fresh
-            } else {
-                app.store
-                    .record_reminders(day, &batch, &mail_to, channels.webhook.is_some())
-                    .await?
-            };
-            let units: BTreeMap<i64, &str> = page
+            let names: BTreeMap<i64, String> = page
                 .iter()
-                .map(|d| (d.unit_id, d.unit_name.as_str()))
+                .map(|d| (d.unit_id, d.unit_name.clone()))
                 .collect();
-            lines.extend(sent.into_iter().map(|r| ReminderLine {
+            let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+            sent += send_batch(
+                app,
                 day,
-                duty: r.duty.code().into(),
-                duty_label: r.duty.label_zh().into(),
-                record_id: r.record_id,
-                rung: r.rung.code().into(),
-                rung_label: r.rung.label_zh().into(),
-                unit: units.get(&r.unit_id).copied().unwrap_or_default().into(),
-                title: r.title,
-                due: r.due,
-                note: r.note,
-                to: r.to.iter().map(|id| dir.name(*id)).collect(),
-                link: r.link,
-            }));
+                batch,
+                dry_run,
+                &mail_to,
+                channels.webhook.is_some(),
+                &dir,
+                &name,
+                emit,
+            )
+            .await?;
         }
     }
     // 报送: each report of the policy whose due date's ladder has reached a
     // rung today, to every unit that has not handed it in.
     let units = app.store.reporting_units(&Scope::all()).await?;
+    let names: BTreeMap<i64, String> = units.iter().map(|u| (u.id, u.name.clone())).collect();
     for (item, period, ladder) in reports_due(&policy, day, &cal) {
         let Some(rung) = ladder.rung_on(day) else {
             continue;
@@ -519,42 +556,27 @@ pub async fn run_day(
                 }
             })
             .collect();
-        let sent = if dry_run {
-            let mut fresh = Vec::new();
-            for r in batch {
-                if !app.store.reminder_exists(&r).await? {
-                    fresh.push(r);
-                }
-            }
-            fresh
-        } else {
-            app.store
-                .record_reminders(day, &batch, &mail_to, channels.webhook.is_some())
-                .await?
-        };
-        let names: BTreeMap<i64, &str> = units.iter().map(|u| (u.id, u.name.as_str())).collect();
-        lines.extend(sent.into_iter().map(|r| ReminderLine {
+        let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+        sent += send_batch(
+            app,
             day,
-            duty: r.duty.code().into(),
-            duty_label: r.duty.label_zh().into(),
-            record_id: r.record_id,
-            rung: r.rung.code().into(),
-            rung_label: r.rung.label_zh().into(),
-            unit: names.get(&r.unit_id).copied().unwrap_or_default().into(),
-            title: r.title,
-            due: r.due,
-            note: r.note,
-            to: r.to.iter().map(|id| dir.name(*id)).collect(),
-            link: r.link,
-        }));
+            batch,
+            dry_run,
+            &mail_to,
+            channels.webhook.is_some(),
+            &dir,
+            &name,
+            emit,
+        )
+        .await?;
     }
     if !dry_run {
-        let n = i64::try_from(lines.len()).unwrap_or(i64::MAX);
+        let n = i64::try_from(sent).unwrap_or(i64::MAX);
         app.store.finish_day(day, runner, n).await?;
     }
     Ok(DayRun {
         claim: DayClaim::Mine,
-        lines,
+        sent,
     })
 }
 

@@ -368,6 +368,38 @@ impl Store {
         Ok(done)
     }
 
+    /// Which of the rungs of `subject` for `records` are recorded already,
+    /// as (record, deadline, rung) — for a dry run, one query per 500.
+    pub async fn recorded_rungs(
+        &self,
+        subject: &str,
+        records: &[i64],
+    ) -> Result<BTreeSet<(i64, String, String)>> {
+        let mut out = BTreeSet::new();
+        for chunk in records.chunks(500) {
+            let mut args = vec![crate::db::Arg::from(subject)];
+            let marks: Vec<String> = chunk
+                .iter()
+                .map(|id| {
+                    args.push((*id).into());
+                    format!("${}", args.len())
+                })
+                .collect();
+            let rows: Vec<(i64, String, String)> = self
+                .db
+                .fetch_all(
+                    &format!(
+                        "SELECT record_id, due, rung FROM reminders WHERE duty = $1 AND record_id IN ({})",
+                        marks.join(", ")
+                    ),
+                    args,
+                )
+                .await?;
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
     /// Whether each rung of `batch` has been recorded already (a dry run).
     pub async fn reminder_exists(&self, r: &NewReminder) -> Result<bool> {
         let n: Option<i64> = self

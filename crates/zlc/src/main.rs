@@ -542,9 +542,11 @@ fn spawn_reminders(
             let now = chrono::Local::now().naive_local();
             let day = now.date();
             if now.time() >= daily_at && app.calendar().is_working_day(day) {
-                match zlc_app::duty::run_day(&app, day, &runner, &channels, false).await {
+                match zlc_app::duty::run_day(&app, day, &runner, &channels, false, &mut |_| {})
+                    .await
+                {
                     Ok(run) if run.claim == zlc_store::duty::DayClaim::Mine => {
-                        tracing::info!(day = %day, reminders = run.lines.len(), "daily reminders");
+                        tracing::info!(day = %day, reminders = run.sent, "daily reminders");
                     }
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "daily reminders"),
@@ -581,19 +583,39 @@ async fn remind(ctx: &Ctx, date: Option<&str>, dry_run: bool) -> Result<u8> {
     };
     let channels = ctx.file.channels()?;
     let app = ctx.app().await?;
-    let run = zlc_app::duty::run_day(&app, day, &runner_name("cli"), &channels, dry_run)
-        .await
-        .map_err(cli_error)?;
-    for line in &run.lines {
-        println!("{}", serde_json::to_string(line)?);
+    // Each reminder printed as it is sent: a national run never holds them all.
+    let mut out = std::io::BufWriter::new(std::io::stdout());
+    let mut failed: Option<std::io::Error> = None;
+    let mut emit = |line: zlc_app::duty::ReminderLine| {
+        if failed.is_none()
+            && let Err(e) = serde_json::to_writer(&mut out, &line)
+                .map_err(std::io::Error::from)
+                .and_then(|()| std::io::Write::write_all(&mut out, b"\n"))
+        {
+            failed = Some(e);
+        }
+    };
+    let run = zlc_app::duty::run_day(
+        &app,
+        day,
+        &runner_name("cli"),
+        &channels,
+        dry_run,
+        &mut emit,
+    )
+    .await
+    .map_err(cli_error)?;
+    if let Some(e) = failed {
+        return Err(anyhow::anyhow!("无法输出督办记录：{e}"));
     }
+    std::io::Write::flush(&mut out)?;
     match run.claim {
         DayClaim::Running => eprintln!("{day} 的督办正由另一进程计算，本次未重复发送"),
         DayClaim::Done => eprintln!("{day} 的督办已计算过，本次未重复发送"),
         DayClaim::Mine if dry_run => {
-            eprintln!("试运行：将发送 {} 条督办，未写入任何数据", run.lines.len())
+            eprintln!("试运行：将发送 {} 条督办，未写入任何数据", run.sent)
         }
-        DayClaim::Mine => eprintln!("已发送 {} 条督办", run.lines.len()),
+        DayClaim::Mine => eprintln!("已发送 {} 条督办", run.sent),
     }
     if !dry_run {
         for o in zlc_app::duty::deliver(&app, &channels)
