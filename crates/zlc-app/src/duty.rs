@@ -236,55 +236,70 @@ pub struct DayRun {
     pub sent: usize,
 }
 
-/// Records `batch` (in a dry run: keeps the rungs not yet recorded) and hands
-/// each rung sent to `emit`; returns how many.
-#[allow(clippy::too_many_arguments)] // the run's state, passed through
-async fn send_batch(
-    app: &App,
+/// One day's run: what each batch of rungs is sent with.
+struct Sender<'a> {
+    app: &'a App,
     day: NaiveDate,
-    batch: Vec<NewReminder>,
     dry_run: bool,
-    mail_to: &BTreeSet<i64>,
+    /// Accounts whose day's digest is mailed.
+    mail_to: BTreeSet<i64>,
     webhook: bool,
-    dir: &Directory,
-    unit_name: &(dyn Fn(i64) -> String + Sync),
-    emit: &mut (dyn FnMut(ReminderLine) + Send),
-) -> Result<usize, AppError> {
-    let sent = if dry_run {
-        let Some(subject) = batch.first().map(|r| r.subject.clone()) else {
-            return Ok(0);
-        };
-        let ids: Vec<i64> = batch.iter().map(|r| r.record_id).collect();
-        let done = app.store.recorded_rungs(&subject, &ids).await?;
-        batch
-            .into_iter()
-            .filter(|r| {
-                !done.contains(&(r.record_id, r.due.to_string(), r.rung.code().to_string()))
-            })
-            .collect()
-    } else {
-        app.store
-            .record_reminders(day, &batch, mail_to, webhook)
-            .await?
-    };
-    let n = sent.len();
-    for r in sent {
-        emit(ReminderLine {
+    dir: Directory,
+}
+
+impl Sender<'_> {
+    /// Records `batch` (in a dry run: keeps the rungs not yet recorded) and hands
+    /// each rung sent to `emit`; returns how many.
+    async fn send(
+        &self,
+        batch: Vec<NewReminder>,
+        unit_name: &(dyn Fn(i64) -> String + Sync),
+        emit: &mut (dyn FnMut(ReminderLine) + Send),
+    ) -> Result<usize, AppError> {
+        let Sender {
+            app,
             day,
-            duty: r.duty.code().into(),
-            duty_label: r.duty.label_zh().into(),
-            record_id: r.record_id,
-            rung: r.rung.code().into(),
-            rung_label: r.rung.label_zh().into(),
-            unit: unit_name(r.unit_id),
-            title: r.title,
-            due: r.due,
-            note: r.note,
-            to: r.to.iter().map(|id| dir.name(*id)).collect(),
-            link: r.link,
-        });
+            dry_run,
+            ref mail_to,
+            webhook,
+            ref dir,
+        } = *self;
+        let sent = if dry_run {
+            let Some(subject) = batch.first().map(|r| r.subject.clone()) else {
+                return Ok(0);
+            };
+            let ids: Vec<i64> = batch.iter().map(|r| r.record_id).collect();
+            let done = app.store.recorded_rungs(&subject, &ids).await?;
+            batch
+                .into_iter()
+                .filter(|r| {
+                    !done.contains(&(r.record_id, r.due.to_string(), r.rung.code().to_string()))
+                })
+                .collect()
+        } else {
+            app.store
+                .record_reminders(day, &batch, mail_to, webhook)
+                .await?
+        };
+        let n = sent.len();
+        for r in sent {
+            emit(ReminderLine {
+                day,
+                duty: r.duty.code().into(),
+                duty_label: r.duty.label_zh().into(),
+                record_id: r.record_id,
+                rung: r.rung.code().into(),
+                rung_label: r.rung.label_zh().into(),
+                unit: unit_name(r.unit_id),
+                title: r.title,
+                due: r.due,
+                note: r.note,
+                to: r.to.iter().map(|id| dir.name(*id)).collect(),
+                link: r.link,
+            });
+        }
+        Ok(n)
     }
-    Ok(n)
 }
 
 /// 投递渠道 where the day's news goes besides the inbox.
@@ -481,6 +496,15 @@ pub async fn run_day(
     } else {
         BTreeSet::new()
     };
+    let sender = Sender {
+        app,
+        day,
+        dry_run,
+        mail_to,
+        webhook: channels.webhook.is_some(),
+        dir,
+    };
+    let dir = &sender.dir;
     let mut sent = 0;
     for duty in [DutyKind::FileWalk, DutyKind::Rectify, DutyKind::Review] {
         let mut after: Option<(String, i64)> = None;
@@ -493,25 +517,14 @@ pub async fn run_day(
             after = Some((last.due.clone(), last.record_id));
             let batch: Vec<NewReminder> = page
                 .iter()
-                .filter_map(|d| reminder_of(duty, d, day, &rule, &cal, &dir))
+                .filter_map(|d| reminder_of(duty, d, day, &rule, &cal, dir))
                 .collect();
             let names: BTreeMap<i64, String> = page
                 .iter()
                 .map(|d| (d.unit_id, d.unit_name.clone()))
                 .collect();
             let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
-            sent += send_batch(
-                app,
-                day,
-                batch,
-                dry_run,
-                &mail_to,
-                channels.webhook.is_some(),
-                &dir,
-                &name,
-                emit,
-            )
-            .await?;
+            sent += sender.send(batch, &name, emit).await?;
         }
     }
     // 报送: each report of the policy whose due date's ladder has reached a
@@ -557,18 +570,7 @@ pub async fn run_day(
             })
             .collect();
         let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
-        sent += send_batch(
-            app,
-            day,
-            batch,
-            dry_run,
-            &mail_to,
-            channels.webhook.is_some(),
-            &dir,
-            &name,
-            emit,
-        )
-        .await?;
+        sent += sender.send(batch, &name, emit).await?;
     }
     if !dry_run {
         let n = i64::try_from(sent).unwrap_or(i64::MAX);

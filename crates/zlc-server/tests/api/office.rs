@@ -2002,3 +2002,46 @@ async fn a_table_beyond_the_import_limits_is_refused_naming_the_limit_and_writes
         r.text().await.unwrap_or_default()
     );
 }
+
+#[tokio::test]
+async fn a_ledger_is_not_imported_into_a_period_its_unit_has_handed_in() {
+    let o = office().await;
+    let period = Period::quarter_of(ago(20)).to_string();
+    let row: Value =
+        o.la.post(
+            "/api/v1/submissions",
+            json!({"unit_id": o.a, "report": "quarterly-lists", "period": period}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let path = format!("/api/v1/imports/ledger?unit={}&name=台账.xlsx", o.a);
+    let r = upload(&o.la, &path, sample_ledger()).await;
+    let e = problem(r, StatusCode::CONFLICT).await;
+    assert!(
+        e["detail"].as_str().expect("detail").contains("已锁定"),
+        "{e}"
+    );
+    assert_eq!(
+        count(&o.app, "problems").await,
+        0,
+        "nothing is half-written"
+    );
+    assert_eq!(count(&o.app, "activities").await, 0);
+    // Returned: the same file goes in.
+    let id = row["submission_id"].as_i64().expect("id");
+    let r = o
+        .sup
+        .post(
+            &format!("/api/v1/submissions/{id}/return"),
+            json!({"version": row["version"], "reason": "台账尚未导入，请补报"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        upload(&o.la, &path, sample_ledger()).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(count(&o.app, "problems").await, 3);
+}

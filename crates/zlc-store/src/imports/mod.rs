@@ -504,6 +504,13 @@ impl ImportRun<'_> {
                 )
                 .await?;
         }
+        // 报送后锁定: nothing is imported into a month of a period its unit
+        // (or a unit above it) has handed in; every record counts in a flow.
+        let months: HashSet<(&String, &String)> =
+            self.flows.keys().map(|(p, m, _)| (p, m)).collect();
+        for (path, month) in months {
+            crate::submissions::ensure_open(&mut self.tx, path, &format!("{month}-01")).await?;
+        }
         stats::add_flows(&mut self.tx, std::mem::take(&mut self.flows)).await?;
         stats::insert_took_part(
             &mut self.tx,
