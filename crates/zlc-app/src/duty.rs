@@ -110,42 +110,42 @@ pub async fn todos(
             }
         })
         .collect();
-    if perms.contains(&Permission::ProblemWrite)
-        && let Some(unit) = unit
-        && let Some(u) = app
+    if let Some(unit) = unit
+        && (perms.contains(&Permission::ProblemWrite) || perms.contains(&Permission::PlanWrite))
+    {
+        let units: Vec<_> = app
             .store
             .reporting_units(scope)
             .await?
             .into_iter()
-            .find(|u| u.id == unit)
-    {
-        for (item, period, ladder) in reports_due(&policy, today, &cal) {
-            if app
-                .store
-                .submitted_units(&item.code, period)
-                .await?
-                .contains(&u.id)
-            {
-                continue;
+            .filter(|u| u.id == unit)
+            .collect();
+        if let Some(u) = units.first() {
+            for (owed, item, period, ladder) in owed_due(&policy, today, &cal) {
+                if !perms.contains(&Directory::permission(owed.duty()))
+                    || owed.done(app, &item, period, &units).await?.contains(&u.id)
+                {
+                    continue;
+                }
+                let left = ladder.working_days_left(today, &cal);
+                out.push(Todo {
+                    kind: owed.duty().code().into(),
+                    kind_label: owed.duty().label_zh().into(),
+                    record_id: u.id,
+                    title: format!("{}{}", period.label_zh(), item.name),
+                    unit_id: u.id,
+                    unit_name: u.name.clone(),
+                    due: Some(ladder.due),
+                    days_left: Some(left),
+                    due_note: due_note(left),
+                    state: if left < 0 {
+                        TodoState::Overdue
+                    } else {
+                        TodoState::DueSoon
+                    },
+                    link: owed.link(&item, period),
+                });
             }
-            let left = ladder.working_days_left(today, &cal);
-            out.push(Todo {
-                kind: DutyKind::SubmitReport.code().into(),
-                kind_label: DutyKind::SubmitReport.label_zh().into(),
-                record_id: u.id,
-                title: format!("{}{}", period.label_zh(), item.name),
-                unit_id: u.id,
-                unit_name: u.name.clone(),
-                due: Some(ladder.due),
-                days_left: Some(left),
-                due_note: due_note(left),
-                state: if left < 0 {
-                    TodoState::Overdue
-                } else {
-                    TodoState::DueSoon
-                },
-                link: format!("/submissions?report={}&period={period}", item.code),
-            });
         }
     }
     out.sort_by(|a, b| {
@@ -341,6 +341,7 @@ impl Directory {
             DutyKind::FileWalk => Permission::ActivityWrite,
             DutyKind::Review | DutyKind::Verify => Permission::ProblemVerify,
             DutyKind::SubmitReport => Permission::ProblemWrite,
+            DutyKind::SubmitPlan | DutyKind::PublishPlan => Permission::PlanWrite,
             _ => Permission::ProblemHandle,
         }
     }
@@ -527,16 +528,17 @@ pub async fn run_day(
             sent += sender.send(batch, &name, emit).await?;
         }
     }
-    // 报送: each report of the policy whose due date's ladder has reached a
-    // rung today, to every unit that has not handed it in.
+    // 报送 and 计划: each report and plan the policy asks of units whose due
+    // date's ladder has reached a rung today, to every unit still owing it.
     let units = app.store.reporting_units(&Scope::all()).await?;
     let names: BTreeMap<i64, String> = units.iter().map(|u| (u.id, u.name.clone())).collect();
-    for (item, period, ladder) in reports_due(&policy, day, &cal) {
+    for (owed, item, period, ladder) in owed_due(&policy, day, &cal) {
         let Some(rung) = ladder.rung_on(day) else {
             continue;
         };
-        let done = app.store.submitted_units(&item.code, period).await?;
+        let done = owed.done(app, &item, period, &units).await?;
         let what = format!("{}{}", period.label_zh(), item.name);
+        let duty = owed.duty();
         let batch: Vec<NewReminder> = units
             .iter()
             .filter(|u| !done.contains(&u.id))
@@ -552,20 +554,20 @@ pub async fn run_day(
                     what: what.clone(),
                 };
                 NewReminder {
-                    duty: DutyKind::SubmitReport,
-                    subject: format!("{}:{}", DutyKind::SubmitReport.code(), item.code),
+                    duty,
+                    subject: format!("{}:{}", duty.code(), item.code),
                     record_id: u.id,
                     due: ladder.due,
                     rung,
                     unit_id: u.id,
-                    title: format!("材料待报送：{what}"),
+                    title: owed.title(&what),
                     note: format!(
                         "{}（期限 {}）",
                         due_note(ladder.working_days_left(day, &cal)),
                         ladder.due
                     ),
-                    to: dir.told(DutyKind::SubmitReport, rung, &d),
-                    link: format!("/submissions?report={}&period={period}", item.code),
+                    to: dir.told(duty, rung, &d),
+                    link: owed.link(&item, period),
                 }
             })
             .collect();
@@ -582,24 +584,92 @@ pub async fn run_day(
     })
 }
 
-/// How long after its 督办 a report still missing is chased: a period long
+/// How long after its 督办 a report or plan still missing is chased: a period long
 /// past was escalated then and is the notice's business now.
 const REPORT_CHASE_DAYS: u64 = 30;
 
-/// The reports of the policy due around `day` — of the period holding it, the
-/// one before and the one after — whose ladder has begun and not long ended.
-fn reports_due(
+/// 应报事项 what a unit owes the lead office once a period: a report of
+/// `[[reports]]`, or its plans of `[[plan.schedules]]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Owed {
+    Report,
+    Plan,
+}
+
+impl Owed {
+    fn duty(self) -> DutyKind {
+        match self {
+            Owed::Report => DutyKind::SubmitReport,
+            Owed::Plan => DutyKind::SubmitPlan,
+        }
+    }
+
+    fn title(self, what: &str) -> String {
+        match self {
+            Owed::Report => format!("材料待报送：{what}"),
+            Owed::Plan => format!("计划待报送：{what}"),
+        }
+    }
+
+    fn link(
+        self,
+        item: &zlc_domain::policy::DueItem,
+        period: zlc_domain::period::Period,
+    ) -> String {
+        match self {
+            Owed::Report => format!("/submissions?report={}&period={period}", item.code),
+            Owed::Plan => "/plans".to_string(),
+        }
+    }
+
+    /// The units that have handed it in for `period`: a report submitted, or
+    /// plans of the period past their draft.
+    async fn done(
+        self,
+        app: &App,
+        item: &zlc_domain::policy::DueItem,
+        period: zlc_domain::period::Period,
+        units: &[zlc_store::submissions::ReportingUnit],
+    ) -> Result<BTreeSet<i64>, AppError> {
+        Ok(match self {
+            Owed::Report => app.store.submitted_units(&item.code, period).await?,
+            Owed::Plan => {
+                // One unit asking: only its own subtree is read.
+                let scope = match units {
+                    [one] => Scope::subtree(one.path.clone()),
+                    _ => Scope::all(),
+                };
+                let paths = app.store.planned_paths(period, &scope).await?;
+                units
+                    .iter()
+                    .filter(|u| paths.iter().any(|p| p.starts_with(&u.path)))
+                    .map(|u| u.id)
+                    .collect()
+            }
+        })
+    }
+}
+
+/// What units owe around `day` — for the period holding it, the one before
+/// and the one after — whose ladder has begun and not long ended.
+fn owed_due(
     policy: &zlc_domain::policy::Policy,
     day: NaiveDate,
     cal: &zlc_domain::calendar::WorkCalendar,
 ) -> Vec<(
+    Owed,
     zlc_domain::policy::DueItem,
     zlc_domain::period::Period,
     zlc_domain::duty::Ladder,
 )> {
     let rule = policy.reminders;
     let mut out = Vec::new();
-    for item in &policy.reports {
+    let items = policy
+        .reports
+        .iter()
+        .map(|i| (Owed::Report, i))
+        .chain(policy.plan.schedules.iter().map(|i| (Owed::Plan, i)));
+    for (owed, item) in items {
         let now = zlc_domain::period::Period::of(item.period, day);
         for p in [now.previous(), now, now.next()] {
             let Some(due) = item.due_date(p) else {
@@ -611,7 +681,7 @@ fn reports_due(
                 .checked_add_days(chrono::Days::new(REPORT_CHASE_DAYS))
                 .is_some_and(|end| day > end);
             if day >= ladder.remind_on && !stale {
-                out.push((item.clone(), p, ladder));
+                out.push((owed, item.clone(), p, ladder));
             }
         }
     }

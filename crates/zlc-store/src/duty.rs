@@ -199,6 +199,27 @@ impl Store {
         Ok(ids.into_iter().map(|(id,)| id).collect())
     }
 
+    /// The unit paths that have plans in `period` past their draft (a plan
+    /// handed in, published, carried out, cancelled or missed), within `scope`.
+    pub async fn planned_paths(&self, period: Period, scope: &Scope) -> Result<Vec<String>> {
+        let mut args = vec![
+            period.start().to_string().into(),
+            period.end().to_string().into(),
+        ];
+        let cond = scope.condition("unit_path", &mut args);
+        let rows: Vec<(String,)> = self
+            .db
+            .fetch_all(
+                &format!(
+                    "SELECT DISTINCT unit_path FROM plans \
+                     WHERE date >= $1 AND date <= $2 AND status <> 'draft' AND {cond}"
+                ),
+                args,
+            )
+            .await?;
+        Ok(rows.into_iter().map(|(p,)| p).collect())
+    }
+
     /// Every enabled account with its permissions, the unit it belongs to
     /// and whether it is the unit head's own account.
     pub async fn recipients(&self) -> Result<Vec<Recipient>> {

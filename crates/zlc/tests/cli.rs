@@ -2148,6 +2148,23 @@ fn remind_sends_each_rung_once_and_a_failing_mail_server_is_retried_without_stop
             "/submissions?report=quarterly-lists&period=2024Q3"
         );
     }
+    // 003's plans for 2024Q4 were due 2024-09-30 (the end of the month
+    // before): the first working day after the holiday urges every unit
+    // that has none past its draft.
+    let plans: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|l| l["duty"] == "submit-plan")
+        .collect();
+    assert!(!plans.is_empty(), "{}", stdout(&dry));
+    for l in &plans {
+        assert_eq!(l["rung_label"], "催办", "{l}");
+        assert_eq!(l["due"], "2024-09-30", "{l}");
+        assert_eq!(l["note"], "已逾期 1 个工作日（期限 2024-09-30）", "{l}");
+        assert!(
+            l["title"].as_str().unwrap_or("").contains("2024年第四季度"),
+            "{l}"
+        );
+    }
     let again = zlc(&sb, &["remind", "--date", REMIND_DAY, "--dry-run"]);
     assert_eq!(
         remind_lines(&again).len(),
