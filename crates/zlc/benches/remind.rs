@@ -9,7 +9,8 @@
 //! `zlc remind --date DAY --dry-run` (reads every open duty up to the
 //! horizon, computes its ladder, writes nothing), then `zlc remind --date DAY`
 //! (records each rung, the messages, the timeline steps, the digests owed),
-//! then the same again (the day is done: nothing is sent twice). It prints
+//! then the same again (the day is done: nothing is sent twice), then the
+//! next working day (an ordinary day once the backlog is out). It prints
 //! the wall time, the reminders and the peak resident memory of each.
 //!
 //! Scales: `ZLC_BENCH_SCALES` (comma-separated), default `city,province`;
@@ -91,10 +92,18 @@ fn measure(scale: &str, last: bool, day: &str) -> anyhow::Result<()> {
             t.elapsed().as_secs_f64()
         );
     }
+    // The working day after: what an ordinary day sends once the backlog of
+    // the first run is out.
+    let next = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").map(|d| {
+        zlc_domain::calendar::WorkCalendar::builtin()
+            .next_working_day(d)
+            .to_string()
+    })?;
     for (label, args) in [
         ("dry run", vec!["remind", "--date", day, "--dry-run"]),
         ("run", vec!["remind", "--date", day]),
         ("again", vec!["remind", "--date", day]),
+        ("next day", vec!["remind", "--date", next.as_str()]),
     ] {
         let (took, peak_mb, stdout, _) = timed(&dir, &args)?;
         println!(
