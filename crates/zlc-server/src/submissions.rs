@@ -234,6 +234,7 @@ async fn return_one(
     let period = Period::parse(&sub.period).map_or(sub.period.clone(), |p| p.label_zh());
     tell_unit(
         &s,
+        &submitters(&s).await?,
         sub.unit_id,
         "return",
         &format!("退回：{period}{report}"),
@@ -298,10 +299,11 @@ async fn urge(
             .map(|t| format!("至{t}"))
             .unwrap_or_default()
     );
+    let link = format!("/submissions?report={}&period={period}", item.code);
+    let submitters = submitters(&s).await?;
     let mut messages = 0;
     for unit in &missing {
-        let link = format!("/submissions?report={}&period={period}", item.code);
-        messages += tell_unit(&s, *unit, "urge-report", &title, &body, &link).await?;
+        messages += tell_unit(&s, &submitters, *unit, "urge-report", &title, &body, &link).await?;
     }
     Ok(Json(UrgeOut {
         units: missing.len(),
@@ -319,26 +321,34 @@ async fn unit_name(s: &AppState, user: &CurrentUser, unit: i64) -> ApiResult<Str
         .unwrap_or_default())
 }
 
+/// The accounts that can hand in a unit's package, by unit: read once per
+/// request, however many units are told.
+async fn submitters(s: &AppState) -> ApiResult<BTreeMap<i64, Vec<i64>>> {
+    let mut by_unit: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for r in s.store.recipients().await? {
+        if let Some(u) = r.unit_id
+            && r.permissions.contains(&Permission::ProblemWrite)
+        {
+            by_unit.entry(u).or_default().push(r.id);
+        }
+    }
+    Ok(by_unit)
+}
+
 /// Leaves a message to every account of `unit` that can hand in its package.
 async fn tell_unit(
     s: &AppState,
+    submitters: &BTreeMap<i64, Vec<i64>>,
     unit: i64,
     kind: &str,
     title: &str,
     body: &str,
     link: &str,
 ) -> ApiResult<usize> {
-    let to: Vec<i64> = s
-        .store
-        .recipients()
-        .await?
-        .into_iter()
-        .filter(|r| r.unit_id == Some(unit) && r.permissions.contains(&Permission::ProblemWrite))
-        .map(|r| r.id)
-        .collect();
+    let to = submitters.get(&unit).map_or(&[][..], Vec::as_slice);
     let today = chrono::Local::now().date_naive();
     s.store
-        .send_messages(&to, kind, title, body, Some(link), today)
+        .send_messages(to, kind, title, body, Some(link), today)
         .await
         .map_err(ApiError::from)?;
     Ok(to.len())

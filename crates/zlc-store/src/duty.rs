@@ -355,21 +355,17 @@ impl Store {
                 .await?;
             let Some(id) = id else { continue };
             for user in &r.to {
-                tx.execute(
-                    "INSERT INTO messages (user_id, reminder_id, kind, title, body, link, day, at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    args![
-                        *user,
-                        id,
-                        r.rung.code(),
-                        format!("{}：{}", r.rung.label_zh(), r.title),
-                        r.note.clone(),
-                        r.link.clone(),
-                        day_s.clone(),
-                        now
-                    ],
-                )
-                .await?;
+                let title = format!("{}：{}", r.rung.label_zh(), r.title);
+                let message = NewMessage {
+                    reminder_id: Some(id),
+                    kind: r.rung.code(),
+                    title: &title,
+                    body: &r.note,
+                    link: Some(&r.link),
+                    day: &day_s,
+                    at: now,
+                };
+                insert_message(&mut tx, *user, &message).await?;
                 if mail_to.contains(user) {
                     digests.insert(*user);
                 }
@@ -732,6 +728,39 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// 站内消息 one message about to be left in accounts' inboxes.
+pub(crate) struct NewMessage<'a> {
+    /// The rung it tells of; none for 催报 and 退回.
+    pub reminder_id: Option<i64>,
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub body: &'a str,
+    pub link: Option<&'a str>,
+    pub day: &'a str,
+    pub at: i64,
+}
+
+/// Leaves `m` in the inbox of `user`: the one statement every message is
+/// written by.
+pub(crate) async fn insert_message(tx: &mut Tx, user: i64, m: &NewMessage<'_>) -> Result<()> {
+    tx.execute(
+        "INSERT INTO messages (user_id, reminder_id, kind, title, body, link, day, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        args![
+            user,
+            m.reminder_id,
+            m.kind,
+            m.title,
+            m.body,
+            m.link.map(str::to_string),
+            m.day,
+            m.at
+        ],
+    )
+    .await?;
+    Ok(())
 }
 
 /// 催办 / 督办 on the problem's timeline, by the system, the status unchanged.

@@ -328,23 +328,19 @@ impl Store {
         link: Option<&str>,
         day: NaiveDate,
     ) -> Result<()> {
-        let now = now_ms();
+        let day = day.to_string();
+        let message = crate::duty::NewMessage {
+            reminder_id: None,
+            kind,
+            title,
+            body,
+            link,
+            day: &day,
+            at: now_ms(),
+        };
         let mut tx = self.db.begin().await?;
         for u in user_ids {
-            tx.execute(
-                "INSERT INTO messages (user_id, reminder_id, kind, title, body, link, day, at) \
-                 VALUES ($1, NULL, $2, $3, $4, $5, $6, $7)",
-                args![
-                    *u,
-                    kind,
-                    title,
-                    body,
-                    link.map(str::to_string),
-                    day.to_string(),
-                    now
-                ],
-            )
-            .await?;
+            crate::duty::insert_message(&mut tx, *u, &message).await?;
         }
         tx.commit().await?;
         Ok(())
