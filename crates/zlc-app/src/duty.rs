@@ -584,10 +584,6 @@ pub async fn run_day(
     })
 }
 
-/// How long after its 督办 a report or plan still missing is chased: a period long
-/// past was escalated then and is the notice's business now.
-const REPORT_CHASE_DAYS: u64 = 30;
-
 /// 应报事项 what a unit owes the lead office once a period: a report of
 /// `[[reports]]`, or its plans of `[[plan.schedules]]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -678,7 +674,7 @@ fn owed_due(
             let ladder = rule.ladder(due, cal);
             let stale = ladder
                 .escalate_on
-                .checked_add_days(chrono::Days::new(REPORT_CHASE_DAYS))
+                .checked_add_days(chrono::Days::new(u64::from(rule.chase_days)))
                 .is_some_and(|end| day > end);
             if day >= ladder.remind_on && !stale {
                 out.push((owed, item.clone(), p, ladder));

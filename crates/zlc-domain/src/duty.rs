@@ -24,15 +24,20 @@ pub struct ReminderRule {
     /// 督办 working days after 催办 that a duty still open goes to the lead
     /// office of its region.
     pub escalate_after_working_days: u32,
+    /// 追报期限 calendar days after 督办 that a report or plan still missing
+    /// is chased; a period longer past is the notice's business.
+    pub chase_days: u32,
 }
 
 impl Default for ReminderRule {
     /// Not in any seed: 3 working days ahead, as seed 003 gives for filing a
-    /// walk; 5 working days from 催办 to 督办, a working week.
+    /// walk; 5 working days from 催办 to 督办, a working week; a missing
+    /// report chased for a month after its 督办.
     fn default() -> Self {
         ReminderRule {
             before_working_days: 3,
             escalate_after_working_days: 5,
+            chase_days: 30,
         }
     }
 }
@@ -182,6 +187,7 @@ mod tests {
         let rule = ReminderRule {
             before_working_days: 0,
             escalate_after_working_days: 1,
+            chase_days: 30,
         };
         let l = rule.ladder(d("2024-09-30"), cal());
         assert_eq!(l.remind_on, d("2024-09-30"));

@@ -1031,7 +1031,11 @@ fn read_reminders(r: &mut Reader, root: &Tab) -> ReminderRule {
         root,
         "reminders",
         false,
-        &["before_working_days", "escalate_after_working_days"],
+        &[
+            "before_working_days",
+            "escalate_after_working_days",
+            "chase_days",
+        ],
     ) else {
         return default;
     };
@@ -1042,6 +1046,9 @@ fn read_reminders(r: &mut Reader, root: &Tab) -> ReminderRule {
         escalate_after_working_days: r
             .count(&t, "escalate_after_working_days", false, 1)
             .unwrap_or(default.escalate_after_working_days),
+        chase_days: r
+            .count(&t, "chase_days", false, 0)
+            .unwrap_or(default.chase_days),
     }
 }
 

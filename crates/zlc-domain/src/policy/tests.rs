@@ -681,6 +681,11 @@ fn reminders_default_when_absent_and_are_checked_when_present() {
         errs[0].line,
         line_of(&src, "escalate_after_working_days = 0")
     );
+    let src = edited(
+        "escalate_after_working_days = 5",
+        "escalate_after_working_days = 5\nchase_days = 10",
+    );
+    assert_eq!(Policy::from_toml(&src).unwrap().reminders.chase_days, 10);
     let errs = errors_of(&edited("before_working_days = 3", "before_days = 3"));
     assert_eq!(errs[0].key, "reminders.before_days", "{errs:?}");
 }
