@@ -486,7 +486,8 @@ pub async fn run_day(
     let policy = app.policy();
     let cal = app.calendar();
     let rule = policy.reminders;
-    let horizon = rule.horizon(day, &cal);
+    // Deadlines from the earliest still chased to the latest already begun.
+    let window = (rule.floor(day, &cal), rule.horizon(day, &cal));
     let dir = Directory::new(app.store.recipients().await?);
     let mail_to: BTreeSet<i64> = if channels.mailer.is_some() {
         dir.by_id
@@ -510,9 +511,15 @@ pub async fn run_day(
     for duty in [DutyKind::FileWalk, DutyKind::Rectify, DutyKind::Review] {
         let mut after: Option<(String, i64)> = None;
         loop {
+            if !still_mine(app, day, runner, dry_run).await? {
+                return Ok(DayRun {
+                    claim: DayClaim::Running,
+                    sent,
+                });
+            }
             let page = app
                 .store
-                .open_duties(duty, horizon, after.as_ref().map(|(d, i)| (d.as_str(), *i)))
+                .open_duties(duty, window, after.as_ref().map(|(d, i)| (d.as_str(), *i)))
                 .await?;
             let Some(last) = page.last() else { break };
             after = Some((last.due.clone(), last.record_id));
@@ -536,6 +543,12 @@ pub async fn run_day(
         let Some(rung) = ladder.rung_on(day) else {
             continue;
         };
+        if !still_mine(app, day, runner, dry_run).await? {
+            return Ok(DayRun {
+                claim: DayClaim::Running,
+                sent,
+            });
+        }
         let done = owed.done(app, &item, period, &units).await?;
         let what = format!("{}{}", period.label_zh(), item.name);
         let duty = owed.duty();
@@ -582,6 +595,18 @@ pub async fn run_day(
         claim: DayClaim::Mine,
         sent,
     })
+}
+
+/// Whether a run may go on: a dry run always, a real one while its lease
+/// on the day holds (renewed here, page by page, so that a run longer than
+/// the lease is not taken over while it is still working).
+async fn still_mine(
+    app: &App,
+    day: NaiveDate,
+    runner: &str,
+    dry_run: bool,
+) -> Result<bool, AppError> {
+    Ok(dry_run || app.store.renew_day(day, runner).await?)
 }
 
 /// 应报事项 what a unit owes the lead office once a period: a report of
@@ -672,11 +697,7 @@ fn owed_due(
                 continue;
             };
             let ladder = rule.ladder(due, cal);
-            let stale = ladder
-                .escalate_on
-                .checked_add_days(chrono::Days::new(u64::from(rule.chase_days)))
-                .is_some_and(|end| day > end);
-            if day >= ladder.remind_on && !stale {
+            if day >= ladder.remind_on && ladder.chased_on(day, &rule) {
                 out.push((owed, item.clone(), p, ladder));
             }
         }

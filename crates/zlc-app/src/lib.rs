@@ -8,6 +8,7 @@
 //! command line into a message. Permissions and sessions are the callers'.
 
 pub mod accounts;
+pub mod clock;
 pub mod duty;
 pub mod error;
 pub mod exchange;

@@ -24,8 +24,9 @@ pub struct ReminderRule {
     /// 督办 working days after 催办 that a duty still open goes to the lead
     /// office of its region.
     pub escalate_after_working_days: u32,
-    /// 追报期限 calendar days after 督办 that a report or plan still missing
-    /// is chased; a period longer past is the notice's business.
+    /// 追办期限 calendar days after 督办 that a duty still open is chased (a
+    /// walk unfiled, a rectification or 回头看 overdue, a report or plan
+    /// missing); one longer past is the notice's business, not the inbox's.
     pub chase_days: u32,
 }
 
@@ -91,6 +92,24 @@ impl ReminderRule {
         }
     }
 
+    /// The earliest deadline still chased on `day` (see
+    /// [`Ladder::chased_on`]): a daily run reads deadlines from this one to
+    /// the [`horizon`](Self::horizon), so that its cost follows the weeks
+    /// being chased, not every overdue record ever kept.
+    pub fn floor(&self, day: NaiveDate, cal: &WorkCalendar) -> NaiveDate {
+        // Any deadline from `day - chase_days` on is still chased, its 督办
+        // lying after it; step back while the day before is too.
+        let mut d = day
+            .checked_sub_days(chrono::Days::new(u64::from(self.chase_days)))
+            .unwrap_or(NaiveDate::MIN);
+        while let Some(prev) = d.pred_opt()
+            && self.ladder(prev, cal).chased_on(day, self)
+        {
+            d = prev;
+        }
+        d
+    }
+
     /// The latest deadline whose ladder may have begun by `day`: a duty due
     /// later is not reminded yet, so a daily run reads only deadlines up to
     /// this one (and checks each with [`Ladder::rung_on`]).
@@ -112,6 +131,14 @@ impl Ladder {
         } else {
             None
         }
+    }
+
+    /// Whether a duty of this deadline still open on `day` is chased: its
+    /// 督办 is no more than `chase_days` behind.
+    pub fn chased_on(&self, day: NaiveDate, rule: &ReminderRule) -> bool {
+        self.escalate_on
+            .checked_add_days(chrono::Days::new(u64::from(rule.chase_days)))
+            .is_none_or(|end| day <= end)
     }
 
     /// Working days from `day` to the due date: positive before it, 0 on it,
@@ -197,6 +224,33 @@ mod tests {
             ReminderRule::default().horizon(d("2024-09-26"), cal()),
             d("2024-09-30")
         );
+    }
+
+    #[test]
+    fn a_duty_is_chased_for_chase_days_after_its_escalation_and_the_floor_says_from_which_deadline()
+    {
+        let rule = ReminderRule::default();
+        // 09-30's 督办 is 10-14: chased to 11-13 inclusive.
+        let l = rule.ladder(d("2024-09-30"), cal());
+        assert!(l.chased_on(d("2024-11-13"), &rule));
+        assert!(!l.chased_on(d("2024-11-14"), &rule));
+        // Every deadline of 2024 against every day of its autumn: chased
+        // exactly when it is on or after the day's floor.
+        let mut day = d("2024-09-01");
+        while day <= d("2024-12-31") {
+            let floor = rule.floor(day, cal());
+            let mut deadline = d("2024-06-01");
+            while deadline <= day {
+                assert_eq!(
+                    rule.ladder(deadline, cal()).chased_on(day, &rule),
+                    deadline >= floor,
+                    "deadline {deadline} on {day}, floor {floor}"
+                );
+                deadline = deadline.succ_opt().unwrap();
+            }
+            day = day.succ_opt().unwrap();
+        }
+        assert_eq!(rule.floor(d("2024-11-14"), cal()), d("2024-10-01"));
     }
 
     #[test]

@@ -253,7 +253,7 @@ fn check(s: &AppState, d: &ActivityDetail, today: NaiveDate) -> Option<FilingChe
 pub fn out(s: &AppState, user: &CurrentUser, d: ActivityDetail) -> ActivityOut {
     let full = user.can(Permission::OfficialPhone);
     let filing = (d.activity.status == ActivityStatus::Draft)
-        .then(|| check(s, &d, chrono::Local::now().date_naive()))
+        .then(|| check(s, &d, zlc_app::clock::today()))
         .flatten()
         .map(FilingOut::from);
     let a = &d.activity;
@@ -633,7 +633,7 @@ async fn filing_check_draft(
         official_count: b.official_ids.len(),
         problems_recorded,
     };
-    let today = chrono::Local::now().date_naive();
+    let today = zlc_app::clock::today();
     Ok(Json(
         filing_check(&s.policy(), &s.calendar(), &facts, today).into(),
     ))
@@ -662,7 +662,7 @@ async fn file(
             current_version: Some(d.activity.version),
         });
     }
-    let today = chrono::Local::now().date_naive();
+    let today = zlc_app::clock::today();
     let c = check(&s, &d, today).ok_or_else(|| {
         ApiError::internal(format!("activity {id} holds values the rules cannot read"))
     })?;

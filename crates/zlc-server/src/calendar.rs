@@ -87,7 +87,7 @@ async fn get_year(
     ApiQuery(q): ApiQuery<YearQuery>,
 ) -> ApiResult<Json<YearOut>> {
     user.require(Permission::PolicyRead)?;
-    let year = q.year.unwrap_or_else(|| chrono::Local::now().year());
+    let year = q.year.unwrap_or_else(|| zlc_app::clock::today().year());
     Ok(Json(year_out(&s.calendar(), year)))
 }
 

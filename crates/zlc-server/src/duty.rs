@@ -31,7 +31,7 @@ pub struct TodosOut {
 /// The caller's to-do list: overdue first, then due soon, then the rest.
 #[utoipa::path(get, path = "/todos", tag = "督办", responses((status = 200, body = TodosOut)))]
 async fn todos(State(s): State<AppState>, user: CurrentUser) -> ApiResult<Json<TodosOut>> {
-    let today = chrono::Local::now().date_naive();
+    let today = zlc_app::clock::today();
     let items = zlc_app::duty::todos(
         &s,
         user.id,

@@ -117,7 +117,7 @@ impl CampaignQuery {
             zlc_domain::ledger::ProblemCategory::parse(s).map(|k| k.code())
         })?;
         if self.overdue == Some(true) {
-            f.overdue_on = Some(chrono::Local::now().date_naive().to_string());
+            f.overdue_on = Some(zlc_app::clock::today().to_string());
         }
         f.q = crate::search_text(&self.q);
         f.sort = self
@@ -445,7 +445,7 @@ async fn create_need(
     let input = need_input(
         &b,
         b.status.unwrap_or(NeedStatus::Open),
-        chrono::Local::now().date_naive(),
+        zlc_app::clock::today(),
     )?;
     let n = s
         .store
@@ -474,7 +474,7 @@ async fn update_need(
         status: Some(status),
         raised_on: cur.raised_on,
     };
-    let mut input = need_input(&body, status, chrono::Local::now().date_naive())?;
+    let mut input = need_input(&body, status, zlc_app::clock::today())?;
     if status.is_closed() && cur.closed_on.is_some() {
         input.closed_on = cur.closed_on;
     }

@@ -78,7 +78,7 @@ async fn import(
     }
     let _turn = s.imports.enter(user.id)?;
     let name = zlc_domain::files::clean_name(q.name.as_deref().unwrap_or("upload.xlsx"));
-    let today = chrono::Local::now().date_naive();
+    let today = zlc_app::clock::today();
     let unit = q.unit.or(if kind.needs_unit() {
         None
     } else {
@@ -140,7 +140,7 @@ async fn export(
         period,
         phones: user.can(Permission::OfficialPhone),
         filled_by: user.display_name.clone(),
-        today: chrono::Local::now().date_naive(),
+        today: zlc_app::clock::today(),
     };
     let result = export_to_file(&s, &user.scope, &req, &file).await;
     let bytes = result

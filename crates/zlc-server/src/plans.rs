@@ -150,7 +150,7 @@ async fn plan_out(
     with_warnings: bool,
 ) -> ApiResult<PlanOut> {
     let p = d.plan;
-    let today = chrono::Local::now().date_naive();
+    let today = zlc_app::clock::today();
     let status = p.status;
     let outcome = match (status, NaiveDate::parse_from_str(&p.date, "%Y-%m-%d")) {
         (PlanStatus::Published, Ok(d)) => plan_outcome(d, today, p.activity_id.is_some()),
@@ -587,7 +587,7 @@ async fn public_plans(
 ) -> ApiResult<Json<Page<PublicPlanOut>>> {
     let period = match &q.period {
         Some(p) => Period::parse(p).map_err(|e| ApiError::field("period", e.to_string()))?,
-        None => Period::quarter_of(chrono::Local::now().date_naive()),
+        None => Period::quarter_of(zlc_app::clock::today()),
     };
     let plans = s
         .store
@@ -610,7 +610,7 @@ async fn public_rectifications(
 ) -> ApiResult<Json<Page<PublicRectificationOut>>> {
     let period = match &q.period {
         Some(p) => Period::parse(p).map_err(|e| ApiError::field("period", e.to_string()))?,
-        None => Period::quarter_of(chrono::Local::now().date_naive()),
+        None => Period::quarter_of(zlc_app::clock::today()),
     };
     let rows = s
         .store

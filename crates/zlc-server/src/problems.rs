@@ -180,7 +180,7 @@ async fn one(s: &AppState, user: &CurrentUser, p: Problem) -> ApiResult<ProblemO
 
 pub fn out(s: &AppState, user: &CurrentUser, p: Problem) -> ApiResult<ProblemOut> {
     let st = state(&p)?;
-    let today = chrono::Local::now().date_naive();
+    let today = zlc_app::clock::today();
     let actions = allowed_actions(
         &s.policy(),
         &st,
@@ -311,7 +311,7 @@ async fn create(
         .and_then(|d| day(&d));
     let found_on = match b.found_on.as_deref() {
         Some(f) => errs.take(date("found_on", f)),
-        None => Some(chrono::Local::now().date_naive()),
+        None => Some(zlc_app::clock::today()),
     };
     errs.into_result()?;
     let found_on = found_on.unwrap_or_default();
@@ -387,7 +387,7 @@ async fn act(
         // Judged on what the caller saw: someone else moved first.
         return Err(zlc_store::StoreError::Stale { current: p.version }.into());
     }
-    let today = chrono::Local::now().date_naive();
+    let today = zlc_app::clock::today();
     let text = |field: &str, v: &Option<String>| {
         error::optional_text(field, v.as_deref().unwrap_or(""), TEXT_MAX)
     };

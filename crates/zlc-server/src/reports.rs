@@ -50,7 +50,7 @@ async fn report(
     user.require(Permission::ReportRead)?;
     let period = period_of_kind(&q.period, kind)?;
     let region = crate::auth::region_for(&s.store, user, q.region).await?;
-    let today = chrono::Local::now().date_naive();
+    let today = zlc_app::clock::today();
     match q.format.as_deref().unwrap_or("json") {
         "json" => {
             Ok(Json(build(&s.store, &s.policy(), &region, period, today).await?).into_response())
@@ -126,7 +126,7 @@ async fn table(
     ApiQuery(q): ApiQuery<PeriodQuery>,
 ) -> ApiResult<Json<StatTable>> {
     let (period, region) = period_region(&s, &user, &q).await?;
-    let today = chrono::Local::now().date_naive();
+    let today = zlc_app::clock::today();
     Ok(Json(
         build_table(&s.store, &s.policy(), &region, period, today).await?,
     ))
@@ -140,7 +140,7 @@ async fn findings_of(
     ApiQuery(q): ApiQuery<PeriodQuery>,
 ) -> ApiResult<Json<Vec<Finding>>> {
     let (period, region) = period_region(&s, &user, &q).await?;
-    let today = chrono::Local::now().date_naive();
+    let today = zlc_app::clock::today();
     Ok(Json(
         findings(&s.store, &s.policy(), &region, period, today).await?,
     ))
@@ -198,7 +198,7 @@ async fn review(
     if reason.chars().count() > 500 {
         return Err(ApiError::field("reason", "理由不能超过 500 个字"));
     }
-    let today = chrono::Local::now().date_naive();
+    let today = zlc_app::clock::today();
     let policy = s.policy();
     let all = findings(&s.store, &policy, &region, period, today).await?;
     let Some(mut f) = all.into_iter().find(|f| f.key == b.key) else {
@@ -252,7 +252,7 @@ async fn notice_docx(
         region: b.region,
     };
     let (period, region) = period_region(&s, &user, &q).await?;
-    let today = chrono::Local::now().date_naive();
+    let today = zlc_app::clock::today();
     let (bytes, title) = notice(&s, &region, period, today, b.cases.as_deref(), b.issuer).await?;
     crate::download::file_response(bytes, &format!("{title}.docx"), zlc_office::DOCX_MIME)
 }
@@ -390,7 +390,7 @@ async fn drill(
         None => region,
     };
     let page = PageRequest::new(q.cursor.as_deref(), q.limit)?;
-    let today = chrono::Local::now().date_naive();
+    let today = zlc_app::clock::today();
     let w = window(period, today);
     let (from, to) = (period.start().to_string(), period.end().to_string());
     let scope = &user.scope;

@@ -124,7 +124,7 @@ async fn board(
     user.require(Permission::ReportRead)?;
     let (item, period) = report_and_period(&s, &q.report, &q.period)?;
     let due = due_of(&item, period)?;
-    let today = chrono::Local::now().date_naive();
+    let today = zlc_app::clock::today();
     let units = s.store.reporting_units(&user.scope).await?;
     let subs: BTreeMap<i64, Submission> = s
         .store
@@ -181,7 +181,7 @@ async fn submit(
     user.require(Permission::ProblemWrite)?;
     let (item, period) = report_and_period(&s, &b.report, &b.period)?;
     let due = due_of(&item, period)?;
-    let today = chrono::Local::now().date_naive();
+    let today = zlc_app::clock::today();
     let sub = s
         .store
         .submit_package(
@@ -346,7 +346,7 @@ async fn tell_unit(
     link: &str,
 ) -> ApiResult<usize> {
     let to = submitters.get(&unit).map_or(&[][..], Vec::as_slice);
-    let today = chrono::Local::now().date_naive();
+    let today = zlc_app::clock::today();
     s.store
         .send_messages(to, kind, title, body, Some(link), today)
         .await

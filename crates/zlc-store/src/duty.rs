@@ -11,7 +11,7 @@ use crate::db::Tx;
 use crate::{Result, Scope, Store, args, now_ms};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use zlc_domain::auth::Permission;
 use zlc_domain::duty::{DutyKind, Rung};
 use zlc_domain::kinds::Rank;
@@ -132,12 +132,13 @@ pub enum DayClaim {
 }
 
 impl Store {
-    /// Open duties of `duty` with a deadline on or before `horizon`, whose
-    /// highest rung has not been sent, after (`due`, `id`) `after`; one page.
+    /// Open duties of `duty` with a deadline from `floor` to `horizon`,
+    /// whose highest rung has not been sent, after (`due`, `id`) `after`;
+    /// one page.
     pub async fn open_duties(
         &self,
         duty: DutyKind,
-        horizon: NaiveDate,
+        (floor, horizon): (NaiveDate, NaiveDate),
         after: Option<(&str, i64)>,
     ) -> Result<Vec<OpenDuty>> {
         let (from, due_col, person, section, what, cond) = match duty {
@@ -172,7 +173,7 @@ impl Store {
             "SELECT t.id AS record_id, t.unit_id, u.name AS unit_name, t.unit_path, \
                     {due_col} AS due, {person} AS person_id, {section} AS section_id, {what} AS what \
              FROM {from} JOIN units u ON u.id = t.unit_id \
-             WHERE {cond} AND {due_col} IS NOT NULL AND {due_col} <= $1 \
+             WHERE {cond} AND {due_col} >= $6 AND {due_col} <= $1 \
                AND ({due_col} > $2 OR ({due_col} = $2 AND t.id > $3)) \
                AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.duty = $4 \
                    AND r.record_id = t.id AND r.due = {due_col} AND r.rung = 'escalate') \
@@ -182,7 +183,14 @@ impl Store {
             .db
             .fetch_all(
                 &sql,
-                args![horizon.to_string(), after_due, after_id, duty.code(), PAGE],
+                args![
+                    horizon.to_string(),
+                    after_due,
+                    after_id,
+                    duty.code(),
+                    PAGE,
+                    floor.to_string()
+                ],
             )
             .await?)
     }
@@ -293,6 +301,22 @@ impl Store {
         Ok(claim)
     }
 
+    /// Renews `runner`'s lease on the run of `day`, page by page of a long
+    /// run: `false` when the run is no longer its own (its lease ran out and
+    /// another server took the day over), and it is to stop.
+    pub async fn renew_day(&self, day: NaiveDate, runner: &str) -> Result<bool> {
+        let now = now_ms();
+        let n = self
+            .db
+            .execute(
+                "UPDATE remind_days SET lease_until = $1 \
+                 WHERE day = $2 AND runner = $3 AND status = 'running'",
+                args![now + LEASE_MS, day.to_string(), runner],
+            )
+            .await?;
+        Ok(n == 1)
+    }
+
     /// Whether the run of `day` has finished (its deliveries may go out).
     pub async fn day_done(&self, day: NaiveDate) -> Result<bool> {
         let status: Option<String> = self
@@ -321,7 +345,8 @@ impl Store {
     /// (one already recorded is skipped), a message to each account told, a
     /// step on the problem's timeline for 催办 and 督办, and the day's mail
     /// digest of each account told that has an address (and the webhook's,
-    /// when `webhook`). Returns the rungs recorded now.
+    /// when `webhook`). Returns the rungs recorded now. Rows go in
+    /// multi-row statements: a national first run writes millions.
     pub async fn record_reminders(
         &self,
         day: NaiveDate,
@@ -329,33 +354,55 @@ impl Store {
         mail_to: &BTreeSet<i64>,
         webhook: bool,
     ) -> Result<Vec<NewReminder>> {
+        use crate::rows::{Batch, MessageRow, ProblemEventRow, ReminderRow, Row};
         let now = now_ms();
         let day_s = day.to_string();
         let mut tx = self.db.begin().await?;
+        // Each rung once: the ids of the rows new now, by their unique key.
+        let mut ids: HashMap<(String, i64, String, String), i64> = HashMap::new();
+        let per = ReminderRow::TABLE.rows_per_statement();
+        for chunk in batch.chunks(per) {
+            let mut args = Vec::with_capacity(chunk.len() * ReminderRow::TABLE.cols.len());
+            for r in chunk {
+                ReminderRow {
+                    duty: r.subject.clone(),
+                    record_id: r.record_id,
+                    due: r.due.to_string(),
+                    rung: r.rung.code().to_string(),
+                    day: day_s.clone(),
+                    unit_id: r.unit_id,
+                    title: r.title.clone(),
+                    note: r.note.clone(),
+                    at: now,
+                }
+                .args(&mut args);
+            }
+            let sql = format!(
+                "{} ON CONFLICT (duty, record_id, due, rung) DO NOTHING \
+                 RETURNING id, duty, record_id, due, rung",
+                ReminderRow::TABLE.insert_sql(chunk.len(), tx.kind())
+            );
+            let rows: Vec<(i64, String, i64, String, String)> = tx.fetch_all(&sql, args).await?;
+            for (id, duty, record, due, rung) in rows {
+                ids.insert((duty, record, due, rung), id);
+            }
+        }
         let mut done = Vec::new();
         let mut digests = BTreeSet::new();
+        let mut messages = Batch::<MessageRow>::default();
+        let mut steps: Vec<&NewReminder> = Vec::new();
         for r in batch {
-            let id: Option<i64> = tx
-                .scalar(
-                    "INSERT INTO reminders (duty, record_id, due, rung, day, unit_id, title, note, at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                     ON CONFLICT (duty, record_id, due, rung) DO NOTHING RETURNING id",
-                    args![
-                        r.subject.clone(),
-                        r.record_id,
-                        r.due.to_string(),
-                        r.rung.code(),
-                        day_s.clone(),
-                        r.unit_id,
-                        r.title.clone(),
-                        r.note.clone(),
-                        now
-                    ],
-                )
-                .await?;
-            let Some(id) = id else { continue };
+            let key = (
+                r.subject.clone(),
+                r.record_id,
+                r.due.to_string(),
+                r.rung.code().to_string(),
+            );
+            let Some(id) = ids.get(&key).copied() else {
+                continue;
+            };
+            let title = format!("{}：{}", r.rung.label_zh(), r.title);
             for user in &r.to {
-                let title = format!("{}：{}", r.rung.label_zh(), r.title);
                 let message = NewMessage {
                     reminder_id: Some(id),
                     kind: r.rung.code(),
@@ -365,16 +412,52 @@ impl Store {
                     day: &day_s,
                     at: now,
                 };
-                insert_message(&mut tx, *user, &message).await?;
+                messages.push(&mut tx, message.row(*user)).await?;
                 if mail_to.contains(user) {
                     digests.insert(*user);
                 }
             }
             if r.rung != Rung::Remind && matches!(r.duty, DutyKind::Rectify | DutyKind::Review) {
-                timeline_step(&mut tx, r, now).await?;
+                steps.push(r);
             }
             done.push(r.clone());
         }
+        messages.flush(&mut tx).await?;
+        // 催办 / 督办 on the problems' timelines, by the system, each at the
+        // status it stands at.
+        let mut events = Batch::<ProblemEventRow>::default();
+        for chunk in steps.chunks(500) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let args: Vec<crate::db::Arg> = chunk.iter().map(|r| r.record_id.into()).collect();
+            let status: HashMap<i64, String> = tx
+                .fetch_all::<(i64, String)>(
+                    &format!(
+                        "SELECT id, status FROM problems WHERE id IN ({})",
+                        marks.join(", ")
+                    ),
+                    args,
+                )
+                .await?
+                .into_iter()
+                .collect();
+            for r in chunk {
+                let Some(st) = status.get(&r.record_id) else {
+                    continue;
+                };
+                let row = ProblemEventRow {
+                    problem_id: r.record_id,
+                    at: now,
+                    actor_id: None,
+                    actor: "system:remind".into(),
+                    action: r.rung.code().into(),
+                    from_status: None,
+                    to_status: st.clone(),
+                    note: Some(r.note.clone()),
+                };
+                events.push(&mut tx, row).await?;
+            }
+        }
+        events.flush(&mut tx).await?;
         for user in digests {
             queue_delivery(&mut tx, "mail", &format!("user:{user}"), &day_s, now).await?;
         }
@@ -742,43 +825,21 @@ pub(crate) struct NewMessage<'a> {
     pub at: i64,
 }
 
-/// Leaves `m` in the inbox of `user`: the one statement every message is
-/// written by.
-pub(crate) async fn insert_message(tx: &mut Tx, user: i64, m: &NewMessage<'_>) -> Result<()> {
-    tx.execute(
-        "INSERT INTO messages (user_id, reminder_id, kind, title, body, link, day, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        args![
-            user,
-            m.reminder_id,
-            m.kind,
-            m.title,
-            m.body,
-            m.link.map(str::to_string),
-            m.day,
-            m.at
-        ],
-    )
-    .await?;
-    Ok(())
-}
-
-/// 催办 / 督办 on the problem's timeline, by the system, the status unchanged.
-async fn timeline_step(tx: &mut Tx, r: &NewReminder, now: i64) -> Result<()> {
-    let status: Option<String> = tx
-        .scalar(
-            "SELECT status FROM problems WHERE id = $1",
-            args![r.record_id],
-        )
-        .await?;
-    let Some(status) = status else { return Ok(()) };
-    tx.execute(
-        "INSERT INTO problem_events (problem_id, at, actor_id, actor, action, from_status, to_status, note) \
-         VALUES ($1, $2, NULL, 'system:remind', $3, NULL, $4, $5)",
-        args![r.record_id, now, r.rung.code(), status, r.note.clone()],
-    )
-    .await?;
-    Ok(())
+impl NewMessage<'_> {
+    /// The row that leaves it in the inbox of `user`: every message, one
+    /// at a time or in a batch, is written through it.
+    pub(crate) fn row(&self, user: i64) -> crate::rows::MessageRow {
+        crate::rows::MessageRow {
+            user_id: user,
+            reminder_id: self.reminder_id,
+            kind: self.kind.to_string(),
+            title: self.title.to_string(),
+            body: self.body.to_string(),
+            link: self.link.map(str::to_string),
+            day: self.day.to_string(),
+            at: self.at,
+        }
+    }
 }
 
 async fn queue_delivery(

@@ -304,6 +304,36 @@ row!(
 );
 
 row!(
+    /// 督办记录 one rung of one deadline's ladder, sent once.
+    ReminderRow = "reminders" {
+        duty: String,
+        record_id: i64,
+        due: String,
+        rung: String,
+        day: String,
+        unit_id: i64,
+        title: String,
+        note: String,
+        at: i64,
+    }
+);
+
+row!(
+    /// 站内消息 one message in one account's inbox.
+    MessageRow = "messages" {
+        user_id: i64,
+        /// The rung it tells of; none for 催报 and 退回.
+        reminder_id: Option<i64>,
+        kind: String,
+        title: String,
+        body: String,
+        link: Option<String>,
+        day: String,
+        at: i64,
+    }
+);
+
+row!(
     /// 需求 a need as first written.
     NeedRow = "needs" {
         id: Option<i64>,

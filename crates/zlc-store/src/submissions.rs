@@ -339,9 +339,11 @@ impl Store {
             at: now_ms(),
         };
         let mut tx = self.db.begin().await?;
+        let mut rows = crate::rows::Batch::default();
         for u in user_ids {
-            crate::duty::insert_message(&mut tx, *u, &message).await?;
+            rows.push(&mut tx, message.row(*u)).await?;
         }
+        rows.flush(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }

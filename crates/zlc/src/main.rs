@@ -307,6 +307,10 @@ fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    if let Err(e) = zlc_app::clock::check() {
+        eprintln!("错误：{e}");
+        return std::process::ExitCode::from(2);
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -539,24 +543,29 @@ fn spawn_reminders(
     let runner = runner_name("serve");
     tokio::spawn(async move {
         loop {
-            let now = chrono::Local::now().naive_local();
+            let now = zlc_app::clock::now();
             let day = now.date();
             if now.time() >= daily_at && app.calendar().is_working_day(day) {
                 match zlc_app::duty::run_day(&app, day, &runner, &channels, false, &mut |_| {})
                     .await
                 {
-                    Ok(run) if run.claim == zlc_store::duty::DayClaim::Mine => {
-                        tracing::info!(day = %day, reminders = run.sent, "daily reminders");
+                    Ok(run) => {
+                        tracing::info!(day = %day, claim = ?run.claim, reminders = run.sent, "daily reminders");
                     }
-                    Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "daily reminders"),
                 }
             }
-            if let Err(e) = zlc_app::duty::deliver(&app, &channels).await {
-                tracing::error!(error = %e, "delivering reminders");
+            match zlc_app::duty::deliver(&app, &channels).await {
+                Ok(outcomes) if !outcomes.is_empty() => {
+                    let failed = outcomes.iter().filter(|o| o.error.is_some()).count();
+                    let delivered = outcomes.len() - failed;
+                    tracing::info!(delivered, failed, "deliveries");
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "delivering reminders"),
             }
             // Sleep until the next 10 minutes, or until daily_at if sooner.
-            let now = chrono::Local::now().naive_local();
+            let now = zlc_app::clock::now();
             let at = now.date().and_time(daily_at);
             let mut nap = std::time::Duration::from_secs(600);
             if at > now {
@@ -576,7 +585,7 @@ fn runner_name(what: &str) -> String {
 async fn remind(ctx: &Ctx, date: Option<&str>, dry_run: bool) -> Result<u8> {
     use zlc_store::duty::DayClaim;
     let day = match date {
-        None => chrono::Local::now().date_naive(),
+        None => zlc_app::clock::today(),
         Some(s) => chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
             anyhow::anyhow!("--date：应为 YYYY-MM-DD，如 2024-10-08，而不是「{s}」")
         })?,
@@ -742,7 +751,7 @@ async fn check(ctx: &Ctx, period: &str, region: Option<&str>, format: &str) -> R
     let period = Period::parse(period).map_err(|e| anyhow::anyhow!("--period：{e}"))?;
     let app = ctx.app().await?;
     let region = region_named(&app.store, region).await?;
-    let today = chrono::Local::now().date_naive();
+    let today = zlc_app::clock::today();
     let found = zlc_app::reports::findings(&app.store, &app.policy(), &region, period, today)
         .await
         .map_err(|e| cli_error(e.into()))?;
@@ -794,7 +803,7 @@ async fn report(ctx: &Ctx, which: ReportCmd) -> Result<u8> {
     }
     let app = ctx.app().await?;
     let region = region_named(&app.store, args.region.as_deref()).await?;
-    let today = chrono::Local::now().date_naive();
+    let today = zlc_app::clock::today();
     if args.format != "json" {
         let bytes = if args.format == "xlsx" {
             zlc_app::reports::statistics_xlsx(&app, &region, period, today)
@@ -852,7 +861,7 @@ async fn import(
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let today = chrono::Local::now().date_naive();
+    let today = zlc_app::clock::today();
     let actor = Actor::system("cli import");
     match zlc_app::exchange::import_bytes(
         &app,
@@ -968,7 +977,7 @@ async fn export(
         period,
         phones: true,
         filled_by: String::new(),
-        today: chrono::Local::now().date_naive(),
+        today: zlc_app::clock::today(),
     };
     let n = zlc_app::exchange::export_to_file(&app, &zlc_store::Scope::all(), &req, output)
         .await

@@ -23,6 +23,7 @@ const SCRUBBED_ENV: &[&str] = &[
     "ZLC_DATA_KEY",
     "ZLC_LISTEN",
     "ZLC_DEMO_PASSWORD",
+    "ZLC_CLOCK",
 ];
 
 const PRESETS: [&str; 5] = [
@@ -2289,5 +2290,157 @@ fn two_runs_of_one_day_at_once_send_each_reminder_and_digest_once() {
     let n = to.len();
     to.dedup();
     assert_eq!(to.len(), n, "one digest per person: {to:?}");
+    sink.stop();
+}
+
+/// A log line as printed, with the terminal's colour codes taken out.
+fn plain(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // ESC [ ... letter
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn two_servers_on_one_database_run_the_day_once_and_mail_each_digest_once() {
+    use std::io::BufRead;
+    use zlc_notify::testkit::SmtpSink;
+    let sb = Sandbox::new();
+    with_demo_on(&sb, REMIND_DAY);
+    let addresses = [
+        ("demo-handler", "handler@example.cn"),
+        ("demo-liaison", "liaison@example.cn"),
+        ("demo-liaison2", "liaison2@example.cn"),
+        ("demo-supervisor", "supervisor@example.cn"),
+        ("demo-official", "official@example.cn"),
+    ];
+    for (user, addr) in addresses {
+        assert_success(&zlc(&sb, &["user", "email", user, addr]));
+    }
+    let expected = remind_lines(&zlc(&sb, &["remind", "--date", REMIND_DAY, "--dry-run"])).len();
+    assert!(expected > 0);
+    let mut sink = SmtpSink::start();
+    let cfg = notify_config(&sb, "serve.toml", &sink.url(), None);
+    std::fs::write(
+        &cfg,
+        format!(
+            "{}daily_at = \"08:30\"\n",
+            std::fs::read_to_string(&cfg).expect("config")
+        ),
+    )
+    .expect("config");
+    // Both servers believe it is 09:00 on the day, past daily_at: each
+    // tries to run the day as soon as it starts.
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, String)>();
+    let mut servers: Vec<std::process::Child> = (0..2)
+        .map(|i| {
+            let mut child = command(&sb)
+                .arg("--data-dir")
+                .arg(sb.data())
+                .arg("--config")
+                .arg(&cfg)
+                .args(["serve", "--listen", "127.0.0.1:0"])
+                .env("ZLC_CLOCK", format!("{REMIND_DAY}T09:00:00"))
+                .env("RUST_LOG", "warn,zlc=info")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("start zlc serve");
+            let err = child.stderr.take().expect("stderr");
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in std::io::BufReader::new(err).lines().map_while(Result::ok) {
+                    let _ = tx.send((i, plain(&line)));
+                }
+            });
+            child
+        })
+        .collect();
+    // Wait on the servers' own signals: each logs how its claim of the day
+    // went, and the one that ran it logs its deliveries.
+    let mut claims: Vec<Option<String>> = vec![None, None];
+    let mut ran = 0usize;
+    let mut delivered: Option<usize> = None;
+    let mut log = String::new();
+    let value = |line: &str, key: &str| -> Option<String> {
+        line.split_whitespace()
+            .find_map(|w| w.strip_prefix(&format!("{key}=")).map(str::to_string))
+    };
+    while claims.iter().any(Option::is_none) || delivered.is_none() {
+        let (i, line) = rx
+            .recv_timeout(std::time::Duration::from_secs(300))
+            .unwrap_or_else(|_| panic!("the servers went quiet:\n{log}"));
+        log.push_str(&format!("[{i}] {line}\n"));
+        if line.contains("daily reminders") {
+            let claim = value(&line, "claim").expect("claim");
+            if claim == "Mine" {
+                ran += value(&line, "reminders")
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .expect("reminders");
+            }
+            claims[i] = Some(claim);
+        }
+        if line.contains("deliveries") {
+            assert_eq!(value(&line, "failed").as_deref(), Some("0"), "{log}");
+            *delivered.get_or_insert(0) += value(&line, "delivered")
+                .and_then(|n| n.parse::<usize>().ok())
+                .expect("delivered");
+        }
+        assert!(!line.contains("ERROR"), "{log}");
+    }
+    for s in &mut servers {
+        let _ = s.kill();
+        let _ = s.wait();
+    }
+    let mine = claims
+        .iter()
+        .filter(|c| c.as_deref() == Some("Mine"))
+        .count();
+    assert_eq!(mine, 1, "exactly one server ran the day:\n{log}");
+    assert_eq!(ran, expected, "every reminder of the day, once");
+    let mails = sink.messages();
+    assert_eq!(Some(mails.len()), delivered, "{log}");
+    let mut to: Vec<String> = mails.iter().flat_map(|m| m.to.clone()).collect();
+    assert!(!to.is_empty());
+    to.sort();
+    let n = to.len();
+    to.dedup();
+    assert_eq!(to.len(), n, "one digest per person: {to:?}");
+    for t in &to {
+        assert!(
+            addresses.iter().any(|(_, a)| t.contains(a)),
+            "{t} is one of the addresses set"
+        );
+    }
+    // Nothing is left to send, and a run by hand sends nothing again.
+    assert!(remind_lines(&zlc(&sb, &["remind", "--date", REMIND_DAY, "--dry-run"])).is_empty());
+    let again = zlc(
+        &sb,
+        &[
+            "--config",
+            cfg.to_str().expect("path"),
+            "remind",
+            "--date",
+            REMIND_DAY,
+        ],
+    );
+    assert_success(&again);
+    assert!(remind_lines(&again).is_empty(), "{}", stdout(&again));
+    assert_eq!(
+        sink.messages().len(),
+        mails.len(),
+        "nothing is mailed twice"
+    );
     sink.stop();
 }

@@ -73,7 +73,7 @@ pub fn demo_today() -> Result<chrono::NaiveDate> {
             Ok(chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
                 .map_err(|_| anyhow::anyhow!("ZLC_DEMO_TODAY 应为 YYYY-MM-DD：{s}"))?)
         }
-        _ => Ok(chrono::Local::now().date_naive()),
+        _ => Ok(zlc_app::clock::today()),
     }
 }
 
