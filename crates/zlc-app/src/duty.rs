@@ -39,10 +39,13 @@ pub enum TodoState {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Todo {
-    /// file-walk | rectify | verify | review | submit-plan | publish-plan
+    /// file-walk | rectify | verify | review | submit-plan | publish-plan |
+    /// submit-report | review-findings
     pub kind: String,
     /// 活动待报备 …
     pub kind_label: String,
+    /// The record it is about; 0 for a lead office's entry about many
+    /// units (the units missing a report, the findings to review).
     pub record_id: i64,
     pub title: String,
     pub unit_id: i64,
@@ -148,6 +151,9 @@ pub async fn todos(
             }
         }
     }
+    if perms.contains(&Permission::FindingReview) {
+        out.extend(lead_office_todos(app, unit, scope, today).await?);
+    }
     out.sort_by(|a, b| {
         a.state
             .cmp(&b.state)
@@ -159,6 +165,84 @@ pub async fn todos(
             .then(a.record_id.cmp(&b.record_id))
     });
     Ok(out)
+}
+
+/// A lead office's own to-dos: each report or plan owed now with the
+/// units in its scope still missing it (催报 on the 报送 board), and the
+/// last quarter's formalism findings while none has been reviewed.
+async fn lead_office_todos(
+    app: &App,
+    unit: Option<i64>,
+    scope: &Scope,
+    today: NaiveDate,
+) -> Result<Vec<Todo>, AppError> {
+    let policy = app.policy();
+    let cal = app.calendar();
+    let mut out = Vec::new();
+    let (unit_id, unit_name) = match unit {
+        Some(id) => (id, app.store.unit(scope, id).await.map(|u| u.name).unwrap_or_default()),
+        None => (0, String::new()),
+    };
+    let units = app.store.reporting_units(scope).await?;
+    if !units.is_empty() {
+        for (owed, item, period, ladder) in owed_due(&policy, today, &cal) {
+            let done = owed.done(app, &item, period, &units).await?;
+            let missing = units.iter().filter(|u| !done.contains(&u.id)).count();
+            if missing == 0 {
+                continue;
+            }
+            let left = ladder.working_days_left(today, &cal);
+            out.push(Todo {
+                kind: owed.duty().code().into(),
+                kind_label: owed.duty().label_zh().into(),
+                record_id: 0,
+                title: format!(
+                    "{}{}：{missing} 个单位未{}",
+                    period.label_zh(),
+                    item.name,
+                    owed.missing_verb()
+                ),
+                unit_id,
+                unit_name: unit_name.clone(),
+                due: Some(ladder.due),
+                days_left: Some(left),
+                due_note: due_note(left),
+                state: if left < 0 {
+                    TodoState::Overdue
+                } else {
+                    TodoState::DueSoon
+                },
+                link: owed.link(&item, period),
+            });
+        }
+    }
+    if let Some(period) = findings_to_review(today)
+        && app.store.finding_reviews(period).await?.is_empty()
+    {
+        out.push(Todo {
+            kind: DutyKind::ReviewFindings.code().into(),
+            kind_label: DutyKind::ReviewFindings.label_zh().into(),
+            record_id: 0,
+            title: format!("{}形式主义问题线索待审核", period.label_zh()),
+            unit_id,
+            unit_name,
+            due: None,
+            days_left: None,
+            due_note: "未设时限".into(),
+            state: TodoState::Normal,
+            link: format!("/stats?tab=notice&period={period}"),
+        });
+    }
+    Ok(out)
+}
+
+/// The quarter whose findings a lead office reviews on `today`: the one
+/// just ended, through the first month of the next (when the quarter's
+/// reports are in and its notice is drafted).
+pub fn findings_to_review(today: NaiveDate) -> Option<zlc_domain::period::Period> {
+    use chrono::Datelike;
+    let now = zlc_domain::period::Period::quarter_of(today);
+    (today.month0() % 3 == 0).then(|| now.previous())
 }
 
 /// Checks an address a digest is mailed to: name@host.tld, no spaces, at
@@ -202,7 +286,7 @@ fn link_of(kind: DutyKind, id: i64) -> String {
     match kind {
         DutyKind::FileWalk => format!("/activities?open={id}"),
         DutyKind::SubmitPlan | DutyKind::PublishPlan => format!("/plans?open={id}"),
-        DutyKind::ReviewFindings => "/stats?tab=findings".to_string(),
+        DutyKind::ReviewFindings => "/stats?tab=notice".to_string(),
         DutyKind::SubmitReport => "/submissions".to_string(),
         _ => format!("/problems?open={id}"),
     }
@@ -643,6 +727,14 @@ impl Owed {
         }
     }
 
+    /// What a unit that owes it has not done: 报送 a report, 提交 a plan.
+    fn missing_verb(self) -> &'static str {
+        match self {
+            Owed::Report => "报送",
+            Owed::Plan => "提交计划",
+        }
+    }
+
     /// The units that have handed it in for `period`: a report submitted, or
     /// plans of the period past their draft.
     async fn done(
@@ -833,6 +925,21 @@ async fn send_webhook(app: &App, webhook: Option<&Webhook>, day: NaiveDate) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_quarter_just_ended_is_reviewed_through_the_first_month_of_the_next() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        assert_eq!(
+            findings_to_review(d("2024-10-08")).map(|p| p.to_string()),
+            Some("2024Q3".to_string())
+        );
+        assert_eq!(
+            findings_to_review(d("2024-01-31")).map(|p| p.to_string()),
+            Some("2023Q4".to_string())
+        );
+        assert_eq!(findings_to_review(d("2024-11-01")), None);
+        assert_eq!(findings_to_review(d("2024-09-30")), None);
+    }
 
     #[test]
     fn addresses_are_checked() {

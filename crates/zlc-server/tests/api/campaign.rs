@@ -99,7 +99,7 @@ pub(crate) async fn world() -> World {
 }
 
 pub(crate) fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+    zlc_app::clock::today()
 }
 
 pub(crate) fn days_before(d: NaiveDate, n: u64) -> String {

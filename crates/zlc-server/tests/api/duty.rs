@@ -76,6 +76,92 @@ async fn each_account_sees_its_own_to_dos_within_its_scope() {
 }
 
 #[tokio::test]
+async fn the_lead_office_sees_the_units_missing_each_report_owed_now_as_its_board_counts_them() {
+    let w = world().await;
+    let todos = w.sup.json("/api/v1/todos").await;
+    let items = todos["items"].as_array().expect("items");
+    let missing: Vec<&Value> = items
+        .iter()
+        .filter(|t| t["kind"] == "submit-report")
+        .collect();
+    // Preset 003 asks for a monthly report by the 20th: one is always owed.
+    assert!(!missing.is_empty(), "{todos}");
+    for t in &missing {
+        let link = t["link"].as_str().expect("link");
+        let query = link.strip_prefix("/submissions?").expect("the board");
+        let board = w.sup.json(&format!("/api/v1/submissions?{query}")).await;
+        let owing = board["not_submitted"].as_u64().expect("count")
+            + board["returned"].as_u64().expect("count");
+        let title = t["title"].as_str().expect("title");
+        assert!(
+            title.starts_with(board["period_label"].as_str().expect("label"))
+                && title.ends_with(&format!("：{owing} 个单位未报送")),
+            "{title} / {board}"
+        );
+        assert_eq!(t["due"], board["due"], "{t}");
+        assert!(
+            !t["unit_name"].as_str().expect("name").is_empty(),
+            "the lead office's own name: {t}"
+        );
+    }
+    // One unit hands in its package: one fewer is missing.
+    let first = missing[0];
+    let link = first["link"].as_str().expect("link");
+    let board = w
+        .sup
+        .json(&format!("/api/v1/submissions?{}", &link["/submissions?".len()..]))
+        .await;
+    let r = w
+        .la
+        .post(
+            "/api/v1/submissions",
+            json!({"unit_id": w.a, "report": board["report"], "period": board["period"]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap_or_default());
+    let owing = board["not_submitted"].as_u64().expect("count") - 1;
+    let after = w.sup.json("/api/v1/todos").await;
+    let title = first["title"].as_str().expect("title");
+    let prefix = title.rsplit_once('：').expect("count").0;
+    let now: Vec<&Value> = after["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|t| t["title"].as_str().is_some_and(|s| s.starts_with(prefix)))
+        .collect();
+    if owing == 0 {
+        assert!(now.is_empty(), "{after}");
+    } else {
+        assert_eq!(
+            now[0]["title"],
+            format!("{prefix}：{owing} 个单位未报送"),
+            "{after}"
+        );
+    }
+    // The quarter just ended is the lead office's to review, nobody else's.
+    let review = |v: &Value| {
+        v["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|t| t["kind"] == "review-findings")
+            .count()
+    };
+    let expected = usize::from(zlc_app::duty::findings_to_review(crate::campaign::today()).is_some());
+    assert_eq!(review(&after), expected, "{after}");
+    let liaison = w.la.json("/api/v1/todos").await;
+    assert_eq!(review(&liaison), 0);
+    assert!(
+        liaison["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|t| !t["title"].as_str().unwrap_or("").contains("个单位未报送")),
+        "{liaison}"
+    );
+}
+
+#[tokio::test]
 async fn the_inbox_is_the_accounts_own_and_the_digest_address_is_checked_and_masked() {
     let w = world().await;
     let inbox = w.la.json("/api/v1/messages").await;
