@@ -180,7 +180,14 @@ async fn lead_office_todos(
     let cal = app.calendar();
     let mut out = Vec::new();
     let (unit_id, unit_name) = match unit {
-        Some(id) => (id, app.store.unit(scope, id).await.map(|u| u.name).unwrap_or_default()),
+        Some(id) => (
+            id,
+            app.store
+                .unit(scope, id)
+                .await
+                .map(|u| u.name)
+                .unwrap_or_default(),
+        ),
         None => (0, String::new()),
     };
     let units = app.store.reporting_units(scope).await?;

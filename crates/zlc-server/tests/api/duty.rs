@@ -109,16 +109,23 @@ async fn the_lead_office_sees_the_units_missing_each_report_owed_now_as_its_boar
     let link = first["link"].as_str().expect("link");
     let board = w
         .sup
-        .json(&format!("/api/v1/submissions?{}", &link["/submissions?".len()..]))
+        .json(&format!(
+            "/api/v1/submissions?{}",
+            &link["/submissions?".len()..]
+        ))
         .await;
-    let r = w
-        .la
-        .post(
+    let r =
+        w.la.post(
             "/api/v1/submissions",
             json!({"unit_id": w.a, "report": board["report"], "period": board["period"]}),
         )
         .await;
-    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap_or_default());
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
     let owing = board["not_submitted"].as_u64().expect("count") - 1;
     let after = w.sup.json("/api/v1/todos").await;
     let title = first["title"].as_str().expect("title");
@@ -147,7 +154,8 @@ async fn the_lead_office_sees_the_units_missing_each_report_owed_now_as_its_boar
             .filter(|t| t["kind"] == "review-findings")
             .count()
     };
-    let expected = usize::from(zlc_app::duty::findings_to_review(crate::campaign::today()).is_some());
+    let expected =
+        usize::from(zlc_app::duty::findings_to_review(crate::campaign::today()).is_some());
     assert_eq!(review(&after), expected, "{after}");
     let liaison = w.la.json("/api/v1/todos").await;
     assert_eq!(review(&liaison), 0);
