@@ -74,6 +74,11 @@ describe('request paths', () => {
     expect(importPath('lists', { unit: null, dryRun: false })).toBe('/imports/lists')
     // The unit list spans units: the unit chosen on the page is not sent.
     expect(importPath('units', { unit: 3, dryRun: false, name: 'a.xlsx' })).toBe('/imports/units?name=a.xlsx')
+    // 作为报送: the report and period go with it; none when not asked.
+    expect(importPath('ledger', { unit: 12, dryRun: false, submit: { report: 'quarterly-lists', period: '2024Q3' } })).toBe(
+      '/imports/ledger?unit=12&submit_report=quarterly-lists&submit_period=2024Q3',
+    )
+    expect(importPath('ledger', { unit: 12, dryRun: false, submit: null })).toBe('/imports/ledger?unit=12')
   })
 
   it('exports a period of a unit, without a period for the registry’s tables', () => {
@@ -110,6 +115,16 @@ describe('the import summary', () => {
     expect(summarySentence(summary({ rows: 3, unchanged: 3, import_id: 10 }))).toBe('导入完成：共 3 行，均已导入过，没有新增或改变任何数据。')
     expect(summarySentence(summary({ dry_run: true, rows: 3, problems: 2 }))).toBe('检查通过：共 3 行，没有错误，可以导入。此次检查未写入任何数据。')
     expect(summarySentence(summary({ dry_run: true, rows: 2, unchanged: 2 }))).toBe('检查通过：共 2 行，均已导入过，再次导入不会改变任何数据。')
+  })
+
+  it('says when the table counted as its unit’s submission, or would', () => {
+    expect(summarySentence(summary({ rows: 1, problems: 1, import_id: 12, submitted: true }))).toBe(
+      '导入完成：共 1 行已写入，已记入导入日志。已作为该单位的报送，相应期间的记录已锁定。',
+    )
+    expect(summarySentence(summary({ dry_run: true, rows: 1, problems: 1, submitted: true }))).toBe(
+      '检查通过：共 1 行，没有错误，可以导入。此次检查未写入任何数据。材料完整，导入时将作为该单位的报送。',
+    )
+    expect(summarySentence(summary({ rows: 1, problems: 1, import_id: 13, submitted: false }))).not.toContain('报送')
   })
 })
 

@@ -249,7 +249,7 @@ async fn lead_office_todos(
 pub fn findings_to_review(today: NaiveDate) -> Option<zlc_domain::period::Period> {
     use chrono::Datelike;
     let now = zlc_domain::period::Period::quarter_of(today);
-    (today.month0() % 3 == 0).then(|| now.previous())
+    today.month0().is_multiple_of(3).then(|| now.previous())
 }
 
 /// Checks an address a digest is mailed to: name@host.tld, no spaces, at

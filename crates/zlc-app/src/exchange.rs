@@ -104,6 +104,16 @@ impl Drop for ImportTurn {
     }
 }
 
+/// 作为报送 an import asked to count as its unit's submission of a report
+/// for a period: the lead office imports the table a unit sent in.
+#[derive(Debug, Clone)]
+pub struct SubmitAs {
+    /// The report's code in the policy's `[[reports]]`.
+    pub report: String,
+    /// The period, of the report's kind: `2024Q3`, `2024-09`.
+    pub period: String,
+}
+
 /// Reads an uploaded file of `kind` and writes what it says (or, with
 /// `dry_run`, checks it all and writes nothing). Row errors of the file and
 /// of the registry are reported together.
@@ -118,11 +128,31 @@ pub async fn import_bytes(
     unit: Option<i64>,
     dry_run: bool,
     today: NaiveDate,
+    submit_as: Option<&SubmitAs>,
 ) -> AppResult<ImportSummary> {
     let sm3 = zlc_store::crypto::sm3_hex(&bytes);
     let policy = app.policy();
     let calendar = app.calendar();
+    let submit = match submit_as {
+        None => None,
+        Some(_) if unit.is_none() || !kind.needs_unit() => {
+            return Err(AppError::field(
+                "unit",
+                "作为报送导入时须选定填报单位（该单位的表格才算其报送）",
+            ));
+        }
+        Some(s) => {
+            let (_, period, due) = crate::reports::report_due(&policy, &s.report, &s.period)?;
+            Some(zlc_store::submissions::Submit {
+                report: &s.report,
+                period,
+                due,
+                today,
+            })
+        }
+    };
     let req = ImportRequest {
+        submit,
         kind,
         unit,
         dry_run,

@@ -39,6 +39,34 @@ pub fn period_of_kind(raw: &str, kind: PeriodKind) -> AppResult<Period> {
     Ok(p)
 }
 
+/// The report of `policy`'s `[[reports]]` named `code`, `raw` read as one
+/// of its periods, and its due date then: what a unit hands in (报送).
+pub fn report_due(
+    policy: &Policy,
+    code: &str,
+    raw: &str,
+) -> AppResult<(zlc_domain::policy::DueItem, Period, chrono::NaiveDate)> {
+    let Some(item) = policy.reports.iter().find(|r| r.code == code).cloned() else {
+        let names: Vec<String> = policy
+            .reports
+            .iter()
+            .map(|r| format!("{}（{}）", r.code, r.name))
+            .collect();
+        return Err(AppError::field(
+            "report",
+            format!(
+                "活动规则中没有报送事项「{code}」；可选：{}",
+                names.join("、")
+            ),
+        ));
+    };
+    let period = period_of_kind(raw, item.period)?;
+    let due = item
+        .due_date(period)
+        .ok_or_else(|| AppError::field("period", "该期间没有报送时限"))?;
+    Ok((item, period, due))
+}
+
 /// Counts the statistics of `region`'s subtree over `period`, as of `today`
 /// (a problem is overdue when its deadline passed before the period's end, or
 /// before today while the period is still running), with the findings the

@@ -51,6 +51,11 @@ pub struct ImportQuery {
     pub dry_run: bool,
     /// The uploaded file's name, for the import log.
     pub name: Option<String>,
+    /// 作为报送: the table counts as `unit`'s submission of this report of
+    /// the policy (with `submit_period`), in the same transaction.
+    pub submit_report: Option<String>,
+    /// The period it is submitted for, of the report's kind: `2024Q3`.
+    pub submit_period: Option<String>,
 }
 
 /// 导入 a filled-in table; the body is the xlsx file. All or nothing: any
@@ -84,6 +89,20 @@ async fn import(
     } else {
         user.unit_id
     });
+    let submit = match (q.submit_report, q.submit_period) {
+        (None, None) => None,
+        (Some(report), Some(period)) => {
+            // Submitting is the unit's act, as on the 报送 page.
+            user.require(Permission::ProblemWrite)?;
+            Some(zlc_app::exchange::SubmitAs { report, period })
+        }
+        (None, Some(_)) => {
+            return Err(ApiError::field("submit_report", "请选择报送事项"));
+        }
+        (Some(_), None) => {
+            return Err(ApiError::field("submit_period", "请选择报送期间"));
+        }
+    };
     let summary = import_bytes(
         &s,
         &user.actor(),
@@ -94,6 +113,7 @@ async fn import(
         unit.filter(|_| kind.needs_unit()),
         q.dry_run,
         today,
+        submit.as_ref(),
     )
     .await?;
     Ok(Json(summary))

@@ -67,31 +67,14 @@ pub struct BoardOut {
     pub reports: BTreeMap<String, String>,
 }
 
-/// The report of the active policy named `code`, and `raw` read as one of its periods.
-fn report_and_period(s: &AppState, code: &str, raw: &str) -> ApiResult<(DueItem, Period)> {
-    let policy = s.policy();
-    let Some(item) = policy.reports.iter().find(|r| r.code == code).cloned() else {
-        let names: Vec<String> = policy
-            .reports
-            .iter()
-            .map(|r| format!("{}（{}）", r.code, r.name))
-            .collect();
-        return Err(FieldError::new(
-            "report",
-            format!(
-                "活动规则中没有报送事项「{code}」；可选：{}",
-                names.join("、")
-            ),
-        )
-        .into());
-    };
-    let period = zlc_app::reports::period_of_kind(raw, item.period)?;
-    Ok((item, period))
-}
-
-fn due_of(item: &DueItem, period: Period) -> ApiResult<NaiveDate> {
-    item.due_date(period)
-        .ok_or_else(|| FieldError::new("period", "该期间没有报送时限").into())
+/// The report of the active policy named `code`, `raw` read as one of its
+/// periods, and its due date then.
+fn report_and_period(
+    s: &AppState,
+    code: &str,
+    raw: &str,
+) -> ApiResult<(DueItem, Period, NaiveDate)> {
+    Ok(zlc_app::reports::report_due(&s.policy(), code, raw)?)
 }
 
 fn row_of(unit_id: i64, unit_name: String, sub: Option<&Submission>, overdue: bool) -> BoardRow {
@@ -122,8 +105,7 @@ async fn board(
     ApiQuery(q): ApiQuery<BoardQuery>,
 ) -> ApiResult<Json<BoardOut>> {
     user.require(Permission::ReportRead)?;
-    let (item, period) = report_and_period(&s, &q.report, &q.period)?;
-    let due = due_of(&item, period)?;
+    let (item, period, due) = report_and_period(&s, &q.report, &q.period)?;
     let today = zlc_app::clock::today();
     let units = s.store.reporting_units(&user.scope).await?;
     let subs: BTreeMap<i64, Submission> = s
@@ -179,20 +161,16 @@ async fn submit(
     ApiJson(b): ApiJson<SubmitBody>,
 ) -> ApiResult<Json<BoardRow>> {
     user.require(Permission::ProblemWrite)?;
-    let (item, period) = report_and_period(&s, &b.report, &b.period)?;
-    let due = due_of(&item, period)?;
-    let today = zlc_app::clock::today();
+    let (item, period, due) = report_and_period(&s, &b.report, &b.period)?;
+    let submit = zlc_store::submissions::Submit {
+        report: &item.code,
+        period,
+        due,
+        today: zlc_app::clock::today(),
+    };
     let sub = s
         .store
-        .submit_package(
-            &user.actor(),
-            &user.scope,
-            b.unit_id,
-            &item.code,
-            period,
-            due,
-            today,
-        )
+        .submit_package(&user.actor(), &user.scope, b.unit_id, &submit)
         .await?;
     let name = unit_name(&s, &user, b.unit_id).await?;
     Ok(Json(row_of(b.unit_id, name, Some(&sub), false)))
@@ -273,8 +251,7 @@ async fn urge(
     ApiJson(b): ApiJson<UrgeBody>,
 ) -> ApiResult<Json<UrgeOut>> {
     user.require(Permission::FindingReview)?;
-    let (item, period) = report_and_period(&s, &b.report, &b.period)?;
-    let due = due_of(&item, period)?;
+    let (item, period, due) = report_and_period(&s, &b.report, &b.period)?;
     let subs: BTreeMap<i64, String> = s
         .store
         .submissions_of(&user.scope, &item.code, period)

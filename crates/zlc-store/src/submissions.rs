@@ -109,157 +109,17 @@ impl Store {
             .await?)
     }
 
-    /// What the unit's package of `period` still lacks.
-    pub async fn package_gaps(&self, unit_path: &str, period: Period) -> Result<Gaps> {
-        let (from, to) = (period.start().to_string(), period.end().to_string());
-        let sub = Scope::subtree(unit_path.to_string());
-        let count = async |sql: &str| -> Result<i64> {
-            let mut args = vec![from.clone().into(), to.clone().into()];
-            let cond = sub.condition("t.unit_path", &mut args);
-            let n: Option<i64> = self.db.scalar(&sql.replace("{cond}", &cond), args).await?;
-            Ok(n.unwrap_or(0))
-        };
-        Ok(Gaps {
-            unfiled_walks: count(
-                "SELECT COUNT(*) FROM activities t WHERE t.status = 'draft' AND t.date >= $1 AND t.date <= $2 AND {cond}",
-            )
-            .await?,
-            without_deadline: count(
-                "SELECT COUNT(*) FROM problems t WHERE t.status IN ('pending', 'in-progress') \
-                 AND t.deadline IS NULL AND t.escalated_to IS NULL \
-                 AND t.found_on >= $1 AND t.found_on <= $2 AND {cond}",
-            )
-            .await?,
-            without_section: count(
-                "SELECT COUNT(*) FROM problems t WHERE t.section_id IS NULL \
-                 AND t.found_on >= $1 AND t.found_on <= $2 AND {cond} \
-                 AND EXISTS (SELECT 1 FROM units s WHERE s.parent_id = t.unit_id AND s.kind = 'section')",
-            )
-            .await?,
-        })
-    }
-
     /// The unit submits its package of `report` for `period` (again, after
     /// a return). Refused while anything is missing, or when already in.
-    #[allow(clippy::too_many_arguments)] // one submission's facts, each named
     pub async fn submit_package(
         &self,
         actor: &Actor,
         scope: &Scope,
         unit_id: i64,
-        report: &str,
-        period: Period,
-        due: NaiveDate,
-        today: NaiveDate,
+        submit: &Submit<'_>,
     ) -> Result<Submission> {
-        let unit: Option<ReportingUnit> = self
-            .db
-            .fetch_optional(
-                "SELECT id, name, path FROM units WHERE id = $1",
-                args![unit_id],
-            )
-            .await?;
-        let unit = match unit {
-            Some(u) if scope.contains(&u.path) => u,
-            _ => {
-                return Err(StoreError::invalid(
-                    "unit_id",
-                    "所选单位不存在或不在您的数据范围内",
-                ));
-            }
-        };
-        let gaps = self.package_gaps(&unit.path, period).await?;
-        if !gaps.is_empty() {
-            return Err(StoreError::invalid(
-                "unit_id",
-                format!(
-                    "{}{}的材料不完整：{}，请补齐后再报送",
-                    unit.name,
-                    period.label_zh(),
-                    gaps.describe()
-                ),
-            ));
-        }
-        let now = now_ms();
-        let late = today > due;
         let mut tx = self.db.begin().await?;
-        let existing: Option<Submission> = tx
-            .fetch_optional(
-                "SELECT id, unit_id, report_code, period, status, late, submitted_at, submitted_by, \
-                        returned_reason, returned_at, returned_by, version \
-                 FROM submissions WHERE unit_id = $1 AND report_code = $2 AND period = $3",
-                args![unit_id, report, period.to_string()],
-            )
-            .await?;
-        if let Some(e) = &existing {
-            tx.lock_row("submissions", e.id).await?;
-        }
-        let id = match &existing {
-            Some(e) if e.status == "submitted" => {
-                return Err(StoreError::Conflict(format!(
-                    "{}{}的材料已报送，无需重复报送",
-                    unit.name,
-                    period.label_zh()
-                )));
-            }
-            Some(e) => {
-                let n = tx
-                    .execute(
-                        "UPDATE submissions SET status = 'submitted', late = $1, submitted_at = $2, submitted_by = $3, \
-                         version = version + 1, updated_at = $2 WHERE id = $4 AND status = 'returned'",
-                        args![late, now, actor.user_id, e.id],
-                    )
-                    .await?;
-                if n == 0 {
-                    return Err(StoreError::Conflict(format!(
-                        "{}{}的材料已报送，无需重复报送",
-                        unit.name,
-                        period.label_zh()
-                    )));
-                }
-                e.id
-            }
-            None => tx
-                .scalar::<i64>(
-                    "INSERT INTO submissions (unit_id, unit_path, report_code, period, period_start, period_end, \
-                        status, late, submitted_at, submitted_by, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, 'submitted', $7, $8, $9, $8, $8) \
-                     ON CONFLICT (unit_id, report_code, period) DO NOTHING RETURNING id",
-                    args![
-                        unit_id,
-                        unit.path.clone(),
-                        report,
-                        period.to_string(),
-                        period.start().to_string(),
-                        period.end().to_string(),
-                        late,
-                        now,
-                        actor.user_id
-                    ],
-                )
-                .await?
-                .ok_or_else(|| {
-                    StoreError::Conflict(format!(
-                        "{}{}的材料已报送，无需重复报送",
-                        unit.name,
-                        period.label_zh()
-                    ))
-                })?,
-        };
-        let after = fetch(&mut tx, id).await?;
-        audit::append(
-            &mut tx,
-            &self.cipher,
-            actor,
-            Change {
-                action: "submit",
-                entity: "submission",
-                entity_id: Some(id.to_string()),
-                before: existing.map(serde_json::to_value).transpose()?,
-                after: Some(serde_json::to_value(&after)?),
-            },
-        )
-        .await?;
+        let after = submit_in(&mut tx, &self.cipher, actor, scope, unit_id, submit).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -387,4 +247,169 @@ pub(crate) async fn ensure_open(tx: &mut Tx, unit_path: &str, date: &str) -> Res
             )))
         }
     }
+}
+
+/// 报送 what is handed in: one report of the policy for one period, as of a day.
+#[derive(Debug, Clone, Copy)]
+pub struct Submit<'a> {
+    /// The report's code in the policy's `[[reports]]`.
+    pub report: &'a str,
+    pub period: Period,
+    /// Its due date for the period: a package after it is 逾期报送.
+    pub due: NaiveDate,
+    pub today: NaiveDate,
+}
+
+/// Submits `unit_id`'s package within `tx`: checked complete against what
+/// the transaction sees (so an import that writes the package and submits
+/// it is judged on the rows it wrote), refused when already in, audited.
+pub(crate) async fn submit_in(
+    tx: &mut Tx,
+    cipher: &crate::crypto::FieldCipher,
+    actor: &Actor,
+    scope: &Scope,
+    unit_id: i64,
+    submit: &Submit<'_>,
+) -> Result<Submission> {
+    let Submit {
+        report,
+        period,
+        due,
+        today,
+    } = *submit;
+    let unit: Option<ReportingUnit> = tx
+        .fetch_optional(
+            "SELECT id, name, path FROM units WHERE id = $1",
+            args![unit_id],
+        )
+        .await?;
+    let unit = match unit {
+        Some(u) if scope.contains(&u.path) => u,
+        _ => {
+            return Err(StoreError::invalid(
+                "unit_id",
+                "所选单位不存在或不在您的数据范围内",
+            ));
+        }
+    };
+    let gaps = package_gaps(tx, &unit.path, period).await?;
+    if !gaps.is_empty() {
+        return Err(StoreError::invalid(
+            "unit_id",
+            format!(
+                "{}{}的材料不完整：{}，请补齐后再报送",
+                unit.name,
+                period.label_zh(),
+                gaps.describe()
+            ),
+        ));
+    }
+    let now = now_ms();
+    let late = today > due;
+    let existing: Option<Submission> = tx
+        .fetch_optional(
+            "SELECT id, unit_id, report_code, period, status, late, submitted_at, submitted_by, \
+                    returned_reason, returned_at, returned_by, version \
+             FROM submissions WHERE unit_id = $1 AND report_code = $2 AND period = $3",
+            args![unit_id, report, period.to_string()],
+        )
+        .await?;
+    if let Some(e) = &existing {
+        tx.lock_row("submissions", e.id).await?;
+    }
+    let id = match &existing {
+        Some(e) if e.status == "submitted" => {
+            return Err(StoreError::Conflict(format!(
+                "{}{}的材料已报送，无需重复报送",
+                unit.name,
+                period.label_zh()
+            )));
+        }
+        Some(e) => {
+            let n = tx
+                .execute(
+                    "UPDATE submissions SET status = 'submitted', late = $1, submitted_at = $2, submitted_by = $3, \
+                     version = version + 1, updated_at = $2 WHERE id = $4 AND status = 'returned'",
+                    args![late, now, actor.user_id, e.id],
+                )
+                .await?;
+            if n == 0 {
+                return Err(StoreError::Conflict(format!(
+                    "{}{}的材料已报送，无需重复报送",
+                    unit.name,
+                    period.label_zh()
+                )));
+            }
+            e.id
+        }
+        None => tx
+            .scalar::<i64>(
+                "INSERT INTO submissions (unit_id, unit_path, report_code, period, period_start, period_end, \
+                    status, late, submitted_at, submitted_by, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 'submitted', $7, $8, $9, $8, $8) \
+                 ON CONFLICT (unit_id, report_code, period) DO NOTHING RETURNING id",
+                args![
+                    unit_id,
+                    unit.path.clone(),
+                    report,
+                    period.to_string(),
+                    period.start().to_string(),
+                    period.end().to_string(),
+                    late,
+                    now,
+                    actor.user_id
+                ],
+            )
+            .await?
+            .ok_or_else(|| {
+                StoreError::Conflict(format!(
+                    "{}{}的材料已报送，无需重复报送",
+                    unit.name,
+                    period.label_zh()
+                ))
+            })?,
+    };
+    let after = fetch(tx, id).await?;
+    audit::append(
+        tx,
+        cipher,
+        actor,
+        Change {
+            action: "submit",
+            entity: "submission",
+            entity_id: Some(id.to_string()),
+            before: existing.map(serde_json::to_value).transpose()?,
+            after: Some(serde_json::to_value(&after)?),
+        },
+    )
+    .await?;
+    Ok(after)
+}
+
+/// What the unit's package of `period` still lacks, as `tx` sees it.
+pub(crate) async fn package_gaps(tx: &mut Tx, unit_path: &str, period: Period) -> Result<Gaps> {
+    let (from, to) = (period.start().to_string(), period.end().to_string());
+    let sub = Scope::subtree(unit_path.to_string());
+    let mut counts = [0i64; 3];
+    let queries = [
+        "SELECT COUNT(*) FROM activities t WHERE t.status = 'draft' AND t.date >= $1 AND t.date <= $2 AND {cond}",
+        "SELECT COUNT(*) FROM problems t WHERE t.status IN ('pending', 'in-progress') \
+         AND t.deadline IS NULL AND t.escalated_to IS NULL \
+         AND t.found_on >= $1 AND t.found_on <= $2 AND {cond}",
+        "SELECT COUNT(*) FROM problems t WHERE t.section_id IS NULL \
+         AND t.found_on >= $1 AND t.found_on <= $2 AND {cond} \
+         AND EXISTS (SELECT 1 FROM units s WHERE s.parent_id = t.unit_id AND s.kind = 'section')",
+    ];
+    for (n, sql) in counts.iter_mut().zip(queries) {
+        let mut args = vec![from.clone().into(), to.clone().into()];
+        let cond = sub.condition("t.unit_path", &mut args);
+        let c: Option<i64> = tx.scalar(&sql.replace("{cond}", &cond), args).await?;
+        *n = c.unwrap_or(0);
+    }
+    let [unfiled_walks, without_deadline, without_section] = counts;
+    Ok(Gaps {
+        unfiled_walks,
+        without_deadline,
+        without_section,
+    })
 }

@@ -91,6 +91,13 @@ enum Cmd {
         /// Check every row and write nothing
         #[arg(long)]
         dry_run: bool,
+        /// Count the table as the unit's submission (报送) of this report of
+        /// the policy, e.g. quarterly-lists (needs --unit and --period)
+        #[arg(long, requires_all = ["unit", "period"])]
+        submit: Option<String>,
+        /// The period submitted, of the report's kind: 2024Q3, 2024-09
+        #[arg(long, requires = "submit")]
+        period: Option<String>,
     },
     /// Write a table in its seed's layout (xlsx)
     Export {
@@ -363,7 +370,22 @@ async fn run(cli: Cli) -> Result<u8> {
             file,
             unit,
             dry_run,
-        } => import(&ctx, &kind, &file, unit.as_deref(), dry_run).await,
+            submit,
+            period,
+        } => {
+            let submit = submit
+                .zip(period)
+                .map(|(report, period)| zlc_app::exchange::SubmitAs { report, period });
+            import(
+                &ctx,
+                &kind,
+                &file,
+                unit.as_deref(),
+                dry_run,
+                submit.as_ref(),
+            )
+            .await
+        }
         Cmd::Export {
             kind,
             period,
@@ -849,6 +871,7 @@ async fn import(
     file: &std::path::Path,
     unit: Option<&str>,
     dry_run: bool,
+    submit: Option<&zlc_app::exchange::SubmitAs>,
 ) -> Result<u8> {
     let kind = sheet_kind(kind)?;
     let bytes = std::fs::read(file).with_context(|| format!("无法读取 {}", file.display()))?;
@@ -873,6 +896,7 @@ async fn import(
         unit,
         dry_run,
         today,
+        submit,
     )
     .await
     {
@@ -919,6 +943,18 @@ async fn import(
                     if s.dry_run { "将新增" } else { "新增" },
                     s.sections_added,
                     s.sections_added_names.join("、")
+                );
+            }
+            if let Some(sub) = submit.filter(|_| s.submitted) {
+                println!(
+                    "{}：{} {}",
+                    if s.dry_run {
+                        "材料完整，可作为报送"
+                    } else {
+                        "已作为该单位的报送"
+                    },
+                    sub.report,
+                    sub.period
                 );
             }
             Ok(0)

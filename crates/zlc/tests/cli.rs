@@ -2444,3 +2444,63 @@ fn two_servers_on_one_database_run_the_day_once_and_mail_each_digest_once() {
     );
     sink.stop();
 }
+
+#[test]
+fn import_as_a_submission_needs_its_period_and_a_report_of_the_policy() {
+    let sb = Sandbox::new();
+    with_demo(&sb);
+    let (dept, _) = department_with_a_ledger(&sb, &last_quarter());
+    let ledger = sb.file("ledger.xlsx");
+    let file = ledger.to_str().expect("path");
+    let half = zlc(
+        &sb,
+        &[
+            "import",
+            "ledger",
+            file,
+            "--unit",
+            &dept,
+            "--submit",
+            "quarterly-lists",
+        ],
+    );
+    assert_exit(&half, 2);
+    assert!(shown(&half).contains("--period"), "{}", shown(&half));
+    let unknown = zlc(
+        &sb,
+        &[
+            "import",
+            "ledger",
+            file,
+            "--unit",
+            &dept,
+            "--submit",
+            "no-such-report",
+            "--period",
+            &last_quarter(),
+        ],
+    );
+    assert_exit(&unknown, 1);
+    let text = shown(&unknown);
+    assert!(
+        text.contains("没有报送事项「no-such-report」") && text.contains("quarterly-lists"),
+        "{text}"
+    );
+    // A quarter's lists asked for with a month: the period's kind is named.
+    let month = zlc(
+        &sb,
+        &[
+            "import",
+            "ledger",
+            file,
+            "--unit",
+            &dept,
+            "--submit",
+            "quarterly-lists",
+            "--period",
+            "2024-09",
+        ],
+    );
+    assert_exit(&month, 1);
+    assert!(shown(&month).contains("应为季度"), "{}", shown(&month));
+}

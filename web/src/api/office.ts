@@ -19,11 +19,19 @@ export function needsUnit(kind: SheetKind): boolean {
   return kind !== 'units'
 }
 
-export function importPath(kind: SheetKind, o: { unit?: number | null; dryRun: boolean; name?: string }): string {
+/** 作为报送: the table counts as its unit's submission of a report of the policy for a period. */
+export interface SubmitAs {
+  report: string
+  period: string
+}
+
+export function importPath(kind: SheetKind, o: { unit?: number | null; dryRun: boolean; name?: string; submit?: SubmitAs | null }): string {
   return `/imports/${kind}${query({
     unit: needsUnit(kind) ? o.unit : undefined,
     dry_run: o.dryRun ? 'true' : undefined,
     name: o.name,
+    submit_report: o.submit?.report,
+    submit_period: o.submit?.period,
   })}`
 }
 
@@ -38,7 +46,7 @@ export function templatePath(kind: SheetKind): string {
 /** Sends the file (a dry run only checks it), reporting how much has gone up (0…1). */
 export function importSheet(
   kind: SheetKind,
-  o: { unit?: number | null; dryRun: boolean },
+  o: { unit?: number | null; dryRun: boolean; submit?: SubmitAs | null },
   file: File,
   onProgress?: (sent: number) => void,
 ): Promise<ImportSummary> {

@@ -1844,6 +1844,11 @@ export interface components {
             /** @description Their names, each with its unit: `医保经办科（区医疗保障局）`. */
             sections_added_names: string[];
             /**
+             * @description The table counted as its unit's submission (报送) asked for with it
+             *     (in a dry run: it would).
+             */
+            submitted?: boolean;
+            /**
              * Format: int64
              * @description Rows whose records were all there already (imported before).
              */
@@ -3238,13 +3243,20 @@ export interface components {
             due?: string | null;
             /** @description 还剩 2 个工作日 / 今日到期 / 已逾期 3 个工作日 */
             due_note: string;
-            /** @description file-walk | rectify | verify | review | submit-plan | publish-plan */
+            /**
+             * @description file-walk | rectify | verify | review | submit-plan | publish-plan |
+             *     submit-report | review-findings
+             */
             kind: string;
             /** @description 活动待报备 … */
             kind_label: string;
             /** @description Where the record opens in the web app. */
             link: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description The record it is about; 0 for a lead office's entry about many
+             *     units (the units missing a report, the findings to review).
+             */
             record_id: number;
             state: components["schemas"]["TodoState"];
             title: string;
@@ -3997,6 +4009,13 @@ export interface operations {
                 dry_run?: boolean;
                 /** @description The uploaded file's name, for the import log. */
                 name?: string;
+                /**
+                 * @description 作为报送: the table counts as `unit`'s submission of this report of
+                 *     the policy (with `submit_period`), in the same transaction.
+                 */
+                submit_report?: string;
+                /** @description The period it is submitted for, of the report's kind: `2024Q3`. */
+                submit_period?: string;
             };
             header?: never;
             path: {

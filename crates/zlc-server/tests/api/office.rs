@@ -2045,3 +2045,136 @@ async fn a_ledger_is_not_imported_into_a_period_its_unit_has_handed_in() {
     );
     assert_eq!(count(&o.app, "problems").await, 3);
 }
+
+#[tokio::test]
+async fn a_units_table_imported_by_the_lead_office_counts_as_its_submission_or_nothing_is_written()
+{
+    let o = office().await;
+    let period = Period::quarter_of(ago(20)).to_string();
+    let path = |dry: bool| {
+        format!(
+            "/api/v1/imports/ledger?unit={}&name=台账.xlsx&submit_report=quarterly-lists&submit_period={period}{}",
+            o.a,
+            if dry { "&dry_run=true" } else { "" }
+        )
+    };
+    // The sample has a problem with no 责任科室 in a unit that has sections:
+    // as a submission it is incomplete, and nothing is written.
+    let e = problem(
+        upload(&o.sup, &path(false), sample_ledger()).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let detail = e.to_string();
+    assert!(
+        detail.contains("区行政审批服务局") && detail.contains("未明确责任科室"),
+        "{e}"
+    );
+    assert_eq!(
+        count(&o.app, "problems").await,
+        0,
+        "nothing is half-written"
+    );
+    assert_eq!(count(&o.app, "activities").await, 0);
+    assert_eq!(
+        submission_status(&o.sup, &period, o.a).await,
+        "not-submitted"
+    );
+
+    // A complete table: checked first (it would count, nothing is written) …
+    let complete = table(SheetKind::Ledger, &meta("区行政审批服务局"), |w| {
+        w.ledger(&ledger_row(
+            ago(20),
+            person("张三", "局长"),
+            "企业开办",
+            Mode::SelfService,
+            Some("证明材料重复提交"),
+            Some("推行告知承诺制，取消营业执照复印件等2项证明材料"),
+            Some(ago(10)),
+            Some("审批科"),
+        ))
+        .expect("row");
+    });
+    let r = upload(&o.sup, &path(true), complete.clone()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let checked: Value = r.json().await.expect("json");
+    assert_eq!(checked["submitted"], true, "{checked}");
+    assert_eq!(count(&o.app, "problems").await, 0);
+    assert_eq!(
+        submission_status(&o.sup, &period, o.a).await,
+        "not-submitted"
+    );
+    // … then imported: written and submitted together.
+    let r = upload(&o.sup, &path(false), complete.clone()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let done: Value = r.json().await.expect("json");
+    assert_eq!(done["submitted"], true, "{done}");
+    assert_eq!(count(&o.app, "problems").await, 1);
+    assert!(
+        ["submitted", "late"].contains(&submission_status(&o.sup, &period, o.a).await.as_str()),
+        "unit a has handed in its lists"
+    );
+    // The period is locked now: the same table again changes nothing, and
+    // one with more rows of the period is refused whole.
+    let plain = format!("/api/v1/imports/ledger?unit={}&name=台账.xlsx", o.a);
+    let again: Value = upload(&o.la, &plain, complete)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(again["unchanged"], 1, "{again}");
+    let e = problem(
+        upload(&o.la, &plain, sample_ledger()).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert!(e["detail"].as_str().unwrap_or("").contains("已锁定"), "{e}");
+    assert_eq!(count(&o.app, "problems").await, 1);
+
+    // Half a request is refused by name; a table of no unit cannot be one.
+    let e = problem(
+        upload(
+            &o.sup,
+            &format!(
+                "/api/v1/imports/ledger?unit={}&submit_report=quarterly-lists",
+                o.a
+            ),
+            sample_ledger(),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(e["errors"][0]["field"], "submit_period", "{e}");
+    let e = problem(
+        upload(
+            &o.sup,
+            &format!(
+                "/api/v1/imports/ledger?unit={}&submit_report=no-such-report&submit_period={period}",
+                o.b
+            ),
+            sample_ledger(),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(e["errors"][0]["field"], "report", "{e}");
+}
+
+/// Unit `unit`'s status on the 报送 board of 003's quarterly lists.
+async fn submission_status(s: &Session, period: &str, unit: i64) -> String {
+    let b = s
+        .json(&format!(
+            "/api/v1/submissions?report=quarterly-lists&period={period}"
+        ))
+        .await;
+    b["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["unit_id"] == unit)
+        .and_then(|r| r["status"].as_str())
+        .expect("the unit is on the board")
+        .to_string()
+}

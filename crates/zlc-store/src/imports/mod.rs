@@ -68,6 +68,10 @@ pub struct ImportRequest<'a> {
     pub file_sm3: String,
     pub policy: &'a Policy,
     pub calendar: &'a WorkCalendar,
+    /// 报送: the table is the unit's package of this report and period, and
+    /// counts as its submission — in the same transaction as its rows, and
+    /// refused with them when the package is incomplete. Needs `unit`.
+    pub submit: Option<crate::submissions::Submit<'a>>,
 }
 
 /// 导入结果 what an import wrote (or, in a dry run, would write).
@@ -105,6 +109,10 @@ pub struct ImportSummary {
     pub sections_added_names: Vec<String>,
     /// The import's number in the log; `None` for a dry run.
     pub import_id: Option<i64>,
+    /// The table counted as its unit's submission (报送) asked for with it
+    /// (in a dry run: it would).
+    #[serde(default)]
+    pub submitted: bool,
 }
 
 /// SQLite's page cache during an import, in KiB (the connection's usual is
@@ -524,6 +532,22 @@ impl ImportRun<'_> {
             std::mem::take(&mut self.took_items),
         )
         .await?;
+        if let Some(submit) = &self.req.submit {
+            let unit = self
+                .req
+                .unit
+                .ok_or_else(|| StoreError::invalid("unit", "作为报送导入时须选定填报单位"))?;
+            crate::submissions::submit_in(
+                &mut self.tx,
+                &self.store.cipher,
+                self.actor,
+                self.scope,
+                unit,
+                submit,
+            )
+            .await?;
+            self.sum.submitted = true;
+        }
         if self.req.dry_run {
             self.restore_cache().await?;
             self.tx.rollback().await?;

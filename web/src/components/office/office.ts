@@ -80,11 +80,17 @@ export function summaryFigures(s: ImportSummary): { key: string; label: string; 
 export function summarySentence(s: ImportSummary): string {
   const changed = summaryFigures(s).filter((f) => f.key !== 'rows' && f.key !== 'unchanged')
   if (s.dry_run) {
-    if (!changed.length) return `检查通过：共 ${s.rows} 行，均已导入过，再次导入不会改变任何数据。`
-    return `检查通过：共 ${s.rows} 行，没有错误，可以导入。此次检查未写入任何数据。${sectionsSentence(s)}`
+    if (!changed.length) return `检查通过：共 ${s.rows} 行，均已导入过，再次导入不会改变任何数据。${submittedSentence(s)}`
+    return `检查通过：共 ${s.rows} 行，没有错误，可以导入。此次检查未写入任何数据。${sectionsSentence(s)}${submittedSentence(s)}`
   }
-  if (!changed.length) return `导入完成：共 ${s.rows} 行，均已导入过，没有新增或改变任何数据。`
-  return `导入完成：共 ${s.rows} 行已写入，已记入导入日志。${sectionsSentence(s)}`
+  if (!changed.length) return `导入完成：共 ${s.rows} 行，均已导入过，没有新增或改变任何数据。${submittedSentence(s)}`
+  return `导入完成：共 ${s.rows} 行已写入，已记入导入日志。${sectionsSentence(s)}${submittedSentence(s)}`
+}
+
+/** 作为报送: whether the table counted (or, checked, would count) as its unit's submission. */
+export function submittedSentence(s: ImportSummary): string {
+  if (!s.submitted) return ''
+  return s.dry_run ? '材料完整，导入时将作为该单位的报送。' : '已作为该单位的报送，相应期间的记录已锁定。'
 }
 
 /** 新增科室 N：… the sections an import created, named, or nothing. */
@@ -125,7 +131,17 @@ export function errorRows(e: unknown): ImportErrorRow[] {
 
 /** The Chinese name of a query field the import refused as a whole. */
 function fieldLabel(field: string): string {
-  const names: Record<string, string> = { file: '文件', unit: '导入到单位', kind: '表格类型', name: '文件名' }
+  const names: Record<string, string> = {
+    file: '文件',
+    unit: '导入到单位',
+    unit_id: '导入到单位',
+    kind: '表格类型',
+    name: '文件名',
+    submit_report: '报送事项',
+    submit_period: '报送期间',
+    report: '报送事项',
+    period: '报送期间',
+  }
   return names[field] ?? field
 }
 
