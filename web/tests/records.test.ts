@@ -11,13 +11,15 @@ const names = { 'unit:12': '区市场监督管理局', 'activity:806': '2026-12-
 describe('the audit log in Chinese', () => {
   it('names every action and kind of record the server audits', () => {
     // The codes written by crates/zlc-store (audit::Change) and the problem life cycle.
-    for (const a of ['create', 'update', 'delete', 'revoke', 'change-password', 'reset-password', 'activate', 'import', 'demo', 'attach', 'file', 'submitted', 'published', 'cancelled', 'start', 'submit', 'verify', 'reject', 'review', 'set-deadline']) {
+    for (const a of ['create', 'update', 'delete', 'revoke', 'change-password', 'reset-password', 'activate', 'import', 'demo', 'attach', 'file', 'submitted', 'published', 'cancelled', 'start', 'submit', 'verify', 'reject', 'review', 'set-deadline', 'return', 'set-email', 'confirm', 'dismiss']) {
       expect(actionLabel(a), a).toMatch(/^[\u4e00-\u9fa5]+$/)
     }
-    for (const e of ['unit', 'official', 'item', 'plan', 'activity', 'problem', 'need', 'measure', 'user', 'role', 'session', 'api_token', 'policy', 'calendar', 'import', 'demo']) {
+    for (const e of ['unit', 'official', 'item', 'plan', 'activity', 'problem', 'need', 'measure', 'user', 'role', 'session', 'api_token', 'policy', 'calendar', 'import', 'demo', 'submission', 'finding']) {
       expect(entityLabels[e], e).toMatch(/^[\u4e00-\u9fa5]+$/)
     }
     expect(actionLabel('revoke', 'session')).toBe('强制下线')
+    expect(actionLabel('submit', 'submission')).toBe('报送')
+    expect(actionLabel('submit', 'problem')).toBe('提交验收')
     expect(actionLabel('something-new')).toBe('其他操作')
   })
 

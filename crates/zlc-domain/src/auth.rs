@@ -483,6 +483,18 @@ pub fn mask_name(name: &str) -> String {
     }
 }
 
+/// Masks a mail address for display and the audit trail:
+/// `zhang.san@example.cn` → `z***@example.cn`.
+pub fn mask_email(e: &str) -> String {
+    match e.split_once('@') {
+        Some((local, host)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{host}")
+        }
+        None => "***".into(),
+    }
+}
+
 /// Masks a phone number for display: `13812341234` → `138****1234`.
 pub fn mask_phone(phone: &str) -> String {
     let chars: Vec<char> = phone.chars().collect();

@@ -137,7 +137,7 @@ pub struct EmailBody {
 async fn get_email(State(s): State<AppState>, user: CurrentUser) -> ApiResult<Json<EmailBody>> {
     let email = s.store.email_of(user.id).await?;
     Ok(Json(EmailBody {
-        email: email.as_deref().map(mask_email),
+        email: email.as_deref().map(zlc_domain::auth::mask_email),
     }))
 }
 
@@ -155,21 +155,12 @@ async fn put_email(
     if let Some(e) = &email {
         zlc_app::duty::check_email(e)?;
     }
-    s.store.set_email(user.id, email.as_deref()).await?;
+    s.store
+        .set_email(&user.actor(), user.id, email.as_deref())
+        .await?;
     Ok(Json(EmailBody {
-        email: email.as_deref().map(mask_email),
+        email: email.as_deref().map(zlc_domain::auth::mask_email),
     }))
-}
-
-/// `zhang.san@example.cn` → `z***@example.cn`.
-fn mask_email(e: &str) -> String {
-    match e.split_once('@') {
-        Some((local, host)) => {
-            let first: String = local.chars().take(1).collect();
-            format!("{first}***@{host}")
-        }
-        None => "***".into(),
-    }
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -188,6 +179,9 @@ mod tests {
 
     #[test]
     fn addresses_are_masked() {
-        assert_eq!(mask_email("zhang.san@example.cn"), "z***@example.cn");
+        assert_eq!(
+            zlc_domain::auth::mask_email("zhang.san@example.cn"),
+            "z***@example.cn"
+        );
     }
 }

@@ -8,11 +8,11 @@
 //! by a conditional update of its row. Nothing is decided in memory.
 
 use crate::db::Tx;
-use crate::{Result, Scope, Store, args, now_ms};
+use crate::{Actor, Result, Scope, Store, args, now_ms};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
-use zlc_domain::auth::Permission;
+use zlc_domain::auth::{Permission, mask_email};
 use zlc_domain::duty::{DutyKind, Rung};
 use zlc_domain::kinds::Rank;
 use zlc_domain::period::Period;
@@ -667,15 +667,38 @@ impl Store {
         Ok(n)
     }
 
-    /// Sets (or clears) the address an account's digest is mailed to.
-    pub async fn set_email(&self, user: i64, email: Option<&str>) -> Result<()> {
+    /// Sets (or clears) the address an account's digest is mailed to,
+    /// sealed at rest; audited with the addresses masked.
+    pub async fn set_email(&self, actor: &Actor, user: i64, email: Option<&str>) -> Result<()> {
         let sealed = self.cipher.encrypt_opt(email)?;
-        self.db
-            .execute(
-                "UPDATE users SET email_enc = $1 WHERE id = $2",
-                args![sealed, user],
-            )
+        let mut tx = self.db.begin().await?;
+        let before: Option<Option<String>> = tx
+            .scalar("SELECT email_enc FROM users WHERE id = $1", args![user])
             .await?;
+        let Some(before) = before else {
+            return Err(crate::StoreError::NotFound);
+        };
+        let before = self.cipher.decrypt_opt(before.as_deref())?;
+        tx.execute(
+            "UPDATE users SET email_enc = $1 WHERE id = $2",
+            args![sealed, user],
+        )
+        .await?;
+        let masked = |e: Option<&str>| serde_json::json!({ "email": e.map(mask_email) });
+        crate::audit::append(
+            &mut tx,
+            &self.cipher,
+            actor,
+            crate::audit::Change {
+                action: "set-email",
+                entity: "user",
+                entity_id: Some(user.to_string()),
+                before: Some(masked(before.as_deref())),
+                after: Some(masked(email)),
+            },
+        )
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 

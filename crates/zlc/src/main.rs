@@ -1143,7 +1143,7 @@ async fn user(ctx: &Ctx, cmd: UserCmd) -> Result<u8> {
             if let Some(a) = &address {
                 zlc_app::duty::check_email(a).map_err(cli_error)?;
             }
-            store.set_email(u.id, address.as_deref()).await?;
+            store.set_email(&actor, u.id, address.as_deref()).await?;
             match address {
                 Some(a) => println!("{username} 的督办邮件将发往 {a}"),
                 None => println!("{username} 不再接收督办邮件"),

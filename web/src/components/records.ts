@@ -25,6 +25,8 @@ export const entityLabels: Record<string, string> = {
   calendar: '工作日历',
   import: '导入',
   demo: '演示数据',
+  submission: '报送',
+  finding: '通报问题线索',
 }
 
 /** 操作: what each audited action is called. */
@@ -51,12 +53,17 @@ export const actionLabels: Record<string, string> = {
   reject: '退回整改',
   review: '回头看',
   'set-deadline': '调整整改时限',
+  return: '退回',
+  'set-email': '设置督办邮箱',
+  confirm: '确认',
+  dismiss: '排除',
 }
 
 /** The action on a kind of record, where the general word would mislead (a session is 强制下线, not 撤销). */
 export function actionLabel(action: string, entity = ''): string {
   if (action === 'revoke' && entity === 'session') return '强制下线'
   if (action === 'revoke' && entity === 'api_token') return '吊销'
+  if (action === 'submit' && entity === 'submission') return '报送'
   return actionLabels[action] ?? '其他操作'
 }
 
@@ -184,6 +191,18 @@ export const fieldLabels: Record<string, Record<string, string>> = {
     roles: '角色',
     disabled: '停用',
     must_change_password: '须修改口令',
+    email: '督办邮箱',
+  },
+  submission: {
+    report_code: '报送事项',
+    period: '报送期间',
+    status: '报送状态',
+    late: '逾期报送',
+    submitted_at: '报送时间',
+    submitted_by: '报送人',
+    returned_reason: '退回理由',
+    returned_at: '退回时间',
+    returned_by: '退回人',
   },
   role: { code: '角色代码', name: '角色名称', permissions: '权限' },
   policy: { code: '规则代码', name: '规则名称', id: '版本' },

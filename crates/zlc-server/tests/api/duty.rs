@@ -217,6 +217,23 @@ async fn the_inbox_is_the_accounts_own_and_the_digest_address_is_checked_and_mas
         .expect("read");
     let sealed = sealed.expect("an address is kept");
     assert!(!sealed.contains("example.cn"), "{sealed}");
+    // The change is audited, the address masked there too.
+    let audited: Vec<(String, String)> = w
+        .app
+        .store
+        .db
+        .fetch_all(
+            "SELECT actor, after FROM audit_log WHERE action = 'set-email' ORDER BY seq",
+            vec![],
+        )
+        .await
+        .expect("read");
+    assert_eq!(audited.len(), 1, "{audited:?}");
+    assert_eq!(audited[0].0, "liaison-a");
+    assert!(
+        audited[0].1.contains("z***@example.cn") && !audited[0].1.contains("zhang.san"),
+        "{audited:?}"
+    );
     assert_eq!(w.lb.json("/api/v1/me/email").await["email"], Value::Null);
 }
 
