@@ -514,6 +514,12 @@ pub fn mask_phone(phone: &str) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn mail_addresses_are_masked_to_their_first_letter_and_host() {
+        assert_eq!(mask_email("zhang.san@example.cn"), "z***@example.cn");
+        assert_eq!(mask_email("not an address"), "***");
+    }
+
     fn perms(codes: &[&str]) -> BTreeSet<Permission> {
         codes.iter().filter_map(|c| Permission::parse(c)).collect()
     }

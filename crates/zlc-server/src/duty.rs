@@ -172,16 +172,3 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(read_all))
         .routes(routes!(get_email, put_email))
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn addresses_are_masked() {
-        assert_eq!(
-            zlc_domain::auth::mask_email("zhang.san@example.cn"),
-            "z***@example.cn"
-        );
-    }
-}
