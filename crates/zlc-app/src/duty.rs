@@ -821,7 +821,20 @@ pub struct DeliveryOutcome {
 /// it never stops the others.
 pub async fn deliver(app: &App, channels: &Channels) -> Result<Vec<DeliveryOutcome>, AppError> {
     let mut out = Vec::new();
-    for d in app.store.deliveries_due(MAX_ATTEMPTS).await? {
+    // Only the channels this process can send by: another server (or an
+    // operator's run with another configuration) may hold the rest.
+    let mut channels_here = Vec::new();
+    if channels.mailer.is_some() {
+        channels_here.extend(["mail", "notice"]);
+    }
+    if channels.webhook.is_some() {
+        channels_here.push("webhook");
+    }
+    for d in app
+        .store
+        .deliveries_due(MAX_ATTEMPTS, &channels_here)
+        .await?
+    {
         if !app.store.claim_delivery(d.id, MAX_ATTEMPTS).await? {
             continue;
         }
@@ -830,6 +843,7 @@ pub async fn deliver(app: &App, channels: &Channels) -> Result<Vec<DeliveryOutco
         let result = match d.channel.as_str() {
             "mail" => send_digest(app, channels.mailer.as_ref(), &d.target, day).await,
             "webhook" => send_webhook(app, channels.webhook.as_ref(), day).await,
+            "notice" => send_notice(app, channels.mailer.as_ref(), &d.target).await,
             other => Err(format!("未知的投递渠道「{other}」")),
         };
         let error = result.err();
@@ -891,6 +905,33 @@ async fn send_digest(
     }
     mailer
         .send_digest(&addr, &digest)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// 催报 / 退回 mailed to the one account it was left for.
+async fn send_notice(app: &App, mailer: Option<&Mailer>, target: &str) -> Result<(), String> {
+    let mailer = mailer.ok_or("未配置邮件服务器（notify.smtp_url）")?;
+    let id: i64 = target
+        .strip_prefix("message:")
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("投递对象无效「{target}」"))?;
+    let Some((user, message)) = app.store.message_to(id).await.map_err(|e| e.to_string())? else {
+        return Ok(());
+    };
+    // The address may have been cleared since: nothing to send.
+    let Some(addr) = app.store.email_of(user).await.map_err(|e| e.to_string())? else {
+        return Ok(());
+    };
+    let account = app.store.user(user).await.map_err(|e| e.to_string())?;
+    let notice = zlc_notify::Notice {
+        to_name: account.display_name,
+        title: message.title,
+        body: message.body,
+        link: message.link,
+    };
+    mailer
+        .send_notice(&addr, &notice)
         .await
         .map_err(|e| e.to_string())
 }

@@ -122,6 +122,36 @@ pub fn full_date(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
+/// 催报 / 退回 one notice a person acts on now, mailed as it is sent rather
+/// than in the next day's digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub to_name: String,
+    /// `催报：2024年第三季度问题清单`.
+    pub title: String,
+    pub body: String,
+    /// An absolute URL or a path of the web app.
+    pub link: Option<String>,
+}
+
+impl Notice {
+    /// The mail's subject and body.
+    pub fn render(&self) -> (String, String) {
+        let subject = format!("走流程督办：{}", self.title.trim());
+        let mut body = String::new();
+        if !self.to_name.trim().is_empty() {
+            body.push_str(&format!("{}：\n\n", self.to_name.trim()));
+        }
+        body.push_str(self.body.trim());
+        body.push('\n');
+        if let Some(link) = self.link.as_deref().filter(|l| !l.trim().is_empty()) {
+            body.push_str(&format!("\n办理：{}\n", link.trim()));
+        }
+        body.push_str("\n此邮件由走流程督办系统自动发送，请勿直接回复。\n");
+        (subject, body)
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // a panic is how a test reports failure
 mod tests {
@@ -206,5 +236,28 @@ mod tests {
             ..entry("提醒", "月度小结", "本月内完成")
         };
         assert_eq!(e.line(), "城关镇｜月度小结｜本月内完成");
+    }
+
+    #[test]
+    fn a_notice_is_mailed_under_its_own_title_with_what_to_do_and_where() {
+        let n = Notice {
+            to_name: "刘联络".into(),
+            title: "催报：2024年第三季度问题清单、需求清单和解决措施清单".into(),
+            body: "请于 2024年9月20日 前报送。".into(),
+            link: Some("/submissions?report=quarterly-lists&period=2024Q3".into()),
+        };
+        let (subject, body) = n.render();
+        assert_eq!(
+            subject,
+            "走流程督办：催报：2024年第三季度问题清单、需求清单和解决措施清单"
+        );
+        assert!(
+            body.starts_with("刘联络：\n\n请于 2024年9月20日 前报送。\n"),
+            "{body}"
+        );
+        assert!(
+            body.contains("办理：/submissions?report=quarterly-lists&period=2024Q3"),
+            "{body}"
+        );
     }
 }

@@ -27,7 +27,7 @@ pub mod testkit;
 pub mod webhook;
 
 pub use config::NotifyConfig;
-pub use digest::{Digest, DigestEntry};
+pub use digest::{Digest, DigestEntry, Notice};
 pub use error::NotifyError;
 pub use mail::Mailer;
 pub use webhook::{

@@ -88,6 +88,16 @@ impl Mailer {
         }
     }
 
+    /// Sends `notice` to its person at `to_addr`.
+    pub async fn send_notice(
+        &self,
+        to_addr: &str,
+        notice: &crate::Notice,
+    ) -> Result<(), NotifyError> {
+        let (subject, body) = notice.render();
+        self.send(&notice.to_name, to_addr, &subject, &body).await
+    }
+
     /// Sends `digest` to its person at `to_addr`.
     pub async fn send_digest(&self, to_addr: &str, digest: &Digest) -> Result<(), NotifyError> {
         let (subject, body) = digest.render();

@@ -513,16 +513,55 @@ impl Store {
     }
 
     /// Deliveries not yet sent with attempts left, oldest first.
-    pub async fn deliveries_due(&self, max_attempts: i64) -> Result<Vec<Delivery>> {
+    pub async fn deliveries_due(
+        &self,
+        max_attempts: i64,
+        channels: &[&str],
+    ) -> Result<Vec<Delivery>> {
+        if channels.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut args = vec![crate::db::Arg::from(max_attempts)];
+        let marks: Vec<String> = channels
+            .iter()
+            .map(|c| {
+                args.push((*c).into());
+                format!("${}", args.len())
+            })
+            .collect();
+        // A day's digests and summary wait for its run to finish; a notice
+        // (催报, 退回) goes at once.
         Ok(self
             .db
             .fetch_all(
-                "SELECT d.id, d.channel, d.target, d.day, d.status, d.attempts, d.last_error \
-                 FROM deliveries d JOIN remind_days r ON r.day = d.day AND r.status = 'done' \
-                 WHERE d.status <> 'sent' AND d.attempts < $1 ORDER BY d.id LIMIT 1000",
-                args![max_attempts],
+                &format!(
+                    "SELECT d.id, d.channel, d.target, d.day, d.status, d.attempts, d.last_error \
+                     FROM deliveries d LEFT JOIN remind_days r ON r.day = d.day \
+                     WHERE d.status <> 'sent' AND d.attempts < $1 AND d.channel IN ({}) \
+                       AND (d.channel = 'notice' OR r.status = 'done') \
+                     ORDER BY d.id LIMIT 1000",
+                    marks.join(", ")
+                ),
+                args,
             )
             .await?)
+    }
+
+    /// A message and the account it was left for (a notice to mail).
+    pub async fn message_to(&self, id: i64) -> Result<Option<(i64, Message)>> {
+        let user: Option<i64> = self
+            .db
+            .scalar("SELECT user_id FROM messages WHERE id = $1", args![id])
+            .await?;
+        let Some(user) = user else { return Ok(None) };
+        let m: Option<Message> = self
+            .db
+            .fetch_optional(
+                "SELECT id, kind, title, body, link, day, at, read_at FROM messages WHERE id = $1",
+                args![id],
+            )
+            .await?;
+        Ok(m.map(|m| (user, m)))
     }
 
     /// Takes delivery `id` for one attempt: `true` when this caller is to
@@ -568,13 +607,14 @@ impl Store {
             .await?)
     }
 
-    /// The messages of `user` for `day`, most severe first (a digest).
+    /// The rungs' messages of `user` for `day` (a digest; 催报 and 退回 are
+    /// mailed as notices when sent).
     pub async fn messages_of_day(&self, user: i64, day: NaiveDate) -> Result<Vec<Message>> {
         Ok(self
             .db
             .fetch_all(
                 "SELECT id, kind, title, body, link, day, at, read_at FROM messages \
-                 WHERE user_id = $1 AND day = $2 ORDER BY id",
+                 WHERE user_id = $1 AND day = $2 AND reminder_id IS NOT NULL ORDER BY id",
                 args![user, day.to_string()],
             )
             .await?)
@@ -865,7 +905,7 @@ impl NewMessage<'_> {
     }
 }
 
-async fn queue_delivery(
+pub(crate) async fn queue_delivery(
     tx: &mut Tx,
     channel: &str,
     target: &str,

@@ -178,7 +178,9 @@ impl Store {
         Ok(after)
     }
 
-    /// Leaves a message to each account of `user_ids` (催报, 退回).
+    /// Leaves a message to each account of `user_ids` (催报, 退回) and, for
+    /// each of them with a digest address, queues the message to be mailed
+    /// now (`notice`), not in the next day's digest.
     pub async fn send_messages(
         &self,
         user_ids: &[i64],
@@ -188,7 +190,9 @@ impl Store {
         link: Option<&str>,
         day: NaiveDate,
     ) -> Result<()> {
+        use crate::rows::{MessageRow, Row};
         let day = day.to_string();
+        let now = now_ms();
         let message = crate::duty::NewMessage {
             reminder_id: None,
             kind,
@@ -196,14 +200,45 @@ impl Store {
             body,
             link,
             day: &day,
-            at: now_ms(),
+            at: now,
         };
         let mut tx = self.db.begin().await?;
-        let mut rows = crate::rows::Batch::default();
-        for u in user_ids {
-            rows.push(&mut tx, message.row(*u)).await?;
+        for chunk in user_ids.chunks(MessageRow::TABLE.rows_per_statement().min(500)) {
+            let mut args = Vec::new();
+            for u in chunk {
+                message.row(*u).args(&mut args);
+            }
+            let sql = format!(
+                "{} RETURNING id, user_id",
+                MessageRow::TABLE.insert_sql(chunk.len(), tx.kind())
+            );
+            let written: Vec<(i64, i64)> = tx.fetch_all(&sql, args).await?;
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let with_address: std::collections::HashSet<i64> = tx
+                .fetch_all::<(i64,)>(
+                    &format!(
+                        "SELECT id FROM users WHERE email_enc IS NOT NULL AND id IN ({})",
+                        marks.join(", ")
+                    ),
+                    chunk.iter().map(|u| (*u).into()).collect(),
+                )
+                .await?
+                .into_iter()
+                .map(|(id,)| id)
+                .collect();
+            for (id, user) in written {
+                if with_address.contains(&user) {
+                    crate::duty::queue_delivery(
+                        &mut tx,
+                        "notice",
+                        &format!("message:{id}"),
+                        &day,
+                        now,
+                    )
+                    .await?;
+                }
+            }
         }
-        rows.flush(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }

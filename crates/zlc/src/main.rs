@@ -653,7 +653,7 @@ async fn remind(ctx: &Ctx, date: Option<&str>, dry_run: bool) -> Result<u8> {
             .await
             .map_err(cli_error)?
         {
-            let what = if o.channel == "mail" {
+            let what = if o.channel == "mail" || o.channel == "notice" {
                 "邮件"
             } else {
                 "Webhook"

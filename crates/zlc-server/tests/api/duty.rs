@@ -396,3 +396,132 @@ async fn a_package_is_refused_while_incomplete_locks_its_period_when_in_and_open
         StatusCode::CREATED
     );
 }
+
+#[tokio::test]
+async fn urging_and_returning_mail_each_account_with_an_address_at_once_and_once() {
+    use zlc_notify::testkit::SmtpSink;
+    let w = world().await;
+    for (s, addr) in [
+        (&w.la, "liaison.a@example.cn"),
+        (&w.lb, "liaison.b@example.cn"),
+    ] {
+        let r = s
+            .send(
+                reqwest::Method::PUT,
+                "/api/v1/me/email",
+                Some(json!({ "email": addr })),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let period = zlc_domain::period::Period::quarter_of(crate::campaign::today()).to_string();
+    let r = w
+        .sup
+        .post(
+            "/api/v1/submissions/urge",
+            json!({"report": "quarterly-lists", "period": period}),
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
+    // The mail goes by the daily run's deliveries, here called as serve does.
+    let app = zlc_app::App::new(
+        w.app.store.clone(),
+        zlc_domain::policy::preset(zlc_app::setup::DEFAULT_PRESET)
+            .expect("preset")
+            .policy(),
+        zlc_domain::calendar::WorkCalendar::builtin().clone(),
+        zlc_app::settings::Uploads::default(),
+    );
+    let mut sink = SmtpSink::start();
+    let channels = zlc_app::duty::Channels {
+        mailer: Some(
+            zlc_notify::Mailer::new(&sink.url(), "督办 <duban@example.cn>").expect("mailer"),
+        ),
+        webhook: None,
+    };
+    let sent = zlc_app::duty::deliver(&app, &channels)
+        .await
+        .expect("deliver");
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(
+        sent.iter()
+            .all(|o| o.channel == "notice" && o.error.is_none()),
+        "{sent:?}"
+    );
+    let mails = sink.messages();
+    let mut to: Vec<String> = mails.iter().flat_map(|m| m.to.clone()).collect();
+    to.sort();
+    assert!(
+        to[0].contains("liaison.a@example.cn") && to[1].contains("liaison.b@example.cn"),
+        "{to:?}"
+    );
+    for m in &mails {
+        assert!(m.subject.starts_with("走流程督办：催报："), "{}", m.subject);
+        assert!(
+            m.body.contains("/submissions?report=quarterly-lists"),
+            "{}",
+            m.body
+        );
+    }
+    // Once: a second pass sends nothing; without a mail server nothing is taken.
+    assert!(
+        zlc_app::duty::deliver(&app, &channels)
+            .await
+            .expect("deliver")
+            .is_empty()
+    );
+    let none = zlc_app::duty::Channels {
+        mailer: None,
+        webhook: None,
+    };
+    assert!(
+        zlc_app::duty::deliver(&app, &none)
+            .await
+            .expect("deliver")
+            .is_empty()
+    );
+    assert_eq!(sink.messages().len(), 2);
+    // The inbox has it too.
+    let inbox = w.la.json("/api/v1/messages").await;
+    assert_eq!(inbox["total"], 1, "{inbox}");
+
+    // 退回: unit a hands its package in, the lead office returns it with
+    // the reason, and unit a's liaison is mailed the reason at once.
+    let row: Value =
+        w.la.post(
+            "/api/v1/submissions",
+            json!({"unit_id": w.a, "report": "quarterly-lists", "period": period}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let id = row["submission_id"].as_i64().expect("submitted");
+    let r = w
+        .sup
+        .post(
+            &format!("/api/v1/submissions/{id}/return"),
+            json!({"version": row["version"], "reason": "整改清单缺少完成时限"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let sent = zlc_app::duty::deliver(&app, &channels)
+        .await
+        .expect("deliver");
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let mails = sink.messages();
+    let last = mails.last().expect("mail");
+    assert!(last.to[0].contains("liaison.a@example.cn"), "{:?}", last.to);
+    assert!(
+        last.subject.starts_with("走流程督办：退回："),
+        "{}",
+        last.subject
+    );
+    assert!(last.body.contains("整改清单缺少完成时限"), "{}", last.body);
+    sink.stop();
+}
