@@ -180,6 +180,23 @@ export async function office({ newContext, base, device, password, shot, tag }) 
   await dialog.waitFor({ state: 'hidden' })
   check((await listed(page, mark)) === 0, 'the refused file wrote nothing: the list is unchanged')
 
+  // 作为报送: with a report of the policy chosen, the check also says whether
+  // the table would count as the unit's submission; nothing is written.
+  await page.locator('[data-test=office-import]').click()
+  await dialog.waitFor()
+  await chooseFile(page, dialog, '问题整改台账-填报.xlsx', good)
+  await pick(page, dialog.locator('[data-test=import-submit-report]'), '问题清单、需求清单和解决措施清单')
+  await dialog.locator('[data-test=import-submit-period]').waitFor()
+  await runImport(dialog, 'check')
+  const asSubmission = await dialog.locator('[data-test=import-summary], [data-test=import-errors]').first().innerText()
+  check(
+    asSubmission.includes('作为该单位的报送') || asSubmission.includes('材料不完整'),
+    `the check says whether the table would count as the unit's 报送: ${asSubmission}`,
+  )
+  await page.keyboard.press('Escape')
+  await dialog.waitFor({ state: 'hidden' })
+  check((await listed(page, mark)) === 0, 'the check wrote nothing')
+
   // The row fixed: 检查 (nothing written), then 导入.
   await page.locator('[data-test=office-import]').click()
   await dialog.waitFor()
