@@ -130,24 +130,15 @@ pub async fn todos(
                 {
                     continue;
                 }
-                let left = ladder.working_days_left(today, &cal);
-                out.push(Todo {
-                    kind: owed.duty().code().into(),
-                    kind_label: owed.duty().label_zh().into(),
-                    record_id: u.id,
-                    title: format!("{}{}", period.label_zh(), item.name),
-                    unit_id: u.id,
-                    unit_name: u.name.clone(),
-                    due: Some(ladder.due),
-                    days_left: Some(left),
-                    due_note: due_note(left),
-                    state: if left < 0 {
-                        TodoState::Overdue
-                    } else {
-                        TodoState::DueSoon
-                    },
-                    link: owed.link(&item, period),
-                });
+                out.push(owed_todo(
+                    owed,
+                    owed.link(&item, period),
+                    ladder.due,
+                    ladder.working_days_left(today, &cal),
+                    format!("{}{}", period.label_zh(), item.name),
+                    u.id,
+                    (u.id, u.name.clone()),
+                ));
             }
         }
     }
@@ -165,6 +156,36 @@ pub async fn todos(
             .then(a.record_id.cmp(&b.record_id))
     });
     Ok(out)
+}
+
+/// The to-do of a report or plan owed, due on its ladder's date: due soon
+/// until then, overdue after.
+fn owed_todo(
+    owed: Owed,
+    link: String,
+    due: NaiveDate,
+    left: i64,
+    title: String,
+    record_id: i64,
+    (unit_id, unit_name): (i64, String),
+) -> Todo {
+    Todo {
+        kind: owed.duty().code().into(),
+        kind_label: owed.duty().label_zh().into(),
+        record_id,
+        title,
+        unit_id,
+        unit_name,
+        due: Some(due),
+        days_left: Some(left),
+        due_note: due_note(left),
+        state: if left < 0 {
+            TodoState::Overdue
+        } else {
+            TodoState::DueSoon
+        },
+        link,
+    }
 }
 
 /// A lead office's own to-dos: each report or plan owed now with the
@@ -198,29 +219,20 @@ async fn lead_office_todos(
             if missing == 0 {
                 continue;
             }
-            let left = ladder.working_days_left(today, &cal);
-            out.push(Todo {
-                kind: owed.duty().code().into(),
-                kind_label: owed.duty().label_zh().into(),
-                record_id: 0,
-                title: format!(
+            out.push(owed_todo(
+                owed,
+                owed.link(&item, period),
+                ladder.due,
+                ladder.working_days_left(today, &cal),
+                format!(
                     "{}{}：{missing} 个单位未{}",
                     period.label_zh(),
                     item.name,
                     owed.missing_verb()
                 ),
-                unit_id,
-                unit_name: unit_name.clone(),
-                due: Some(ladder.due),
-                days_left: Some(left),
-                due_note: due_note(left),
-                state: if left < 0 {
-                    TodoState::Overdue
-                } else {
-                    TodoState::DueSoon
-                },
-                link: owed.link(&item, period),
-            });
+                0,
+                (unit_id, unit_name.clone()),
+            ));
         }
     }
     if let Some(period) = findings_to_review(today)
