@@ -466,8 +466,12 @@ export async function walk({ ctx, newContext, base, device, password, adminPassw
   if (desktop) {
     await nav(page, device, '需求清单')
     await ctx.clearCookies()
-    await page.locator('[data-test=need-search-button]').click()
-    await page.locator('text=登录已过期，请重新登录').waitFor()
+    // The next request finds the session gone: the search clicked here, or
+    // the header's own polling (unread messages, to-do count) if it comes
+    // first and takes the page to the sign-in before the click lands.
+    const expired = page.locator('text=登录已过期，请重新登录').waitFor()
+    await Promise.race([expired, page.locator('[data-test=need-search-button]').click().catch(() => {})])
+    await expired
     check(page.url().includes('redirect=%2Fneeds') || page.url().includes('redirect=/needs'), `expiry keeps the page: ${page.url()}`)
     await signIn(page, base, 'demo-supervisor', password, { from: null })
     await page.locator('.header .title', { hasText: '需求清单' }).waitFor()
