@@ -38,6 +38,8 @@ export interface Page<T> {
   next_cursor?: string | null
   /** How many rows the whole list holds (the campaign lists, on their first page). */
   total?: number | null
+  /** The list holds more than `total` (counted up to 10,000). */
+  total_capped?: boolean
 }
 
 /** An operation's query as a page fills it in: a value left empty (null, '') is not sent. */

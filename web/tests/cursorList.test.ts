@@ -13,7 +13,7 @@ interface Row {
 }
 
 /** A fake `fetch` answering from `pages` by cursor, recording each URL; `delays` holds answers back. */
-function serve(pages: Record<string, { items: Row[]; next_cursor: string | null; total?: number }>, delays: Record<string, Promise<void>> = {}) {
+function serve(pages: Record<string, { items: Row[]; next_cursor: string | null; total?: number; total_capped?: boolean }>, delays: Record<string, Promise<void>> = {}) {
   const urls: string[] = []
   vi.stubGlobal(
     'fetch',
@@ -114,6 +114,20 @@ describe('useCursorList', () => {
       '/api/v1/problems?sort=deadline&limit=2',
       '/api/v1/problems?sort=-found_on&limit=2',
     ])
+  })
+
+  it('says when the server stopped counting, and forgets it when a narrower search counts all', async () => {
+    serve({
+      '|': { items: [r(1)], next_cursor: '1', total: 10000, total_capped: true },
+      'a|': { items: [r(1)], next_cursor: null, total: 1 },
+    })
+    let q = ''
+    const list = useCursorList(pageOf('/problems'), () => ({ q }), 1)
+    await list.reload()
+    expect([list.total.value, list.totalCapped.value]).toEqual([10000, true])
+    q = 'a'
+    await list.reload()
+    expect([list.total.value, list.totalCapped.value]).toEqual([1, false])
   })
 
   it('spells an el-table order as the server sorts', () => {

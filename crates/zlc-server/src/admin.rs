@@ -99,6 +99,7 @@ async fn list_users(
         items,
         next_cursor: page.next_cursor,
         total: page.total,
+        total_capped: page.total_capped,
     }))
 }
 

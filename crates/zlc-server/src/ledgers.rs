@@ -222,6 +222,7 @@ async fn named_page<T: Linked>(s: &AppState, page: ListOf<T>) -> ApiResult<ListO
         items: named(s, page.items).await?,
         next_cursor: page.next_cursor,
         total: page.total,
+        total_capped: page.total_capped,
     })
 }
 

@@ -68,8 +68,12 @@ pub struct ListOf<T> {
     pub next_cursor: Option<String>,
     /// How many records the whole list holds: answered by the campaign lists
     /// (plans, activities, problems, needs, measures) on their first page.
+    /// Counted up to 10,000: with `total_capped`, the list holds more.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// `true` when the list holds more than `total` records (absent otherwise).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub total_capped: bool,
 }
 
 impl<T> From<Page<T>> for ListOf<T> {
@@ -78,6 +82,7 @@ impl<T> From<Page<T>> for ListOf<T> {
             items: p.items,
             next_cursor: p.next_cursor,
             total: p.total,
+            total_capped: p.total_capped,
         }
     }
 }

@@ -132,6 +132,7 @@ async fn list(
         items,
         next_cursor: page.next_cursor,
         total: page.total,
+        total_capped: page.total_capped,
     }))
 }
 

@@ -330,6 +330,7 @@ async fn list(
         items,
         next_cursor: page.next_cursor,
         total: page.total,
+        total_capped: page.total_capped,
     }))
 }
 
@@ -522,6 +523,7 @@ async fn publish_batch(
         items,
         next_cursor: None,
         total: None,
+        total_capped: false,
     }))
 }
 

@@ -167,6 +167,7 @@ async fn names(
         items,
         next_cursor: None,
         total: None,
+        total_capped: false,
     }))
 }
 

@@ -900,17 +900,7 @@ impl Store {
             let cond = Scope::subtree(c.path.clone()).condition("unit_path", &mut a);
             a.push(w.overdue_before.clone().into());
             let open = "status <> 'closed' AND status <> 'awaiting-verification'";
-            let n: i64 = self
-                .db
-                .scalar(
-                    &format!(
-                        "SELECT COUNT(*) FROM problems WHERE {cond} AND {open} AND deadline < ${}",
-                        a.len()
-                    ),
-                    a.clone(),
-                )
-                .await?
-                .unwrap_or(0);
+            let n = self.overdue(c.id, &w.overdue_before).await?;
             if n > 0 {
                 let rows: Vec<(i64, String)> = self
                     .db

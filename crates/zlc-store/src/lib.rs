@@ -192,10 +192,18 @@ pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
     /// How many records the whole list holds, where the list counts them
-    /// (the campaign lists, on their first page).
+    /// (the campaign lists, on their first page), up to [`COUNT_CAP`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The list holds more than `total` (the cap) records.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub total_capped: bool,
 }
+
+/// A list's first page counts its records up to this many and says "more
+/// than" beyond: counting every problem of a nation on each first page
+/// would read them all, and nobody pages through ten thousand rows.
+pub const COUNT_CAP: i64 = 10_000;
 
 impl<T> Page<T> {
     /// Builds a page from `limit + 1` fetched rows: the extra row only says
@@ -212,6 +220,7 @@ impl<T> Page<T> {
             items: rows,
             next_cursor,
             total: None,
+            total_capped: false,
         }
     }
 
@@ -224,6 +233,7 @@ impl<T> Page<T> {
             items: rows,
             next_cursor: more.then(|| format!("@{}", req.offset.unwrap_or(0) + req.limit)),
             total: None,
+            total_capped: false,
         }
     }
 
@@ -232,6 +242,7 @@ impl<T> Page<T> {
             items: self.items.into_iter().map(f).collect(),
             next_cursor: self.next_cursor,
             total: self.total,
+            total_capped: self.total_capped,
         }
     }
 }
@@ -248,6 +259,8 @@ pub struct Options {
     /// faster and survives a crash of the process only.
     pub sqlite_synchronous: String,
     pub max_connections: u32,
+    /// How far a list's first page counts its records ([`COUNT_CAP`]).
+    pub count_cap: i64,
 }
 
 impl Default for Options {
@@ -255,6 +268,7 @@ impl Default for Options {
         Options {
             sqlite_synchronous: "FULL".into(),
             max_connections: 8,
+            count_cap: COUNT_CAP,
         }
     }
 }
@@ -266,6 +280,8 @@ pub struct Store {
     pub cipher: FieldCipher,
     /// One catch-up of the finding facts at a time ([`findings`]).
     findings_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// How far a list's first page counts ([`Options::count_cap`]).
+    count_cap: i64,
 }
 
 impl Store {
@@ -287,6 +303,7 @@ impl Store {
             db,
             cipher,
             findings_lock: Default::default(),
+            count_cap: opts.count_cap.max(1),
         };
         store.ensure_stats().await?;
         Ok(store)

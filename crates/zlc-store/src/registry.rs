@@ -558,7 +558,7 @@ impl Store {
                 version: rows::Version::FIRST,
                 id: None,
                 unit_id: input.unit_id,
-                unit_path: unit.path,
+                unit_path: unit.path.clone(),
                 name: input.name.clone(),
                 title: input.title.clone(),
                 rank: input.rank.clone(),
@@ -567,6 +567,12 @@ impl Store {
                 created_at: now,
                 updated_at: now,
             },
+        )
+        .await?;
+        crate::stats::ranks_changed(
+            &mut tx,
+            None,
+            crate::stats::rank_key(o.active, &unit.path, o.rank.code()),
         )
         .await?;
         audit::append(
@@ -623,6 +629,16 @@ impl Store {
                 args![input.unit_id, &input.name, &input.title, &input.rank, phone, input.active, now_ms(), id],
             )
             .await?;
+        let paths = (
+            self.unit_path_tx(&mut tx, before.unit_id).await?,
+            self.unit_path_tx(&mut tx, after.unit_id).await?,
+        );
+        crate::stats::ranks_changed(
+            &mut tx,
+            crate::stats::rank_key(before.active, &paths.0, before.rank.code()),
+            crate::stats::rank_key(after.active, &paths.1, after.rank.code()),
+        )
+        .await?;
         if after.unit_id != before.unit_id {
             let path = self.unit_path_tx(&mut tx, after.unit_id).await?;
             crate::stats::follow_unit(&mut tx, "stats_officials", id, &path).await?;

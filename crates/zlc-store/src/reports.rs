@@ -100,6 +100,17 @@ impl Store {
         Ok(t)
     }
 
+    /// 整改逾期: the open problems of the unit's subtree (not closed, not
+    /// waiting for the verifier) whose deadline is before `before`, summed
+    /// from `stats_open` over the deadlines.
+    pub async fn overdue(&self, unit: i64, before: &str) -> Result<i64> {
+        self.count(
+            "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM stats_open WHERE unit_id = $1 AND deadline < $2",
+            args![unit, before],
+        )
+        .await
+    }
+
     /// Problems of the unit's subtree found in the window and closed by its
     /// end: the numerator of 整改率, so that it never passes 100%.
     pub async fn found_closed(&self, unit: &Unit, w: &Window) -> Result<i64> {
@@ -123,19 +134,14 @@ impl Store {
                 c.participations_by_kind.push((k, part));
             }
         }
-        // The condition is the partial index's: open problems by deadline.
-        let mut a = Vec::new();
-        let cond = Scope::subtree(unit.path.clone()).condition("unit_path", &mut a);
-        a.push(w.overdue_before.clone().into());
-        c.overdue = self
-            .count(&format!("SELECT COUNT(*) FROM problems WHERE {cond} AND status <> 'closed' AND status <> 'awaiting-verification' AND deadline < ${}", a.len()), a)
-            .await?;
+        c.overdue = self.overdue(unit.id, &w.overdue_before).await?;
         c.problems_found_closed = self.found_closed(unit, w).await?;
-        let mut a = vec![Arg::from(true)];
-        let cond = Scope::subtree(unit.path.clone()).condition("unit_path", &mut a);
         let ranks: Vec<(String, i64)> = self
             .db
-            .fetch_all(&format!("SELECT rank, COUNT(*) FROM officials WHERE active = $1 AND {cond} GROUP BY rank"), a)
+            .fetch_all(
+                "SELECT rank, CAST(n AS BIGINT) FROM stats_ranks WHERE unit_id = $1 AND n <> 0",
+                args![unit.id],
+            )
             .await?;
         c.officials_by_rank = ranks
             .into_iter()

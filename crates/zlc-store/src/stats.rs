@@ -13,6 +13,11 @@
 //!   were experienced, once per period (month, quarter, half, year), under the
 //!   official's or item's own unit, so a distinct count is one index range.
 //!
+//! - `stats_open`: per unit and deadline, the open problems (not closed, not
+//!   awaiting verification) of its subtree: a region's overdue count is a
+//!   sum over the deadlines before a day.
+//! - `stats_ranks`: per unit and rank, the active officials of its subtree.
+//!
 //! Filed activities are final and problems keep their unit, so the only
 //! changes to follow are: filing, a problem found or its `closed_on` moving,
 //! a need raised or edited, an official or item changing unit, and a unit
@@ -26,7 +31,7 @@ use zlc_domain::period::{Period, PeriodKind};
 
 /// The shape of the summaries; a database whose `stats_version` setting
 /// differs is rebuilt when opened.
-pub const STATS_VERSION: &str = "2";
+pub const STATS_VERSION: &str = "3";
 
 /// A change to the flows of one unit, month and kind.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -281,6 +286,94 @@ pub(crate) async fn add_closures(
     Ok(())
 }
 
+/// Whether a problem in `status` is open for 整改逾期: neither closed nor
+/// waiting for the verifier. With its deadline, what `stats_open` counts.
+pub fn counts_open(status: &str) -> bool {
+    status != "closed" && status != "awaiting-verification"
+}
+
+/// The `stats_open` key of a problem: its deadline while it is open.
+pub(crate) fn open_key(status: &str, deadline: Option<&str>) -> Option<String> {
+    deadline.filter(|_| counts_open(status)).map(str::to_string)
+}
+
+/// Adds open problems summed per (unit path, deadline) to the unit of each
+/// path and every ancestor (`stats_open`).
+pub(crate) async fn add_open(
+    tx: &mut Tx,
+    open: impl IntoIterator<Item = ((String, String), i64)>,
+) -> Result<()> {
+    let mut per_unit: std::collections::BTreeMap<(i64, String), i64> = Default::default();
+    for ((path, deadline), n) in open {
+        for u in path_ids(&path) {
+            *per_unit.entry((u, deadline.clone())).or_default() += n;
+        }
+    }
+    for ((unit, deadline), n) in per_unit.into_iter().filter(|e| e.1 != 0) {
+        tx.execute(
+            "INSERT INTO stats_open (unit_id, deadline, n) VALUES ($1, $2, $3) \
+             ON CONFLICT (unit_id, deadline) DO UPDATE SET n = stats_open.n + excluded.n",
+            args![unit, deadline, n],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A problem at `path` went from `before` to `after` (status, deadline):
+/// `stats_open` follows.
+pub(crate) async fn open_changed(
+    tx: &mut Tx,
+    path: &str,
+    before: Option<String>,
+    after: Option<String>,
+) -> Result<()> {
+    if before == after {
+        return Ok(());
+    }
+    let mut changes = Vec::new();
+    if let Some(d) = before {
+        changes.push(((path.to_string(), d), -1));
+    }
+    if let Some(d) = after {
+        changes.push(((path.to_string(), d), 1));
+    }
+    add_open(tx, changes).await
+}
+
+/// An official's key in `stats_ranks`: its unit's path and its rank, while active.
+pub(crate) fn rank_key(active: bool, path: &str, rank: &str) -> Option<(String, String)> {
+    active.then(|| (path.to_string(), rank.to_string()))
+}
+
+/// An official went from `before` to `after` ([`rank_key`]): `stats_ranks` follows.
+pub(crate) async fn ranks_changed(
+    tx: &mut Tx,
+    before: Option<(String, String)>,
+    after: Option<(String, String)>,
+) -> Result<()> {
+    if before == after {
+        return Ok(());
+    }
+    let mut per_unit: std::collections::BTreeMap<(i64, String), i64> = Default::default();
+    for (key, sign) in [(before, -1), (after, 1)] {
+        if let Some((path, rank)) = key {
+            for u in path_ids(&path) {
+                *per_unit.entry((u, rank.clone())).or_default() += sign;
+            }
+        }
+    }
+    for ((unit, rank), n) in per_unit.into_iter().filter(|e| e.1 != 0) {
+        tx.execute(
+            "INSERT INTO stats_ranks (unit_id, rank, n) VALUES ($1, $2, $3) \
+             ON CONFLICT (unit_id, rank) DO UPDATE SET n = stats_ranks.n + excluded.n",
+            args![unit, rank, n],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// What the statistics need of an activity just filed.
 pub(crate) struct Filed<'a> {
     pub id: i64,
@@ -423,6 +516,29 @@ pub(crate) async fn unit_moved(tx: &mut Tx, id: i64, old: &str, new: &str) -> Re
             }
         }
     }
+    // The summaries keyed by unit and one more column move the same way.
+    for (table, col) in [("stats_open", "deadline"), ("stats_ranks", "rank")] {
+        let rows: Vec<(String, i64)> = tx
+            .fetch_all(
+                &format!("SELECT {col}, CAST(n AS BIGINT) FROM {table} WHERE unit_id = $1"),
+                args![id],
+            )
+            .await?;
+        for (key, n) in rows {
+            for (units, sign) in [(&leaving, -1), (&joining, 1)] {
+                for u in units {
+                    tx.execute(
+                        &format!(
+                            "INSERT INTO {table} (unit_id, {col}, n) VALUES ($1, $2, $3) \
+                             ON CONFLICT (unit_id, {col}) DO UPDATE SET n = {table}.n + excluded.n"
+                        ),
+                        args![*u, &key, sign * n],
+                    )
+                    .await?;
+                }
+            }
+        }
+    }
     Ok(())
 }
 
@@ -480,6 +596,8 @@ impl Store {
             "stats_officials",
             "stats_items",
             "stats_closure",
+            "stats_open",
+            "stats_ranks",
         ] {
             tx.execute(&format!("DELETE FROM {t}"), vec![]).await?;
         }
@@ -547,7 +665,32 @@ impl Store {
             vec![],
         )
         .await?;
+        tx.execute(
+            "INSERT INTO stats_open (unit_id, deadline, n) \
+             SELECT unit_id, deadline, COUNT(*) FROM problems \
+             WHERE status <> 'closed' AND status <> 'awaiting-verification' AND deadline IS NOT NULL GROUP BY unit_id, deadline",
+            vec![],
+        )
+        .await?;
+        tx.execute(
+            "INSERT INTO stats_ranks (unit_id, rank, n) \
+             SELECT unit_id, rank, COUNT(*) FROM officials WHERE active = $1 GROUP BY unit_id, rank",
+            args![true],
+        )
+        .await?;
         for depth in (0..=max_depth).rev() {
+            for (table, col) in [("stats_open", "deadline"), ("stats_ranks", "rank")] {
+                tx.execute(
+                    &format!(
+                        "INSERT INTO {table} (unit_id, {col}, n) \
+                         SELECT u.parent_id, s.{col}, SUM(s.n) FROM {table} s JOIN units u ON u.id = s.unit_id \
+                         WHERE u.depth = $1 AND u.parent_id IS NOT NULL GROUP BY u.parent_id, s.{col} \
+                         ON CONFLICT (unit_id, {col}) DO UPDATE SET n = {table}.n + excluded.n"
+                    ),
+                    args![depth],
+                )
+                .await?;
+            }
             tx.execute(
                 "INSERT INTO stats_closure (unit_id, found_month, closed_month, n) \
                  SELECT u.parent_id, s.found_month, s.closed_month, SUM(s.n) FROM stats_closure s JOIN units u ON u.id = s.unit_id \

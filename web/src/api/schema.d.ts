@@ -1986,8 +1986,11 @@ export interface components {
              * Format: int64
              * @description How many records the whole list holds: answered by the campaign lists
              *     (plans, activities, problems, needs, measures) on their first page.
+             *     Counted up to 10,000: with `total_capped`, the list holds more.
              */
             total?: number | null;
+            /** @description `true` when the list holds more than `total` records (absent otherwise). */
+            total_capped?: boolean;
         };
         /** @description A page of a list: `{"items": [...], "next_cursor": "…" | null}`. */
         ListOf_AuditOut: {
@@ -2026,8 +2029,11 @@ export interface components {
              * Format: int64
              * @description How many records the whole list holds: answered by the campaign lists
              *     (plans, activities, problems, needs, measures) on their first page.
+             *     Counted up to 10,000: with `total_capped`, the list holds more.
              */
             total?: number | null;
+            /** @description `true` when the list holds more than `total` records (absent otherwise). */
+            total_capped?: boolean;
         };
         /** @description A page of a list: `{"items": [...], "next_cursor": "…" | null}`. */
         ListOf_ItemOut: {
@@ -2061,8 +2067,11 @@ export interface components {
              * Format: int64
              * @description How many records the whole list holds: answered by the campaign lists
              *     (plans, activities, problems, needs, measures) on their first page.
+             *     Counted up to 10,000: with `total_capped`, the list holds more.
              */
             total?: number | null;
+            /** @description `true` when the list holds more than `total` records (absent otherwise). */
+            total_capped?: boolean;
         };
         /** @description A page of a list: `{"items": [...], "next_cursor": "…" | null}`. */
         ListOf_LoginOut: {
@@ -2081,8 +2090,11 @@ export interface components {
              * Format: int64
              * @description How many records the whole list holds: answered by the campaign lists
              *     (plans, activities, problems, needs, measures) on their first page.
+             *     Counted up to 10,000: with `total_capped`, the list holds more.
              */
             total?: number | null;
+            /** @description `true` when the list holds more than `total` records (absent otherwise). */
+            total_capped?: boolean;
         };
         /** @description A page of a list: `{"items": [...], "next_cursor": "…" | null}`. */
         ListOf_MeasureOut: {
@@ -2112,8 +2124,11 @@ export interface components {
              * Format: int64
              * @description How many records the whole list holds: answered by the campaign lists
              *     (plans, activities, problems, needs, measures) on their first page.
+             *     Counted up to 10,000: with `total_capped`, the list holds more.
              */
             total?: number | null;
+            /** @description `true` when the list holds more than `total` records (absent otherwise). */
+            total_capped?: boolean;
         };
         /** @description A page of a list: `{"items": [...], "next_cursor": "…" | null}`. */
         ListOf_NeedOut: {
@@ -2142,8 +2157,11 @@ export interface components {
              * Format: int64
              * @description How many records the whole list holds: answered by the campaign lists
              *     (plans, activities, problems, needs, measures) on their first page.
+             *     Counted up to 10,000: with `total_capped`, the list holds more.
              */
             total?: number | null;
+            /** @description `true` when the list holds more than `total` records (absent otherwise). */
+            total_capped?: boolean;
         };
         /** @description A page of a list: `{"items": [...], "next_cursor": "…" | null}`. */
         ListOf_OfficialOut: {
@@ -2170,8 +2188,11 @@ export interface components {
              * Format: int64
              * @description How many records the whole list holds: answered by the campaign lists
              *     (plans, activities, problems, needs, measures) on their first page.
+             *     Counted up to 10,000: with `total_capped`, the list holds more.
              */
             total?: number | null;
+            /** @description `true` when the list holds more than `total` records (absent otherwise). */
+            total_capped?: boolean;
         };
         /** @description A page of a list: `{"items": [...], "next_cursor": "…" | null}`. */
         ListOf_PlanOut: {
@@ -2222,8 +2243,11 @@ export interface components {
              * Format: int64
              * @description How many records the whole list holds: answered by the campaign lists
              *     (plans, activities, problems, needs, measures) on their first page.
+             *     Counted up to 10,000: with `total_capped`, the list holds more.
              */
             total?: number | null;
+            /** @description `true` when the list holds more than `total` records (absent otherwise). */
+            total_capped?: boolean;
         };
         /** @description A page of a list: `{"items": [...], "next_cursor": "…" | null}`. */
         ListOf_ProblemOut: {
@@ -2275,8 +2299,11 @@ export interface components {
              * Format: int64
              * @description How many records the whole list holds: answered by the campaign lists
              *     (plans, activities, problems, needs, measures) on their first page.
+             *     Counted up to 10,000: with `total_capped`, the list holds more.
              */
             total?: number | null;
+            /** @description `true` when the list holds more than `total` records (absent otherwise). */
+            total_capped?: boolean;
         };
         /** @description A page of a list: `{"items": [...], "next_cursor": "…" | null}`. */
         ListOf_PublicPlanOut: {
@@ -2299,8 +2326,11 @@ export interface components {
              * Format: int64
              * @description How many records the whole list holds: answered by the campaign lists
              *     (plans, activities, problems, needs, measures) on their first page.
+             *     Counted up to 10,000: with `total_capped`, the list holds more.
              */
             total?: number | null;
+            /** @description `true` when the list holds more than `total` records (absent otherwise). */
+            total_capped?: boolean;
         };
         /** @description A page of a list: `{"items": [...], "next_cursor": "…" | null}`. */
         ListOf_PublicRectificationOut: {
@@ -2326,8 +2356,11 @@ export interface components {
              * Format: int64
              * @description How many records the whole list holds: answered by the campaign lists
              *     (plans, activities, problems, needs, measures) on their first page.
+             *     Counted up to 10,000: with `total_capped`, the list holds more.
              */
             total?: number | null;
+            /** @description `true` when the list holds more than `total` records (absent otherwise). */
+            total_capped?: boolean;
         };
         /** @description A page of a list: `{"items": [...], "next_cursor": "…" | null}`. */
         ListOf_SessionOut: {
@@ -2350,8 +2383,11 @@ export interface components {
              * Format: int64
              * @description How many records the whole list holds: answered by the campaign lists
              *     (plans, activities, problems, needs, measures) on their first page.
+             *     Counted up to 10,000: with `total_capped`, the list holds more.
              */
             total?: number | null;
+            /** @description `true` when the list holds more than `total` records (absent otherwise). */
+            total_capped?: boolean;
         };
         /** @description A page of a list: `{"items": [...], "next_cursor": "…" | null}`. */
         ListOf_UnitName: {
@@ -2365,8 +2401,11 @@ export interface components {
              * Format: int64
              * @description How many records the whole list holds: answered by the campaign lists
              *     (plans, activities, problems, needs, measures) on their first page.
+             *     Counted up to 10,000: with `total_capped`, the list holds more.
              */
             total?: number | null;
+            /** @description `true` when the list holds more than `total` records (absent otherwise). */
+            total_capped?: boolean;
         };
         /** @description A page of a list: `{"items": [...], "next_cursor": "…" | null}`. */
         ListOf_UnitOut: {
@@ -2397,8 +2436,11 @@ export interface components {
              * Format: int64
              * @description How many records the whole list holds: answered by the campaign lists
              *     (plans, activities, problems, needs, measures) on their first page.
+             *     Counted up to 10,000: with `total_capped`, the list holds more.
              */
             total?: number | null;
+            /** @description `true` when the list holds more than `total` records (absent otherwise). */
+            total_capped?: boolean;
         };
         /** @description A page of a list: `{"items": [...], "next_cursor": "…" | null}`. */
         ListOf_UserOut: {
@@ -2425,8 +2467,11 @@ export interface components {
              * Format: int64
              * @description How many records the whole list holds: answered by the campaign lists
              *     (plans, activities, problems, needs, measures) on their first page.
+             *     Counted up to 10,000: with `total_capped`, the list holds more.
              */
             total?: number | null;
+            /** @description `true` when the list holds more than `total` records (absent otherwise). */
+            total_capped?: boolean;
         };
         LoginBody: {
             password: string;

@@ -41,6 +41,8 @@ export function useCursorList<T, Q extends object = PageQuery>(
   const loading = ref(false)
   /** How many rows the whole list holds, when the server says (its first page). */
   const total = ref<number | null>(null)
+  /** The list holds more than `total` (the server counts up to 10,000). */
+  const totalCapped = ref(false)
   const sort = ref(defaultSort)
   let generation = 0
 
@@ -55,7 +57,10 @@ export function useCursorList<T, Q extends object = PageQuery>(
       if (mine !== generation) return
       rows.value = more ? [...rows.value, ...page.items] : page.items
       next.value = page.next_cursor ?? null
-      if (!more) total.value = page.total ?? null
+      if (!more) {
+        total.value = page.total ?? null
+        totalCapped.value = page.total_capped ?? false
+      }
     } catch (e) {
       if (mine === generation) ElMessage.error(messageOf(e))
     } finally {
@@ -86,5 +91,5 @@ export function useCursorList<T, Q extends object = PageQuery>(
     return load(false)
   }
 
-  return { rows, next, loading, total, sort, load, reload: () => load(false), more: () => load(true), all, replace, sortBy }
+  return { rows, next, loading, total, totalCapped, sort, load, reload: () => load(false), more: () => load(true), all, replace, sortBy }
 }

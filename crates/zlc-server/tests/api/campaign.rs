@@ -553,6 +553,74 @@ async fn ledgers_filter_and_a_need_may_end_as_cannot_be_met_explained() {
     assert_eq!(w.sup.json("/api/v1/problems?q=_").await["items"], json!([]));
     let listed = w.sup.json("/api/v1/problems?q=收费不规范").await;
     assert_eq!(listed["items"].as_array().expect("items").len(), 1);
+    // Counted in full below the cap: no "more than" said.
+    let all = w.sup.json("/api/v1/problems?limit=1").await;
+    assert_eq!(all["total"], 3, "{all}");
+    assert!(all.get("total_capped").is_none(), "{all}");
+    // Above it, the first page says "more than the cap", and the rows are
+    // the same: only the count stops early.
+    let capped = zlc_store::Store::open(
+        &w.app.url,
+        w.app.store.cipher.clone(),
+        &zlc_store::Options {
+            count_cap: 2,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("store");
+    let page = capped
+        .list_problems(
+            &zlc_store::Scope::all(),
+            &zlc_store::campaign::CampaignFilter::default(),
+            &zlc_store::PageRequest::new(None, Some(1)).expect("page"),
+        )
+        .await
+        .expect("list");
+    let page = serde_json::to_value(&page).expect("json");
+    assert_eq!(
+        (&page["total"], &page["total_capped"]),
+        (&json!(2), &json!(true))
+    );
+    assert_eq!(page["items"][0]["id"], all["items"][0]["id"]);
+    // Later pages read in id order too (SQLite leaves the path index for a
+    // list above the cap) and follow on exactly.
+    let second = capped
+        .list_problems(
+            &zlc_store::Scope::all(),
+            &zlc_store::campaign::CampaignFilter::default(),
+            &zlc_store::PageRequest::new(page["next_cursor"].as_str(), Some(5)).expect("page"),
+        )
+        .await
+        .expect("list");
+    let rest = w
+        .sup
+        .json(&format!(
+            "/api/v1/problems?limit=5&cursor={}",
+            all["next_cursor"].as_str().expect("cursor")
+        ))
+        .await;
+    let ids: Vec<i64> = second.items.iter().map(|p| p.id).collect();
+    let expected: Vec<i64> = rest["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|p| p["id"].as_i64().expect("id"))
+        .collect();
+    assert_eq!((ids.len(), ids), (2, expected));
+    let narrow = capped
+        .list_problems(
+            &zlc_store::Scope::all(),
+            &zlc_store::campaign::CampaignFilter {
+                q: Some("收费不规范".into()),
+                ..Default::default()
+            },
+            &zlc_store::PageRequest::new(None, Some(1)).expect("page"),
+        )
+        .await
+        .expect("list");
+    assert_eq!((narrow.total, narrow.total_capped), (Some(1), false));
+    capped.close().await;
     let found = w.sup.json("/api/v1/problems?category=中介服务").await;
     assert_eq!(found["items"][0]["description"], "中介收费不规范");
     let p = problem(
@@ -919,6 +987,24 @@ pub(crate) async fn summaries(store: &zlc_store::Store) -> Vec<String> {
         .await
         .expect("closure");
     rows.extend(closure.iter().map(|r| format!("closure {r:?}")));
+    let open: Vec<(i64, String, i64)> = store
+        .db
+        .fetch_all(
+            "SELECT unit_id, deadline, CAST(n AS BIGINT) FROM stats_open WHERE n <> 0 ORDER BY unit_id, deadline",
+            vec![],
+        )
+        .await
+        .expect("open");
+    rows.extend(open.iter().map(|r| format!("open {r:?}")));
+    let ranks: Vec<(i64, String, i64)> = store
+        .db
+        .fetch_all(
+            "SELECT unit_id, rank, CAST(n AS BIGINT) FROM stats_ranks WHERE n <> 0 ORDER BY unit_id, rank",
+            vec![],
+        )
+        .await
+        .expect("ranks");
+    rows.extend(ranks.iter().map(|r| format!("ranks {r:?}")));
     let days: Vec<(i64, String, String, String, i64, String)> = store
         .db
         .fetch_all(

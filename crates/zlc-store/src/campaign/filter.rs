@@ -103,6 +103,9 @@ pub(super) fn problem_filters(w: &mut Where, f: &CampaignFilter) {
     }
 }
 
+/// A text search's first page counts its rows up to this many.
+pub const TEXT_COUNT_CAP: i64 = 1_000;
+
 /// A LIKE pattern that finds `q` anywhere, its own `%`, `_` and `\` taken literally.
 pub fn like_pattern(q: &str) -> String {
     let escaped = q
@@ -170,14 +173,26 @@ impl Store {
         page: &PageRequest,
         extra: impl Fn(&mut Where),
     ) -> Result<Page<T>> {
-        let total = if page.is_first() {
+        // Counted up to the cap (lower for a text search, whose count reads
+        // each row's text): one more row says there are more.
+        let cap = if f.q.as_deref().is_some_and(|q| !q.trim().is_empty()) {
+            self.count_cap.min(TEXT_COUNT_CAP)
+        } else {
+            self.count_cap
+        };
+        let in_id_order = f.sort.is_none();
+        let counted = if page.is_first() || (in_id_order && self.kind() == crate::Kind::Sqlite) {
             let w = self
                 .scoped_where(table, date_col, text_cols, scope, f, None, &extra)
                 .await?;
             Some(
                 self.db
                     .scalar::<i64>(
-                        &format!("SELECT COUNT(*) FROM {table} WHERE {}", w.sql),
+                        &format!(
+                            "SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {} LIMIT {}) c",
+                            w.sql,
+                            cap + 1
+                        ),
                         w.args,
                     )
                     .await?
@@ -186,6 +201,7 @@ impl Store {
         } else {
             None
         };
+        let total = counted.filter(|_| page.is_first());
         let mut out = match &f.sort {
             Some(sort) => {
                 if !sortable.contains(&sort.column.as_str()) {
@@ -216,8 +232,21 @@ impl Store {
                 Page::from_sorted_rows(rows, page)
             }
             None => {
+                // SQLite reads a large subtree's rows in id order and stops at
+                // the page: by its path index it would read and sort them all.
+                // (Its planner cannot tell a nation's range from a county's.)
+                let dense = counted.is_some_and(|n| n > cap) && self.kind() == crate::Kind::Sqlite;
                 let mut w = self
-                    .scoped_where(table, date_col, text_cols, scope, f, page.after, &extra)
+                    .scoped_where_by(
+                        table,
+                        date_col,
+                        text_cols,
+                        scope,
+                        f,
+                        page.after,
+                        &extra,
+                        if dense { "+unit_path" } else { "unit_path" },
+                    )
                     .await?;
                 w.args.push((page.limit + 1).into());
                 let sql = format!(
@@ -229,7 +258,8 @@ impl Store {
                 Page::from_rows(rows, page, T::id)
             }
         };
-        out.total = total;
+        out.total_capped = total.is_some_and(|n| n > cap);
+        out.total = total.map(|n| n.min(cap));
         Ok(out)
     }
 
@@ -273,9 +303,36 @@ impl Store {
         after: Option<i64>,
         extra: impl FnOnce(&mut Where),
     ) -> Result<Where> {
+        self.scoped_where_by(
+            table,
+            date_col,
+            text_cols,
+            scope,
+            f,
+            after,
+            extra,
+            "unit_path",
+        )
+        .await
+    }
+
+    /// [`Store::scoped_where`] with the scope's column spelt `scope_col`:
+    /// `+unit_path` keeps SQLite off the path index.
+    #[allow(clippy::too_many_arguments)]
+    async fn scoped_where_by(
+        &self,
+        table: &str,
+        date_col: Option<&str>,
+        text_cols: &[&str],
+        scope: &Scope,
+        f: &CampaignFilter,
+        after: Option<i64>,
+        extra: impl FnOnce(&mut Where),
+        scope_col: &str,
+    ) -> Result<Where> {
         let scope = scope_for(self, scope, f.unit).await?;
         let mut w = Where::new(after);
-        let cond = scope.condition("unit_path", &mut w.args);
+        let cond = scope.condition(scope_col, &mut w.args);
         w.sql += &format!(" AND {cond}");
         if let Some(col) = date_col {
             if let Some(v) = &f.from {

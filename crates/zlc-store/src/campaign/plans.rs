@@ -434,6 +434,7 @@ impl Store {
             items: out,
             next_cursor,
             total: None,
+            total_capped: false,
         })
     }
 }

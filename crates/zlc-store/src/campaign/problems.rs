@@ -261,6 +261,8 @@ impl Store {
         if let Some(closed) = &p.closed_on {
             stats::count(tx, &p.unit_path, closed, "", SOLVED).await?;
         }
+        let open = stats::open_key(p.status.code(), p.deadline.as_deref());
+        stats::open_changed(tx, &p.unit_path, None, open).await?;
         event(tx, actor, p.id, "create", None, p.status, None).await?;
         audit::append(
             tx,
@@ -353,6 +355,13 @@ impl Store {
         {
             self.revert_figures(&mut tx, actor, id, item).await?;
         }
+        stats::open_changed(
+            &mut tx,
+            &p.unit_path,
+            stats::open_key(old.status.code(), old.deadline.as_deref()),
+            stats::open_key(p.status.code(), p.deadline.as_deref()),
+        )
+        .await?;
         if old.closed_on != p.closed_on {
             if let Some(d) = &old.closed_on {
                 stats::count(&mut tx, &p.unit_path, d, "", SOLVED.negated()).await?;

@@ -200,6 +200,11 @@ impl ImportRun<'_> {
                 ..Flow::ZERO
             });
         }
+        if let Some(deadline) =
+            stats::open_key(state.status.code(), state.deadline.map(d).as_deref())
+        {
+            *self.open.entry((path.clone(), deadline)).or_default() += 1;
+        }
         self.sum.problems += 1;
         Self::remember(u, "problems", &key, id);
         Ok((id, true))

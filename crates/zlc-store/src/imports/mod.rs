@@ -233,6 +233,8 @@ pub struct ImportRun<'a> {
     plans: Batch<PlanRow>,
     plan_officials: Batch<PlanOfficialRow>,
     flows: HashMap<(String, String, String), Flow>,
+    /// Open problems written, per (unit path, deadline): `stats_open`.
+    open: HashMap<(String, String), i64>,
     took_officials: HashSet<(String, i64, String)>,
     took_items: HashSet<(String, i64, String)>,
     created_officials: Vec<i64>,
@@ -364,6 +366,7 @@ impl Store {
             plans: Batch::default(),
             plan_officials: Batch::default(),
             flows: HashMap::new(),
+            open: HashMap::new(),
             took_officials: HashSet::new(),
             took_items: HashSet::new(),
             created_officials: Vec::new(),
@@ -520,6 +523,7 @@ impl ImportRun<'_> {
             crate::submissions::ensure_open(&mut self.tx, path, &format!("{month}-01")).await?;
         }
         stats::add_flows(&mut self.tx, std::mem::take(&mut self.flows)).await?;
+        stats::add_open(&mut self.tx, std::mem::take(&mut self.open)).await?;
         stats::insert_took_part(
             &mut self.tx,
             "stats_officials",

@@ -449,6 +449,12 @@ impl ImportRun<'_> {
             },
         )
         .await?;
+        crate::stats::ranks_changed(
+            &mut self.tx,
+            None,
+            crate::stats::rank_key(true, &u.unit.path, p.rank().code()),
+        )
+        .await?;
         self.sum.officials_added += 1;
         self.created_officials.push(id);
         u.officials.entry(p.name.clone()).or_default().push((
