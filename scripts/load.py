@@ -46,8 +46,8 @@ CLOCK = TODAY + "T10:00"
 PERIOD = "2024Q3"
 DEMO_PASSWORD = "Zlc-Load-Demo-2024!"
 ADMIN_PASSWORD = "Zlc-Load-Admin-2024!"
-# A key of the load data sets only (32 bytes, hex): they hold synthetic data.
-DATA_KEY = "6c6f61642d746573742d6b65792d6f6e6c792d73796e7468657469632d646174"
+# The SM4 key of the load data sets only (16 bytes, hex): they hold synthetic data.
+DATA_KEY = "6c6f61642d746573742d6b65792d3136"
 
 
 def log(msg):

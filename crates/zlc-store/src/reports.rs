@@ -231,12 +231,18 @@ impl Store {
         let mut a = args![period.start().to_string(), period.end().to_string()];
         let cond = Scope::subtree(unit.path.clone()).condition("unit_path", &mut a);
         a.push(limit.into());
+        // The enforcement activities' own index (migration 0020): SQLite is
+        // kept off the index of every filed activity by `+status`.
+        let status = match self.kind() {
+            crate::Kind::Sqlite => "+status",
+            crate::Kind::Postgres => "status",
+        };
         let rows: Vec<(String, i64)> = self
             .db
             .fetch_all(
                 &format!(
                     "SELECT COALESCE(NULLIF(content, ''), place, '') AS c, COUNT(*) FROM activities \
-                     WHERE kind = 'enforce' AND status = 'filed' AND date >= $1 AND date <= $2 AND {cond} \
+                     WHERE kind = 'enforce' AND {status} = 'filed' AND date >= $1 AND date <= $2 AND {cond} \
                      GROUP BY c ORDER BY COUNT(*) DESC, c LIMIT ${}",
                     a.len()
                 ),

@@ -31,16 +31,12 @@ pub(crate) async fn open(path: &str, opts: &Options) -> Result<Db> {
     Ok(Db::Sqlite(pool))
 }
 
-/// The FTS5 (trigram) condition that finds `q` in `table`'s indexed text, or
-/// `None` when `q` is too short for trigrams (fewer than three characters).
-pub(crate) fn fts_match(table: &str, q: &str) -> Option<(String, String)> {
+/// The FTS5 (trigram) phrase that finds `q`, or `None` when `q` is too
+/// short for trigrams (fewer than three characters).
+pub(crate) fn fts_phrase(q: &str) -> Option<String> {
     if q.chars().count() < 3 {
         return None;
     }
     // One phrase: the user's text as typed, double quotes doubled.
-    let phrase = format!("\"{}\"", q.replace('"', "\"\""));
-    Some((
-        format!("id IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH $?)"),
-        phrase,
-    ))
+    Some(format!("\"{}\"", q.replace('"', "\"\"")))
 }

@@ -2,22 +2,28 @@
 //!
 //! `cargo bench -p zlc --bench campaign`
 //!
-//! For each scale it runs `zlc demo --scale SCALE --seed 1` into a fresh
-//! temporary data directory (SQLite) and prints the generation time and rate,
-//! then times the quarterly report of the root over the last full quarter
-//! (`zlc_server::reports::build`, median of 3 after one warm-up) and, at the
-//! largest scale, a filtered problem list page (`Store::list_problems` with a
-//! unit subtree + status + period filter, limit 50; median of 25 over
-//! different units).
+//! For each scale and database it runs `zlc demo --scale SCALE --seed 1`
+//! into a fresh data set (SQLite in a temporary directory; PostgreSQL in a
+//! database of its own) and prints the generation time and rate, then, over
+//! the last full quarter, each the median of 3 after one warm-up:
+//! - the quarterly report of the root with its findings and grades
+//!   (`zlc_app::reports::build`), and its statistics table (`build_table`);
+//! - the findings of a region one level down;
+//! - and, at the largest scale, the list pages a supervisor opens: a
+//!   filtered problem list page (unit subtree + status + period, limit 50)
+//!   over 25 units, the whole problem list's first page, and text searches
+//!   of two and four characters, each with its median and p99 over 25 runs.
 //!
 //! Scales: `ZLC_BENCH_SCALES` (comma-separated), default `city,national`;
-//! national takes several minutes and ~10 GB of disk. `ZLC_DEMO_TODAY`
-//! pins the demo's "today". `ZLC_BENCH_EXISTING=DIR` skips generating the
-//! last scale and measures the data set already in DIR (kept afterwards);
-//! `ZLC_BENCH_KEEP=1` keeps each generated data set and prints where it is. Targets from issue 3: the quarterly report under
-//! 1 s at national scale on SQLite, a filtered list page under 20 ms.
+//! national takes an hour and ~15 GB of disk. Databases:
+//! `ZLC_BENCH_DATABASES`, default `sqlite`; `postgres` uses the server of
+//! `ZLC_BENCH_PG_URL` (an admin URL such as `scripts/pg-up.sh` prints).
+//! `ZLC_DEMO_TODAY` pins the demo's "today". `ZLC_BENCH_EXISTING=DIR` skips
+//! generating the last scale on SQLite and measures the data set already in
+//! DIR (kept afterwards); `ZLC_BENCH_KEEP=1` keeps each generated data set
+//! and prints where it is.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 use zlc_domain::period::Period;
@@ -28,6 +34,16 @@ use zlc_store::{Options, PageRequest, Scope, Store};
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
+}
+
+/// The 99th percentile of `v` (its largest value under 100 samples).
+fn p99(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[(v.len() * 99 / 100).min(v.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }
 
 fn dir_size(p: &Path) -> u64 {
@@ -42,20 +58,79 @@ fn dir_size(p: &Path) -> u64 {
         .unwrap_or(0)
 }
 
-async fn measure(scale: &str, list: bool) -> anyhow::Result<()> {
-    let existing = std::env::var("ZLC_BENCH_EXISTING").ok().filter(|_| list);
-    let dir = match &existing {
-        Some(d) => std::path::PathBuf::from(d),
-        None => std::env::temp_dir().join(format!("zlc-bench-{scale}-{}", std::process::id())),
-    };
+/// Runs `f` once to warm up, then `n` times: the durations.
+async fn timed<T, F: AsyncFnMut() -> anyhow::Result<T>>(
+    n: usize,
+    mut f: F,
+) -> anyhow::Result<(Vec<Duration>, T)> {
+    let mut last = f().await?;
+    let mut times = Vec::new();
+    for _ in 0..n {
+        let t = Instant::now();
+        last = f().await?;
+        times.push(t.elapsed());
+    }
+    Ok((times, last))
+}
+
+/// Where the data set of `scale` on `db` lives: the URL and the directory
+/// of its data key.
+fn target(scale: &str, db: &str, existing: Option<&str>) -> anyhow::Result<(String, PathBuf)> {
+    if let Some(d) = existing {
+        let dir = PathBuf::from(d);
+        return Ok((format!("sqlite:{}", dir.join("zlc.db").display()), dir));
+    }
+    let dir = std::env::temp_dir().join(format!("zlc-bench-{scale}-{db}-{}", std::process::id()));
+    match db {
+        "sqlite" => Ok((format!("sqlite:{}", dir.join("zlc.db").display()), dir)),
+        "postgres" => {
+            let admin = std::env::var("ZLC_BENCH_PG_URL").map_err(|_| {
+                anyhow::anyhow!(
+                    "ZLC_BENCH_PG_URL is needed for postgres (scripts/pg-up.sh prints one)"
+                )
+            })?;
+            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+            Ok((format!("{base}/zlc_bench_{scale}"), dir))
+        }
+        other => anyhow::bail!("unknown database {other}: sqlite or postgres"),
+    }
+}
+
+/// A fresh PostgreSQL database for the URL's last path segment.
+async fn recreate_pg(url: &str) -> anyhow::Result<()> {
+    use sqlx::Executor;
+    let (base, name) = url
+        .rsplit_once('/')
+        .ok_or_else(|| anyhow::anyhow!("bad url"))?;
+    let admin = sqlx::PgPool::connect(&format!("{base}/postgres")).await?;
+    admin
+        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+        .await?;
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await?;
+    admin.close().await;
+    Ok(())
+}
+
+async fn measure(scale: &str, db: &str, list: bool) -> anyhow::Result<()> {
+    let existing = std::env::var("ZLC_BENCH_EXISTING")
+        .ok()
+        .filter(|_| list && db == "sqlite");
+    let (url, dir) = target(scale, db, existing.as_deref())?;
     let t = Instant::now();
     if existing.is_none() {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;
+        if db == "postgres" {
+            recreate_pg(&url).await?;
+        }
         let out = Command::new(env!("CARGO_BIN_EXE_zlc"))
             .args([
                 "--data-dir",
                 &dir.to_string_lossy(),
+                "--database-url",
+                &url,
                 "demo",
                 "--scale",
                 scale,
@@ -66,7 +141,7 @@ async fn measure(scale: &str, list: bool) -> anyhow::Result<()> {
             .output()?;
         if !out.status.success() {
             anyhow::bail!(
-                "zlc demo --scale {scale} failed: {}",
+                "zlc demo --scale {scale} on {db} failed: {}",
                 String::from_utf8_lossy(&out.stderr)
             );
         }
@@ -74,7 +149,7 @@ async fn measure(scale: &str, list: bool) -> anyhow::Result<()> {
     let secs = t.elapsed().as_secs_f64();
     let key = std::fs::read_to_string(dir.join("zlc.key"))?;
     let store = Store::open(
-        &format!("sqlite:{}", dir.join("zlc.db").display()),
+        &url,
         FieldCipher::from_hex(key.trim())?,
         &Options::default(),
     )
@@ -103,27 +178,30 @@ async fn measure(scale: &str, list: bool) -> anyhow::Result<()> {
             .await?
             .unwrap_or(0);
     }
-    let acts: i64 = store
-        .db
-        .scalar("SELECT COUNT(*) FROM activities", vec![])
-        .await?
-        .unwrap_or(0);
-    let probs: i64 = store
-        .db
-        .scalar("SELECT COUNT(*) FROM problems", vec![])
-        .await?
-        .unwrap_or(0);
+    let count = async |t: &str| -> anyhow::Result<i64> {
+        Ok(store
+            .db
+            .scalar(&format!("SELECT COUNT(*) FROM {t}"), vec![])
+            .await?
+            .unwrap_or(0))
+    };
+    let (acts, probs) = (count("activities").await?, count("problems").await?);
+    let at = format!("{scale} {db}");
     if existing.is_some() {
         println!(
-            "{scale}: existing data set in {}: {rows} rows, {acts} activities, {probs} problems, database {:.2} GB",
+            "{at}: existing data set in {}: {rows} rows, {acts} activities, {probs} problems, database {:.2} GB",
             dir.display(),
             dir_size(&dir) as f64 / 1e9
         );
     } else {
+        let size = if db == "sqlite" {
+            format!(", database {:.2} GB", dir_size(&dir) as f64 / 1e9)
+        } else {
+            String::new()
+        };
         println!(
-            "{scale}: demo generation {secs:.1} s, {rows} rows ({:.0} rows/s), {acts} activities, {probs} problems, database {:.2} GB",
+            "{at}: demo generation {secs:.1} s, {rows} rows ({:.0} rows/s), {acts} activities, {probs} problems{size}",
             rows as f64 / secs,
-            dir_size(&dir) as f64 / 1e9
         );
     }
 
@@ -142,19 +220,12 @@ async fn measure(scale: &str, list: bool) -> anyhow::Result<()> {
         .into_iter()
         .next()
         .ok_or_else(|| anyhow::anyhow!("no root"))?;
-    let mut times = Vec::new();
-    let mut report = None;
-    for k in 0..4 {
-        let t = Instant::now();
-        let r = zlc_app::reports::build(&store, &policy, &root, quarter, today).await?;
-        if k > 0 {
-            times.push(t.elapsed());
-        }
-        report = Some(r);
-    }
-    let r = report.ok_or_else(|| anyhow::anyhow!("no report"))?;
+    let (times, r) = timed(3, async || {
+        Ok(zlc_app::reports::build(&store, &policy, &root, quarter, today).await?)
+    })
+    .await?;
     println!(
-        "{scale}: quarterly report {quarter} of {} with its findings and grades: median {:.3} s ({} activities, {} problems found, {} solved, {} unit rows, {} findings)",
+        "{at}: quarterly report {quarter} of {} with its findings and grades: median {:.3} s ({} activities, {} problems found, {} solved, {} unit rows, {} findings)",
         root.name,
         median(times).as_secs_f64(),
         r.activities,
@@ -162,6 +233,16 @@ async fn measure(scale: &str, list: bool) -> anyhow::Result<()> {
         r.problems_solved,
         r.units.len(),
         r.findings.len()
+    );
+    let (times, t) = timed(3, async || {
+        Ok(zlc_app::reports::build_table(&store, &policy, &root, quarter, today).await?)
+    })
+    .await?;
+    println!(
+        "{at}: statistics table {quarter} of {}: median {:.3} s ({} rows)",
+        root.name,
+        median(times).as_secs_f64(),
+        t.rows.len()
     );
     // The findings of a unit one level down (a city of the province, a
     // county of the city): its own rows' findings.
@@ -174,20 +255,15 @@ async fn measure(scale: &str, list: bool) -> anyhow::Result<()> {
         .await?;
     if let Some((id,)) = below.first() {
         let unit = store.unit(&Scope::all(), *id).await?;
-        let mut times = Vec::new();
-        let mut n = 0;
-        for k in 0..4 {
-            let t = Instant::now();
-            let f = zlc_app::reports::findings(&store, &policy, &unit, quarter, today).await?;
-            if k > 0 {
-                times.push(t.elapsed());
-            }
-            n = f.len();
-        }
+        let (times, f) = timed(3, async || {
+            Ok(zlc_app::reports::findings(&store, &policy, &unit, quarter, today).await?)
+        })
+        .await?;
         println!(
-            "{scale}: findings of {} for {quarter}: median {:.3} s ({n} findings)",
+            "{at}: findings of {} for {quarter}: median {:.3} s ({} findings)",
             unit.name,
-            median(times).as_secs_f64()
+            median(times).as_secs_f64(),
+            f.len()
         );
     }
 
@@ -228,14 +304,43 @@ async fn measure(scale: &str, list: bool) -> anyhow::Result<()> {
             found += page.items.len();
         }
         println!(
-            "{scale}: filtered problem list page (unit subtree + status + {quarter}, limit 50): median {:.1} ms over {} units ({found} rows returned)",
-            median(times).as_secs_f64() * 1000.0,
+            "{at}: filtered problem list page (unit subtree + status + {quarter}, limit 50): median {:.1} ms, p99 {:.1} ms over {} units ({found} rows returned)",
+            ms(median(times.clone())),
+            ms(p99(times)),
             units.len()
         );
+        // What a supervisor of the whole tree opens: the first page, and searches.
+        for (label, q) in [
+            ("problem list, first page", None),
+            ("text search of two characters (排队)", Some("排队")),
+            (
+                "text search of four characters (办理时限)",
+                Some("办理时限"),
+            ),
+        ] {
+            let f = CampaignFilter {
+                q: q.map(str::to_string),
+                ..Default::default()
+            };
+            let (times, page) = timed(25, async || {
+                Ok(store
+                    .list_problems(&Scope::all(), &f, &PageRequest::new(None, Some(50))?)
+                    .await?)
+            })
+            .await?;
+            println!(
+                "{at}: {label}, limit 50: median {:.1} ms, p99 {:.1} ms ({} rows, total {}{})",
+                ms(median(times.clone())),
+                ms(p99(times)),
+                page.items.len(),
+                if page.total_capped { "more than " } else { "" },
+                page.total.unwrap_or(0)
+            );
+        }
     }
     store.close().await;
     if std::env::var_os("ZLC_BENCH_KEEP").is_some() {
-        println!("{scale}: data set kept in {}", dir.display());
+        println!("{at}: data set kept in {} ({url})", dir.display());
     } else if existing.is_none() {
         let _ = std::fs::remove_dir_all(&dir);
     }
@@ -243,17 +348,24 @@ async fn measure(scale: &str, list: bool) -> anyhow::Result<()> {
 }
 
 fn main() -> anyhow::Result<()> {
-    let scales = std::env::var("ZLC_BENCH_SCALES").unwrap_or_else(|_| "city,national".into());
-    let scales: Vec<&str> = scales
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
+    let list = |var: &str, default: &str| -> Vec<String> {
+        std::env::var(var)
+            .unwrap_or_else(|_| default.into())
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let scales = list("ZLC_BENCH_SCALES", "city,national");
+    let databases = list("ZLC_BENCH_DATABASES", "sqlite");
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    for (k, s) in scales.iter().enumerate() {
-        rt.block_on(measure(s, k + 1 == scales.len()))?;
+    for db in &databases {
+        for (k, s) in scales.iter().enumerate() {
+            rt.block_on(measure(s, db, k + 1 == scales.len()))?;
+        }
     }
     Ok(())
 }

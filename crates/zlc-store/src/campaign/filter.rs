@@ -52,6 +52,9 @@ impl Sort {
 pub(super) struct Where {
     pub(super) sql: String,
     pub(super) args: Vec<Arg>,
+    /// The full-text table the search reads (SQLite FTS5), joined in
+    /// [`Where::from`] so that its matches come in id order.
+    fts: Option<String>,
 }
 
 impl Where {
@@ -59,6 +62,25 @@ impl Where {
         Where {
             sql: "id > $1".into(),
             args: vec![after.unwrap_or(0).into()],
+            fts: None,
+        }
+    }
+
+    /// The FROM clause over `table`: with a full-text search, its matches
+    /// in id order joined to their rows, so that a page (or a capped count)
+    /// stops at its last row instead of collecting every match first.
+    pub(super) fn from(&self, table: &str) -> String {
+        match &self.fts {
+            Some(fts) => format!("{fts} CROSS JOIN {table} ON {table}.id = {fts}.rowid"),
+            None => table.to_string(),
+        }
+    }
+
+    /// The id order of [`Where::from`]'s rows.
+    pub(super) fn id_order(&self, table: &str) -> String {
+        match &self.fts {
+            Some(fts) => format!("{fts}.rowid"),
+            None => format!("{table}.id"),
         }
     }
 
@@ -125,9 +147,11 @@ impl Where {
             return;
         };
         if kind == crate::Kind::Sqlite
-            && let Some((cond, phrase)) = crate::sqlite::fts_match(table, q)
+            && let Some(phrase) = crate::sqlite::fts_phrase(q)
         {
-            self.push(&cond, phrase);
+            let fts = format!("{table}_fts");
+            self.push(&format!("{fts} MATCH $?"), phrase);
+            self.fts = Some(fts);
             return;
         }
         let ors: Vec<String> = cols
@@ -189,7 +213,8 @@ impl Store {
                 self.db
                     .scalar::<i64>(
                         &format!(
-                            "SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {} LIMIT {}) c",
+                            "SELECT COUNT(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT {}) c",
+                            w.from(table),
                             w.sql,
                             cap + 1
                         ),
@@ -222,7 +247,8 @@ impl Store {
                 w.args.push(page.offset.unwrap_or(0).into());
                 // Empty values last either way, as a reader expects.
                 let sql = format!(
-                    "SELECT * FROM {table} WHERE {} ORDER BY ({col} IS NULL), {col} {dir}, id {dir} LIMIT ${} OFFSET ${}",
+                    "SELECT {table}.* FROM {} WHERE {} ORDER BY ({col} IS NULL), {col} {dir}, {table}.id {dir} LIMIT ${} OFFSET ${}",
+                    w.from(table),
                     w.sql,
                     w.args.len() - 1,
                     w.args.len(),
@@ -250,8 +276,10 @@ impl Store {
                     .await?;
                 w.args.push((page.limit + 1).into());
                 let sql = format!(
-                    "SELECT * FROM {table} WHERE {} ORDER BY id LIMIT ${}",
+                    "SELECT {table}.* FROM {} WHERE {} ORDER BY {} LIMIT ${}",
+                    w.from(table),
                     w.sql,
+                    w.id_order(table),
                     w.args.len()
                 );
                 let rows = self.db.fetch_all(&sql, w.args).await?;
@@ -285,7 +313,7 @@ impl Store {
         Ok(self
             .db
             .scalar::<i64>(
-                &format!("SELECT {what} FROM {table} WHERE {}", w.sql),
+                &format!("SELECT {what} FROM {} WHERE {}", w.from(table), w.sql),
                 w.args,
             )
             .await?
