@@ -55,7 +55,7 @@ function init(args)
   end
   -- what this thread's last request was, and what it learnt
   last, last_need = nil, nil
-  versions = {}
+  pending = nil      -- {need, version} read, its edit not sent yet
   counts = {}        -- kind -> requests
   unexpected = {}    -- "kind status" -> count
   edits_ok, edits_stale, filed = 0, 0, 0
@@ -73,13 +73,14 @@ function request()
   if mix == "mixed" then kind = pick(schedule) end
   -- An edit needs a version: read the record first, send the edit next.
   if kind == "edit" and #needs > 0 then
-    local n = pick(needs)
-    if versions[n] then
+    if pending then
+      local n, v = pending[1], pending[2]
+      pending = nil
       last, last_need = "edit", n
-      local body = string.format('{"version":%d,"response":"已对接，第%d次跟进"}', versions[n], versions[n])
-      versions[n] = nil
+      local body = string.format('{"version":%d,"response":"已对接，第%d次跟进"}', v, v)
       return wrk.format("PATCH", "/api/v1/needs/" .. n, nil, body)
     end
+    local n = pick(needs)
     last, last_need = "read", n
     return get("/api/v1/needs/" .. n)
   end
@@ -117,7 +118,7 @@ function response(status, headers, body)
   counts[kind] = (counts[kind] or 0) + 1
   if kind == "read" and status == 200 then
     local v = string.match(body, '"version":(%d+)')
-    if v then versions[last_need] = tonumber(v) end
+    if v then pending = { last_need, tonumber(v) } end
   elseif kind == "edit" and status == 200 then
     edits_ok = edits_ok + 1
   elseif kind == "edit" and status == 409 then

@@ -226,7 +226,7 @@ impl Bulk {
                     sqlx::query(&format!("PRAGMA foreign_keys = {fk}"))
                         .execute(&mut **c)
                         .await?;
-                    sqlx::query("PRAGMA cache_size = -65536")
+                    sqlx::query(&format!("PRAGMA cache_size = {}", crate::sqlite::CACHE_SIZE))
                         .execute(&mut **c)
                         .await?;
                     // Fresh statistics (sampled, seconds even at national

@@ -7,6 +7,11 @@ use std::time::Duration;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
+/// Each pooled connection's page cache: 16 MiB (negative: KiB). Eight
+/// connections stay well inside a server's memory budget; the operating
+/// system's file cache holds the rest of a warm database.
+pub(crate) const CACHE_SIZE: &str = "-16384";
+
 pub(crate) async fn open(path: &str, opts: &Options) -> Result<Db> {
     let synchronous = SqliteSynchronous::from_str(&opts.sqlite_synchronous).map_err(|_| {
         crate::StoreError::BadUrl(format!(
@@ -22,7 +27,7 @@ pub(crate) async fn open(path: &str, opts: &Options) -> Result<Db> {
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10))
         .pragma("temp_store", "memory")
-        .pragma("cache_size", "-65536");
+        .pragma("cache_size", CACHE_SIZE);
     let pool = SqlitePoolOptions::new()
         .max_connections(opts.max_connections)
         .connect_with(connect)

@@ -258,26 +258,23 @@ impl Store {
                 Page::from_sorted_rows(rows, page)
             }
             None => {
-                // SQLite reads a large subtree's rows in id order and stops at
-                // the page: by its path index it would read and sort them all.
-                // (Its planner cannot tell a nation's range from a county's.)
-                let dense = counted.is_some_and(|n| n > cap) && self.kind() == crate::Kind::Sqlite;
                 let mut w = self
-                    .scoped_where_by(
-                        table,
-                        date_col,
-                        text_cols,
-                        scope,
-                        f,
-                        page.after,
-                        &extra,
-                        if dense { "+unit_path" } else { "unit_path" },
-                    )
+                    .scoped_where(table, date_col, text_cols, scope, f, page.after, &extra)
                     .await?;
+                // A list above the cap is dense enough that SQLite finds its
+                // page soonest by reading the table in id order: by an index
+                // (of its path, its status) it would read every row it holds
+                // and sort them. (Its planner cannot tell a nation from a
+                // county.) PostgreSQL's planner weighs its own statistics.
+                let dense = counted.is_some_and(|n| n > cap) && self.kind() == crate::Kind::Sqlite;
+                let from = if dense && w.fts.is_none() {
+                    format!("{table} NOT INDEXED")
+                } else {
+                    w.from(table)
+                };
                 w.args.push((page.limit + 1).into());
                 let sql = format!(
-                    "SELECT {table}.* FROM {} WHERE {} ORDER BY {} LIMIT ${}",
-                    w.from(table),
+                    "SELECT {table}.* FROM {from} WHERE {} ORDER BY {} LIMIT ${}",
                     w.sql,
                     w.id_order(table),
                     w.args.len()
@@ -331,36 +328,9 @@ impl Store {
         after: Option<i64>,
         extra: impl FnOnce(&mut Where),
     ) -> Result<Where> {
-        self.scoped_where_by(
-            table,
-            date_col,
-            text_cols,
-            scope,
-            f,
-            after,
-            extra,
-            "unit_path",
-        )
-        .await
-    }
-
-    /// [`Store::scoped_where`] with the scope's column spelt `scope_col`:
-    /// `+unit_path` keeps SQLite off the path index.
-    #[allow(clippy::too_many_arguments)]
-    async fn scoped_where_by(
-        &self,
-        table: &str,
-        date_col: Option<&str>,
-        text_cols: &[&str],
-        scope: &Scope,
-        f: &CampaignFilter,
-        after: Option<i64>,
-        extra: impl FnOnce(&mut Where),
-        scope_col: &str,
-    ) -> Result<Where> {
         let scope = scope_for(self, scope, f.unit).await?;
         let mut w = Where::new(after);
-        let cond = scope.condition(scope_col, &mut w.args);
+        let cond = scope.condition("unit_path", &mut w.args);
         w.sql += &format!(" AND {cond}");
         if let Some(col) = date_col {
             if let Some(v) = &f.from {
