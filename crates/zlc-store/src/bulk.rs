@@ -226,9 +226,12 @@ impl Bulk {
                     sqlx::query(&format!("PRAGMA foreign_keys = {fk}"))
                         .execute(&mut **c)
                         .await?;
-                    sqlx::query(&format!("PRAGMA cache_size = {}", crate::sqlite::CACHE_SIZE))
-                        .execute(&mut **c)
-                        .await?;
+                    sqlx::query(&format!(
+                        "PRAGMA cache_size = {}",
+                        crate::sqlite::CACHE_SIZE
+                    ))
+                    .execute(&mut **c)
+                    .await?;
                     // Fresh statistics (sampled, seconds even at national
                     // scale) so the planner knows the new tables' sizes.
                     for sql in [

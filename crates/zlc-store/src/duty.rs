@@ -832,13 +832,19 @@ impl Store {
             let cond = scope.condition("t.unit_path", &mut args);
             args.push(limit.into());
             let n = args.len();
+            // Nearest re-check first, read in that order (migration 0021):
+            // SQLite would otherwise sort every closed problem of the scope.
+            let review_order = match self.kind() {
+                crate::Kind::Sqlite => "INDEXED BY problems_review_open",
+                crate::Kind::Postgres => "",
+            };
             add(
                 DutyKind::Review,
                 self.db
                     .fetch_all(
                         &format!(
                             "{select}, t.review_due AS due, t.verifier_id AS person_id, t.section_id, t.description AS what \
-                             FROM problems t JOIN units u ON u.id = t.unit_id \
+                             FROM problems t {review_order} JOIN units u ON u.id = t.unit_id \
                              WHERE t.status = 'closed' AND t.review_due IS NOT NULL AND t.reviewed_on IS NULL AND {cond} \
                              ORDER BY t.review_due, t.id LIMIT ${n}"
                         ),
