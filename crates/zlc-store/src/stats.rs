@@ -297,30 +297,58 @@ pub(crate) fn open_key(status: &str, deadline: Option<&str>) -> Option<String> {
     deadline.filter(|_| counts_open(status)).map(str::to_string)
 }
 
-/// Adds open problems summed per (unit path, deadline) to the unit of each
-/// path and every ancestor (`stats_open`).
-pub(crate) async fn add_open(
+/// Adds counts summed per (unit path, key) to the unit of each path and
+/// every ancestor, in `table` keyed by unit and `col`: `stats_open` by
+/// deadline, `stats_ranks` by rank.
+async fn add_keyed(
     tx: &mut Tx,
-    open: impl IntoIterator<Item = ((String, String), i64)>,
+    table: &str,
+    col: &str,
+    changes: impl IntoIterator<Item = ((String, String), i64)>,
 ) -> Result<()> {
     let mut per_unit: std::collections::BTreeMap<(i64, String), i64> = Default::default();
-    for ((path, deadline), n) in open {
+    for ((path, key), n) in changes {
         for u in path_ids(&path) {
-            *per_unit.entry((u, deadline.clone())).or_default() += n;
+            *per_unit.entry((u, key.clone())).or_default() += n;
         }
     }
-    for ((unit, deadline), n) in per_unit.into_iter().filter(|e| e.1 != 0) {
+    for ((unit, key), n) in per_unit.into_iter().filter(|e| e.1 != 0) {
         tx.execute(
-            "INSERT INTO stats_open (unit_id, deadline, n) VALUES ($1, $2, $3) \
-             ON CONFLICT (unit_id, deadline) DO UPDATE SET n = stats_open.n + excluded.n",
-            args![unit, deadline, n],
+            &format!(
+                "INSERT INTO {table} (unit_id, {col}, n) VALUES ($1, $2, $3) \
+                 ON CONFLICT (unit_id, {col}) DO UPDATE SET n = {table}.n + excluded.n"
+            ),
+            args![unit, key, n],
         )
         .await?;
     }
     Ok(())
 }
 
-/// A problem at `path` went from `before` to `after` (status, deadline):
+/// A record counted under `before` ((unit path, key)) now counts under `after`.
+fn moved(
+    before: Option<(String, String)>,
+    after: Option<(String, String)>,
+) -> Vec<((String, String), i64)> {
+    if before == after {
+        return Vec::new();
+    }
+    [(before, -1), (after, 1)]
+        .into_iter()
+        .filter_map(|(k, sign)| k.map(|k| (k, sign)))
+        .collect()
+}
+
+/// Adds open problems summed per (unit path, deadline) to the unit of each
+/// path and every ancestor (`stats_open`).
+pub(crate) async fn add_open(
+    tx: &mut Tx,
+    open: impl IntoIterator<Item = ((String, String), i64)>,
+) -> Result<()> {
+    add_keyed(tx, "stats_open", "deadline", open).await
+}
+
+/// A problem at `path` went from `before` to `after` ([`open_key`]):
 /// `stats_open` follows.
 pub(crate) async fn open_changed(
     tx: &mut Tx,
@@ -328,17 +356,8 @@ pub(crate) async fn open_changed(
     before: Option<String>,
     after: Option<String>,
 ) -> Result<()> {
-    if before == after {
-        return Ok(());
-    }
-    let mut changes = Vec::new();
-    if let Some(d) = before {
-        changes.push(((path.to_string(), d), -1));
-    }
-    if let Some(d) = after {
-        changes.push(((path.to_string(), d), 1));
-    }
-    add_open(tx, changes).await
+    let key = |d: String| (path.to_string(), d);
+    add_open(tx, moved(before.map(key), after.map(key))).await
 }
 
 /// An official's key in `stats_ranks`: its unit's path and its rank, while active.
@@ -352,26 +371,7 @@ pub(crate) async fn ranks_changed(
     before: Option<(String, String)>,
     after: Option<(String, String)>,
 ) -> Result<()> {
-    if before == after {
-        return Ok(());
-    }
-    let mut per_unit: std::collections::BTreeMap<(i64, String), i64> = Default::default();
-    for (key, sign) in [(before, -1), (after, 1)] {
-        if let Some((path, rank)) = key {
-            for u in path_ids(&path) {
-                *per_unit.entry((u, rank.clone())).or_default() += sign;
-            }
-        }
-    }
-    for ((unit, rank), n) in per_unit.into_iter().filter(|e| e.1 != 0) {
-        tx.execute(
-            "INSERT INTO stats_ranks (unit_id, rank, n) VALUES ($1, $2, $3) \
-             ON CONFLICT (unit_id, rank) DO UPDATE SET n = stats_ranks.n + excluded.n",
-            args![unit, rank, n],
-        )
-        .await?;
-    }
-    Ok(())
+    add_keyed(tx, "stats_ranks", "rank", moved(before, after)).await
 }
 
 /// What the statistics need of an activity just filed.
