@@ -608,6 +608,40 @@ async fn ledgers_filter_and_a_need_may_end_as_cannot_be_met_explained() {
         .map(|p| p["id"].as_i64().expect("id"))
         .collect();
     assert_eq!((ids.len(), ids), (2, expected));
+    // Newest first, as the page opens: the same order above the cap (SQLite
+    // reads the date's index), page after page.
+    let by_date = |cursor: Option<String>| {
+        let capped = &capped;
+        async move {
+            capped
+                .list_problems(
+                    &zlc_store::Scope::all(),
+                    &zlc_store::campaign::CampaignFilter {
+                        sort: zlc_store::campaign::Sort::parse("-found_on"),
+                        ..Default::default()
+                    },
+                    &zlc_store::PageRequest::new(cursor.as_deref(), Some(2)).expect("page"),
+                )
+                .await
+                .expect("list")
+        }
+    };
+    let first = by_date(None).await;
+    let rest = by_date(first.next_cursor.clone()).await;
+    let ids: Vec<i64> = first
+        .items
+        .iter()
+        .chain(&rest.items)
+        .map(|p| p.id)
+        .collect();
+    let api = w.sup.json("/api/v1/problems?sort=-found_on").await;
+    let expected: Vec<i64> = api["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|p| p["id"].as_i64().expect("id"))
+        .collect();
+    assert_eq!((first.total_capped, ids), (true, expected));
     let narrow = capped
         .list_problems(
             &zlc_store::Scope::all(),

@@ -125,6 +125,13 @@ pub(super) fn problem_filters(w: &mut Where, f: &CampaignFilter) {
     }
 }
 
+/// Dates every record of a list has, with the index that holds them in
+/// order: (table, column, index).
+const REQUIRED_DATES: [(&str, &str, &str); 2] = [
+    ("problems", "found_on", "problems_found"),
+    ("activities", "date", "activities_date"),
+];
+
 /// A text search's first page counts its rows up to this many.
 pub const TEXT_COUNT_CAP: i64 = 1_000;
 
@@ -204,8 +211,8 @@ impl Store {
         } else {
             self.count_cap
         };
-        let in_id_order = f.sort.is_none();
-        let counted = if page.is_first() || (in_id_order && self.kind() == crate::Kind::Sqlite) {
+        // SQLite counts every page: how large the list is decides how it is read.
+        let counted = if page.is_first() || self.kind() == crate::Kind::Sqlite {
             let w = self
                 .scoped_where(table, date_col, text_cols, scope, f, None, &extra)
                 .await?;
@@ -227,6 +234,13 @@ impl Store {
             None
         };
         let total = counted.filter(|_| page.is_first());
+        // A list above the cap is dense enough that SQLite finds its page
+        // soonest by reading in the list's order (the table by id, or a date's
+        // own index) and stopping at the page: by another index (of the path,
+        // the status) it would read every row that index holds and sort them.
+        // (Its planner cannot tell a nation from a county.) PostgreSQL's
+        // planner weighs its own statistics.
+        let dense = counted.is_some_and(|n| n > cap) && self.kind() == crate::Kind::Sqlite;
         let mut out = match &f.sort {
             Some(sort) => {
                 if !sortable.contains(&sort.column.as_str()) {
@@ -245,10 +259,23 @@ impl Store {
                 let dir = if sort.desc { "DESC" } else { "ASC" };
                 w.args.push((page.limit + 1).into());
                 w.args.push(page.offset.unwrap_or(0).into());
-                // Empty values last either way, as a reader expects.
+                // Empty values last either way, as a reader expects; a date
+                // every record has needs no such term, and has its index.
+                let required = REQUIRED_DATES
+                    .iter()
+                    .find(|(t, c, _)| *t == table && *c == sort.column);
+                let empty_last = match required {
+                    Some(_) => String::new(),
+                    None => format!("({} IS NULL), ", sort.column),
+                };
+                let from = match required {
+                    Some((_, _, index)) if dense && w.fts.is_none() => {
+                        format!("{table} INDEXED BY {index}")
+                    }
+                    _ => w.from(table),
+                };
                 let sql = format!(
-                    "SELECT {table}.* FROM {} WHERE {} ORDER BY ({col} IS NULL), {col} {dir}, {table}.id {dir} LIMIT ${} OFFSET ${}",
-                    w.from(table),
+                    "SELECT {table}.* FROM {from} WHERE {} ORDER BY {empty_last}{col} {dir}, {table}.id {dir} LIMIT ${} OFFSET ${}",
                     w.sql,
                     w.args.len() - 1,
                     w.args.len(),
@@ -261,12 +288,6 @@ impl Store {
                 let mut w = self
                     .scoped_where(table, date_col, text_cols, scope, f, page.after, &extra)
                     .await?;
-                // A list above the cap is dense enough that SQLite finds its
-                // page soonest by reading the table in id order: by an index
-                // (of its path, its status) it would read every row it holds
-                // and sort them. (Its planner cannot tell a nation from a
-                // county.) PostgreSQL's planner weighs its own statistics.
-                let dense = counted.is_some_and(|n| n > cap) && self.kind() == crate::Kind::Sqlite;
                 let from = if dense && w.fts.is_none() {
                     format!("{table} NOT INDEXED")
                 } else {
