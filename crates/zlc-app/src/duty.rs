@@ -115,31 +115,28 @@ pub async fn todos(
         .collect();
     if let Some(unit) = unit
         && (perms.contains(&Permission::ProblemWrite) || perms.contains(&Permission::PlanWrite))
+        && let Some(u) = app.store.reporting_unit(scope, unit).await?
     {
-        let units: Vec<_> = app
-            .store
-            .reporting_units(scope)
-            .await?
-            .into_iter()
-            .filter(|u| u.id == unit)
-            .collect();
-        if let Some(u) = units.first() {
-            for (owed, item, period, ladder) in owed_due(&policy, today, &cal) {
-                if !perms.contains(&Directory::permission(owed.duty()))
-                    || owed.done(app, &item, period, &units).await?.contains(&u.id)
-                {
-                    continue;
-                }
-                out.push(owed_todo(
-                    owed,
-                    owed.link(&item, period),
-                    ladder.due,
-                    ladder.working_days_left(today, &cal),
-                    format!("{}{}", period.label_zh(), item.name),
-                    u.id,
-                    (u.id, u.name.clone()),
-                ));
+        let units = [u];
+        let u = &units[0];
+        for (owed, item, period, ladder) in owed_due(&policy, today, &cal) {
+            if !perms.contains(&Directory::permission(owed.duty()))
+                || owed
+                    .done(app, &item, period, scope, &units)
+                    .await?
+                    .contains(&u.id)
+            {
+                continue;
             }
+            out.push(owed_todo(
+                owed,
+                owed.link(&item, period),
+                ladder.due,
+                ladder.working_days_left(today, &cal),
+                format!("{}{}", period.label_zh(), item.name),
+                u.id,
+                (u.id, u.name.clone()),
+            ));
         }
     }
     if perms.contains(&Permission::FindingReview) {
@@ -214,7 +211,7 @@ async fn lead_office_todos(
     let units = app.store.reporting_units(scope).await?;
     if !units.is_empty() {
         for (owed, item, period, ladder) in owed_due(&policy, today, &cal) {
-            let done = owed.done(app, &item, period, &units).await?;
+            let done = owed.done(app, &item, period, scope, &units).await?;
             let missing = units.iter().filter(|u| !done.contains(&u.id)).count();
             if missing == 0 {
                 continue;
@@ -652,7 +649,7 @@ pub async fn run_day(
                 sent,
             });
         }
-        let done = owed.done(app, &item, period, &units).await?;
+        let done = owed.done(app, &item, period, &Scope::all(), &units).await?;
         let what = format!("{}{}", period.label_zh(), item.name);
         let duty = owed.duty();
         let batch: Vec<NewReminder> = units
@@ -755,12 +752,14 @@ impl Owed {
     }
 
     /// The units that have handed it in for `period`: a report submitted, or
-    /// plans of the period past their draft.
+    /// plans of the period past their draft. `scope` holds every unit of
+    /// `units`: only its plans are read.
     async fn done(
         self,
         app: &App,
         item: &zlc_domain::policy::DueItem,
         period: zlc_domain::period::Period,
+        scope: &Scope,
         units: &[zlc_store::submissions::ReportingUnit],
     ) -> Result<BTreeSet<i64>, AppError> {
         Ok(match self {
@@ -769,17 +768,27 @@ impl Owed {
                 // One unit asking: only its own subtree is read.
                 let scope = match units {
                     [one] => Scope::subtree(one.path.clone()),
-                    _ => Scope::all(),
+                    _ => scope.clone(),
                 };
-                let paths = app.store.planned_paths(period, &scope).await?;
+                let mut paths = app.store.planned_paths(period, &scope).await?;
+                paths.sort_unstable();
                 units
                     .iter()
-                    .filter(|u| paths.iter().any(|p| p.starts_with(&u.path)))
+                    .filter(|u| any_under(&paths, &u.path))
                     .map(|u| u.id)
                     .collect()
             }
         })
     }
+}
+
+/// Whether any of the sorted unit `paths` lies under `path` (is it or a
+/// descendant): the paths beginning with `path` sort together from the first
+/// one not below it, so one binary search answers, whatever the number of
+/// units asking (a nation's lead office asks for every department at once).
+fn any_under(paths: &[String], path: &str) -> bool {
+    let first = paths.partition_point(|p| p.as_str() < path);
+    paths.get(first).is_some_and(|p| p.starts_with(path))
 }
 
 /// What units owe around `day` — for the period holding it, the one before
@@ -999,6 +1008,27 @@ mod tests {
         );
         assert_eq!(findings_to_review(d("2024-11-01")), None);
         assert_eq!(findings_to_review(d("2024-09-30")), None);
+    }
+
+    #[test]
+    fn a_unit_has_planned_when_it_or_a_unit_under_it_has_a_plan() {
+        let mut paths: Vec<String> = ["/1/23/", "/1/2/7/", "/1/4/", "/1/4/9/"]
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        paths.sort_unstable();
+        for (unit, planned) in [
+            ("/1/2/", true),    // through its office /1/2/7/
+            ("/1/23/", true),   // its own plan
+            ("/1/3/", false),   // /1/23/ is not under it
+            ("/1/4/9/", true),  // its own
+            ("/1/4/8/", false), // a sibling planned, not it
+            ("/1/", true),
+            ("/2/", false),
+        ] {
+            assert_eq!(any_under(&paths, unit), planned, "{unit}");
+        }
+        assert!(!any_under(&[], "/1/"));
     }
 
     #[test]

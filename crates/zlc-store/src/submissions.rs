@@ -87,6 +87,24 @@ impl Store {
             .await?)
     }
 
+    /// The unit `id` when it is in `scope` and owes reports (see
+    /// [`Store::reporting_units`]).
+    pub async fn reporting_unit(&self, scope: &Scope, id: i64) -> Result<Option<ReportingUnit>> {
+        let mut args = vec![id.into()];
+        let cond = scope.condition("path", &mut args);
+        Ok(self
+            .db
+            .fetch_all(
+                &format!(
+                    "SELECT id, name, path FROM units \
+                     WHERE id = $1 AND kind IN ('department', 'enterprise') AND {cond}"
+                ),
+                args,
+            )
+            .await?
+            .pop())
+    }
+
     /// Every package of `report` for `period` within `scope`.
     pub async fn submissions_of(
         &self,
