@@ -229,6 +229,21 @@ impl Db {
         })
     }
 
+    /// [`Db::begin`] on a connection closed when the transaction ends, for a
+    /// large write that changes its connection's settings (an import grows
+    /// SQLite's page cache): however it ends — committed, refused, or
+    /// dropped when its client leaves — no pooled connection keeps them.
+    pub async fn begin_once(&self) -> sqlx::Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(p) => {
+                let mut c = p.acquire().await?;
+                c.close_on_drop();
+                Tx::Sqlite(sqlx::Transaction::begin(c, Some("BEGIN IMMEDIATE".into())).await?)
+            }
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
     pub async fn close(&self) {
         match self {
             Db::Sqlite(p) => p.close().await,

@@ -161,6 +161,29 @@ async fn count(app: &TestApp, table: &str) -> i64 {
         .unwrap_or(0)
 }
 
+/// Every pooled SQLite connection has its usual page cache (16 MiB): an
+/// import's larger one leaves with its own connection, however it ended.
+async fn pooled_caches_are_usual(app: &TestApp) {
+    let zlc_store::Db::Sqlite(pool) = &app.store.db else {
+        return;
+    };
+    // Every open connection at once: the idle ones are handed out first.
+    let mut held = Vec::new();
+    for _ in 0..pool.size().max(1) {
+        held.push(pool.acquire().await.expect("connection"));
+    }
+    for c in &mut held {
+        let kib: i64 = sqlx::query_scalar("PRAGMA cache_size")
+            .fetch_one(&mut **c)
+            .await
+            .expect("cache_size");
+        assert_eq!(
+            kib, -16384,
+            "a pooled connection kept an import's page cache"
+        );
+    }
+}
+
 async fn download(s: &Session, path: &str) -> Vec<u8> {
     let r = s.get(path).await;
     assert_eq!(
@@ -408,6 +431,7 @@ async fn a_bad_ledger_names_every_row_and_writes_nothing() {
         1,
         "王五 of the good row is not added either"
     );
+    pooled_caches_are_usual(&o.app).await;
 
     // Cell errors and registry errors come together.
     let mut book = rust_xlsxwriter::Workbook::new();
@@ -1945,6 +1969,9 @@ async fn a_table_beyond_the_import_limits_is_refused_naming_the_limit_and_writes
             .contains("共享字符串）解压后超过上限 2 MB"),
         "{p}"
     );
+    // The import had begun (its log row, its page cache) when the file was
+    // refused: its connection went with it.
+    pooled_caches_are_usual(&o.app).await;
     // More rows than allowed (the sample's title, header and four rows).
     let p = problem(
         upload(&o.la, &path, sample_ledger()).await,

@@ -115,10 +115,9 @@ pub struct ImportSummary {
     pub submitted: bool,
 }
 
-/// SQLite's page cache during an import, in KiB (the connection's usual is
-/// 64 MiB, set in sqlite.rs).
+/// SQLite's page cache during an import, in KiB (a pooled connection's is
+/// 16 MiB, set in sqlite.rs). The import's connection is closed at its end.
 const IMPORT_CACHE_KIB: i64 = 512 * 1024;
-const USUAL_CACHE_KIB: i64 = 64 * 1024;
 
 /// Ids for new rows, taken before they are written so that rows can refer
 /// to each other within one statement batch.
@@ -310,14 +309,15 @@ impl Store {
         scope: &'a Scope,
         req: &'a ImportRequest<'a>,
     ) -> Result<ImportRun<'a>> {
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_once().await?;
         // Rows of related tables are written in batches of their own, in
         // any order: their references are checked at commit.
         match tx.kind() {
             Kind::Sqlite => {
                 tx.execute("PRAGMA defer_foreign_keys = ON", vec![]).await?;
                 // A large import touches every index page of its tables;
-                // the page cache grows for it and shrinks again at the end.
+                // the page cache grows for it (on a connection of its own,
+                // closed at the end: see `Db::begin_once`).
                 tx.execute(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}"), vec![])
                     .await?;
             }
@@ -476,15 +476,6 @@ impl ImportRun<'_> {
         Ok(())
     }
 
-    async fn restore_cache(&mut self) -> Result<()> {
-        if self.tx.kind() == Kind::Sqlite {
-            self.tx
-                .execute(&format!("PRAGMA cache_size = -{USUAL_CACHE_KIB}"), vec![])
-                .await?;
-        }
-        Ok(())
-    }
-
     /// Ends the import: with any row error (or a dry run) nothing is
     /// written; else the statistics are added, the import is logged and
     /// audited, and everything is committed at once.
@@ -492,7 +483,6 @@ impl ImportRun<'_> {
         self.end_sheet().await?;
         let import_id = self.import_id;
         if !self.errors.is_empty() {
-            self.restore_cache().await?;
             self.tx.rollback().await?;
             let mut errors = self.errors;
             errors.sort_by(|a, b| (&a.sheet, a.row).cmp(&(&b.sheet, b.row)));
@@ -553,7 +543,6 @@ impl ImportRun<'_> {
             self.sum.submitted = true;
         }
         if self.req.dry_run {
-            self.restore_cache().await?;
             self.tx.rollback().await?;
             return Ok(self.sum);
         }
@@ -587,7 +576,6 @@ impl ImportRun<'_> {
             },
         )
         .await?;
-        self.restore_cache().await?;
         self.tx.commit().await?;
         Ok(self.sum)
     }
