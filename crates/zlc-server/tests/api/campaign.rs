@@ -654,6 +654,43 @@ async fn ledgers_filter_and_a_need_may_end_as_cannot_be_met_explained() {
         .await
         .expect("list");
     assert_eq!((narrow.total, narrow.total_capped), (Some(1), false));
+    // A dense list whose records lie together beyond the first ids read in
+    // order (a unit's ledger entered after the others' records) pages on
+    // exactly: the first ids hold too few of them, the index finds the rest.
+    let mut b_ids = Vec::new();
+    for n in 0..5 {
+        let r = w.lb.post("/api/v1/problems", json!({"unit_id": w.b, "source": "窗口自查发现", "category": "设施环境", "description": format!("叫号屏第{n}号窗口显示错误"), "disposition": "立行立改"})).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let p: Value = r.json().await.expect("json");
+        b_ids.push(p["id"].as_i64().expect("id"));
+    }
+    let of_b = |cursor: Option<String>| {
+        let capped = &capped;
+        async move {
+            capped
+                .list_problems(
+                    &zlc_store::Scope::all(),
+                    &zlc_store::campaign::CampaignFilter {
+                        unit: Some(w.b),
+                        ..Default::default()
+                    },
+                    &zlc_store::PageRequest::new(cursor.as_deref(), Some(2)).expect("page"),
+                )
+                .await
+                .expect("list")
+        }
+    };
+    let mut paged = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = of_b(cursor).await;
+        paged.extend(page.items.iter().map(|p| p.id));
+        cursor = page.next_cursor;
+        if cursor.is_none() {
+            break;
+        }
+    }
+    assert_eq!(paged, b_ids, "every page full, in id order, none left out");
     capped.close().await;
     let found = w.sup.json("/api/v1/problems?category=中介服务").await;
     assert_eq!(found["items"][0]["description"], "中介收费不规范");

@@ -234,7 +234,7 @@ impl Store {
             None
         };
         let total = counted.filter(|_| page.is_first());
-        // A list above the cap is dense enough that SQLite finds its page
+        // A list above the cap is dense enough that SQLite may find its page
         // soonest by reading in the list's order (the table by id, or a date's
         // own index) and stopping at the page: by another index (of the path,
         // the status) it would read every row that index holds and sort them.
@@ -288,19 +288,44 @@ impl Store {
                 let mut w = self
                     .scoped_where(table, date_col, text_cols, scope, f, page.after, &extra)
                     .await?;
-                let from = if dense && w.fts.is_none() {
-                    format!("{table} NOT INDEXED")
-                } else {
-                    w.from(table)
-                };
-                w.args.push((page.limit + 1).into());
-                let sql = format!(
-                    "SELECT {table}.* FROM {from} WHERE {} ORDER BY {} LIMIT ${}",
-                    w.sql,
-                    w.id_order(table),
-                    w.args.len()
-                );
-                let rows = self.db.fetch_all(&sql, w.args).await?;
+                // Dense, the page is looked for first among the next twice
+                // the cap of ids alone (a range of the table itself, read in
+                // order: a few milliseconds): enough when the list's records
+                // are spread through the table. When they lie together further
+                // on (a unit's ledger imported at once), the planner's own way
+                // finds them.
+                let mut rows = Vec::new();
+                if dense && w.fts.is_none() {
+                    let mut probe = Where {
+                        sql: w.sql.clone(),
+                        args: w.args.clone(),
+                        fts: None,
+                    };
+                    probe.push(
+                        &format!("{table}.id <= $?"),
+                        page.after
+                            .unwrap_or(0)
+                            .saturating_add(cap.saturating_mul(2)),
+                    );
+                    probe.args.push((page.limit + 1).into());
+                    let sql = format!(
+                        "SELECT {table}.* FROM {table} NOT INDEXED WHERE {} ORDER BY {table}.id LIMIT ${}",
+                        probe.sql,
+                        probe.args.len()
+                    );
+                    rows = self.db.fetch_all(&sql, probe.args).await?;
+                }
+                if rows.len() as i64 <= page.limit {
+                    w.args.push((page.limit + 1).into());
+                    let sql = format!(
+                        "SELECT {table}.* FROM {} WHERE {} ORDER BY {} LIMIT ${}",
+                        w.from(table),
+                        w.sql,
+                        w.id_order(table),
+                        w.args.len()
+                    );
+                    rows = self.db.fetch_all(&sql, w.args).await?;
+                }
                 Page::from_rows(rows, page, T::id)
             }
         };
