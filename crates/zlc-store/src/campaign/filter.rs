@@ -316,12 +316,19 @@ impl Store {
                     rows = self.db.fetch_all(&sql, probe.args).await?;
                 }
                 if rows.len() as i64 <= page.limit {
+                    // Dense, the planner is kept from reading the table in id
+                    // order (`+id`: no index gives that order): it takes the
+                    // index of the scope or the status, and sorts what it holds.
+                    let order = if dense && w.fts.is_none() {
+                        format!("+{table}.id")
+                    } else {
+                        w.id_order(table)
+                    };
                     w.args.push((page.limit + 1).into());
                     let sql = format!(
-                        "SELECT {table}.* FROM {} WHERE {} ORDER BY {} LIMIT ${}",
+                        "SELECT {table}.* FROM {} WHERE {} ORDER BY {order} LIMIT ${}",
                         w.from(table),
                         w.sql,
-                        w.id_order(table),
                         w.args.len()
                     );
                     rows = self.db.fetch_all(&sql, w.args).await?;
