@@ -215,11 +215,21 @@ impl Store {
             period.end().to_string().into(),
         ];
         let cond = scope.condition("unit_path", &mut args);
+        // The whole tree (or its root's): the period's plans alone, from
+        // their own index (migration 0022); a region below reads its own
+        // plans by path.
+        let index = match (self.kind(), scope.path.as_deref()) {
+            (crate::Kind::Sqlite, None) => "INDEXED BY plans_period",
+            (crate::Kind::Sqlite, Some(p)) if p.matches('/').count() <= 2 => {
+                "INDEXED BY plans_period"
+            }
+            _ => "",
+        };
         let rows: Vec<(String,)> = self
             .db
             .fetch_all(
                 &format!(
-                    "SELECT DISTINCT unit_path FROM plans \
+                    "SELECT DISTINCT unit_path FROM plans {index} \
                      WHERE date >= $1 AND date <= $2 AND status <> 'draft' AND {cond}"
                 ),
                 args,
@@ -814,13 +824,18 @@ impl Store {
             let cond = scope.condition("t.unit_path", &mut args);
             args.push(limit.into());
             let n = args.len();
+            // Nearest deadline first, read in that order (migration 0022).
+            let verify_order = match self.kind() {
+                crate::Kind::Sqlite => "INDEXED BY problems_verify_open",
+                crate::Kind::Postgres => "",
+            };
             add(
                 DutyKind::Verify,
                 self.db
                     .fetch_all(
                         &format!(
                             "{select}, COALESCE(t.deadline, t.found_on) AS due, t.handler_id AS person_id, t.section_id, t.description AS what \
-                             FROM problems t JOIN units u ON u.id = t.unit_id \
+                             FROM problems t {verify_order} JOIN units u ON u.id = t.unit_id \
                              WHERE t.status = 'awaiting-verification' AND {cond} \
                              ORDER BY t.deadline, t.id LIMIT ${n}"
                         ),
