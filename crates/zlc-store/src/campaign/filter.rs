@@ -234,16 +234,13 @@ impl Store {
             None
         };
         let total = counted.filter(|_| page.is_first());
-        // A list above the cap is dense enough that the page may be found
+        // A list above the cap is dense enough that SQLite may find its page
         // soonest by reading in the list's order (the table by id, or a date's
         // own index) and stopping at the page: by another index (of the path,
-        // the status) every row that index holds would be read and sorted.
-        // Neither planner can tell a list spread through the table from one
-        // lying together at its end (both read the whole table by id then).
-        // PostgreSQL counts the first page only: later ones take its planner's
-        // way.
-        let sqlite = self.kind() == crate::Kind::Sqlite;
-        let dense = counted.is_some_and(|n| n > cap);
+        // the status) it would read every row that index holds and sort them.
+        // (Its planner cannot tell a nation from a county.) PostgreSQL's
+        // planner weighs its own statistics.
+        let dense = counted.is_some_and(|n| n > cap) && self.kind() == crate::Kind::Sqlite;
         let mut out = match &f.sort {
             Some(sort) => {
                 if !sortable.contains(&sort.column.as_str()) {
@@ -272,7 +269,7 @@ impl Store {
                     None => format!("({} IS NULL), ", sort.column),
                 };
                 let from = match required {
-                    Some((_, _, index)) if sqlite && dense && w.fts.is_none() => {
+                    Some((_, _, index)) if dense && w.fts.is_none() => {
                         format!("{table} INDEXED BY {index}")
                     }
                     _ => w.from(table),
@@ -312,8 +309,7 @@ impl Store {
                     );
                     probe.args.push((page.limit + 1).into());
                     let sql = format!(
-                        "SELECT {table}.* FROM {table}{} WHERE {} ORDER BY {table}.id LIMIT ${}",
-                        if sqlite { " NOT INDEXED" } else { "" },
+                        "SELECT {table}.* FROM {table} NOT INDEXED WHERE {} ORDER BY {table}.id LIMIT ${}",
                         probe.sql,
                         probe.args.len()
                     );
@@ -321,13 +317,12 @@ impl Store {
                 }
                 if rows.len() as i64 <= page.limit {
                     // Dense, the planner is kept from reading the table in id
-                    // order (`+id`, `id + 0`: no index gives that order): it
-                    // takes the index of the scope or the status, and sorts
-                    // what it holds.
-                    let order = match (dense && w.fts.is_none(), sqlite) {
-                        (true, true) => format!("+{table}.id"),
-                        (true, false) => format!("{table}.id + 0"),
-                        (false, _) => w.id_order(table),
+                    // order (`+id`: no index gives that order): it takes the
+                    // index of the scope or the status, and sorts what it holds.
+                    let order = if dense && w.fts.is_none() {
+                        format!("+{table}.id")
+                    } else {
+                        w.id_order(table)
                     };
                     w.args.push((page.limit + 1).into());
                     let sql = format!(
