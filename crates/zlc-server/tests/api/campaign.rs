@@ -519,6 +519,24 @@ async fn a_problem_walks_its_life_cycle_with_every_forbidden_step_refused() {
     assert_eq!(w.lb.json("/api/v1/problems").await["items"], json!([]));
 }
 
+/// One page of the problems `filter` lists in the whole tree, from `store`
+/// (the API's lists with options of the test's own), after `cursor`.
+async fn problems_page(
+    store: &zlc_store::Store,
+    filter: zlc_store::campaign::CampaignFilter,
+    cursor: Option<&str>,
+    limit: i64,
+) -> zlc_store::Page<zlc_store::campaign::Problem> {
+    store
+        .list_problems(
+            &zlc_store::Scope::all(),
+            &filter,
+            &zlc_store::PageRequest::new(cursor, Some(limit)).expect("page"),
+        )
+        .await
+        .expect("list")
+}
+
 #[tokio::test]
 async fn ledgers_filter_and_a_need_may_end_as_cannot_be_met_explained() {
     let w = world().await;
@@ -569,14 +587,7 @@ async fn ledgers_filter_and_a_need_may_end_as_cannot_be_met_explained() {
     )
     .await
     .expect("store");
-    let page = capped
-        .list_problems(
-            &zlc_store::Scope::all(),
-            &zlc_store::campaign::CampaignFilter::default(),
-            &zlc_store::PageRequest::new(None, Some(1)).expect("page"),
-        )
-        .await
-        .expect("list");
+    let page = problems_page(&capped, Default::default(), None, 1).await;
     let page = serde_json::to_value(&page).expect("json");
     assert_eq!(
         (&page["total"], &page["total_capped"]),
@@ -585,14 +596,7 @@ async fn ledgers_filter_and_a_need_may_end_as_cannot_be_met_explained() {
     assert_eq!(page["items"][0]["id"], all["items"][0]["id"]);
     // Later pages read in id order too (SQLite leaves the path index for a
     // list above the cap) and follow on exactly.
-    let second = capped
-        .list_problems(
-            &zlc_store::Scope::all(),
-            &zlc_store::campaign::CampaignFilter::default(),
-            &zlc_store::PageRequest::new(page["next_cursor"].as_str(), Some(5)).expect("page"),
-        )
-        .await
-        .expect("list");
+    let second = problems_page(&capped, Default::default(), page["next_cursor"].as_str(), 5).await;
     let rest = w
         .sup
         .json(&format!(
@@ -610,24 +614,12 @@ async fn ledgers_filter_and_a_need_may_end_as_cannot_be_met_explained() {
     assert_eq!((ids.len(), ids), (2, expected));
     // Newest first, as the page opens: the same order above the cap (SQLite
     // reads the date's index), page after page.
-    let by_date = |cursor: Option<String>| {
-        let capped = &capped;
-        async move {
-            capped
-                .list_problems(
-                    &zlc_store::Scope::all(),
-                    &zlc_store::campaign::CampaignFilter {
-                        sort: zlc_store::campaign::Sort::parse("-found_on"),
-                        ..Default::default()
-                    },
-                    &zlc_store::PageRequest::new(cursor.as_deref(), Some(2)).expect("page"),
-                )
-                .await
-                .expect("list")
-        }
+    let by_date = || zlc_store::campaign::CampaignFilter {
+        sort: zlc_store::campaign::Sort::parse("-found_on"),
+        ..Default::default()
     };
-    let first = by_date(None).await;
-    let rest = by_date(first.next_cursor.clone()).await;
+    let first = problems_page(&capped, by_date(), None, 2).await;
+    let rest = problems_page(&capped, by_date(), first.next_cursor.as_deref(), 2).await;
     let ids: Vec<i64> = first
         .items
         .iter()
@@ -642,17 +634,16 @@ async fn ledgers_filter_and_a_need_may_end_as_cannot_be_met_explained() {
         .map(|p| p["id"].as_i64().expect("id"))
         .collect();
     assert_eq!((first.total_capped, ids), (true, expected));
-    let narrow = capped
-        .list_problems(
-            &zlc_store::Scope::all(),
-            &zlc_store::campaign::CampaignFilter {
-                q: Some("收费不规范".into()),
-                ..Default::default()
-            },
-            &zlc_store::PageRequest::new(None, Some(1)).expect("page"),
-        )
-        .await
-        .expect("list");
+    let narrow = problems_page(
+        &capped,
+        zlc_store::campaign::CampaignFilter {
+            q: Some("收费不规范".into()),
+            ..Default::default()
+        },
+        None,
+        1,
+    )
+    .await;
     assert_eq!((narrow.total, narrow.total_capped), (Some(1), false));
     // A dense list whose records lie together beyond the first ids read in
     // order (a unit's ledger entered after the others' records) pages on
@@ -664,26 +655,14 @@ async fn ledgers_filter_and_a_need_may_end_as_cannot_be_met_explained() {
         let p: Value = r.json().await.expect("json");
         b_ids.push(p["id"].as_i64().expect("id"));
     }
-    let of_b = |cursor: Option<String>| {
-        let capped = &capped;
-        async move {
-            capped
-                .list_problems(
-                    &zlc_store::Scope::all(),
-                    &zlc_store::campaign::CampaignFilter {
-                        unit: Some(w.b),
-                        ..Default::default()
-                    },
-                    &zlc_store::PageRequest::new(cursor.as_deref(), Some(2)).expect("page"),
-                )
-                .await
-                .expect("list")
-        }
+    let of_b = || zlc_store::campaign::CampaignFilter {
+        unit: Some(w.b),
+        ..Default::default()
     };
     let mut paged = Vec::new();
-    let mut cursor = None;
+    let mut cursor: Option<String> = None;
     loop {
-        let page = of_b(cursor).await;
+        let page = problems_page(&capped, of_b(), cursor.as_deref(), 2).await;
         paged.extend(page.items.iter().map(|p| p.id));
         cursor = page.next_cursor;
         if cursor.is_none() {
