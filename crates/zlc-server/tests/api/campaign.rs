@@ -605,12 +605,7 @@ async fn ledgers_filter_and_a_need_may_end_as_cannot_be_met_explained() {
         ))
         .await;
     let ids: Vec<i64> = second.items.iter().map(|p| p.id).collect();
-    let expected: Vec<i64> = rest["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|p| p["id"].as_i64().expect("id"))
-        .collect();
+    let expected = ids_of(&rest["items"]);
     assert_eq!((ids.len(), ids), (2, expected));
     // Newest first, as the page opens: the same order above the cap (SQLite
     // reads the date's index), page after page.
@@ -627,12 +622,7 @@ async fn ledgers_filter_and_a_need_may_end_as_cannot_be_met_explained() {
         .map(|p| p.id)
         .collect();
     let api = w.sup.json("/api/v1/problems?sort=-found_on").await;
-    let expected: Vec<i64> = api["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|p| p["id"].as_i64().expect("id"))
-        .collect();
+    let expected = ids_of(&api["items"]);
     assert_eq!((first.total_capped, ids), (true, expected));
     let narrow = problems_page(
         &capped,

@@ -302,3 +302,13 @@ pub async fn problem(r: Response, status: StatusCode) -> Value {
     assert_eq!(v["status"], status.as_u16());
     v
 }
+
+/// The ids of the records in a JSON array (a page's `items`, a record's
+/// `callbacks`), in order.
+pub fn ids_of(list: &Value) -> Vec<i64> {
+    list.as_array()
+        .expect("an array")
+        .iter()
+        .map(|r| r["id"].as_i64().expect("a record answers its id"))
+        .collect()
+}

@@ -35,12 +35,7 @@ async fn a_record_with_masked_callbacks_saves_again_and_keeps_the_sealed_origina
     let draft = created(w.la.post("/api/v1/activities", record).await).await;
     let path = format!("/api/v1/activities/{}", draft["id"]);
     assert_eq!(draft["callbacks"][0]["name"], "群**");
-    let ids: Vec<i64> = draft["callbacks"]
-        .as_array()
-        .expect("callbacks")
-        .iter()
-        .map(|c| c["id"].as_i64().expect("a callback answers its id"))
-        .collect();
+    let ids = ids_of(&draft["callbacks"]);
 
     // Act: the form sends back what it was shown, masked values and all,
     // with one more step ticked; then a second save leaves name and phone out.
@@ -81,12 +76,7 @@ async fn a_record_with_masked_callbacks_saves_again_and_keeps_the_sealed_origina
     let saved = ok(w.la.send(Method::PUT, &path, Some(partial)).await).await;
 
     // Assert: the same callbacks, their originals intact for whoever may read them.
-    let same: Vec<i64> = saved["callbacks"]
-        .as_array()
-        .expect("callbacks")
-        .iter()
-        .map(|c| c["id"].as_i64().expect("id"))
-        .collect();
+    let same = ids_of(&saved["callbacks"]);
     assert_eq!(same, ids, "updated in place, not replaced");
     assert_eq!(saved["callbacks"][0]["name"], "群**");
     assert_eq!(saved["filing"]["can_file"], true, "{saved}");
