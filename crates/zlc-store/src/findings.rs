@@ -232,8 +232,33 @@ async fn update_ids(tx: &mut Tx, update: &str, set: &[Arg], ids: &[i64]) -> Resu
     Ok(())
 }
 
+/// What the policy's text rules say of a problem: the trivial keyword of
+/// its description (`shallow`) and, once it is closed, why its
+/// rectification reads empty (`perfunctory`).
+pub(crate) fn judge_texts(
+    policy: &Policy,
+    description: &str,
+    measures: Option<&str>,
+    effect: Option<&str>,
+    status: &str,
+) -> (Option<String>, Option<String>) {
+    let f = &policy.formalism;
+    let shallow = f
+        .shallow_problems
+        .matched_keyword(description)
+        .map(str::to_string);
+    let perfunctory = if status == "closed" {
+        f.perfunctory_rectification
+            .judge(description, measures.unwrap_or(""), effect.unwrap_or(""))
+            .map(|p| p.reason)
+    } else {
+        None
+    };
+    (shallow, perfunctory)
+}
+
 /// Marks activities to be counted again (a problem or need recorded on them changed).
-async fn mark_activities(tx: &mut Tx, ids: &BTreeSet<i64>) -> Result<()> {
+pub(crate) async fn mark_activities(tx: &mut Tx, ids: &BTreeSet<i64>) -> Result<()> {
     let ids: Vec<i64> = ids.iter().copied().collect();
     update_ids(tx, "UPDATE activities SET judged = NULL", &[], &ids).await
 }
@@ -484,7 +509,6 @@ impl Store {
             self.set_setting(&mut tx, "judged_under", &fp).await?;
             tx.commit().await?;
         }
-        let f = &policy.formalism;
         type Row = (
             i64,
             String,
@@ -522,6 +546,8 @@ impl Store {
             .await?;
             let mut closures: BTreeMap<(String, String, String), i64> = BTreeMap::new();
             let mut activities: BTreeSet<i64> = BTreeSet::new();
+            // The problems whose closing month changed, by that month.
+            let mut closing: BTreeMap<Option<String>, Vec<i64>> = BTreeMap::new();
             for (
                 id,
                 path,
@@ -550,27 +576,15 @@ impl Store {
                             .entry((path.clone(), found, new.clone()))
                             .or_default() += 1;
                     }
-                    tx.execute(
-                        "UPDATE problems SET closure_month = $1 WHERE id = $2",
-                        args![closed, id],
-                    )
-                    .await?;
+                    closing.entry(closed).or_default().push(id);
                 }
-                let shallow = f
-                    .shallow_problems
-                    .matched_keyword(&description)
-                    .map(str::to_string);
-                let perfunctory = if status == "closed" {
-                    f.perfunctory_rectification
-                        .judge(
-                            &description,
-                            measures.as_deref().unwrap_or(""),
-                            effect.as_deref().unwrap_or(""),
-                        )
-                        .map(|p| p.reason)
-                } else {
-                    None
-                };
+                let (shallow, perfunctory) = judge_texts(
+                    policy,
+                    &description,
+                    measures.as_deref(),
+                    effect.as_deref(),
+                    &status,
+                );
                 if shallow.is_some() || perfunctory.is_some() {
                     tx.execute(
                         "UPDATE problems SET shallow = $1, perfunctory = $2 WHERE id = $3",
@@ -578,6 +592,15 @@ impl Store {
                     )
                     .await?;
                 }
+            }
+            for (month, ids) in closing {
+                update_ids(
+                    &mut tx,
+                    "UPDATE problems SET closure_month = $1",
+                    &[Arg::from(month)],
+                    &ids,
+                )
+                .await?;
             }
             crate::stats::add_closures(&mut tx, closures).await?;
             mark_activities(&mut tx, &activities).await?;

@@ -5,8 +5,9 @@
 //! path writes it.
 //!
 //! A row holds the columns a new record is written with; columns the server
-//! derives later (the findings' facts, `closure_month` …) are not part of it
-//! and keep their defaults. An `id` of `None` is left to the database.
+//! derives later (the findings' facts, `closure_month` …) keep their
+//! defaults unless a writer derives them as it writes (the import judges a
+//! problem's texts). An `id` of `None` is left to the database.
 
 use crate::Result;
 use crate::db::{Arg, Kind, Record, Tx};
@@ -286,6 +287,16 @@ row!(
         created_at: i64,
         updated_at: i64,
         import_key: Option<String>,
+        /// The findings' facts of its texts (findings.rs): the trivial
+        /// keyword of its description, why its rectification reads empty,
+        /// and that the policy's text rules have said so; and the month its
+        /// closing is counted in (`stats_closure`, 整改率). A writer that
+        /// leaves them empty leaves them to the findings' catch-up; the
+        /// import fills them as it writes.
+        shallow: Option<String>,
+        perfunctory: Option<String>,
+        judged: Option<bool>,
+        closure_month: Option<String>,
     }
 );
 
@@ -475,11 +486,16 @@ impl<R: Row> Default for Batch<R> {
 
 impl<R: Row> Batch<R> {
     pub(crate) async fn push(&mut self, tx: &mut Tx, row: R) -> Result<()> {
-        row.args(&mut self.args);
-        if self.args.len() / R::TABLE.cols.len() >= R::TABLE.rows_per_statement() {
+        if self.add(row) {
             self.flush(tx).await?;
         }
         Ok(())
+    }
+
+    /// Adds a row without writing; true once the batch fills a statement.
+    pub(crate) fn add(&mut self, row: R) -> bool {
+        row.args(&mut self.args);
+        self.args.len() / R::TABLE.cols.len() >= R::TABLE.rows_per_statement()
     }
 
     pub(crate) async fn flush(&mut self, tx: &mut Tx) -> Result<()> {

@@ -1072,16 +1072,38 @@ pub(crate) async fn summaries(store: &zlc_store::Store) -> Vec<String> {
         .await
         .expect("found");
     rows.extend(found.iter().map(|r| format!("found {r:?}")));
+    let judged: Vec<JudgedRow> = store
+        .db
+        .fetch_all(
+            "SELECT id, shallow, perfunctory, closure_month FROM problems \
+             WHERE shallow IS NOT NULL OR perfunctory IS NOT NULL OR closure_month IS NOT NULL ORDER BY id",
+            vec![],
+        )
+        .await
+        .expect("judged");
+    rows.extend(judged.iter().map(|r| format!("judged {r:?}")));
     rows
 }
+
+/// A problem's judged facts: id, shallow, perfunctory, closure month.
+type JudgedRow = (i64, Option<String>, Option<String>, Option<String>);
 
 /// A row of `finding_modes`: period, unit, path and the five counts.
 type ModesRow = (String, i64, String, i64, i64, i64, i64, i64);
 
-/// Rebuilds every summary and fact from the records.
+/// Rebuilds every summary and fact from the records; every problem's texts
+/// are judged again at the next catch-up.
 pub(crate) async fn rebuild_all(store: &zlc_store::Store) {
     store.rebuild_stats().await.expect("rebuild");
     store.rebuild_activity_facts().await.expect("rebuild facts");
+    store
+        .db
+        .execute(
+            "UPDATE problems SET judged = NULL, shallow = NULL, perfunctory = NULL",
+            vec![],
+        )
+        .await
+        .expect("judge again");
 }
 
 #[tokio::test]

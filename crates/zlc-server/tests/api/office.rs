@@ -1119,6 +1119,15 @@ async fn statistics_and_the_notice_come_from_records_each_figure_drills_down_to(
         .status(),
         StatusCode::OK
     );
+    // The import judged its problems as the findings would (the trivial one,
+    // the months they closed in): nothing is left for the next report to
+    // judge, and judging every problem again changes nothing.
+    assert_eq!(count(&o.app, "problems").await, 2);
+    assert_eq!(count(&o.app, "problems WHERE judged IS NULL").await, 0);
+    assert_eq!(count(&o.app, "problems WHERE shallow = '灭火器'").await, 1);
+    let kept = summaries(&o.app.store).await;
+    crate::campaign::rebuild_all(&o.app.store).await;
+    assert_eq!(summaries(&o.app.store).await, kept);
     let stats = table(
         SheetKind::WindowStats,
         &meta("区行政审批服务局"),

@@ -29,54 +29,43 @@ impl ImportRun<'_> {
             _ => None,
         };
         let date_s = d(date);
-        self.activities
-            .push(
-                &mut self.tx,
-                ActivityRow {
-                    id: Some(id),
-                    unit_id: u.unit.id,
-                    unit_path: u.unit.path.clone(),
-                    region_id: u.region,
-                    kind: kind.code().into(),
-                    mode: mode.code().into(),
-                    channel: channel.map(Into::into),
-                    trigger_kind: "regular".into(),
-                    date: date_s.clone(),
-                    place: place.map(Into::into),
-                    content: content.map(Into::into),
-                    visitors,
-                    status: ActivityStatus::Filed.code().into(),
-                    filed_on: Some(d(self.req.today)),
-                    notes: Some(format!("导入自《{}》", self.req.file_name)),
-                    created_by: self.actor.user_id,
-                    created_at: self.now,
-                    updated_at: self.now,
-                    import_key: Some(hashed(&key)),
-                    ..ActivityRow::default()
-                },
-            )
-            .await?;
+        let full = self.pending.activities.add(ActivityRow {
+            id: Some(id),
+            unit_id: u.unit.id,
+            unit_path: u.unit.path.clone(),
+            region_id: u.region,
+            kind: kind.code().into(),
+            mode: mode.code().into(),
+            channel: channel.map(Into::into),
+            trigger_kind: "regular".into(),
+            date: date_s.clone(),
+            place: place.map(Into::into),
+            content: content.map(Into::into),
+            visitors,
+            status: ActivityStatus::Filed.code().into(),
+            filed_on: Some(d(self.req.today)),
+            notes: Some(format!("导入自《{}》", self.req.file_name)),
+            created_by: self.actor.user_id,
+            created_at: self.now,
+            updated_at: self.now,
+            import_key: Some(hashed(&key)),
+            ..ActivityRow::default()
+        });
+        self.write_if(full).await?;
+        self.new_activities.insert(id);
         for (o, _) in officials {
-            self.activity_officials
-                .push(
-                    &mut self.tx,
-                    ActivityOfficialRow {
-                        activity_id: id,
-                        official_id: *o,
-                    },
-                )
-                .await?;
+            let full = self.pending.activity_officials.add(ActivityOfficialRow {
+                activity_id: id,
+                official_id: *o,
+            });
+            self.write_if(full).await?;
         }
         for (i, _) in items {
-            self.activity_items
-                .push(
-                    &mut self.tx,
-                    ActivityItemRow {
-                        activity_id: id,
-                        item_id: *i,
-                    },
-                )
-                .await?;
+            let full = self.pending.activity_items.add(ActivityItemRow {
+                activity_id: id,
+                item_id: *i,
+            });
+            self.write_if(full).await?;
         }
         let f = self
             .flows
@@ -135,53 +124,71 @@ impl ImportRun<'_> {
                 region_of(&place.path).unwrap_or(place.unit),
             )
         };
-        self.problems
-            .push(
-                &mut self.tx,
-                ProblemRow {
-                    id: Some(id),
-                    unit_id: unit,
-                    unit_path: path.clone(),
-                    region_id: region,
-                    section_id: place.section,
-                    activity_id: Some(activity),
-                    item_id: item,
-                    source: source.code().into(),
-                    category: category.code().into(),
-                    description: text.0.into(),
-                    cause,
-                    disposition: state.disposition.code().into(),
-                    deadline: state.deadline.map(d),
-                    status: state.status.code().into(),
-                    measures: state.measures.clone(),
-                    effect: state.effect.clone(),
-                    found_on: found.clone(),
-                    closed_on: state.closed_on.map(d),
-                    review_due: state.review_due.map(d),
-                    created_by: self.actor.user_id,
-                    created_at: self.now,
-                    updated_at: self.now,
-                    import_key: Some(hashed(&key)),
-                    ..ProblemRow::default()
-                },
-            )
-            .await?;
+        // Judged as the findings' catch-up would judge it (findings.rs), so
+        // that the quarter's notice does not wait on a ledger's rows again.
+        let status = state.status.code();
+        let (shallow, perfunctory) = crate::findings::judge_texts(
+            self.req.policy,
+            text.0,
+            state.measures.as_deref(),
+            state.effect.as_deref(),
+            status,
+        );
+        let closed_on = state.closed_on.map(d);
+        let closure_month = closed_on.as_deref().map(|c| c[..7].to_string());
+        if let Some(month) = &closure_month {
+            *self
+                .closures
+                .entry((path.clone(), found[..7].to_string(), month.clone()))
+                .or_default() += 1;
+        }
+        if !self.new_activities.contains(&activity) {
+            // A walk already there found one more problem: counted again.
+            self.recount.insert(activity);
+        }
+        let full = self.pending.problems.add(ProblemRow {
+            id: Some(id),
+            unit_id: unit,
+            unit_path: path.clone(),
+            region_id: region,
+            section_id: place.section,
+            activity_id: Some(activity),
+            item_id: item,
+            source: source.code().into(),
+            category: category.code().into(),
+            description: text.0.into(),
+            cause,
+            disposition: state.disposition.code().into(),
+            deadline: state.deadline.map(d),
+            status: status.into(),
+            measures: state.measures.clone(),
+            effect: state.effect.clone(),
+            found_on: found.clone(),
+            closed_on,
+            review_due: state.review_due.map(d),
+            created_by: self.actor.user_id,
+            created_at: self.now,
+            updated_at: self.now,
+            import_key: Some(hashed(&key)),
+            shallow,
+            perfunctory,
+            judged: Some(true),
+            closure_month,
+            ..ProblemRow::default()
+        });
+        self.write_if(full).await?;
         let note = format!("依《{}》第 {row} 行导入", self.req.file_name);
-        self.events
-            .push(
-                &mut self.tx,
-                ProblemEventRow {
-                    problem_id: id,
-                    at: self.now,
-                    actor_id: self.actor.user_id,
-                    actor: self.actor.username.clone(),
-                    action: "import".into(),
-                    from_status: None,
-                    to_status: state.status.code().into(),
-                    note: Some(note),
-                },
-            )
-            .await?;
+        let full = self.pending.events.add(ProblemEventRow {
+            problem_id: id,
+            at: self.now,
+            actor_id: self.actor.user_id,
+            actor: self.actor.username.clone(),
+            action: "import".into(),
+            from_status: None,
+            to_status: state.status.code().into(),
+            note: Some(note),
+        });
+        self.write_if(full).await?;
         let f = self
             .flows
             .entry((path.clone(), stats::month_key(&found)?, String::new()))

@@ -261,30 +261,26 @@ impl ImportRun<'_> {
                     (Some(_), None) => "answered",
                     _ => "open",
                 };
-                self.needs
-                    .push(
-                        &mut self.tx,
-                        NeedRow {
-                            version: rows::Version::FIRST,
-                            id: Some(id),
-                            unit_id: u.unit.id,
-                            unit_path: u.unit.path.clone(),
-                            region_id: u.region,
-                            activity_id: Some(activity),
-                            problem_id,
-                            raised_by: "citizen".into(),
-                            content: text.clone(),
-                            response: r.measure.clone(),
-                            status: status.into(),
-                            raised_on: d(date),
-                            closed_on: closed_on.filter(|_| status == "met").map(d),
-                            created_by: self.actor.user_id,
-                            created_at: self.now,
-                            updated_at: self.now,
-                            import_key: Some(hashed(&key)),
-                        },
-                    )
-                    .await?;
+                let full = self.pending.needs.add(NeedRow {
+                    version: rows::Version::FIRST,
+                    id: Some(id),
+                    unit_id: u.unit.id,
+                    unit_path: u.unit.path.clone(),
+                    region_id: u.region,
+                    activity_id: Some(activity),
+                    problem_id,
+                    raised_by: "citizen".into(),
+                    content: text.clone(),
+                    response: r.measure.clone(),
+                    status: status.into(),
+                    raised_on: d(date),
+                    closed_on: closed_on.filter(|_| status == "met").map(d),
+                    created_by: self.actor.user_id,
+                    created_at: self.now,
+                    updated_at: self.now,
+                    import_key: Some(hashed(&key)),
+                });
+                self.write_if(full).await?;
                 let f = self
                     .flows
                     .entry((
@@ -308,30 +304,26 @@ impl ImportRun<'_> {
                     (None, Some(_)) => "in-progress",
                     _ => "planned",
                 };
-                self.measures
-                    .push(
-                        &mut self.tx,
-                        MeasureRow {
-                            version: rows::Version::FIRST,
-                            id: Some(id),
-                            unit_id: u.unit.id,
-                            unit_path: u.unit.path.clone(),
-                            region_id: u.region,
-                            problem_id,
-                            need_id,
-                            activity_id: Some(activity),
-                            content: text.clone(),
-                            deadline: r.deadline.map(d),
-                            done_on: closed_on.map(d),
-                            effect: r.effect.clone(),
-                            status: status.into(),
-                            created_by: self.actor.user_id,
-                            created_at: self.now,
-                            updated_at: self.now,
-                            import_key: Some(hashed(&key)),
-                        },
-                    )
-                    .await?;
+                let full = self.pending.measures.add(MeasureRow {
+                    version: rows::Version::FIRST,
+                    id: Some(id),
+                    unit_id: u.unit.id,
+                    unit_path: u.unit.path.clone(),
+                    region_id: u.region,
+                    problem_id,
+                    need_id,
+                    activity_id: Some(activity),
+                    content: text.clone(),
+                    deadline: r.deadline.map(d),
+                    done_on: closed_on.map(d),
+                    effect: r.effect.clone(),
+                    status: status.into(),
+                    created_by: self.actor.user_id,
+                    created_at: self.now,
+                    updated_at: self.now,
+                    import_key: Some(hashed(&key)),
+                });
+                self.write_if(full).await?;
                 self.sum.measures += 1;
                 Self::remember(u, "measures", &key, id);
             }

@@ -33,7 +33,7 @@ use crate::{Actor, Arg, Kind, Result, Scope, Store, StoreError, Tx, args, now_ms
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use zlc_domain::calendar::WorkCalendar;
 use zlc_domain::campaign::ActivityStatus;
 use zlc_domain::campaign::problem::{ProblemState, check_rectification_texts, imported};
@@ -222,18 +222,18 @@ pub struct ImportRun<'a> {
     ids: Ids,
     errors: Vec<RowError>,
     sum: ImportSummary,
-    activities: Batch<ActivityRow>,
-    activity_officials: Batch<ActivityOfficialRow>,
-    activity_items: Batch<ActivityItemRow>,
-    problems: Batch<ProblemRow>,
-    events: Batch<ProblemEventRow>,
-    needs: Batch<NeedRow>,
-    measures: Batch<MeasureRow>,
-    plans: Batch<PlanRow>,
-    plan_officials: Batch<PlanOfficialRow>,
+    pending: Pending,
     flows: HashMap<(String, String, String), Flow>,
     /// Open problems written, per (unit path, deadline): `stats_open`.
     open: HashMap<(String, String), i64>,
+    /// Problems written closed, per (unit path, month found, month
+    /// closed): `stats_closure`.
+    closures: BTreeMap<(String, String, String), i64>,
+    /// Activities this import wrote.
+    new_activities: HashSet<i64>,
+    /// Activities already there that a problem was added to: the findings
+    /// count them again.
+    recount: BTreeSet<i64>,
     took_officials: HashSet<(String, i64, String)>,
     took_items: HashSet<(String, i64, String)>,
     created_officials: Vec<i64>,
@@ -243,6 +243,41 @@ pub struct ImportRun<'a> {
     /// Items looked up by name across the import's reach: the one item of
     /// that name, or `None` when there are none or several.
     wide_items: HashMap<String, Option<(i64, String)>>,
+}
+
+/// The rows an import has made and not written yet, a batch per table.
+/// They are written together, parents before children (a walk before its
+/// problems, a problem before its timeline and measures), whenever one
+/// batch fills a statement: a child written before its parent leaves a
+/// deferred reference open, and while one is open SQLite looks for the
+/// children of every parent row it writes, in tables (measures) that have
+/// no index for it — written in any order, a ledger took twice as long.
+#[derive(Default)]
+struct Pending {
+    activities: Batch<ActivityRow>,
+    activity_officials: Batch<ActivityOfficialRow>,
+    activity_items: Batch<ActivityItemRow>,
+    problems: Batch<ProblemRow>,
+    events: Batch<ProblemEventRow>,
+    needs: Batch<NeedRow>,
+    measures: Batch<MeasureRow>,
+    plans: Batch<PlanRow>,
+    plan_officials: Batch<PlanOfficialRow>,
+}
+
+impl Pending {
+    /// Writes every batch, parents first.
+    async fn write(&mut self, tx: &mut Tx) -> Result<()> {
+        self.activities.flush(tx).await?;
+        self.activity_officials.flush(tx).await?;
+        self.activity_items.flush(tx).await?;
+        self.problems.flush(tx).await?;
+        self.events.flush(tx).await?;
+        self.needs.flush(tx).await?;
+        self.measures.flush(tx).await?;
+        self.plans.flush(tx).await?;
+        self.plan_officials.flush(tx).await
+    }
 }
 
 /// A row's key as stored (`import_key`): the first 16 bytes of its SM3
@@ -356,17 +391,12 @@ impl Store {
                 rows,
                 ..ImportSummary::default()
             },
-            activities: Batch::default(),
-            activity_officials: Batch::default(),
-            activity_items: Batch::default(),
-            problems: Batch::default(),
-            events: Batch::default(),
-            needs: Batch::default(),
-            measures: Batch::default(),
-            plans: Batch::default(),
-            plan_officials: Batch::default(),
+            pending: Pending::default(),
             flows: HashMap::new(),
             open: HashMap::new(),
+            closures: BTreeMap::new(),
+            new_activities: HashSet::new(),
+            recount: BTreeSet::new(),
             took_officials: HashSet::new(),
             took_items: HashSet::new(),
             created_officials: Vec::new(),
@@ -380,6 +410,14 @@ impl Store {
 }
 
 impl ImportRun<'_> {
+    /// Writes the pending rows once a batch of them is `full`.
+    async fn write_if(&mut self, full: bool) -> Result<()> {
+        if full {
+            self.pending.write(&mut self.tx).await?;
+        }
+        Ok(())
+    }
+
     fn err(&mut self, sheet: &Sheet, e: RowError) {
         let e = if self.several {
             e.in_sheet(&sheet.name)
@@ -488,15 +526,7 @@ impl ImportRun<'_> {
             errors.sort_by(|a, b| (&a.sheet, a.row).cmp(&(&b.sheet, b.row)));
             return Err(StoreError::Rows(errors));
         }
-        self.activities.flush(&mut self.tx).await?;
-        self.activity_officials.flush(&mut self.tx).await?;
-        self.activity_items.flush(&mut self.tx).await?;
-        self.problems.flush(&mut self.tx).await?;
-        self.events.flush(&mut self.tx).await?;
-        self.needs.flush(&mut self.tx).await?;
-        self.measures.flush(&mut self.tx).await?;
-        self.plans.flush(&mut self.tx).await?;
-        self.plan_officials.flush(&mut self.tx).await?;
+        self.pending.write(&mut self.tx).await?;
         for (id, visitors) in std::mem::take(&mut self.raised) {
             self.tx
                 .execute(
@@ -514,6 +544,8 @@ impl ImportRun<'_> {
         }
         stats::add_flows(&mut self.tx, std::mem::take(&mut self.flows)).await?;
         stats::add_open(&mut self.tx, std::mem::take(&mut self.open)).await?;
+        stats::add_closures(&mut self.tx, std::mem::take(&mut self.closures)).await?;
+        crate::findings::mark_activities(&mut self.tx, &self.recount).await?;
         stats::insert_took_part(
             &mut self.tx,
             "stats_officials",

@@ -215,38 +215,30 @@ impl ImportRun<'_> {
             .await?;
         let u = self.unit_ctx(c, unit).await?;
         let id = self.ids.take(&mut self.tx, "plans").await?;
-        self.plans
-            .push(
-                &mut self.tx,
-                PlanRow {
-                    id: Some(id),
-                    unit_id: u.unit.id,
-                    unit_path: u.unit.path.clone(),
-                    region_id: u.region,
-                    kind: "window".into(),
-                    mode: Some("window".into()),
-                    date: d(r.date),
-                    slot: r.slot.code().into(),
-                    place: "window".into(),
-                    status: "draft".into(),
-                    place_note: r.note.clone(),
-                    created_by: self.actor.user_id,
-                    created_at: self.now,
-                    updated_at: self.now,
-                    import_key: Some(hashed(&key)),
-                    ..PlanRow::default()
-                },
-            )
-            .await?;
-        self.plan_officials
-            .push(
-                &mut self.tx,
-                PlanOfficialRow {
-                    plan_id: id,
-                    official_id: official,
-                },
-            )
-            .await?;
+        let full = self.pending.plans.add(PlanRow {
+            id: Some(id),
+            unit_id: u.unit.id,
+            unit_path: u.unit.path.clone(),
+            region_id: u.region,
+            kind: "window".into(),
+            mode: Some("window".into()),
+            date: d(r.date),
+            slot: r.slot.code().into(),
+            place: "window".into(),
+            status: "draft".into(),
+            place_note: r.note.clone(),
+            created_by: self.actor.user_id,
+            created_at: self.now,
+            updated_at: self.now,
+            import_key: Some(hashed(&key)),
+            ..PlanRow::default()
+        });
+        self.write_if(full).await?;
+        let full = self.pending.plan_officials.add(PlanOfficialRow {
+            plan_id: id,
+            official_id: official,
+        });
+        self.write_if(full).await?;
         self.sum.plans += 1;
         Self::remember(u, "plans", &key, id);
         Ok(())

@@ -1226,6 +1226,11 @@ fn problem(
         created_at: base,
         updated_at: last_at,
         import_key: None,
+        // Judged after the load, with the statistics' rebuild.
+        shallow: None,
+        perfunctory: None,
+        judged: None,
+        closure_month: None,
     });
     for (at, actor_id, actor, action, from, to, note) in events {
         c.out.put(ProblemEventRow {
