@@ -464,7 +464,7 @@ struct Table {
     /// 体验事项 told apart so far, by what follows the date.
     walks: HashMap<String, Vec<Option<String>>>,
     /// How many rows of each walk and problem (三个清单: place and 体验内容) so far.
-    repeats: HashMap<String, u32>,
+    repeats: Repeats,
     done: bool,
 }
 
@@ -527,7 +527,7 @@ impl Table {
             header_row: 0,
             seen: HashMap::new(),
             walks: HashMap::new(),
-            repeats: HashMap::new(),
+            repeats: Repeats::default(),
             done: false,
         }
     }
@@ -768,9 +768,10 @@ impl Table {
                     e.content,
                     e.problem.as_deref().unwrap_or("")
                 );
-                let n = self.repeats.entry(key).or_insert(0);
-                e.seq = Seq { walk, repeat: *n };
-                *n += 1;
+                e.seq = Seq {
+                    walk,
+                    repeat: self.repeats.next(&key),
+                };
             }
             _ => {
                 // A row repeated in these tables would be imported twice.
@@ -794,6 +795,30 @@ impl Table {
     }
 }
 
+/// How many rows with each key a table has had so far. A key is kept as a
+/// 128-bit fingerprint (two hashes under keys of their own), not its text:
+/// nearly every row of a ledger has a key of its own, and a million rows'
+/// texts held a hundred megabytes until the table ended. Two keys of one
+/// table sharing a fingerprint is beyond any table's size (about 2⁻⁶⁵ for
+/// a million rows).
+#[derive(Default)]
+struct Repeats {
+    hashers: (std::hash::RandomState, std::hash::RandomState),
+    seen: HashMap<u128, u32>,
+}
+
+impl Repeats {
+    /// The number of rows with `key` before this one.
+    fn next(&mut self, key: &str) -> u32 {
+        use std::hash::BuildHasher;
+        let print = (u128::from(self.hashers.0.hash_one(key)) << 64)
+            | u128::from(self.hashers.1.hash_one(key));
+        let n = self.seen.entry(print).or_insert(0);
+        *n += 1;
+        *n - 1
+    }
+}
+
 impl Table {
     /// Where a row of a walk stands: which of the day's walks that look
     /// alike (by what its date cell says after the date), and how many rows
@@ -808,12 +833,9 @@ impl Table {
                 slots.len() - 1
             }
         };
-        let n = self
+        let repeat = self
             .repeats
-            .entry(format!("{base}\u{1f}{walk}\u{1f}{same}"))
-            .or_insert(0);
-        let repeat = *n;
-        *n += 1;
+            .next(&format!("{base}\u{1f}{walk}\u{1f}{same}"));
         if repeat > 0 && nothing {
             // Not a slot anyone can write: this walk has none.
             slots.push(Some(format!("\u{1f}{repeat}")));

@@ -107,7 +107,12 @@ impl FieldCipher {
 
 /// SM3 digest as lower-case hex.
 pub fn sm3_hex(data: &[u8]) -> String {
-    to_hex(&Sm3::digest(data))
+    to_hex(&sm3(data))
+}
+
+/// SM3 digest.
+pub fn sm3(data: &[u8]) -> [u8; 32] {
+    Sm3::digest(data).into()
 }
 
 /// Random bytes from the operating system.

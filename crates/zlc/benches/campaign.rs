@@ -23,6 +23,9 @@
 //! DIR (kept afterwards); `ZLC_BENCH_KEEP=1` keeps each generated data set
 //! and prints where it is.
 
+#[path = "common/databases.rs"]
+mod databases;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -83,34 +86,9 @@ fn target(scale: &str, db: &str, existing: Option<&str>) -> anyhow::Result<(Stri
     let dir = std::env::temp_dir().join(format!("zlc-bench-{scale}-{db}-{}", std::process::id()));
     match db {
         "sqlite" => Ok((format!("sqlite:{}", dir.join("zlc.db").display()), dir)),
-        "postgres" => {
-            let admin = std::env::var("ZLC_BENCH_PG_URL").map_err(|_| {
-                anyhow::anyhow!(
-                    "ZLC_BENCH_PG_URL is needed for postgres (scripts/pg-up.sh prints one)"
-                )
-            })?;
-            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-            Ok((format!("{base}/zlc_bench_{scale}"), dir))
-        }
+        "postgres" => Ok((databases::pg_url(&format!("zlc_bench_{scale}"))?, dir)),
         other => anyhow::bail!("unknown database {other}: sqlite or postgres"),
     }
-}
-
-/// A fresh PostgreSQL database for the URL's last path segment.
-async fn recreate_pg(url: &str) -> anyhow::Result<()> {
-    use sqlx::Executor;
-    let (base, name) = url
-        .rsplit_once('/')
-        .ok_or_else(|| anyhow::anyhow!("bad url"))?;
-    let admin = sqlx::PgPool::connect(&format!("{base}/postgres")).await?;
-    admin
-        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-        .await?;
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await?;
-    admin.close().await;
-    Ok(())
 }
 
 async fn measure(scale: &str, db: &str, list: bool) -> anyhow::Result<()> {
@@ -123,7 +101,7 @@ async fn measure(scale: &str, db: &str, list: bool) -> anyhow::Result<()> {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;
         if db == "postgres" {
-            recreate_pg(&url).await?;
+            databases::recreate_pg(&url).await?;
         }
         let out = Command::new(env!("CARGO_BIN_EXE_zlc"))
             .args([
@@ -348,17 +326,8 @@ async fn measure(scale: &str, db: &str, list: bool) -> anyhow::Result<()> {
 }
 
 fn main() -> anyhow::Result<()> {
-    let list = |var: &str, default: &str| -> Vec<String> {
-        std::env::var(var)
-            .unwrap_or_else(|_| default.into())
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect()
-    };
-    let scales = list("ZLC_BENCH_SCALES", "city,national");
-    let databases = list("ZLC_BENCH_DATABASES", "sqlite");
+    let scales = databases::list("ZLC_BENCH_SCALES", "city,national");
+    let databases = databases::list("ZLC_BENCH_DATABASES", "sqlite");
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

@@ -13,7 +13,7 @@ impl ImportRun<'_> {
         &mut self,
         unit: i64,
         path: &str,
-        keys: &mut HashMap<&'static str, HashMap<String, i64>>,
+        keys: &mut HashMap<&'static str, HashMap<KeyDigest, i64>>,
         visitors: &mut HashMap<i64, i64>,
     ) -> Result<()> {
         let kinds: &[&str] = match self.req.kind {
@@ -32,7 +32,7 @@ impl ImportRun<'_> {
                 let k = keys.entry("plans").or_default();
                 for (id, date, slot, name) in rows {
                     let who = name.unwrap_or_default();
-                    k.entry(hashed(&rowkeys::schedule_plan(&date, &slot, &who)))
+                    k.entry(digest(&rowkeys::schedule_plan(&date, &slot, &who)))
                         .or_insert(id);
                 }
                 return Ok(());
@@ -126,7 +126,7 @@ impl ImportRun<'_> {
             };
             let k = keys.entry("activities").or_default();
             for key in &own {
-                k.entry(hashed(key)).or_insert(id);
+                k.entry(digest(key)).or_insert(id);
             }
             by_activity.insert(id, own);
         }
@@ -153,13 +153,13 @@ impl ImportRun<'_> {
                 };
                 keys.entry("problems")
                     .or_default()
-                    .entry(hashed(&key))
+                    .entry(digest(&key))
                     .or_insert(id);
                 // 三个清单 writes a problem's measures as its 解决措施.
                 if lists && let Some(m) = &measures {
                     keys.entry("measures")
                         .or_default()
-                        .entry(hashed(&rowkeys::lists_measure(akey, m)))
+                        .entry(digest(&rowkeys::lists_measure(akey, m)))
                         .or_insert(0);
                 }
             }
@@ -184,7 +184,7 @@ impl ImportRun<'_> {
                 let k = keys.entry(table).or_default();
                 for (id, activity, text) in rows {
                     for akey in by_activity.get(&activity).into_iter().flatten() {
-                        k.entry(hashed(&key_of(akey, &text))).or_insert(id);
+                        k.entry(digest(&key_of(akey, &text))).or_insert(id);
                     }
                 }
             }

@@ -233,7 +233,12 @@ impl ImportRun<'_> {
             }
             at = p.parent;
         }
-        let mut keys: HashMap<&'static str, HashMap<String, i64>> = HashMap::new();
+        let mut keys: HashMap<&'static str, HashMap<KeyDigest, i64>> = HashMap::new();
+        let read = |rows: Vec<(String, i64)>| -> HashMap<KeyDigest, i64> {
+            rows.into_iter()
+                .filter_map(|(k, id)| Some((stored(&k)?, id)))
+                .collect()
+        };
         let rows: Vec<(String, i64)> = self
             .tx
             .fetch_all(
@@ -241,7 +246,7 @@ impl ImportRun<'_> {
                 args![&unit.path, unit.id],
             )
             .await?;
-        keys.insert("activities", rows.into_iter().collect());
+        keys.insert("activities", read(rows));
         let rows: Vec<(String, i64)> = self
             .tx
             .fetch_all(
@@ -249,7 +254,7 @@ impl ImportRun<'_> {
                 args![&unit.path, unit.id],
             )
             .await?;
-        keys.insert("plans", rows.into_iter().collect());
+        keys.insert("plans", read(rows));
         // A walk's problems, needs and measures go with the walk, wherever
         // they were placed.
         for table in ["problems", "needs", "measures"] {
@@ -263,7 +268,7 @@ impl ImportRun<'_> {
                     args![&unit.path, unit.id],
                 )
                 .await?;
-            keys.insert(table, rows.into_iter().collect());
+            keys.insert(table, read(rows));
         }
         let mut visitors = HashMap::new();
         self.derived_keys(unit.id, &unit.path, &mut keys, &mut visitors)
@@ -559,10 +564,10 @@ impl ImportRun<'_> {
     }
 
     pub(super) fn known(u: &UnitCtx, table: &'static str, key: &str) -> Option<i64> {
-        u.keys.get(table).and_then(|k| k.get(&hashed(key))).copied()
+        u.keys.get(table).and_then(|k| k.get(&digest(key))).copied()
     }
 
     pub(super) fn remember(u: &mut UnitCtx, table: &'static str, key: &str, id: i64) {
-        u.keys.entry(table).or_default().insert(hashed(key), id);
+        u.keys.entry(table).or_default().insert(digest(key), id);
     }
 }
