@@ -117,9 +117,11 @@ pub struct ImportSummary {
 
 /// SQLite's page cache during an import, in KiB (a pooled connection's is
 /// 16 MiB, set in sqlite.rs). The import's connection is closed at its end.
-/// A million-row ledger imported as fast with 192 MiB as with 512 MiB (62 s
-/// and 66 s), at a peak of 475 MB instead of 832 MB.
-const IMPORT_CACHE_KIB: i64 = 192 * 1024;
+/// A larger cache bought nothing measurable: a million-row ledger took
+/// 51 s at a peak of 299 MB with 32 MiB, 54 s and 367 MB with 96 MiB, 57 s
+/// and 473 MB with 192 MiB, 66 s and 832 MB with 512 MiB (the pages it
+/// does not keep, the system's file cache serves).
+const IMPORT_CACHE_KIB: i64 = 32 * 1024;
 
 /// Ids for new rows, taken before they are written so that rows can refer
 /// to each other within one statement batch.
