@@ -135,11 +135,12 @@ impl ImportRun<'_> {
             status,
         );
         let closed_on = state.closed_on.map(d);
-        let closure_month = closed_on.as_deref().map(|c| c[..7].to_string());
+        let found_month = stats::month_key(&found)?;
+        let closure_month = closed_on.as_deref().map(stats::month_key).transpose()?;
         if let Some(month) = &closure_month {
             *self
                 .closures
-                .entry((path.clone(), found[..7].to_string(), month.clone()))
+                .entry((path.clone(), found_month.clone(), month.clone()))
                 .or_default() += 1;
         }
         if !self.new_activities.contains(&activity) {
@@ -173,7 +174,7 @@ impl ImportRun<'_> {
             shallow,
             perfunctory,
             judged: Some(true),
-            closure_month,
+            closure_month: closure_month.clone(),
             ..ProblemRow::default()
         });
         self.write_if(full).await?;
@@ -191,16 +192,16 @@ impl ImportRun<'_> {
         self.write_if(full).await?;
         let f = self
             .flows
-            .entry((path.clone(), stats::month_key(&found)?, String::new()))
+            .entry((path.clone(), found_month, String::new()))
             .or_default();
         *f = f.plus(Flow {
             problems_found: 1,
             ..Flow::ZERO
         });
-        if let Some(closed) = state.closed_on {
+        if let Some(month) = closure_month {
             let f = self
                 .flows
-                .entry((path.clone(), stats::month_key(&d(closed))?, String::new()))
+                .entry((path.clone(), month, String::new()))
                 .or_default();
             *f = f.plus(Flow {
                 problems_solved: 1,

@@ -303,16 +303,7 @@ fn hashed(key: &str) -> String {
 /// A stored key read back; `None` for one not in [`hashed`]'s form, which no
 /// row's key can match.
 fn stored(hex: &str) -> Option<KeyDigest> {
-    let hex = hex.as_bytes();
-    if hex.len() != 32 {
-        return None;
-    }
-    let mut out = [0u8; 16];
-    for (i, pair) in hex.chunks(2).enumerate() {
-        let nibble = |c: u8| (c as char).to_digit(16);
-        out[i] = u8::try_from(nibble(pair[0])? * 16 + nibble(pair[1])?).ok()?;
-    }
-    Some(out)
+    crate::crypto::from_hex(hex)?.try_into().ok()
 }
 
 fn d(date: NaiveDate) -> String {
