@@ -22,6 +22,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zlc_app::accounts::{DUMMY_HASH, hash_password, verify_password};
 use zlc_domain::auth::Permission;
+use zlc_store::accounts::Credential;
 use zlc_store::crypto::{random_token, sm3_hex};
 use zlc_store::{Actor, Scope, now_ms};
 
@@ -154,26 +155,29 @@ impl FromRequestParts<AppState> for CurrentUser {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim);
-        let (user_id, session_id) = if let Some(token) = bearer {
-            let t = store
-                .token_by_hash(&sm3_hex(token.as_bytes()))
+        let p = if let Some(token) = bearer {
+            let hash = sm3_hex(token.as_bytes());
+            let p = store
+                .principal(Credential::Token(&hash))
                 .await?
                 .filter(|t| t.revoked_at.is_none() && t.expires_at.is_none_or(|e| e > now))
                 .ok_or_else(|| ApiError::Unauthorized("接口令牌无效、已过期或已吊销".into()))?;
-            if t.last_used_at.is_none_or(|u| now - u > 60_000) {
-                store.token_used(t.id).await?;
+            if p.last_seen_at.is_none_or(|u| now - u > 60_000) {
+                store.token_used(p.credential_id).await?;
             }
-            (t.user_id, None)
+            p
         } else {
             let secret = cookie_value(&parts.headers, COOKIE)
                 .ok_or_else(|| ApiError::Unauthorized("请先登录".into()))?;
-            let s = store
-                .session_by_hash(&sm3_hex(secret.as_bytes()))
+            let hash = sm3_hex(secret.as_bytes());
+            let p = store
+                .principal(Credential::Session(&hash))
                 .await?
                 .filter(|s| s.revoked_at.is_none())
                 .ok_or_else(|| ApiError::Unauthorized("登录已失效，请重新登录".into()))?;
             let idle_ms = state.security.session_idle_minutes * 60_000;
-            if s.expires_at <= now || now - s.last_seen_at > idle_ms {
+            let last_seen = p.last_seen_at.unwrap_or(0);
+            if p.expires_at.is_none_or(|e| e <= now) || now - last_seen > idle_ms {
                 return Err(ApiError::Unauthorized("登录已超时，请重新登录".into()));
             }
             let unsafe_method =
@@ -184,34 +188,33 @@ impl FromRequestParts<AppState> for CurrentUser {
                 ));
             }
             // Idle expiry needs no write per request: a minute's precision is enough.
-            if now - s.last_seen_at > 60_000 {
-                store.touch_session(s.id, now).await?;
+            if now - last_seen > 60_000 {
+                store.touch_session(p.credential_id, now).await?;
             }
-            (s.user_id, Some(s.id))
+            p
         };
-        let user = store
-            .user(user_id)
-            .await
-            .map_err(|_| ApiError::Unauthorized("账号不存在".into()))?;
-        if user.disabled {
+        if p.disabled {
             return Err(ApiError::Unauthorized("账号已停用".into()));
         }
-        let (roles, permissions) = store.user_roles(user.id).await?;
-        let scope = match user.unit_id {
-            Some(u) => Scope::subtree(store.unit(&Scope::all(), u).await?.path),
-            None => Scope::all(),
+        let session_id = bearer.is_none().then_some(p.credential_id);
+        // An account of a unit is scoped to its subtree; were the unit ever
+        // unreadable, the request is refused rather than widened to all.
+        let scope = match (p.unit_id, p.unit_path) {
+            (Some(_), Some(path)) => Scope::subtree(path),
+            (None, _) => Scope::all(),
+            (Some(_), None) => return Err(ApiError::Unauthorized("账号所属单位不存在".into())),
         };
         let me = CurrentUser {
-            id: user.id,
-            username: user.username,
-            display_name: user.display_name,
-            unit_id: user.unit_id,
-            roles,
-            permissions,
+            id: p.user_id,
+            username: p.username,
+            display_name: p.display_name,
+            unit_id: p.unit_id,
+            roles: p.roles,
+            permissions: p.permissions,
             scope,
             ip,
             session_id,
-            must_change_password: user.must_change_password,
+            must_change_password: p.must_change_password,
         };
         // With a one-time password, nothing but changing it (and signing out) is allowed.
         let path = parts.uri.path();

@@ -44,12 +44,16 @@ pub struct Role {
 
 impl Role {
     pub fn permission_set(&self) -> BTreeSet<Permission> {
-        serde_json::from_str::<Vec<String>>(&self.permissions)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|c| Permission::parse(c))
-            .collect()
+        permission_codes(&self.permissions).collect()
     }
+}
+
+/// The permissions a role's stored JSON array names; unknown codes are skipped.
+fn permission_codes(json: &str) -> impl Iterator<Item = Permission> {
+    serde_json::from_str::<Vec<String>>(json)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|c| Permission::parse(&c))
 }
 
 /// A new account, its password already hashed by the caller.
@@ -91,6 +95,55 @@ pub struct ApiToken {
     pub expires_at: Option<i64>,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+}
+
+/// What a request is signed in with: the session cookie's or the API
+/// token's hash (SM3 of the secret).
+#[derive(Debug, Clone, Copy)]
+pub enum Credential<'a> {
+    Session(&'a str),
+    Token(&'a str),
+}
+
+/// 调用者 who a credential stands for, read in one query per request: the
+/// credential's own state (for the caller to judge expiry and revocation),
+/// the account, its unit's path and its roles.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    /// The session's or the token's id.
+    pub credential_id: i64,
+    pub revoked_at: Option<i64>,
+    pub expires_at: Option<i64>,
+    /// The session's last activity, or the token's last use.
+    pub last_seen_at: Option<i64>,
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub unit_id: Option<i64>,
+    /// The path of the account's unit (its scope), none for a national account.
+    pub unit_path: Option<String>,
+    pub disabled: bool,
+    pub must_change_password: bool,
+    pub roles: Vec<String>,
+    pub permissions: BTreeSet<Permission>,
+}
+
+/// One row of the principal query: the credential and account repeated per role.
+#[derive(sqlx::FromRow)]
+struct PrincipalRow {
+    credential_id: i64,
+    revoked_at: Option<i64>,
+    expires_at: Option<i64>,
+    last_seen_at: Option<i64>,
+    user_id: i64,
+    username: String,
+    display_name: String,
+    unit_id: Option<i64>,
+    unit_path: Option<String>,
+    disabled: bool,
+    must_change_password: bool,
+    role_code: Option<String>,
+    role_permissions: Option<String>,
 }
 
 /// 登录日志 one sign-in attempt.
@@ -774,6 +827,63 @@ impl Store {
                 args![token_hash],
             )
             .await?)
+    }
+
+    /// The caller a session or API token stands for, with its account, unit
+    /// path and roles, in one query: every request asks this first.
+    pub async fn principal(&self, credential: Credential<'_>) -> Result<Option<Principal>> {
+        let (from, hash) = match credential {
+            Credential::Session(h) => (
+                "c.id AS credential_id, c.revoked_at, c.expires_at, c.last_seen_at \
+                 FROM sessions c",
+                h,
+            ),
+            Credential::Token(h) => (
+                "c.id AS credential_id, c.revoked_at, c.expires_at, c.last_used_at AS last_seen_at \
+                 FROM api_tokens c",
+                h,
+            ),
+        };
+        let rows: Vec<PrincipalRow> = self
+            .db
+            .fetch_all(
+                &format!(
+                    "SELECT u.id AS user_id, u.username, u.display_name, u.unit_id, n.path AS unit_path, \
+                     u.disabled, u.must_change_password, r.code AS role_code, r.permissions AS role_permissions, {from} \
+                     JOIN users u ON u.id = c.user_id \
+                     LEFT JOIN units n ON n.id = u.unit_id \
+                     LEFT JOIN user_roles ur ON ur.user_id = u.id \
+                     LEFT JOIN roles r ON r.id = ur.role_id \
+                     WHERE c.token_hash = $1 ORDER BY r.id"
+                ),
+                args![hash],
+            )
+            .await?;
+        let mut roles = Vec::new();
+        let mut permissions = BTreeSet::new();
+        for r in &rows {
+            if let Some(code) = &r.role_code {
+                roles.push(code.clone());
+            }
+            if let Some(p) = &r.role_permissions {
+                permissions.extend(permission_codes(p));
+            }
+        }
+        Ok(rows.into_iter().next().map(|r| Principal {
+            credential_id: r.credential_id,
+            revoked_at: r.revoked_at,
+            expires_at: r.expires_at,
+            last_seen_at: r.last_seen_at,
+            user_id: r.user_id,
+            username: r.username,
+            display_name: r.display_name,
+            unit_id: r.unit_id,
+            unit_path: r.unit_path,
+            disabled: r.disabled,
+            must_change_password: r.must_change_password,
+            roles,
+            permissions,
+        }))
     }
 
     /// Records activity on a session (idle expiry counts from here).

@@ -316,10 +316,15 @@ impl Store {
                     rows = self.db.fetch_all(&sql, probe.args).await?;
                 }
                 if rows.len() as i64 <= page.limit {
-                    // Dense, the planner is kept from reading the table in id
+                    // SQLite's planner is kept from reading the table in id
                     // order (`+id`: no index gives that order): it takes the
-                    // index of the scope or the status, and sorts what it holds.
-                    let order = if dense && w.fts.is_none() {
+                    // index of the scope or the status, and sorts what it
+                    // holds. Dense, the probe has failed; sparse, the count
+                    // says the index holds at most the cap — while in id order
+                    // a few rows spread through a large table are found only
+                    // by reading all of it (the planner, not knowing how many
+                    // rows a bound range holds, would).
+                    let order = if self.kind() == crate::Kind::Sqlite && w.fts.is_none() {
                         format!("+{table}.id")
                     } else {
                         w.id_order(table)
