@@ -161,6 +161,27 @@ async fn count(app: &TestApp, table: &str) -> i64 {
         .unwrap_or(0)
 }
 
+/// SQLite's text indexes hold exactly the texts of their tables' rows (FTS5's
+/// integrity check against its content table): an import indexes what it
+/// wrote at its end and leaves nothing deferred, however it ended.
+async fn text_indexes_match(app: &TestApp) {
+    if app.store.db.kind() != zlc_store::Kind::Sqlite {
+        return;
+    }
+    for table in ["activities", "problems", "needs", "measures"] {
+        let fts = format!("{table}_fts");
+        app.store
+            .db
+            .execute(
+                &format!("INSERT INTO {fts} ({fts}, rank) VALUES ('integrity-check', 1)"),
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{fts} does not match {table}: {e}"));
+    }
+    assert_eq!(count(app, "fts_deferred").await, 0);
+}
+
 /// Every pooled SQLite connection has its usual page cache (16 MiB): an
 /// import's larger one leaves with its own connection, however it ended.
 async fn pooled_caches_are_usual(app: &TestApp) {
@@ -381,6 +402,7 @@ async fn a_ledger_imports_all_or_nothing_and_again_changes_nothing() {
         count(&o.app, "audit_log").await > audit_before,
         "the import itself is audited"
     );
+    text_indexes_match(&o.app).await;
 }
 
 #[tokio::test]
@@ -516,6 +538,7 @@ async fn a_bad_ledger_names_every_row_and_writes_nothing() {
     .await;
     let e = problem(r, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(e["errors"][0]["field"], "file");
+    text_indexes_match(&o.app).await;
 }
 
 #[tokio::test]
@@ -1034,6 +1057,7 @@ async fn window_tables_lists_items_and_units_mean_what_the_interface_says() {
         .json(&format!("/api/v1/units?parent={}", o.root))
         .await;
     assert!(tree.to_string().contains("区医疗保障局"));
+    text_indexes_match(&o.app).await;
 }
 
 /// `n` days ago, but not before the first of January: every date of the

@@ -123,6 +123,51 @@ pub struct ImportSummary {
 /// does not keep, the system's file cache serves).
 const IMPORT_CACHE_KIB: i64 = 32 * 1024;
 
+/// The tables SQLite searches by trigram (their `*_fts` index) and the two
+/// columns each indexes (migrations 0003 and 0023).
+const SEARCHED: [(&str, &str, &str); 4] = [
+    ("activities", "content", "place"),
+    ("problems", "description", "cause"),
+    ("needs", "content", "response"),
+    ("measures", "content", "effect"),
+];
+
+/// SQLite: the rows this import writes are left out of the text indexes'
+/// triggers (from each table's next id on), to be indexed at once by
+/// [`index_deferred_texts`]. Must follow the import's first write (its log
+/// row), which takes the write lock that keeps those ids the import's own.
+async fn defer_text_index(tx: &mut Tx) -> Result<()> {
+    for (table, _, _) in SEARCHED {
+        tx.execute(
+            &format!(
+                "INSERT INTO fts_deferred (tbl, from_id) SELECT $1, COALESCE(MAX(id), 0) + 1 FROM {table}"
+            ),
+            args![table],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// SQLite: indexes the texts of every row written since
+/// [`defer_text_index`], as they are now, in one statement per table
+/// (one flush of the index instead of one per multi-row statement), and
+/// hands the triggers their rows back.
+async fn index_deferred_texts(tx: &mut Tx) -> Result<()> {
+    for (table, a, b) in SEARCHED {
+        tx.execute(
+            &format!(
+                "INSERT INTO {table}_fts (rowid, {a}, {b}) SELECT id, {a}, {b} FROM {table} \
+                 WHERE id >= (SELECT from_id FROM fts_deferred WHERE tbl = $1)"
+            ),
+            args![table],
+        )
+        .await?;
+    }
+    tx.execute("DELETE FROM fts_deferred", vec![]).await?;
+    Ok(())
+}
+
 /// Ids for new rows, taken before they are written so that rows can refer
 /// to each other within one statement batch.
 #[derive(Default)]
@@ -390,6 +435,9 @@ impl Store {
             )
             .await?
             .unwrap_or_default();
+        if tx.kind() == Kind::Sqlite {
+            defer_text_index(&mut tx).await?;
+        }
         let run = ImportRun {
             current: None,
             import_id,
@@ -626,6 +674,9 @@ impl ImportRun<'_> {
             },
         )
         .await?;
+        if self.tx.kind() == Kind::Sqlite {
+            index_deferred_texts(&mut self.tx).await?;
+        }
         self.tx.commit().await?;
         Ok(self.sum)
     }
