@@ -19,6 +19,7 @@ use zlc_domain::ledger::{MeasureStatus, NeedSource, NeedStatus};
 use zlc_domain::period::Period;
 use zlc_domain::registry::TEXT_MAX;
 use zlc_store::campaign::{CampaignFilter, Measure, MeasureInput, Need, NeedInput};
+use zlc_store::names::{NameIds, Names};
 
 /// Parses a `YYYY-MM-DD` date, naming the field.
 pub fn date(field: &str, s: &str) -> Result<NaiveDate, FieldError> {
@@ -195,11 +196,22 @@ impl Linked for MeasureOut {
 /// Fills in the names of what the records refer to, looked up once for all.
 async fn named<T: Linked>(s: &AppState, mut rows: Vec<T>) -> ApiResult<Vec<T>> {
     let links: Vec<_> = rows.iter().map(Linked::links).collect();
-    let st = &s.store;
-    let units = st.unit_name_map(links.iter().map(|l| Some(l.0))).await?;
-    let activities = st.activity_labels(links.iter().map(|l| l.1)).await?;
-    let problems = st.problem_labels(links.iter().map(|l| l.2)).await?;
-    let needs = st.need_labels(links.iter().map(|l| l.3)).await?;
+    let Names {
+        units,
+        activities,
+        problems,
+        needs,
+        ..
+    } = s
+        .store
+        .names(NameIds {
+            units: links.iter().map(|l| Some(l.0)).collect(),
+            activities: links.iter().map(|l| l.1).collect(),
+            problems: links.iter().map(|l| l.2).collect(),
+            needs: links.iter().map(|l| l.3).collect(),
+            ..NameIds::default()
+        })
+        .await?;
     for (r, (unit, activity, problem, need)) in rows.iter_mut().zip(links) {
         r.set_names(LedgerNames {
             unit: units.get(&unit).cloned().unwrap_or_default(),

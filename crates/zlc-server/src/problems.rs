@@ -24,6 +24,7 @@ use zlc_domain::kinds::{Disposition, ProblemStatus};
 use zlc_domain::ledger::{ProblemCategory, ProblemSource};
 use zlc_domain::registry::TEXT_MAX;
 use zlc_store::campaign::{Problem, ProblemEvent, ProblemInput, ProblemLife, split_ids};
+use zlc_store::names::{NameIds, Names};
 
 fn day(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
@@ -135,21 +136,33 @@ pub async fn outs(
     user: &CurrentUser,
     problems: Vec<Problem>,
 ) -> ApiResult<Vec<ProblemOut>> {
-    let st = &s.store;
-    let units = st
-        .unit_name_map(problems.iter().flat_map(|p| {
-            let mut v = vec![Some(p.unit_id), p.section_id];
-            v.extend(split_ids(&p.other_units).into_iter().map(Some));
-            v
-        }))
+    let names = s
+        .store
+        .names(NameIds {
+            units: problems
+                .iter()
+                .flat_map(|p| {
+                    let mut v = vec![Some(p.unit_id), p.section_id];
+                    v.extend(split_ids(&p.other_units).into_iter().map(Some));
+                    v
+                })
+                .collect(),
+            items: problems.iter().map(|p| p.item_id).collect(),
+            users: problems
+                .iter()
+                .flat_map(|p| [p.handler_id, p.verifier_id])
+                .collect(),
+            activities: problems.iter().map(|p| p.activity_id).collect(),
+            ..NameIds::default()
+        })
         .await?;
-    let activities = st
-        .activity_labels(problems.iter().map(|p| p.activity_id))
-        .await?;
-    let items = st.item_name_map(problems.iter().map(|p| p.item_id)).await?;
-    let users = st
-        .user_name_map(problems.iter().flat_map(|p| [p.handler_id, p.verifier_id]))
-        .await?;
+    let Names {
+        units,
+        items,
+        users,
+        activities,
+        ..
+    } = names;
     problems
         .into_iter()
         .map(|p| {

@@ -28,7 +28,136 @@ fn distinct(ids: impl IntoIterator<Item = Option<i64>>) -> Vec<i64> {
     v
 }
 
+/// The ids a page of records names, gathered so that [`Store::names`]
+/// reads every name in one query.
+#[derive(Debug, Default)]
+pub struct NameIds {
+    pub units: Vec<Option<i64>>,
+    pub items: Vec<Option<i64>>,
+    pub users: Vec<Option<i64>>,
+    pub activities: Vec<Option<i64>>,
+    pub problems: Vec<Option<i64>>,
+    pub needs: Vec<Option<i64>>,
+}
+
+/// The names of [`NameIds`]: units, items, accounts' display names,
+/// activities labelled as [`Store::activity_labels`] labels them, problems
+/// and needs by their first words.
+#[derive(Debug, Default)]
+pub struct Names {
+    pub units: HashMap<i64, String>,
+    pub items: HashMap<i64, String>,
+    pub users: HashMap<i64, String>,
+    pub activities: HashMap<i64, String>,
+    pub problems: HashMap<i64, String>,
+    pub needs: HashMap<i64, String>,
+}
+
+/// One row of [`Store::names`]: which name it is, the id it names, its text,
+/// an activity's unit, and the order of an activity's officials.
+type NameRow = (String, i64, String, Option<String>, i64);
+
 impl Store {
+    /// Every name `ids` asks for, in one query (a page of records would
+    /// otherwise ask one per kind of name).
+    pub async fn names(&self, ids: NameIds) -> Result<Names> {
+        let units = distinct(ids.units);
+        let items = distinct(ids.items);
+        let users = distinct(ids.users);
+        let activities = distinct(ids.activities);
+        let problems = distinct(ids.problems);
+        let needs = distinct(ids.needs);
+        let mut args = Vec::new();
+        let mut marks = |ids: &[i64]| {
+            let from = args.len();
+            args.extend(ids.iter().map(|x| crate::Arg::from(*x)));
+            (from + 1..=args.len())
+                .map(|n| format!("${n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut parts = Vec::new();
+        if !units.is_empty() {
+            parts.push(format!(
+                "SELECT 'u', id, name, NULL, CAST(0 AS BIGINT) FROM units WHERE id IN ({})",
+                marks(&units)
+            ));
+        }
+        if !items.is_empty() {
+            parts.push(format!(
+                "SELECT 'i', id, name, NULL, CAST(0 AS BIGINT) FROM items WHERE id IN ({})",
+                marks(&items)
+            ));
+        }
+        if !users.is_empty() {
+            parts.push(format!(
+                "SELECT 's', id, display_name, NULL, CAST(0 AS BIGINT) FROM users WHERE id IN ({})",
+                marks(&users)
+            ));
+        }
+        if !activities.is_empty() {
+            let m = marks(&activities);
+            parts.push(format!(
+                "SELECT 'a', a.id, a.date, n.name, CAST(0 AS BIGINT) FROM activities a JOIN units n ON n.id = a.unit_id WHERE a.id IN ({m})"
+            ));
+            parts.push(format!(
+                "SELECT 'o', l.activity_id, o.name, NULL, o.id FROM activity_officials l \
+                 JOIN officials o ON o.id = l.official_id WHERE l.activity_id IN ({m})"
+            ));
+        }
+        if !problems.is_empty() {
+            parts.push(format!(
+                "SELECT 'p', id, description, NULL, CAST(0 AS BIGINT) FROM problems WHERE id IN ({})",
+                marks(&problems)
+            ));
+        }
+        if !needs.is_empty() {
+            parts.push(format!(
+                "SELECT 'n', id, content, NULL, CAST(0 AS BIGINT) FROM needs WHERE id IN ({})",
+                marks(&needs)
+            ));
+        }
+        let mut out = Names::default();
+        if parts.is_empty() {
+            return Ok(out);
+        }
+        let sql = format!("{} ORDER BY 1, 2, 5", parts.join(" UNION ALL "));
+        let rows: Vec<NameRow> = self.db.fetch_all(&sql, args).await?;
+        let mut dated: HashMap<i64, (String, String)> = HashMap::new();
+        let mut officials: HashMap<i64, Vec<String>> = HashMap::new();
+        for (kind, id, text, unit, _) in rows {
+            match kind.as_str() {
+                "u" => {
+                    out.units.insert(id, text);
+                }
+                "i" => {
+                    out.items.insert(id, text);
+                }
+                "s" => {
+                    out.users.insert(id, text);
+                }
+                "p" => {
+                    out.problems.insert(id, text_label(&text));
+                }
+                "n" => {
+                    out.needs.insert(id, text_label(&text));
+                }
+                "a" => {
+                    dated.insert(id, (text, unit.unwrap_or_default()));
+                }
+                _ => officials.entry(id).or_default().push(text),
+            }
+        }
+        out.activities = dated
+            .into_iter()
+            .map(|(id, (date, unit))| {
+                let who = officials.remove(&id).unwrap_or_default().join("、");
+                (id, join_label(&[&date, &unit, &who]))
+            })
+            .collect();
+        Ok(out)
+    }
+
     /// `id → name` of rows of `table` (units, items, officials).
     async fn names_of(
         &self,
@@ -140,30 +269,11 @@ impl Store {
         &self,
         ids: impl IntoIterator<Item = Option<i64>>,
     ) -> Result<HashMap<i64, String>> {
-        let ids = distinct(ids);
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let (marks, a) = id_list(&ids);
-        let rows: Vec<(i64, String, String)> = self
-            .db
-            .fetch_all(
-                &format!("SELECT a.id, a.date, u.name FROM activities a JOIN units u ON u.id = a.unit_id WHERE a.id IN ({marks})"),
-                a,
-            )
-            .await?;
-        let officials = self
-            .official_lists("activity_officials", "activity_id", &ids)
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, date, unit)| {
-                (
-                    id,
-                    join_label(&[&date, &unit, officials.get(&id).map_or("", String::as_str)]),
-                )
-            })
-            .collect())
+        let ids = NameIds {
+            activities: ids.into_iter().collect(),
+            ..NameIds::default()
+        };
+        Ok(self.names(ids).await?.activities)
     }
 
     /// Plans named by date, half-day, unit and officials: `2024-03-05 上午 区市场监督管理局 宋超`.
