@@ -66,6 +66,15 @@ impl Where {
         }
     }
 
+    /// Every row: conditions are added to it.
+    pub(super) fn new_all() -> Self {
+        Where {
+            sql: "1 = 1".into(),
+            args: Vec::new(),
+            fts: None,
+        }
+    }
+
     /// The FROM clause over `table`: with a full-text search, its matches
     /// in id order joined to their rows, so that a page (or a capped count)
     /// stops at its last row instead of collecting every match first.
@@ -387,7 +396,15 @@ impl Store {
         extra: impl FnOnce(&mut Where),
     ) -> Result<Where> {
         let scope = scope_for(self, scope, f.unit).await?;
-        let mut w = Where::new(after);
+        // Without a cursor PostgreSQL is given no condition on the id: the
+        // id is in none of its indexes but the key, so `id > 0` kept every
+        // count from an index-only scan (a first page read up to the cap's
+        // rows from the table: 23-33 ms against 3-12 ms at province scale).
+        // SQLite's indexes all end in the rowid; its plans stay as measured.
+        let mut w = match after {
+            None if self.kind() == crate::Kind::Postgres => Where::new_all(),
+            _ => Where::new(after),
+        };
         let cond = scope.condition("unit_path", &mut w.args);
         w.sql += &format!(" AND {cond}");
         if let Some(col) = date_col {
