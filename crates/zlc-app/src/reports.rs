@@ -88,8 +88,10 @@ pub async fn build(
     }
     let (mut regions, mut departments) = (0, 0);
     let mut units = Vec::new();
-    for child in store.children(region.id).await? {
-        let c = store.report_unit(&child, &w).await?;
+    let children = store.children(region.id).await?;
+    let mut counts = store.report_units(&children, &w).await?;
+    for child in children {
+        let c = counts.remove(&child.id).unwrap_or_default();
         if c.activities > 0 {
             match child.kind {
                 UnitKind::Region => regions += 1,

@@ -6,6 +6,7 @@
 
 use crate::registry::Unit;
 use crate::{Arg, Result, Scope, Store, args};
+use std::collections::HashMap;
 use zlc_domain::kinds::{ActivityKind, Rank};
 use zlc_domain::period::Period;
 use zlc_domain::report::UnitCounts;
@@ -124,8 +125,49 @@ impl Store {
 
     /// What one unit's subtree did in the period, for its row and its grade.
     pub async fn report_unit(&self, unit: &Unit, w: &Window) -> Result<UnitCounts> {
-        let mut c = UnitCounts::default();
-        for (kind, n, late, _visitors, part, found, solved, _needs) in self.flows(unit, w).await? {
+        let mut all = self.report_units(std::slice::from_ref(unit), w).await?;
+        Ok(all.remove(&unit.id).unwrap_or_default())
+    }
+
+    /// [`Store::report_unit`] for each of `units` (a report's rows), in four
+    /// queries whatever their number: a province's report has a row for
+    /// each of its cities and departments.
+    pub async fn report_units(
+        &self,
+        units: &[Unit],
+        w: &Window,
+    ) -> Result<HashMap<i64, UnitCounts>> {
+        let mut out: HashMap<i64, UnitCounts> = units
+            .iter()
+            .map(|u| (u.id, UnitCounts::default()))
+            .collect();
+        if units.is_empty() {
+            return Ok(out);
+        }
+        let (from, to) = w.months();
+        // The units' ids follow the statement's own `leading` values.
+        let ids = |leading: Vec<Arg>| {
+            let n = leading.len();
+            let marks: Vec<String> = (n + 1..=n + units.len()).map(|i| format!("${i}")).collect();
+            let mut a = leading;
+            a.extend(units.iter().map(|u| Arg::from(u.id)));
+            (marks.join(", "), a)
+        };
+        let (marks, a) = ids(args![from.clone(), to.clone()]);
+        let flows: Vec<(i64, String, i64, i64, i64, i64, i64)> = self
+            .db
+            .fetch_all(
+                &format!(
+                    "SELECT unit_id, kind, CAST(SUM(activities) AS BIGINT), CAST(SUM(late) AS BIGINT), \
+                     CAST(SUM(participations) AS BIGINT), CAST(SUM(problems_found) AS BIGINT), \
+                     CAST(SUM(problems_solved) AS BIGINT) FROM stats_flows \
+                     WHERE month >= $1 AND month <= $2 AND unit_id IN ({marks}) GROUP BY unit_id, kind ORDER BY unit_id, kind"
+                ),
+                a,
+            )
+            .await?;
+        for (unit, kind, n, late, part, found, solved) in flows {
+            let c = out.entry(unit).or_default();
             c.activities += n;
             c.late_filings += late;
             c.problems_found += found;
@@ -134,20 +176,52 @@ impl Store {
                 c.participations_by_kind.push((k, part));
             }
         }
-        c.overdue = self.overdue(unit.id, &w.overdue_before).await?;
-        c.problems_found_closed = self.found_closed(unit, w).await?;
-        let ranks: Vec<(String, i64)> = self
+        let (marks, a) = ids(args![w.overdue_before.clone()]);
+        let overdue: Vec<(i64, i64)> = self
             .db
             .fetch_all(
-                "SELECT rank, CAST(n AS BIGINT) FROM stats_ranks WHERE unit_id = $1 AND n <> 0",
-                args![unit.id],
+                &format!(
+                    "SELECT unit_id, CAST(SUM(n) AS BIGINT) FROM stats_open \
+                     WHERE deadline < $1 AND unit_id IN ({marks}) GROUP BY unit_id"
+                ),
+                a,
             )
             .await?;
-        c.officials_by_rank = ranks
-            .into_iter()
-            .filter_map(|(r, n)| Rank::parse(&r).map(|r| (r, n)))
-            .collect();
-        Ok(c)
+        for (unit, n) in overdue {
+            out.entry(unit).or_default().overdue = n;
+        }
+        let (marks, a) = ids(args![from, to]);
+        let closed: Vec<(i64, i64)> = self
+            .db
+            .fetch_all(
+                &format!(
+                    "SELECT unit_id, CAST(SUM(n) AS BIGINT) FROM stats_closure \
+                     WHERE found_month >= $1 AND found_month <= $2 AND closed_month <= $2 \
+                     AND unit_id IN ({marks}) GROUP BY unit_id"
+                ),
+                a,
+            )
+            .await?;
+        for (unit, n) in closed {
+            out.entry(unit).or_default().problems_found_closed = n;
+        }
+        let (marks, a) = ids(Vec::new());
+        let ranks: Vec<(i64, String, i64)> = self
+            .db
+            .fetch_all(
+                &format!(
+                    "SELECT unit_id, rank, CAST(n AS BIGINT) FROM stats_ranks \
+                     WHERE n <> 0 AND unit_id IN ({marks}) ORDER BY unit_id, rank"
+                ),
+                a,
+            )
+            .await?;
+        for (unit, rank, n) in ranks {
+            if let Some(r) = Rank::parse(&rank) {
+                out.entry(unit).or_default().officials_by_rank.push((r, n));
+            }
+        }
+        Ok(out)
     }
 
     /// Problems found in the window in the unit's subtree, by category and
