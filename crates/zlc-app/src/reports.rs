@@ -12,7 +12,7 @@ use zlc_domain::registry::ProcessFigures;
 use zlc_domain::registry::UnitKind;
 use zlc_domain::report::{
     ByKind, Finding, FindingCounts, RECTIFICATION_RATE_DEFINITION, Report, StatTable, TableRow,
-    UnitRow, assess, rectification_rate,
+    UnitCounts, UnitRow, assess, rectification_rate,
 };
 use zlc_office::stats::Which;
 use zlc_store::registry::Unit;
@@ -150,17 +150,18 @@ pub async fn build(
 /// How many names a table cell lists before 等N项.
 const NAMES_SHOWN: i64 = 10;
 
-/// One row of the statistics tables for `unit`'s subtree; `findings` are
-/// the row's (the total row passes none and is not graded).
+/// One row of the statistics tables for `unit`'s subtree, whose counts
+/// [`Store::report_units`] read as `c`; `findings` are the row's (the total
+/// row passes none and is not graded).
 async fn table_row(
     store: &Store,
     policy: &Policy,
     unit: &Unit,
     w: &Window,
+    c: UnitCounts,
     findings: Option<&[&Finding]>,
 ) -> Result<TableRow, StoreError> {
     let t = store.report_totals(unit, w).await?;
-    let c = store.report_unit(unit, w).await?;
     let mut by_kind = ByKind::default();
     for (k, n) in &t.by_kind {
         by_kind.add(*k, *n);
@@ -222,14 +223,20 @@ pub async fn build_table(
     let all = findings(store, policy, region, period, today).await?;
     let w = window(period, today);
     let mut rows = Vec::new();
-    for child in store.children(region.id).await? {
+    let children = store.children(region.id).await?;
+    let mut counted = children.clone();
+    counted.push(region.clone());
+    let mut counts = store.report_units(&counted, &w).await?;
+    for child in &children {
         let of_row: Vec<&Finding> = all
             .iter()
             .filter(|f| f.row_unit_id == child.id && !f.dismissed())
             .collect();
-        rows.push(table_row(store, policy, &child, &w, Some(&of_row)).await?);
+        let c = counts.remove(&child.id).unwrap_or_default();
+        rows.push(table_row(store, policy, child, &w, c, Some(&of_row)).await?);
     }
-    let mut total = table_row(store, policy, region, &w, None).await?;
+    let c = counts.remove(&region.id).unwrap_or_default();
+    let mut total = table_row(store, policy, region, &w, c, None).await?;
     total.findings = all.iter().filter(|f| !f.dismissed()).count() as i64;
     Ok(StatTable {
         period: period.to_string(),

@@ -123,15 +123,9 @@ impl Store {
         .await
     }
 
-    /// What one unit's subtree did in the period, for its row and its grade.
-    pub async fn report_unit(&self, unit: &Unit, w: &Window) -> Result<UnitCounts> {
-        let mut all = self.report_units(std::slice::from_ref(unit), w).await?;
-        Ok(all.remove(&unit.id).unwrap_or_default())
-    }
-
-    /// [`Store::report_unit`] for each of `units` (a report's rows), in four
-    /// queries whatever their number: a province's report has a row for
-    /// each of its cities and departments.
+    /// What each of `units`' subtrees did in the period, for its row of a
+    /// report and its grade: in four queries whatever their number (a
+    /// province's report has a row for each of its cities and departments).
     pub async fn report_units(
         &self,
         units: &[Unit],
