@@ -244,6 +244,34 @@ impl Db {
         })
     }
 
+    /// [`Db::fetch_all`] planned for the values it is given: PostgreSQL
+    /// plans an unnamed statement for them each time, where a prepared one
+    /// settles after five runs on a generic plan blind to the values (to a
+    /// text pattern too short for the trigram index, which it then reads
+    /// whole; to the size of a scope's range). SQLite prepares as usual.
+    pub async fn fetch_all_planned<T: Record>(
+        &self,
+        sql: &str,
+        args: Vec<Arg>,
+    ) -> sqlx::Result<Vec<T>> {
+        match self {
+            Db::Sqlite(p) => sqlite_qa(sql, args).fetch_all(p).await,
+            Db::Postgres(p) => pg_qa(sql, args).persistent(false).fetch_all(p).await,
+        }
+    }
+
+    /// [`Db::scalar`] planned for its values, as [`Db::fetch_all_planned`].
+    pub async fn scalar_planned<T: Scalar>(
+        &self,
+        sql: &str,
+        args: Vec<Arg>,
+    ) -> sqlx::Result<Option<T>> {
+        match self {
+            Db::Sqlite(p) => sqlite_qs(sql, args).fetch_optional(p).await,
+            Db::Postgres(p) => pg_qs(sql, args).persistent(false).fetch_optional(p).await,
+        }
+    }
+
     pub async fn close(&self) {
         match self {
             Db::Sqlite(p) => p.close().await,

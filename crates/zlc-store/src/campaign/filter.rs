@@ -195,6 +195,10 @@ macro_rules! listed {
 }
 listed!(Plan, Activity, Problem, Need, Measure);
 
+/// The counts and pages below are planned for their values on PostgreSQL
+/// (`Db::*_planned`): how many rows a scope, a status or a text pattern
+/// holds decides the plan, which a prepared statement's generic plan
+/// cannot see.
 impl Store {
     /// One page of `table` inside the scope (narrowed to `f.unit`), filtered by
     /// the period on `date_col`, the status, the text in `text_cols` and
@@ -227,7 +231,7 @@ impl Store {
                 .await?;
             Some(
                 self.db
-                    .scalar::<i64>(
+                    .scalar_planned::<i64>(
                         &format!(
                             "SELECT COUNT(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT {}) c",
                             w.from(table),
@@ -290,7 +294,7 @@ impl Store {
                     w.args.len(),
                     col = sort.column,
                 );
-                let rows = self.db.fetch_all(&sql, w.args).await?;
+                let rows = self.db.fetch_all_planned(&sql, w.args).await?;
                 Page::from_sorted_rows(rows, page)
             }
             None => {
@@ -322,7 +326,7 @@ impl Store {
                         probe.sql,
                         probe.args.len()
                     );
-                    rows = self.db.fetch_all(&sql, probe.args).await?;
+                    rows = self.db.fetch_all_planned(&sql, probe.args).await?;
                 }
                 if rows.len() as i64 <= page.limit {
                     // SQLite's planner is kept from reading the table in id
@@ -345,7 +349,7 @@ impl Store {
                         w.sql,
                         w.args.len()
                     );
-                    rows = self.db.fetch_all(&sql, w.args).await?;
+                    rows = self.db.fetch_all_planned(&sql, w.args).await?;
                 }
                 Page::from_rows(rows, page, T::id)
             }
@@ -376,7 +380,7 @@ impl Store {
             .unwrap_or_else(|| "COUNT(*)".into());
         Ok(self
             .db
-            .scalar::<i64>(
+            .scalar_planned::<i64>(
                 &format!("SELECT {what} FROM {} WHERE {}", w.from(table), w.sql),
                 w.args,
             )
