@@ -77,23 +77,21 @@ impl Store {
                 .join(", ")
         };
         let mut parts = Vec::new();
-        if !units.is_empty() {
-            parts.push(format!(
-                "SELECT 'u', id, name, NULL, CAST(0 AS BIGINT) FROM units WHERE id IN ({})",
-                marks(&units)
-            ));
-        }
-        if !items.is_empty() {
-            parts.push(format!(
-                "SELECT 'i', id, name, NULL, CAST(0 AS BIGINT) FROM items WHERE id IN ({})",
-                marks(&items)
-            ));
-        }
-        if !users.is_empty() {
-            parts.push(format!(
-                "SELECT 's', id, display_name, NULL, CAST(0 AS BIGINT) FROM users WHERE id IN ({})",
-                marks(&users)
-            ));
+        // The names read as they are: (tag, table, column, ids).
+        let plain = [
+            ("u", "units", "name", &units),
+            ("i", "items", "name", &items),
+            ("s", "users", "display_name", &users),
+            ("p", "problems", "description", &problems),
+            ("n", "needs", "content", &needs),
+        ];
+        for (tag, table, column, ids) in plain {
+            if !ids.is_empty() {
+                parts.push(format!(
+                    "SELECT '{tag}', id, {column}, NULL, CAST(0 AS BIGINT) FROM {table} WHERE id IN ({})",
+                    marks(ids)
+                ));
+            }
         }
         if !activities.is_empty() {
             let m = marks(&activities);
@@ -103,18 +101,6 @@ impl Store {
             parts.push(format!(
                 "SELECT 'o', l.activity_id, o.name, NULL, o.id FROM activity_officials l \
                  JOIN officials o ON o.id = l.official_id WHERE l.activity_id IN ({m})"
-            ));
-        }
-        if !problems.is_empty() {
-            parts.push(format!(
-                "SELECT 'p', id, description, NULL, CAST(0 AS BIGINT) FROM problems WHERE id IN ({})",
-                marks(&problems)
-            ));
-        }
-        if !needs.is_empty() {
-            parts.push(format!(
-                "SELECT 'n', id, content, NULL, CAST(0 AS BIGINT) FROM needs WHERE id IN ({})",
-                marks(&needs)
             ));
         }
         let mut out = Names::default();
