@@ -819,16 +819,6 @@ impl Store {
         Ok(s)
     }
 
-    pub async fn session_by_hash(&self, token_hash: &str) -> Result<Option<Session>> {
-        Ok(self
-            .db
-            .fetch_optional(
-                "SELECT * FROM sessions WHERE token_hash = $1",
-                args![token_hash],
-            )
-            .await?)
-    }
-
     /// The caller a session or API token stands for, with its account, unit
     /// path and roles, in one query: every request asks this first.
     pub async fn principal(&self, credential: Credential<'_>) -> Result<Option<Principal>> {
@@ -953,16 +943,6 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(t)
-    }
-
-    pub async fn token_by_hash(&self, token_hash: &str) -> Result<Option<ApiToken>> {
-        Ok(self
-            .db
-            .fetch_optional(
-                "SELECT * FROM api_tokens WHERE token_hash = $1",
-                args![token_hash],
-            )
-            .await?)
     }
 
     pub async fn token_used(&self, id: i64) -> Result<()> {
