@@ -1,11 +1,19 @@
 //! 批量写入 a bulk path for generated data (the `zlc demo` data sets).
 //!
-//! Rows go in as multi-row `INSERT`s with explicit ids, on one connection, in
-//! large transactions committed every [`Bulk::COMMIT_EVERY`] rows. Nothing is
-//! audited row by row: the caller writes one audit entry for the whole load
-//! (see [`audit_load`]). The SQL text of each statement depends only on the
-//! table and the number of rows, so the driver's statement cache prepares it
-//! once and reuses it.
+//! Rows go in with explicit ids, on one connection. Nothing is audited row
+//! by row: the caller writes one audit entry for the whole load (see
+//! [`audit_load`]).
+//!
+//! On SQLite they go in as multi-row `INSERT`s, in large transactions
+//! committed every [`Bulk::COMMIT_EVERY`] rows; the SQL text of each
+//! statement depends only on the table and the number of rows, so the
+//! driver's statement cache prepares it once and reuses it. On PostgreSQL
+//! they are streamed with `COPY … FROM STDIN` (text format), all in one
+//! transaction; the foreign keys and the indexes that back no constraint
+//! are dropped at its start and made again at its end, where PostgreSQL
+//! builds each index in one sorted pass and checks each key in one pass over
+//! its table instead of once per row (so a reference the generator got wrong
+//! still fails the load, and nothing of it is kept).
 //!
 //! On SQLite the triggers that keep the full-text (trigram) indexes in step
 //! are dropped for the load and recreated at its end, after one `rebuild` of
@@ -40,28 +48,69 @@ pub struct Bulk {
     /// Full-text triggers dropped for the load, recreated (and their indexes
     /// rebuilt) at the end.
     fts_triggers: Vec<String>,
+    /// PostgreSQL's foreign keys dropped for the load: `ALTER TABLE … ADD
+    /// CONSTRAINT …` statements that add them back at the end.
+    foreign_keys: Vec<String>,
+    /// PostgreSQL's indexes that back no constraint, dropped for the load:
+    /// the `CREATE INDEX` statements that build them again at the end.
+    indexes: Vec<String>,
+}
+
+/// Appends `a` as one field of `COPY`'s text format: `\N` for NULL, and a
+/// backslash before the characters the format gives meaning to.
+fn copy_field(out: &mut Vec<u8>, a: &Arg) {
+    use std::io::Write;
+    match a {
+        Arg::I64(None) | Arg::F64(None) | Arg::Text(None) | Arg::Bool(None) | Arg::Bytes(None) => {
+            out.extend_from_slice(b"\\N")
+        }
+        Arg::I64(Some(v)) => {
+            let _ = write!(out, "{v}");
+        }
+        Arg::F64(Some(v)) => {
+            let _ = write!(out, "{v}");
+        }
+        Arg::Bool(Some(v)) => out.push(if *v { b't' } else { b'f' }),
+        Arg::Text(Some(t)) => {
+            for b in t.bytes() {
+                match b {
+                    b'\\' => out.extend_from_slice(b"\\\\"),
+                    b'\n' => out.extend_from_slice(b"\\n"),
+                    b'\r' => out.extend_from_slice(b"\\r"),
+                    b'\t' => out.extend_from_slice(b"\\t"),
+                    _ => out.push(b),
+                }
+            }
+        }
+        Arg::Bytes(Some(v)) => {
+            // bytea's hex input `\x…`, its backslash escaped for COPY.
+            out.extend_from_slice(b"\\\\x");
+            for b in v {
+                let _ = write!(out, "{b:02x}");
+            }
+        }
+    }
+}
+
+/// `values` (rows of `cols` values each) as `COPY`'s text format.
+fn copy_text(values: &[Arg], cols: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(values.len() * 12);
+    for row in values.chunks(cols) {
+        for (i, a) in row.iter().enumerate() {
+            if i > 0 {
+                out.push(b'\t');
+            }
+            copy_field(&mut out, a);
+        }
+        out.push(b'\n');
+    }
+    out
 }
 
 fn bind_sqlite<'q>(
     mut q: sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
     args: Vec<Arg>,
 ) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
-    for a in args {
-        q = match a {
-            Arg::I64(v) => q.bind(v),
-            Arg::F64(v) => q.bind(v),
-            Arg::Text(v) => q.bind(v),
-            Arg::Bool(v) => q.bind(v),
-            Arg::Bytes(v) => q.bind(v),
-        };
-    }
-    q
-}
-
-fn bind_pg<'q>(
-    mut q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
-    args: Vec<Arg>,
-) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
     for a in args {
         q = match a {
             Arg::I64(v) => q.bind(v),
@@ -111,12 +160,45 @@ impl Bulk {
             touched: BTreeSet::new(),
             sqlite_restore,
             fts_triggers: Vec::new(),
+            foreign_keys: Vec::new(),
+            indexes: Vec::new(),
         };
         b.raw("BEGIN").await?;
-        if let Conn::Postgres(_) = &b.conn {
-            // Related rows arrive in any order: check their keys at commit.
-            // PostgreSQL holds the whole load in this one transaction.
-            b.raw("SET CONSTRAINTS ALL DEFERRED").await?;
+        if let Conn::Postgres(c) = &mut b.conn {
+            // Related rows arrive in any order, and a key checked row by row
+            // costs more than the row: drop the foreign keys (inside the
+            // load's one transaction) and add them back at the end.
+            let keys: Vec<(String, String, String)> = sqlx::query_as(
+                "SELECT conrelid::regclass::text, conname::text, pg_get_constraintdef(oid) FROM pg_constraint \
+                 WHERE contype = 'f' AND connamespace = current_schema()::regnamespace ORDER BY conrelid::regclass::text, conname",
+            )
+            .fetch_all(&mut **c)
+            .await?;
+            for (table, name, def) in keys {
+                sqlx::query(&format!("ALTER TABLE {table} DROP CONSTRAINT \"{name}\""))
+                    .execute(&mut **c)
+                    .await?;
+                b.foreign_keys.push(format!(
+                    "ALTER TABLE {table} ADD CONSTRAINT \"{name}\" {def}"
+                ));
+            }
+            // Likewise the indexes (the trigram ones above all): one sorted
+            // build each at the end costs less than keeping them row by row.
+            let indexes: Vec<(String, String)> = sqlx::query_as(
+                "SELECT c.relname::text, pg_get_indexdef(i.indexrelid) FROM pg_index i \
+                 JOIN pg_class c ON c.oid = i.indexrelid \
+                 WHERE c.relnamespace = current_schema()::regnamespace \
+                 AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) \
+                 ORDER BY c.relname",
+            )
+            .fetch_all(&mut **c)
+            .await?;
+            for (name, def) in indexes {
+                sqlx::query(&format!("DROP INDEX \"{name}\""))
+                    .execute(&mut **c)
+                    .await?;
+                b.indexes.push(def);
+            }
         }
         if let Conn::Sqlite(c) = &mut b.conn {
             // Keeping a trigram index in step row by row costs more than the
@@ -153,14 +235,11 @@ impl Bulk {
         self.written
     }
 
+    /// SQLite's multi-row `INSERT` of `rows` rows into `table`.
     fn statement(&mut self, table: &Table, rows: usize) -> String {
-        let kind = match self.conn {
-            Conn::Postgres(_) => Kind::Postgres,
-            Conn::Sqlite(_) => Kind::Sqlite,
-        };
         self.sql
             .entry((table.name, rows))
-            .or_insert_with(|| table.insert_sql(rows, kind))
+            .or_insert_with(|| table.insert_sql(rows, Kind::Sqlite))
             .clone()
     }
 
@@ -168,26 +247,37 @@ impl Bulk {
     pub async fn insert(&mut self, table: &Table, mut values: Vec<Arg>) -> Result<()> {
         let n = table.cols.len();
         debug_assert_eq!(values.len() % n, 0, "{}", table.name);
-        let per = table.rows_per_statement();
         self.touched.insert(table.name);
-        while !values.is_empty() {
-            let rows = (values.len() / n).min(per);
-            let rest = values.split_off(rows * n);
-            let sql = self.statement(table, rows);
-            match &mut self.conn {
-                Conn::Sqlite(c) => {
-                    bind_sqlite(sqlx::query(&sql), values)
-                        .execute(&mut **c)
-                        .await?;
-                }
-                Conn::Postgres(c) => {
-                    bind_pg(sqlx::query(&sql), values).execute(&mut **c).await?;
+        let rows = (values.len() / n) as u64;
+        match &mut self.conn {
+            Conn::Postgres(c) => {
+                let mut copy = c
+                    .copy_in_raw(&format!(
+                        "COPY {} ({}) FROM STDIN",
+                        table.name,
+                        table.cols.join(", ")
+                    ))
+                    .await?;
+                copy.send(copy_text(&values, n)).await?;
+                copy.finish().await?;
+            }
+            Conn::Sqlite(_) => {
+                let per = table.rows_per_statement();
+                while !values.is_empty() {
+                    let rows = (values.len() / n).min(per);
+                    let rest = values.split_off(rows * n);
+                    let sql = self.statement(table, rows);
+                    if let Conn::Sqlite(c) = &mut self.conn {
+                        bind_sqlite(sqlx::query(&sql), values)
+                            .execute(&mut **c)
+                            .await?;
+                    }
+                    values = rest;
                 }
             }
-            values = rest;
-            self.written += rows as u64;
-            self.in_tx += rows as u64;
         }
+        self.written += rows;
+        self.in_tx += rows;
         if self.in_tx >= Self::COMMIT_EVERY && matches!(self.conn, Conn::Sqlite(_)) {
             self.raw("COMMIT").await?;
             self.raw("BEGIN").await?;
@@ -215,6 +305,16 @@ impl Bulk {
             for sql in std::mem::take(&mut self.fts_triggers) {
                 sqlx::query(&sql).execute(&mut **c).await?;
             }
+        }
+        if !self.indexes.is_empty() {
+            // Memory for the sorts of the builds, for this transaction only.
+            self.raw("SET LOCAL maintenance_work_mem = '256MB'").await?;
+        }
+        for sql in std::mem::take(&mut self.indexes) {
+            self.raw(&sql).await?;
+        }
+        for sql in std::mem::take(&mut self.foreign_keys) {
+            self.raw(&sql).await?;
         }
         self.raw("COMMIT").await?;
         match &mut self.conn {
@@ -278,4 +378,28 @@ pub async fn audit_load(store: &Store, actor: &Actor, change: Change<'_>) -> Res
     let seq = audit::append(&mut tx, &store.cipher, actor, change).await?;
     tx.commit().await?;
     Ok(seq)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_text_escapes_what_the_format_gives_meaning_to() {
+        let values = vec![
+            Arg::I64(Some(-7)),
+            Arg::Text(Some("甲\t乙\n丙\r丁\\戊".into())),
+            Arg::Text(None),
+            Arg::Bool(Some(true)),
+            Arg::Bool(Some(false)),
+            Arg::F64(Some(0.25)),
+            Arg::Bytes(Some(vec![0, 0xab, 0x5c])),
+            Arg::I64(None),
+        ];
+        let text = String::from_utf8(copy_text(&values, 4)).expect("utf-8");
+        assert_eq!(
+            text,
+            "-7\t甲\\t乙\\n丙\\r丁\\\\戊\t\\N\tt\nf\t0.25\t\\\\x00ab5c\t\\N\n"
+        );
+    }
 }

@@ -23,6 +23,7 @@
 use crate::db::{Db, Tx};
 use crate::registry::Unit;
 use crate::reports::Window;
+use crate::rows::{Batch, FindingDayRow, FindingModeRow};
 use crate::{Arg, Result, Scope, Store, args, now_ms};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -235,7 +236,7 @@ async fn update_ids(tx: &mut Tx, update: &str, set: &[Arg], ids: &[i64]) -> Resu
 /// What the policy's text rules say of a problem: the trivial keyword of
 /// its description (`shallow`) and, once it is closed, why its
 /// rectification reads empty (`perfunctory`).
-pub(crate) fn judge_texts(
+pub fn judge_texts(
     policy: &Policy,
     description: &str,
     measures: Option<&str>,
@@ -288,6 +289,17 @@ impl Store {
     /// Brings the finding facts up to date: judges the problems not judged
     /// under the policy's current text rules, and counts again the activities
     /// that changed since they were last counted.
+    /// Records that every problem's texts were judged under `policy`'s text
+    /// rules as it was written (a bulk load that judged them itself), so
+    /// that catching up does not judge them all again.
+    pub async fn texts_judged_under(&self, policy: &Policy) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        self.set_setting(&mut tx, "judged_under", &text_rules_fingerprint(policy))
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn catch_up_findings(&self, policy: &Policy) -> Result<()> {
         let _one = self.findings_lock.lock().await;
         self.judge_problems(policy).await?;
@@ -302,7 +314,17 @@ impl Store {
         if pending == 0 {
             return Ok(());
         }
-        if pending > REBUILD_ABOVE {
+        // Nothing counted yet (a fresh load): rebuilding whole is one pass
+        // over each table instead of a round of statements per activity.
+        let none_counted = self
+            .db
+            .scalar::<i64>(
+                "SELECT id FROM activities WHERE judged IS NOT NULL AND status = 'filed' LIMIT 1",
+                vec![],
+            )
+            .await?
+            .is_none();
+        if pending > REBUILD_ABOVE || none_counted {
             return self.rebuild_activity_facts().await;
         }
         loop {
@@ -410,28 +432,16 @@ impl Store {
         one_at_a_time(&mut tx).await?;
         tx.execute("DELETE FROM finding_days", vec![]).await?;
         tx.execute("DELETE FROM finding_modes", vec![]).await?;
-        // Counted per kind of record, then added: one pass over each table.
-        tx.execute("UPDATE activities SET found = 0, judged = $1", args![true])
-            .await?;
-        for table in ["problems", "needs"] {
-            let counts: Vec<(i64, i64)> = tx
-                .fetch_all(
-                    &format!(
-                        "SELECT activity_id, COUNT(*) FROM {table} WHERE activity_id IS NOT NULL GROUP BY activity_id"
-                    ),
-                    vec![],
-                )
-                .await?;
-            for chunk in counts.chunks(1000) {
-                for (activity, n) in chunk {
-                    tx.execute(
-                        "UPDATE activities SET found = found + $1 WHERE id = $2",
-                        args![*n, *activity],
-                    )
-                    .await?;
-                }
-            }
-        }
+        // One statement: each activity's problems and needs counted through
+        // their `activity_id` indexes.
+        tx.execute(
+            "UPDATE activities SET judged = $1, \
+             found = (SELECT COUNT(*) FROM problems p WHERE p.activity_id = activities.id) \
+             + (SELECT COUNT(*) FROM needs n WHERE n.activity_id = activities.id)",
+            args![true],
+        )
+        .await?;
+        let mut day_rows_out: Batch<FindingDayRow> = Batch::default();
         let days: Vec<(String,)> = tx
             .fetch_all(
                 "SELECT DISTINCT date FROM activities WHERE status = 'filed' ORDER BY date",
@@ -476,17 +486,36 @@ impl Store {
             for (unit, list) in by_unit {
                 let path = list.first().map(|a| a.unit_path.as_str()).unwrap_or("");
                 for (place, officials, detail) in day_rows(&list, &who) {
-                    tx.execute(
-                        "INSERT INTO finding_days (unit_id, unit_path, day, place, officials, detail) VALUES ($1, $2, $3, $4, $5, $6)",
-                        args![unit, path, &day, place, officials, detail],
-                    )
-                    .await?;
+                    let row = FindingDayRow {
+                        unit_id: unit,
+                        unit_path: path.to_string(),
+                        day: day.clone(),
+                        place,
+                        officials,
+                        detail,
+                    };
+                    day_rows_out.push(&mut tx, row).await?;
                 }
             }
         }
+        day_rows_out.flush(&mut tx).await?;
+        let mut mode_rows: Batch<FindingModeRow> = Batch::default();
         for ((_, p), (path, m)) in modes {
-            put_modes(&mut tx, &p.to_string(), &path, &m).await?;
+            if m.walks > 0 {
+                let row = FindingModeRow {
+                    period: p.to_string(),
+                    unit_id: m.unit,
+                    unit_path: path,
+                    walks: m.walks,
+                    online: m.online,
+                    cross_mode: m.cross,
+                    citizen: m.citizen,
+                    unannounced: m.unannounced,
+                };
+                mode_rows.push(&mut tx, row).await?;
+            }
         }
+        mode_rows.flush(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }

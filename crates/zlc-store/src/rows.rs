@@ -468,6 +468,34 @@ pub(crate) async fn insert<R: Row>(tx: &mut Tx, row: R) -> sqlx::Result<()> {
     Ok(())
 }
 
+row!(
+    /// 活动日 one judged unit's activities at one place on one day, as the
+    /// findings count them (集中扎堆): the officials there and what each did.
+    FindingDayRow = "finding_days" {
+        unit_id: i64,
+        unit_path: String,
+        day: String,
+        place: String,
+        officials: i64,
+        /// `activity:kind:official,official;…`
+        detail: String,
+    }
+);
+
+row!(
+    /// 方式统计 one judged unit's walks in one period, by how they were made.
+    FindingModeRow = "finding_modes" {
+        period: String,
+        unit_id: i64,
+        unit_path: String,
+        walks: i64,
+        online: i64,
+        cross_mode: i64,
+        citizen: i64,
+        unannounced: i64,
+    }
+);
+
 /// Rows of one table gathered into multi-row inserts within a transaction
 /// (the import's batches), flushed when a statement is full and at the end.
 pub(crate) struct Batch<R: Row> {

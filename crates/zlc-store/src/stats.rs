@@ -661,7 +661,11 @@ impl Store {
         )
         .await?;
         tx.execute(
-            "UPDATE problems SET closure_month = SUBSTR(closed_on, 1, 7)",
+            // Only the rows whose month is missing or wrong: a writer that
+            // derived it as it wrote (the import, the demo) leaves none, and
+            // rewriting every row costs PostgreSQL a new version of each.
+            "UPDATE problems SET closure_month = SUBSTR(closed_on, 1, 7) \
+             WHERE (closure_month IS NULL) <> (closed_on IS NULL) OR closure_month <> SUBSTR(closed_on, 1, 7)",
             vec![],
         )
         .await?;

@@ -1856,6 +1856,135 @@ fn an_import_refuses_what_the_forms_refuse_naming_row_and_column() {
     );
 }
 
+/// Opens the sandbox's database (SQLite file or PostgreSQL database).
+async fn open_store(sb: &Sandbox) -> zlc_store::Store {
+    let key = std::fs::read_to_string(sb.data().join("zlc.key")).expect("key");
+    let url = match &sb.pg {
+        Some(pg) => pg.url.clone(),
+        None => format!("sqlite:{}", sb.database().display()),
+    };
+    zlc_store::Store::open(
+        &url,
+        zlc_store::crypto::FieldCipher::from_hex(key.trim()).expect("cipher"),
+        &zlc_store::Options::default(),
+    )
+    .await
+    .expect("open")
+}
+
+/// A problem's judged facts: id, shallow, perfunctory, closing month.
+type JudgedProblem = (i64, Option<String>, Option<String>, Option<String>);
+
+/// What the statistics and the findings derive from the records, as text:
+/// each problem's judged facts, each activity's count of what it found,
+/// the days and modes the findings count, the closing months.
+async fn derived_facts(store: &zlc_store::Store) -> Vec<String> {
+    let mut out = Vec::new();
+    let problems: Vec<JudgedProblem> = store
+        .db
+        .fetch_all(
+            "SELECT id, shallow, perfunctory, closure_month FROM problems ORDER BY id",
+            vec![],
+        )
+        .await
+        .expect("problems");
+    out.extend(problems.iter().map(|r| format!("problem {r:?}")));
+    let found: Vec<(i64, i64)> = store
+        .db
+        .fetch_all(
+            "SELECT id, found FROM activities WHERE status = 'filed' ORDER BY id",
+            vec![],
+        )
+        .await
+        .expect("activities");
+    out.extend(found.iter().map(|r| format!("found {r:?}")));
+    let days: Vec<(i64, String, String, String, i64, String)> = store
+        .db
+        .fetch_all(
+            "SELECT unit_id, unit_path, day, place, officials, detail FROM finding_days ORDER BY unit_id, day, place",
+            vec![],
+        )
+        .await
+        .expect("days");
+    out.extend(days.iter().map(|r| format!("day {r:?}")));
+    let modes: Vec<(String, i64, i64, i64, i64, i64, i64)> = store
+        .db
+        .fetch_all(
+            "SELECT period, unit_id, walks, online, cross_mode, citizen, unannounced FROM finding_modes ORDER BY period, unit_id",
+            vec![],
+        )
+        .await
+        .expect("modes");
+    out.extend(modes.iter().map(|r| format!("modes {r:?}")));
+    let closure: Vec<(i64, String, String, i64)> = store
+        .db
+        .fetch_all(
+            "SELECT unit_id, found_month, closed_month, CAST(n AS BIGINT) FROM stats_closure WHERE n <> 0 ORDER BY unit_id, found_month, closed_month",
+            vec![],
+        )
+        .await
+        .expect("closure");
+    out.extend(closure.iter().map(|r| format!("closure {r:?}")));
+    out
+}
+
+/// The demo judges its problems' texts and closing months as it writes
+/// them and counts the findings' facts in one pass at the end; what it
+/// leaves equals what the server derives from the same records when every
+/// fact is dropped and judged again, on either database.
+#[test]
+fn the_demos_judged_facts_equal_judging_its_records_again() {
+    let sb = Sandbox::new();
+    with_demo(&sb);
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let store = open_store(&sb).await;
+        let policy = zlc_domain::policy::Policy::from_toml(
+            &store
+                .active_policy()
+                .await
+                .expect("policy")
+                .expect("an active policy")
+                .source,
+        )
+        .expect("policy parses");
+        let demo = derived_facts(&store).await;
+        assert!(
+            demo.iter().any(|r| r.starts_with("problem") && r.contains("Some(")),
+            "the demo judges some problems' texts or closing months"
+        );
+        assert!(demo.iter().any(|r| r.starts_with("day ")), "days counted");
+        store
+            .db
+            .execute(
+                "UPDATE problems SET judged = NULL, shallow = NULL, perfunctory = NULL, closure_month = NULL",
+                vec![],
+            )
+            .await
+            .expect("forget");
+        store
+            .db
+            .execute(
+                "DELETE FROM settings WHERE key = 'judged_under'",
+                vec![],
+            )
+            .await
+            .expect("forget the rules");
+        store.rebuild_stats().await.expect("rebuild");
+        store
+            .db
+            .execute(
+                "UPDATE activities SET judged = NULL, found = 0",
+                vec![],
+            )
+            .await
+            .expect("forget the counts");
+        store.catch_up_findings(&policy).await.expect("catch up");
+        assert_eq!(derived_facts(&store).await, demo);
+        store.close().await;
+    });
+}
+
 #[test]
 fn the_demo_keeps_to_the_policy_it_is_generated_under() {
     use zlc_domain::kinds::{Mode, ProblemStatus};

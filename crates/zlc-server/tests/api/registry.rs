@@ -488,3 +488,86 @@ async fn lists_page_by_cursor_without_gaps_or_repeats() {
     let found = t.sup.json("/api/v1/officials?q=人员3").await;
     assert_eq!(names(&found), ["人员3"]);
 }
+
+/// The bulk path (the demo's load: multi-row inserts on SQLite, `COPY` on
+/// PostgreSQL) keeps every value as given, the characters `COPY`'s text
+/// format gives meaning to and NULLs included, and leaves the foreign keys
+/// it set aside for the load checked again.
+#[tokio::test]
+async fn a_bulk_load_keeps_every_value_and_the_foreign_keys() {
+    use zlc_store::bulk::Bulk;
+    use zlc_store::rows::{OfficialRow, Row, UnitRow, Version};
+    let app = spawn_app().await;
+    let name = "测试\t单位\n第二行\\反斜杠\r'引号\"";
+    let mut values = Vec::new();
+    UnitRow {
+        id: Some(900_001),
+        parent_id: None,
+        path: "/900001/".into(),
+        depth: 0,
+        name: name.into(),
+        kind: "department".into(),
+        categories: String::new(),
+        code: None,
+        sort: 3,
+        version: Version::FIRST,
+        created_at: 1,
+        updated_at: 2,
+        lead_office: Some("\\N".into()),
+    }
+    .args(&mut values);
+    let mut officials = Vec::new();
+    OfficialRow {
+        id: Some(900_002),
+        unit_id: 900_001,
+        unit_path: "/900001/".into(),
+        name: "张三".into(),
+        title: String::new(),
+        rank: "section".into(),
+        phone_enc: None,
+        active: false,
+        version: Version::FIRST,
+        created_at: 1,
+        updated_at: 1,
+    }
+    .args(&mut officials);
+    let mut bulk = Bulk::begin(&app.store.db).await.expect("begin");
+    bulk.insert(&UnitRow::TABLE, values).await.expect("units");
+    bulk.insert(&OfficialRow::TABLE, officials)
+        .await
+        .expect("officials");
+    assert_eq!(bulk.finish().await.expect("finish"), 2);
+
+    let unit: (String, Option<String>, Option<String>, i64) = app
+        .store
+        .db
+        .fetch_one(
+            "SELECT name, code, lead_office, sort FROM units WHERE id = $1",
+            zlc_store::args![900_001i64],
+        )
+        .await
+        .expect("unit");
+    assert_eq!(unit, (name.into(), None, Some("\\N".into()), 3));
+    let official: (Option<String>, bool) = app
+        .store
+        .db
+        .fetch_one(
+            "SELECT phone_enc, active FROM officials WHERE id = $1",
+            zlc_store::args![900_002i64],
+        )
+        .await
+        .expect("official");
+    assert_eq!(official, (None, false));
+    // The keys are checked again: an official of a unit that is not there
+    // is refused.
+    let orphan = app
+        .store
+        .db
+        .execute(
+            "INSERT INTO officials (unit_id, name, title, rank, active, created_at, updated_at) \
+             VALUES ($1, '李四', '', 'section', $2, 1, 1)",
+            zlc_store::args![987_654_321i64, true],
+        )
+        .await;
+    assert!(orphan.is_err(), "a unit that is not there: {orphan:?}");
+}

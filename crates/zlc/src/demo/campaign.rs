@@ -1186,6 +1186,23 @@ fn problem(
         String::new()
     };
     let last_at = events.last().map_or(base, |e| e.0);
+    let (written_measures, written_effect) = (
+        has_fix.then(|| measures.clone()),
+        has_fix.then(|| effect.clone()),
+    );
+    // Judged as the findings would judge it (the import does the same), so
+    // that the first report after the load has no problem left to judge.
+    let (shallow, perfunctory) = zlc_store::findings::judge_texts(
+        &c.p.policy,
+        &description,
+        written_measures.as_deref(),
+        written_effect.as_deref(),
+        status,
+    );
+    let closure_month = closed
+        .as_deref()
+        .and_then(|d| d.get(..7))
+        .map(str::to_string);
     let urgent = c.rng.chance(8);
     let evidence_count = if has_fix {
         1 + c.rng.below(4) as i64
@@ -1211,8 +1228,8 @@ fn problem(
         escalated_to: escalated.map(Into::into),
         status: status.into(),
         handler_id: (started || submitted).then_some(h_id),
-        measures: has_fix.then(|| measures.clone()),
-        effect: has_fix.then(|| effect.clone()),
+        measures: written_measures,
+        effect: written_effect,
         evidence_count,
         verifier_id: (status == "closed").then_some(v_id),
         found_on,
@@ -1226,11 +1243,10 @@ fn problem(
         created_at: base,
         updated_at: last_at,
         import_key: None,
-        // Judged after the load, with the statistics' rebuild.
-        shallow: None,
-        perfunctory: None,
-        judged: None,
-        closure_month: None,
+        shallow,
+        perfunctory,
+        judged: Some(true),
+        closure_month,
     });
     for (at, actor_id, actor, action, from, to, note) in events {
         c.out.put(ProblemEventRow {

@@ -225,6 +225,8 @@ pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<()> {
     // quick: the problems are judged first, then the activities (all new,
     // hence unmarked) are counted in one rebuild.
     if let Some(p) = &policy {
+        // The generator judged the problems' texts under it as it wrote them.
+        store.texts_judged_under(p).await?;
         store.catch_up_findings(p).await?;
     }
     let mut after = serde_json::Map::new();
