@@ -161,9 +161,8 @@ async fn table_row(
     c: UnitCounts,
     findings: Option<&[&Finding]>,
 ) -> Result<TableRow, StoreError> {
-    let t = store.report_totals(unit, w).await?;
     let mut by_kind = ByKind::default();
-    for (k, n) in &t.by_kind {
+    for (k, n) in &c.activities_by_kind {
         by_kind.add(*k, *n);
     }
     let participations: i64 = c.participations_by_kind.iter().map(|(_, n)| n).sum();
@@ -191,17 +190,17 @@ async fn table_row(
         activities: by_kind.total(),
         by_kind,
         participations,
-        visitors: t.visitors,
-        items_experienced: t.items,
+        visitors: c.visitors,
+        items_experienced: store.items_experienced(unit, w).await?,
         items,
         enforce_participations,
         enforce_content,
-        problems_found: t.problems_found,
-        problems_solved: t.problems_solved,
-        problems_found_closed: t.problems_found_closed,
-        problems_closed_old: (t.problems_solved - t.problems_found_closed).max(0),
-        rectification_rate: rectification_rate(t.problems_found, t.problems_found_closed),
-        needs: t.needs,
+        problems_found: c.problems_found,
+        problems_solved: c.problems_solved,
+        problems_found_closed: c.problems_found_closed,
+        problems_closed_old: (c.problems_solved - c.problems_found_closed).max(0),
+        rectification_rate: rectification_rate(c.problems_found, c.problems_found_closed),
+        needs: c.needs,
         overdue: c.overdue,
         findings: findings.map_or(0, |f| f.len() as i64),
         grade: a.as_ref().map(|a| a.grade.clone()).unwrap_or_default(),

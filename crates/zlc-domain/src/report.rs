@@ -229,6 +229,11 @@ pub struct StatTable {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UnitCounts {
     pub activities: i64,
+    /// Activities by kind (the ledgers' rows, of no kind, left out).
+    pub activities_by_kind: Vec<(ActivityKind, i64)>,
+    /// People received at the windows walked (接待群众).
+    pub visitors: i64,
+    pub needs: i64,
     /// Official participations in activities of the kinds the frequency rules count.
     pub participations_by_kind: Vec<(ActivityKind, i64)>,
     pub problems_found: i64,

@@ -22,7 +22,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zlc_app::accounts::{DUMMY_HASH, hash_password, verify_password};
 use zlc_domain::auth::Permission;
-use zlc_store::accounts::Credential;
+use zlc_store::accounts::{Credential, Principal};
 use zlc_store::crypto::{random_token, sm3_hex};
 use zlc_store::{Actor, Scope, now_ms};
 
@@ -160,10 +160,13 @@ impl FromRequestParts<AppState> for CurrentUser {
             let p = store
                 .principal(Credential::Token(&hash))
                 .await?
-                .filter(|t| t.revoked_at.is_none() && t.expires_at.is_none_or(|e| e > now))
+                .filter(|t| {
+                    t.signed_in.revoked_at.is_none()
+                        && t.signed_in.expires_at.is_none_or(|e| e > now)
+                })
                 .ok_or_else(|| ApiError::Unauthorized("接口令牌无效、已过期或已吊销".into()))?;
-            if p.last_seen_at.is_none_or(|u| now - u > 60_000) {
-                store.token_used(p.credential_id).await?;
+            if p.signed_in.last_seen_at.is_none_or(|u| now - u > 60_000) {
+                store.token_used(p.signed_in.credential_id).await?;
             }
             p
         } else {
@@ -173,11 +176,11 @@ impl FromRequestParts<AppState> for CurrentUser {
             let p = store
                 .principal(Credential::Session(&hash))
                 .await?
-                .filter(|s| s.revoked_at.is_none())
+                .filter(|s| s.signed_in.revoked_at.is_none())
                 .ok_or_else(|| ApiError::Unauthorized("登录已失效，请重新登录".into()))?;
             let idle_ms = state.security.session_idle_minutes * 60_000;
-            let last_seen = p.last_seen_at.unwrap_or(0);
-            if p.expires_at.is_none_or(|e| e <= now) || now - last_seen > idle_ms {
+            let last_seen = p.signed_in.last_seen_at.unwrap_or(0);
+            if p.signed_in.expires_at.is_none_or(|e| e <= now) || now - last_seen > idle_ms {
                 return Err(ApiError::Unauthorized("登录已超时，请重新登录".into()));
             }
             let unsafe_method =
@@ -189,32 +192,37 @@ impl FromRequestParts<AppState> for CurrentUser {
             }
             // Idle expiry needs no write per request: a minute's precision is enough.
             if now - last_seen > 60_000 {
-                store.touch_session(p.credential_id, now).await?;
+                store.touch_session(p.signed_in.credential_id, now).await?;
             }
             p
         };
-        if p.disabled {
+        let Principal {
+            signed_in: a,
+            roles,
+            permissions,
+        } = p;
+        if a.disabled {
             return Err(ApiError::Unauthorized("账号已停用".into()));
         }
-        let session_id = bearer.is_none().then_some(p.credential_id);
+        let session_id = bearer.is_none().then_some(a.credential_id);
         // An account of a unit is scoped to its subtree; were the unit ever
         // unreadable, the request is refused rather than widened to all.
-        let scope = match (p.unit_id, p.unit_path) {
+        let scope = match (a.unit_id, a.unit_path) {
             (Some(_), Some(path)) => Scope::subtree(path),
             (None, _) => Scope::all(),
             (Some(_), None) => return Err(ApiError::Unauthorized("账号所属单位不存在".into())),
         };
         let me = CurrentUser {
-            id: p.user_id,
-            username: p.username,
-            display_name: p.display_name,
-            unit_id: p.unit_id,
-            roles: p.roles,
-            permissions: p.permissions,
+            id: a.user_id,
+            username: a.username,
+            display_name: a.display_name,
+            unit_id: a.unit_id,
+            roles,
+            permissions,
             scope,
             ip,
             session_id,
-            must_change_password: p.must_change_password,
+            must_change_password: a.must_change_password,
         };
         // With a one-time password, nothing but changing it (and signing out) is allowed.
         let path = parts.uri.path();

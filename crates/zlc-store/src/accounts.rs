@@ -110,6 +110,14 @@ pub enum Credential<'a> {
 /// the account, its unit's path and its roles.
 #[derive(Debug, Clone)]
 pub struct Principal {
+    pub signed_in: SignedIn,
+    pub roles: Vec<String>,
+    pub permissions: BTreeSet<Permission>,
+}
+
+/// 登录凭据与账号 a credential and the account it signs in.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SignedIn {
     /// The session's or the token's id.
     pub credential_id: i64,
     pub revoked_at: Option<i64>,
@@ -124,24 +132,13 @@ pub struct Principal {
     pub unit_path: Option<String>,
     pub disabled: bool,
     pub must_change_password: bool,
-    pub roles: Vec<String>,
-    pub permissions: BTreeSet<Permission>,
 }
 
 /// One row of the principal query: the credential and account repeated per role.
 #[derive(sqlx::FromRow)]
 struct PrincipalRow {
-    credential_id: i64,
-    revoked_at: Option<i64>,
-    expires_at: Option<i64>,
-    last_seen_at: Option<i64>,
-    user_id: i64,
-    username: String,
-    display_name: String,
-    unit_id: Option<i64>,
-    unit_path: Option<String>,
-    disabled: bool,
-    must_change_password: bool,
+    #[sqlx(flatten)]
+    signed_in: SignedIn,
     role_code: Option<String>,
     role_permissions: Option<String>,
 }
@@ -860,17 +857,7 @@ impl Store {
             }
         }
         Ok(rows.into_iter().next().map(|r| Principal {
-            credential_id: r.credential_id,
-            revoked_at: r.revoked_at,
-            expires_at: r.expires_at,
-            last_seen_at: r.last_seen_at,
-            user_id: r.user_id,
-            username: r.username,
-            display_name: r.display_name,
-            unit_id: r.unit_id,
-            unit_path: r.unit_path,
-            disabled: r.disabled,
-            must_change_password: r.must_change_password,
+            signed_in: r.signed_in,
             roles,
             permissions,
         }))

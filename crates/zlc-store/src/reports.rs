@@ -44,6 +44,15 @@ pub struct Totals {
 /// people received, participations, problems found, solved, needs.
 type Sums = (String, i64, i64, i64, i64, i64, i64, i64);
 
+/// [`Sums`] of one of several units: the unit first.
+type UnitSums = (i64, String, i64, i64, i64, i64, i64, i64, i64);
+
+/// The sums of `stats_flows` in the order of [`Sums`] after the kind.
+const SUM_COLS: &str = "CAST(SUM(activities) AS BIGINT), CAST(SUM(late) AS BIGINT), \
+     CAST(SUM(visitors) AS BIGINT), CAST(SUM(participations) AS BIGINT), \
+     CAST(SUM(problems_found) AS BIGINT), CAST(SUM(problems_solved) AS BIGINT), \
+     CAST(SUM(needs) AS BIGINT)";
+
 impl Store {
     async fn count(&self, sql: &str, a: Vec<Arg>) -> Result<i64> {
         Ok(self.db.scalar::<i64>(sql, a).await?.unwrap_or(0))
@@ -52,24 +61,18 @@ impl Store {
     /// The unit's flows over the window, per kind ('' for the ledgers).
     async fn flows(&self, unit: &Unit, w: &Window) -> Result<Vec<Sums>> {
         let (from, to) = w.months();
-        let cols = [
-            "activities",
-            "late",
-            "visitors",
-            "participations",
-            "problems_found",
-            "problems_solved",
-            "needs",
-        ]
-        .map(|c| format!("CAST(SUM({c}) AS BIGINT)"))
-        .join(", ");
         Ok(self
             .db
             .fetch_all(
-                &format!("SELECT kind, {cols} FROM stats_flows WHERE unit_id = $1 AND month >= $2 AND month <= $3 GROUP BY kind"),
+                &format!("SELECT kind, {SUM_COLS} FROM stats_flows WHERE unit_id = $1 AND month >= $2 AND month <= $3 GROUP BY kind"),
                 args![unit.id, from, to],
             )
             .await?)
+    }
+
+    /// 体验事项 how many items of the unit's subtree were experienced in the period.
+    pub async fn items_experienced(&self, unit: &Unit, w: &Window) -> Result<i64> {
+        self.took_part("stats_items", unit, w).await
     }
 
     /// How many officials (or items: `stats_items`) of the subtree took part in the period.
@@ -96,7 +99,7 @@ impl Store {
             t.needs += needs;
         }
         t.officials = self.took_part("stats_officials", unit, w).await?;
-        t.items = self.took_part("stats_items", unit, w).await?;
+        t.items = self.items_experienced(unit, w).await?;
         t.problems_found_closed = self.found_closed(unit, w).await?;
         Ok(t)
     }
@@ -148,25 +151,26 @@ impl Store {
             (marks.join(", "), a)
         };
         let (marks, a) = ids(args![from.clone(), to.clone()]);
-        let flows: Vec<(i64, String, i64, i64, i64, i64, i64)> = self
+        let flows: Vec<UnitSums> = self
             .db
             .fetch_all(
                 &format!(
-                    "SELECT unit_id, kind, CAST(SUM(activities) AS BIGINT), CAST(SUM(late) AS BIGINT), \
-                     CAST(SUM(participations) AS BIGINT), CAST(SUM(problems_found) AS BIGINT), \
-                     CAST(SUM(problems_solved) AS BIGINT) FROM stats_flows \
+                    "SELECT unit_id, kind, {SUM_COLS} FROM stats_flows \
                      WHERE month >= $1 AND month <= $2 AND unit_id IN ({marks}) GROUP BY unit_id, kind ORDER BY unit_id, kind"
                 ),
                 a,
             )
             .await?;
-        for (unit, kind, n, late, part, found, solved) in flows {
+        for (unit, kind, n, late, visitors, part, found, solved, needs) in flows {
             let c = out.entry(unit).or_default();
             c.activities += n;
             c.late_filings += late;
             c.problems_found += found;
             c.problems_solved += solved;
+            c.visitors += visitors;
+            c.needs += needs;
             if let Some(k) = ActivityKind::parse(&kind) {
+                c.activities_by_kind.push((k, n));
                 c.participations_by_kind.push((k, part));
             }
         }

@@ -172,11 +172,16 @@ async fn measure(scale: &str, db: &str, list: bool) -> anyhow::Result<()> {
             dir_size(&dir) as f64 / 1e9
         );
     } else {
-        let size = if db == "sqlite" {
-            format!(", database {:.2} GB", dir_size(&dir) as f64 / 1e9)
+        let bytes = if db == "sqlite" {
+            dir_size(&dir)
         } else {
-            String::new()
+            store
+                .db
+                .scalar::<i64>("SELECT pg_database_size(current_database())", vec![])
+                .await?
+                .unwrap_or(0) as u64
         };
+        let size = format!(", database {:.2} GB", bytes as f64 / 1e9);
         println!(
             "{at}: demo generation {secs:.1} s, {rows} rows ({:.0} rows/s), {acts} activities, {probs} problems{size}",
             rows as f64 / secs,

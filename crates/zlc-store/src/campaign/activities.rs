@@ -427,16 +427,9 @@ impl Store {
         f: &CampaignFilter,
         page: &PageRequest,
     ) -> Result<Page<Activity>> {
-        self.list_scoped(
-            "activities",
-            Some("date"),
-            &["content", "place"],
-            &["date"],
-            scope,
-            f,
-            page,
-            |w| activity_filters(w, f),
-        )
+        self.list_scoped("activities", Some("date"), &["date"], scope, f, page, |w| {
+            activity_filters(w, f)
+        })
         .await
     }
 

@@ -195,13 +195,31 @@ macro_rules! listed {
 }
 listed!(Plan, Activity, Problem, Need, Measure);
 
+/// 检索字段 the tables whose texts are searched, each with the two columns
+/// its trigram index holds (migrations 0003 and 0023 name the same): what a
+/// list's `q` searches and what an import indexes at its end.
+pub(crate) static SEARCHED: [(&str, [&str; 2]); 4] = [
+    ("activities", ["content", "place"]),
+    ("problems", ["description", "cause"]),
+    ("needs", ["content", "response"]),
+    ("measures", ["content", "effect"]),
+];
+
+/// The searched columns of `table`: none for a table not searched.
+fn searched_cols(table: &str) -> &'static [&'static str] {
+    SEARCHED
+        .iter()
+        .find(|(t, _)| *t == table)
+        .map_or(&[], |(_, cols)| cols.as_slice())
+}
+
 /// The counts and pages below are planned for their values on PostgreSQL
 /// (`Db::*_planned`): how many rows a scope, a status or a text pattern
 /// holds decides the plan, which a prepared statement's generic plan
 /// cannot see.
 impl Store {
     /// One page of `table` inside the scope (narrowed to `f.unit`), filtered by
-    /// the period on `date_col`, the status, the text in `text_cols` and
+    /// the period on `date_col`, the status, the text in its [`SEARCHED`] columns and
     /// whatever `extra` adds; ordered by id (paged by cursor) or by one of
     /// `sortable` as `f.sort` asks (paged by position). The first page says
     /// how many records the whole list holds.
@@ -210,13 +228,13 @@ impl Store {
         &self,
         table: &str,
         date_col: Option<&str>,
-        text_cols: &[&str],
         sortable: &[&str],
         scope: &Scope,
         f: &CampaignFilter,
         page: &PageRequest,
         extra: impl Fn(&mut Where),
     ) -> Result<Page<T>> {
+        let text_cols = searched_cols(table);
         // Counted up to the cap (lower for a text search, whose count reads
         // each row's text): one more row says there are more.
         let cap = if f.q.as_deref().is_some_and(|q| !q.trim().is_empty()) {

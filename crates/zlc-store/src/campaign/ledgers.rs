@@ -210,7 +210,6 @@ impl Store {
         self.list_scoped(
             "needs",
             Some("raised_on"),
-            &["content", "response"],
             &["raised_on"],
             scope,
             f,
@@ -307,7 +306,6 @@ impl Store {
             "measures",
             // A period narrows measures to those due in it (完成时限).
             Some("deadline"),
-            &["content", "effect"],
             &["deadline", "done_on"],
             scope,
             f,

@@ -323,7 +323,7 @@ impl Store {
         f: &CampaignFilter,
         page: &PageRequest,
     ) -> Result<Page<Plan>> {
-        self.list_scoped("plans", Some("date"), &[], &["date"], scope, f, page, |w| {
+        self.list_scoped("plans", Some("date"), &["date"], scope, f, page, |w| {
             if let Some(v) = &f.kind {
                 w.push("kind = $?", v);
             }

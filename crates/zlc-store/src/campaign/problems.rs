@@ -464,7 +464,6 @@ impl Store {
         self.list_scoped(
             "problems",
             Some("found_on"),
-            &["description", "cause"],
             &["found_on", "deadline", "closed_on"],
             scope,
             f,

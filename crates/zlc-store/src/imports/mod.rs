@@ -21,7 +21,7 @@
 //! and the whole import is one audit entry naming the file by its SM3 digest.
 
 use crate::audit::{self, Change};
-use crate::campaign::region_of;
+use crate::campaign::{SEARCHED, region_of};
 use crate::registry::Unit;
 use crate::rowkeys::{self, RepeatCounter, TreeUnit, UnitTree, WalkCounter};
 use crate::rows::{
@@ -123,21 +123,12 @@ pub struct ImportSummary {
 /// does not keep, the system's file cache serves).
 const IMPORT_CACHE_KIB: i64 = 32 * 1024;
 
-/// The tables SQLite searches by trigram (their `*_fts` index) and the two
-/// columns each indexes (migrations 0003 and 0023).
-const SEARCHED: [(&str, &str, &str); 4] = [
-    ("activities", "content", "place"),
-    ("problems", "description", "cause"),
-    ("needs", "content", "response"),
-    ("measures", "content", "effect"),
-];
-
 /// SQLite: the rows this import writes are left out of the text indexes'
 /// triggers (from each table's next id on), to be indexed at once by
 /// [`index_deferred_texts`]. Must follow the import's first write (its log
 /// row), which takes the write lock that keeps those ids the import's own.
 async fn defer_text_index(tx: &mut Tx) -> Result<()> {
-    for (table, _, _) in SEARCHED {
+    for &(table, _) in &SEARCHED {
         tx.execute(
             &format!(
                 "INSERT INTO fts_deferred (tbl, from_id) SELECT $1, COALESCE(MAX(id), 0) + 1 FROM {table}"
@@ -154,7 +145,7 @@ async fn defer_text_index(tx: &mut Tx) -> Result<()> {
 /// (one flush of the index instead of one per multi-row statement), and
 /// hands the triggers their rows back.
 async fn index_deferred_texts(tx: &mut Tx) -> Result<()> {
-    for (table, a, b) in SEARCHED {
+    for &(table, [a, b]) in &SEARCHED {
         tx.execute(
             &format!(
                 "INSERT INTO {table}_fts (rowid, {a}, {b}) SELECT id, {a}, {b} FROM {table} \
