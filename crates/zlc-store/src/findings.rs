@@ -286,9 +286,6 @@ fn text_rules_fingerprint(policy: &Policy) -> String {
 }
 
 impl Store {
-    /// Brings the finding facts up to date: judges the problems not judged
-    /// under the policy's current text rules, and counts again the activities
-    /// that changed since they were last counted.
     /// Records that every problem's texts were judged under `policy`'s text
     /// rules as it was written (a bulk load that judged them itself), so
     /// that catching up does not judge them all again.
@@ -300,6 +297,9 @@ impl Store {
         Ok(())
     }
 
+    /// Brings the finding facts up to date: judges the problems not judged
+    /// under the policy's current text rules, and counts again the activities
+    /// that changed since they were last counted.
     pub async fn catch_up_findings(&self, policy: &Policy) -> Result<()> {
         let _one = self.findings_lock.lock().await;
         self.judge_problems(policy).await?;
