@@ -13,7 +13,9 @@
 //! are dropped at its start and made again at its end, where PostgreSQL
 //! builds each index in one sorted pass and checks each key in one pass over
 //! its table instead of once per row (so a reference the generator got wrong
-//! still fails the load, and nothing of it is kept).
+//! still fails the load, and nothing of it is kept). Dropping them locks
+//! the tables until the load commits: a server already using the database
+//! waits for it, which is why the path is for filling an empty database.
 //!
 //! On SQLite the triggers that keep the full-text (trigram) indexes in step
 //! are dropped for the load and recreated at its end, after one `rebuild` of
