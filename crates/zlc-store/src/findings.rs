@@ -425,13 +425,12 @@ impl Store {
         Ok(())
     }
 
-    /// Rebuilds the activity facts whole, one day of activities at a time
-    /// (after a bulk load, or when much changed).
+    /// Rebuilds the activity facts whole: each activity's count of problems
+    /// and needs, then the days and modes (after a bulk load, or when much
+    /// changed).
     pub async fn rebuild_activity_facts(&self) -> Result<()> {
         let mut tx = self.db.begin().await?;
         one_at_a_time(&mut tx).await?;
-        tx.execute("DELETE FROM finding_days", vec![]).await?;
-        tx.execute("DELETE FROM finding_modes", vec![]).await?;
         // One statement: each activity's problems and needs counted through
         // their `activity_id` indexes.
         tx.execute(
@@ -441,6 +440,27 @@ impl Store {
             args![true],
         )
         .await?;
+        self.rebuild_days_and_modes(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Rebuilds the findings' days and modes, leaving each activity's count
+    /// as it is: for a bulk load that wrote every activity counted (`found`,
+    /// `judged` true), which spares rewriting each activity and its indexes.
+    pub async fn rebuild_finding_days(&self) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        one_at_a_time(&mut tx).await?;
+        self.rebuild_days_and_modes(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// `finding_days` and `finding_modes` made again from the filed
+    /// activities, one day of activities at a time.
+    async fn rebuild_days_and_modes(&self, tx: &mut Tx) -> Result<()> {
+        tx.execute("DELETE FROM finding_days", vec![]).await?;
+        tx.execute("DELETE FROM finding_modes", vec![]).await?;
         let mut day_rows_out: Batch<FindingDayRow> = Batch::default();
         let days: Vec<(String,)> = tx
             .fetch_all(
@@ -459,7 +479,7 @@ impl Store {
                 )
                 .await?;
             let ids: Vec<i64> = acts.iter().map(|a| a.id).collect();
-            let who = officials_of(&self.db, Some(&mut tx), &ids).await?;
+            let who = officials_of(&self.db, Some(tx), &ids).await?;
             let mut by_unit: BTreeMap<i64, Vec<&ActRow>> = BTreeMap::new();
             for a in &acts {
                 by_unit.entry(a.unit_id).or_default().push(a);
@@ -494,11 +514,11 @@ impl Store {
                         officials,
                         detail,
                     };
-                    day_rows_out.push(&mut tx, row).await?;
+                    day_rows_out.push(tx, row).await?;
                 }
             }
         }
-        day_rows_out.flush(&mut tx).await?;
+        day_rows_out.flush(tx).await?;
         let mut mode_rows: Batch<FindingModeRow> = Batch::default();
         for ((_, p), (path, m)) in modes {
             if m.walks > 0 {
@@ -512,11 +532,10 @@ impl Store {
                     citizen: m.citizen,
                     unannounced: m.unannounced,
                 };
-                mode_rows.push(&mut tx, row).await?;
+                mode_rows.push(tx, row).await?;
             }
         }
-        mode_rows.flush(&mut tx).await?;
-        tx.commit().await?;
+        mode_rows.flush(tx).await?;
         Ok(())
     }
 

@@ -249,6 +249,11 @@ row!(
         created_at: i64,
         updated_at: i64,
         import_key: Option<String>,
+        /// Its problems and needs as the findings count them, with `judged`
+        /// true, when the writer counted them itself (a bulk load); otherwise
+        /// 0 and NULL, for the findings to count.
+        found: i64,
+        judged: Option<bool>,
     }
 );
 
@@ -364,6 +369,9 @@ row!(
         created_at: i64,
         updated_at: i64,
         import_key: Option<String>,
+        /// True when the writer counted it on its activity's `found` itself
+        /// (a bulk load); NULL for the findings to count.
+        judged: Option<bool>,
     }
 );
 

@@ -714,31 +714,43 @@ impl Store {
             )
             .await?;
         }
-        for kind in [
-            PeriodKind::Month,
-            PeriodKind::Quarter,
-            PeriodKind::Half,
-            PeriodKind::Year,
-        ] {
-            let key = period_sql(kind, "a.date");
-            tx.execute(
-                &format!(
-                    "INSERT INTO stats_officials (period, official_id, unit_path) SELECT DISTINCT {key}, o.id, o.unit_path \
-                     FROM activities a JOIN activity_officials ao ON ao.activity_id = a.id JOIN officials o ON o.id = ao.official_id \
-                     WHERE a.status = 'filed' ON CONFLICT (period, official_id) DO NOTHING"
-                ),
-                vec![],
-            )
-            .await?;
-            tx.execute(
-                &format!(
-                    "INSERT INTO stats_items (period, item_id, unit_path) SELECT DISTINCT {key}, i.id, u.path \
-                     FROM activities a JOIN activity_items ai ON ai.activity_id = a.id JOIN items i ON i.id = ai.item_id \
-                     JOIN units u ON u.id = i.unit_id WHERE a.status = 'filed' ON CONFLICT (period, item_id) DO NOTHING"
-                ),
-                vec![],
-            )
-            .await?;
+        // Who took part and which items were walked, by month from the
+        // records (one pass over the activities each); the longer periods
+        // from the months, a far smaller table.
+        let month = period_sql(PeriodKind::Month, "a.date");
+        tx.execute(
+            &format!(
+                "INSERT INTO stats_officials (period, official_id, unit_path) SELECT DISTINCT {month}, o.id, o.unit_path \
+                 FROM activities a JOIN activity_officials ao ON ao.activity_id = a.id JOIN officials o ON o.id = ao.official_id \
+                 WHERE a.status = 'filed'"
+            ),
+            vec![],
+        )
+        .await?;
+        tx.execute(
+            &format!(
+                "INSERT INTO stats_items (period, item_id, unit_path) SELECT DISTINCT {month}, i.id, u.path \
+                 FROM activities a JOIN activity_items ai ON ai.activity_id = a.id JOIN items i ON i.id = ai.item_id \
+                 JOIN units u ON u.id = i.unit_id WHERE a.status = 'filed'"
+            ),
+            vec![],
+        )
+        .await?;
+        for kind in [PeriodKind::Quarter, PeriodKind::Half, PeriodKind::Year] {
+            let key = period_sql(kind, "s.period");
+            for (table, id) in [
+                ("stats_officials", "official_id"),
+                ("stats_items", "item_id"),
+            ] {
+                tx.execute(
+                    &format!(
+                        "INSERT INTO {table} (period, {id}, unit_path) SELECT DISTINCT {key}, s.{id}, s.unit_path \
+                         FROM {table} s WHERE LENGTH(s.period) = 7"
+                    ),
+                    vec![],
+                )
+                .await?;
+            }
         }
         self.set_setting(&mut tx, "stats_version", STATS_VERSION)
             .await?;

@@ -20,8 +20,10 @@
 //! `ZLC_BENCH_PG_URL` (an admin URL such as `scripts/pg-up.sh` prints).
 //! `ZLC_DEMO_TODAY` pins the demo's "today". `ZLC_BENCH_EXISTING=DIR` skips
 //! generating the last scale on SQLite and measures the data set already in
-//! DIR (kept afterwards); `ZLC_BENCH_KEEP=1` keeps each generated data set
-//! and prints where it is.
+//! DIR (kept afterwards); `ZLC_BENCH_EXISTING_PG=DIR` does the same on
+//! PostgreSQL, for a demo generated into the bench's database of that scale
+//! (`zlc_bench_SCALE`) with `--data-dir DIR`, which holds its key.
+//! `ZLC_BENCH_KEEP=1` keeps each generated data set and prints where it is.
 
 #[path = "common/databases.rs"]
 mod databases;
@@ -79,11 +81,10 @@ async fn timed<T, F: AsyncFnMut() -> anyhow::Result<T>>(
 /// Where the data set of `scale` on `db` lives: the URL and the directory
 /// of its data key.
 fn target(scale: &str, db: &str, existing: Option<&str>) -> anyhow::Result<(String, PathBuf)> {
-    if let Some(d) = existing {
-        let dir = PathBuf::from(d);
-        return Ok((format!("sqlite:{}", dir.join("zlc.db").display()), dir));
-    }
-    let dir = std::env::temp_dir().join(format!("zlc-bench-{scale}-{db}-{}", std::process::id()));
+    let dir = existing.map_or_else(
+        || std::env::temp_dir().join(format!("zlc-bench-{scale}-{db}-{}", std::process::id())),
+        PathBuf::from,
+    );
     match db {
         "sqlite" => Ok((format!("sqlite:{}", dir.join("zlc.db").display()), dir)),
         "postgres" => Ok((databases::pg_url(&format!("zlc_bench_{scale}"))?, dir)),
@@ -92,9 +93,12 @@ fn target(scale: &str, db: &str, existing: Option<&str>) -> anyhow::Result<(Stri
 }
 
 async fn measure(scale: &str, db: &str, list: bool) -> anyhow::Result<()> {
-    let existing = std::env::var("ZLC_BENCH_EXISTING")
-        .ok()
-        .filter(|_| list && db == "sqlite");
+    let existing = match db {
+        "postgres" => std::env::var("ZLC_BENCH_EXISTING_PG"),
+        _ => std::env::var("ZLC_BENCH_EXISTING"),
+    }
+    .ok()
+    .filter(|_| list);
     let (url, dir) = target(scale, db, existing.as_deref())?;
     let t = Instant::now();
     if existing.is_none() {
@@ -165,25 +169,24 @@ async fn measure(scale: &str, db: &str, list: bool) -> anyhow::Result<()> {
     };
     let (acts, probs) = (count("activities").await?, count("problems").await?);
     let at = format!("{scale} {db}");
+    let bytes = if db == "sqlite" {
+        dir_size(&dir)
+    } else {
+        store
+            .db
+            .scalar::<i64>("SELECT pg_database_size(current_database())", vec![])
+            .await?
+            .unwrap_or(0) as u64
+    };
+    let size = format!("database {:.2} GB", bytes as f64 / 1e9);
     if existing.is_some() {
         println!(
-            "{at}: existing data set in {}: {rows} rows, {acts} activities, {probs} problems, database {:.2} GB",
+            "{at}: existing data set ({}): {rows} rows, {acts} activities, {probs} problems, {size}",
             dir.display(),
-            dir_size(&dir) as f64 / 1e9
         );
     } else {
-        let bytes = if db == "sqlite" {
-            dir_size(&dir)
-        } else {
-            store
-                .db
-                .scalar::<i64>("SELECT pg_database_size(current_database())", vec![])
-                .await?
-                .unwrap_or(0) as u64
-        };
-        let size = format!(", database {:.2} GB", bytes as f64 / 1e9);
         println!(
-            "{at}: demo generation {secs:.1} s, {rows} rows ({:.0} rows/s), {acts} activities, {probs} problems{size}",
+            "{at}: demo generation {secs:.1} s, {rows} rows ({:.0} rows/s), {acts} activities, {probs} problems, {size}",
             rows as f64 / secs,
         );
     }

@@ -1954,6 +1954,18 @@ fn the_demos_judged_facts_equal_judging_its_records_again() {
             "the demo judges some problems' texts or closing months"
         );
         assert!(demo.iter().any(|r| r.starts_with("day ")), "days counted");
+        // Nothing is left for the findings to judge or count again.
+        for table in ["problems", "needs", "activities"] {
+            let unjudged: Option<i64> = store
+                .db
+                .scalar(
+                    &format!("SELECT COUNT(*) FROM {table} WHERE judged IS NULL"),
+                    vec![],
+                )
+                .await
+                .expect("unjudged");
+            assert_eq!(unjudged, Some(0), "{table} left unjudged by the demo");
+        }
         store
             .db
             .execute(
@@ -1962,6 +1974,11 @@ fn the_demos_judged_facts_equal_judging_its_records_again() {
             )
             .await
             .expect("forget");
+        store
+            .db
+            .execute("UPDATE needs SET judged = NULL", vec![])
+            .await
+            .expect("forget the needs");
         store
             .db
             .execute(

@@ -279,6 +279,7 @@ impl ImportRun<'_> {
                     created_at: self.now,
                     updated_at: self.now,
                     import_key: Some(hashed(&key)),
+                    judged: None,
                 });
                 self.write_if(full).await?;
                 let f = self

@@ -748,7 +748,7 @@ fn activity(
     let filed = filed_on.map(|f| c.day(f));
     let filing_due = (!draft).then(|| c.day(due));
     let unannounced = c.rng.chance(40);
-    c.out.put(ActivityRow {
+    let mut row = ActivityRow {
         id: Some(aid),
         unit_id: pl.unit.id,
         unit_path: pl.unit.path.clone(),
@@ -779,8 +779,9 @@ fn activity(
         late,
         created_at: created,
         updated_at: updated,
+        judged: Some(true),
         ..ActivityRow::default()
-    });
+    };
     c.out.put(ActivityOfficialRow {
         activity_id: aid,
         official_id: official,
@@ -852,9 +853,13 @@ fn activity(
         let name = item_name(c);
         problem(c, pl, None, None, "other", date, &name, &mut Vec::new());
     }
-    if c.rng.chance(22) {
+    let raises_need = c.rng.chance(22);
+    if raises_need {
         need(c, pl, aid, date, &first);
     }
+    // Counted as the findings count it (see `Store::rebuild_activity_facts`).
+    row.found = found.len() as i64 + i64::from(raises_need);
+    c.out.put(row);
     Ok(())
 }
 
@@ -908,6 +913,7 @@ fn need(c: &mut Ctx, pl: &Place, aid: i64, date: NaiveDate, item: &str) {
         created_at: created,
         updated_at: closed.map_or(created, |x| ms(x, 16, 0)),
         import_key: None,
+        judged: Some(true),
     });
 }
 

@@ -222,11 +222,12 @@ pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<()> {
     eprintln!("正在汇总统计……");
     store.rebuild_stats().await?;
     // And of the facts findings are judged on, so that the first report is
-    // quick: the problems are judged first, then the activities (all new,
-    // hence unmarked) are counted in one rebuild.
+    // quick. The generator judged each problem's texts under the policy and
+    // counted each activity's problems and needs as it wrote them: what is
+    // left are the findings' days and modes.
     if let Some(p) = &policy {
-        // The generator judged the problems' texts under it as it wrote them.
         store.texts_judged_under(p).await?;
+        store.rebuild_finding_days().await?;
         store.catch_up_findings(p).await?;
     }
     let mut after = serde_json::Map::new();
