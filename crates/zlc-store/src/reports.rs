@@ -79,11 +79,16 @@ impl Store {
     async fn took_part(&self, table: &str, unit: &Unit, w: &Window) -> Result<i64> {
         let mut a = args![w.period.to_string()];
         let cond = Scope::subtree(unit.path.clone()).condition("unit_path", &mut a);
-        self.count(
-            &format!("SELECT COUNT(*) FROM {table} WHERE period = $1 AND {cond}"),
-            a,
-        )
-        .await
+        // Planned for its range: a generic plan, blind to how much of the
+        // tree the range holds, read a nation's period whole for a province.
+        Ok(self
+            .db
+            .scalar_planned::<i64>(
+                &format!("SELECT COUNT(*) FROM {table} WHERE period = $1 AND {cond}"),
+                a,
+            )
+            .await?
+            .unwrap_or(0))
     }
 
     /// Totals of the region `unit`.
@@ -238,7 +243,7 @@ impl Store {
             let n = a.len();
             let rows: Vec<(String, i64)> = self
                 .db
-                .fetch_all(
+                .fetch_all_planned(
                     &format!("SELECT {col}, COUNT(*) FROM problems WHERE {cond} AND found_on >= ${} AND found_on <= ${n} GROUP BY {col} ORDER BY COUNT(*) DESC, {col}", n - 1),
                     a,
                 )
@@ -261,30 +266,33 @@ impl Store {
         after: i64,
         limit: i64,
     ) -> Result<Vec<TookPartRow>> {
-        let (table, join, id, detail) = match which {
-            TookPart::Officials => (
-                "stats_officials",
-                "officials r ON r.id = t.official_id",
-                "t.official_id",
-                "r.title",
-            ),
-            TookPart::Items => (
-                "stats_items",
-                "items r ON r.id = t.item_id",
-                "t.item_id",
-                "r.item_type",
-            ),
+        let (table, records, id, detail) = match which {
+            TookPart::Officials => ("stats_officials", "officials", "official_id", "r.title"),
+            TookPart::Items => ("stats_items", "items", "item_id", "r.item_type"),
         };
         let mut a = args![period.to_string(), after];
-        let cond = Scope::subtree(unit.path.clone()).condition("t.unit_path", &mut a);
+        let cond = Scope::subtree(unit.path.clone()).condition("unit_path", &mut a);
         a.push(limit.into());
+        // The page's ids first, from the index of the period and path
+        // (which holds the id), then their names. A subtree's ids are
+        // clustered (a unit's records are made together), which the
+        // planner, taking them for spread evenly, does not know: led by the
+        // id's index it walks a nation's period to reach a province's last
+        // ones. Below the root the subtree's range is read and sorted
+        // instead (`+ 0` keeps the order off the index), planned for that
+        // range as `took_part`'s count is.
+        let order = if unit.parent_id.is_some() {
+            format!("{id} + 0")
+        } else {
+            id.to_string()
+        };
         Ok(self
             .db
-            .fetch_all(
+            .fetch_all_planned(
                 &format!(
-                    "SELECT {id} AS id, r.name AS name, {detail} AS detail, u.name AS unit FROM {table} t JOIN {join} \
-                     JOIN units u ON u.id = r.unit_id \
-                     WHERE t.period = $1 AND {id} > $2 AND {cond} ORDER BY {id} LIMIT ${}",
+                    "SELECT t.id, r.name AS name, {detail} AS detail, u.name AS unit \
+                     FROM (SELECT {id} AS id FROM {table} WHERE period = $1 AND {id} > $2 AND {cond} ORDER BY {order} LIMIT ${}) t \
+                     JOIN {records} r ON r.id = t.id JOIN units u ON u.id = r.unit_id ORDER BY t.id",
                     a.len()
                 ),
                 a,
@@ -311,7 +319,7 @@ impl Store {
         };
         let rows: Vec<(String, i64)> = self
             .db
-            .fetch_all(
+            .fetch_all_planned(
                 &format!(
                     "SELECT COALESCE(NULLIF(content, ''), place, '') AS c, COUNT(*) FROM activities \
                      WHERE kind = 'enforce' AND {status} = 'filed' AND date >= $1 AND date <= $2 AND {cond} \
