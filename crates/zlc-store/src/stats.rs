@@ -716,7 +716,8 @@ impl Store {
         }
         // Who took part and which items were walked, by month from the
         // records (one pass over the activities each); the longer periods
-        // from the months, a far smaller table.
+        // from the month rows, a far smaller table (a month's key, `YYYY-MM`,
+        // is the only one of seven characters).
         let month = period_sql(PeriodKind::Month, "a.date");
         tx.execute(
             &format!(
